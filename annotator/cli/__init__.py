@@ -1,0 +1,42 @@
+"""The ``annotator`` command: one click group, one function per verb, ``gui`` by default.
+
+Commands import spaCy and Qt lazily, inside the function that needs them, so ``import``,
+``stats`` and the doccano export start in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from click_default_group import DefaultGroup
+
+from annotator import __version__
+
+
+@click.group(cls=DefaultGroup, default="gui", default_if_no_args=True)
+@click.version_option(__version__, prog_name="annotator")
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """Label scraped news articles: entities and page sections, offline, keyboard first."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _register() -> None:
+    from annotator.cli import project
+
+    for command in project.COMMANDS:
+        main.add_command(command)
+    for module_name in ("annotator.cli.nlp", "annotator.cli.training", "annotator.cli.gui"):
+        try:
+            module = __import__(module_name, fromlist=["COMMANDS"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

@@ -1,0 +1,127 @@
+"""Project commands: ``import``, ``export`` and ``stats``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotator.domain import Status
+
+DB_OPTION = click.option(
+    "--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The project file (SQLite); created if it does not exist.",
+)
+
+
+@contextmanager
+def progress(length: int | None, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; silent when stderr is a pipe or a file."""
+    if not sys.stderr.isatty():
+        yield lambda n=1: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def open_project(db_path: Path):
+    from annotator.store import open_store
+
+    return open_store(db_path)
+
+
+@click.command(name="import")
+@DB_OPTION
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_command(db_path: Path, paths: tuple[Path, ...]) -> None:
+    """Import text, JSONL and HTML files or folders (walked recursively) into a project.
+
+    Exits 1 when any file, line or span was rejected; everything else still goes in.
+    """
+    from annotator.io.importer import expand_paths, import_paths
+
+    files = [p for p in expand_paths(paths) if isinstance(p, Path)]
+    with open_project(db_path) as store, progress(len(files), "Importing") as advance:
+        report = import_paths(store, paths, on_file=lambda _p: advance(1))
+    click.echo(
+        f"Added {report.added} documents from {report.files} files; "
+        f"{len(report.duplicates)} duplicates; {len(report.problems)} rejected."
+    )
+    for source, existing in report.duplicates:
+        click.echo(f"duplicate: {source} (same text as document {existing})", err=True)
+    for problem in report.problems:
+        kind = "dropped span" if problem.dropped_span else "rejected"
+        click.echo(f"{kind}: {problem}", err=True)
+    if report.problems:
+        sys.exit(1)
+
+
+def _prodigy(store: Any) -> Callable:
+    from annotator.io.formats import prodigy_writer
+    from annotator.nlp.tokens import make_tokenizer
+
+    return prodigy_writer(make_tokenizer(store.setting("lang", "en") or "en"))
+
+
+def _doccano(store: Any) -> Callable:
+    from annotator.io.formats import doccano_record
+
+    return doccano_record
+
+
+# JSONL formats: name -> factory(store) -> record writer.
+JSONL_FORMATS: dict[str, Callable[[Any], Callable]] = {"prodigy": _prodigy, "doccano": _doccano}
+
+
+@click.command(name="export")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(sorted(JSONL_FORMATS)), default="prodigy",
+              show_default=True)
+@click.option("--out", required=True, help="Output file, or - for stdout.")
+@click.option("--all", "include_all", is_flag=True,
+              help="Include documents not yet accepted or rejected, with their current labels.")
+def export_command(db_path: Path, fmt: str, out: str, include_all: bool) -> None:
+    """Export labelled documents (by default only accepted and rejected ones)."""
+    from annotator.io.export import export_statuses, iter_items, write_jsonl
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such project file")
+    with open_project(db_path) as store:
+        writer = JSONL_FORMATS[fmt](store)
+        statuses = export_statuses(include_all)
+        total = len(store.document_ids(statuses))
+        with progress(total, "Exporting") as advance:
+            count = write_jsonl(iter_items(store, include_all), writer, out,
+                                on_item=lambda: advance(1))
+    click.echo(f"Exported {count} documents as {fmt} to {out}", err=out == "-")
+
+
+@click.command(name="stats")
+@DB_OPTION
+def stats_command(db_path: Path) -> None:
+    """Documents by status, entity spans by label, sections by label."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such project file")
+    with open_project(db_path) as store:
+        counts = store.status_counts()
+        total = sum(counts.values())
+        finished = counts[Status.ACCEPTED] + counts[Status.REJECTED]
+        click.echo(f"{db_path}: {total} documents, {finished} finished")
+        click.echo("Documents by status:")
+        for status, n in counts.items():
+            click.echo(f"  {status.value:<12} {n:>8}")
+        for title, table in (("Entity spans by label:", "spans"), ("Sections by label:",
+                                                                   "sections")):
+            click.echo(title)
+            rows = store.label_counts(table)
+            for label, n, confirmed in rows:
+                click.echo(f"  {label:<14} {n:>8}  ({confirmed} confirmed)")
+            if not rows:
+                click.echo("  (none)")
+
+
+COMMANDS = [import_command, export_command, stats_command]

@@ -1,0 +1,237 @@
+"""Plain data the whole application shares: documents, entity spans, section tags and blocks.
+
+Nothing here imports Qt, spaCy or SQLite, so every layer can use it and tests need no fixtures.
+Offsets are Python code-point offsets into the stored text; ``end`` is exclusive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+HUMAN = "human"
+IMPORTED = "imported"
+PATTERN = "pattern"
+RULES = "rules"
+
+DEFAULT_ENTITY_LABELS = (
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "DATE", "MONEY",
+)
+DEFAULT_SECTION_LABELS = ("boilerplate", "body", "byline", "related_links")
+
+
+class Status(StrEnum):
+    """Where a document stands in the labelling workflow."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"
+
+    @property
+    def finished(self) -> bool:
+        """Accepted and rejected documents are the ones a person has decided on."""
+        return self in (Status.ACCEPTED, Status.REJECTED)
+
+
+class SpanError(ValueError):
+    """A span that cannot be stored: outside the text, empty or reversed, or unknown label."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An entity span. ``source`` says who proposed it (``human``, ``imported``, ``pattern`` or
+    ``model:NAME@VERSION``); ``annotator`` is the person who made or confirmed it, if any."""
+
+    start: int
+    end: int
+    label: str
+    source: str = HUMAN
+    annotator: str | None = None
+    id: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """A span a person made or confirmed; machines never touch these."""
+        return self.annotator is not None or self.source == HUMAN
+
+    @property
+    def is_suggestion(self) -> bool:
+        return not self.confirmed
+
+    def overlaps(self, other: Span | Block) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def with_id(self, span_id: int | None) -> Span:
+        return replace(self, id=span_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section label on one block (one non-blank line) of a document."""
+
+    block: int
+    start: int
+    end: int
+    label: str
+    source: str = HUMAN
+    annotator: str | None = None
+    id: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.annotator is not None or self.source == HUMAN
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One non-blank line of a document's text: the unit a person tags with a section."""
+
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    kind: str  # "entity" or "section"
+    color: str
+    key: str
+    position: int = 0
+
+
+@dataclass(slots=True)
+class Document:
+    id: int
+    text: str
+    hash: str
+    source: str
+    meta: dict[str, Any]
+    status: Status
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(slots=True)
+class NewDocument:
+    """A document as a reader produced it, before it has an id."""
+
+    text: str
+    source: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    sections: list[tuple[int, int, str]] = field(default_factory=list)
+    status: Status = Status.NEW
+    html: str | None = None
+    block_features: list[dict[str, Any]] | None = None
+
+
+def content_hash(text: str) -> str:
+    """Stable identity of a text: the same article imported twice is one document."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise_newlines(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` become ``\\n``; nothing else changes."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def newline_offset_mapper(raw: str):
+    """Map offsets in ``raw`` to offsets in ``normalise_newlines(raw)``.
+
+    Only ``\\r\\n`` pairs shorten the text (lone ``\\r`` are replaced one for one), so an
+    offset moves left by the number of pairs whose ``\\n`` lies before it.
+    """
+    pairs: list[int] = []
+    pos = raw.find("\r\n")
+    while pos != -1:
+        pairs.append(pos + 1)  # index of the dropped "\n"
+        pos = raw.find("\r\n", pos + 2)
+    if not pairs:
+        return lambda offset: offset
+    return lambda offset: offset - bisect_left(pairs, offset)
+
+
+def blocks(text: str) -> list[Block]:
+    """Every non-blank line of ``text``, numbered from 0, with its character range."""
+    out: list[Block] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            out.append(Block(len(out), start, end))
+        start = end + 1
+    return out
+
+
+def blocks_touching(all_blocks: Sequence[Block], start: int, end: int) -> list[Block]:
+    """Blocks a cursor (``start == end``) or a selection touches."""
+    if start == end:
+        return [b for b in all_blocks if b.start <= start <= b.end]
+    return [b for b in all_blocks if b.start < end and start < b.end]
+
+
+def validate_span(text_length: int, start: int, end: int) -> None:
+    """Raise ``SpanError`` unless ``0 <= start < end <= text_length``."""
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise SpanError(f"offsets must be integers, got {start!r}, {end!r}")
+    if start < 0 or end > text_length:
+        raise SpanError(f"span {start}-{end} is outside the text (length {text_length})")
+    if end <= start:
+        raise SpanError(f"span {start}-{end} is empty or reversed (end must be > start)")
+
+
+def overlapping(spans: Iterable[Span], start: int, end: int) -> list[Span]:
+    """The spans that a new span ``start``-``end`` would replace."""
+    return [s for s in spans if s.start < end and start < s.end]
+
+
+def non_overlapping(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
+    """Resolve a list in order so that later spans replace earlier ones they overlap.
+
+    Returns ``(kept, dropped)``; this is the same rule a person's new span follows.
+    """
+    kept: list[Span] = []
+    dropped: list[Span] = []
+    for span in spans:
+        clash = overlapping(kept, span.start, span.end)
+        for old in clash:
+            kept.remove(old)
+            dropped.append(old)
+        kept.append(span)
+    kept.sort(key=lambda s: (s.start, s.end))
+    return kept, dropped
+
+
+def section_ranges(sections: Iterable[Section]) -> list[tuple[int, int, str]]:
+    """Merge per-block sections into ranges: consecutive blocks with one label form one range."""
+    out: list[tuple[int, int, str]] = []
+    last_block = -2
+    for sec in sorted(sections, key=lambda s: s.block):
+        if out and sec.label == out[-1][2] and sec.block == last_block + 1:
+            out[-1] = (out[-1][0], sec.end, sec.label)
+        else:
+            out.append((sec.start, sec.end, sec.label))
+        last_block = sec.block
+    return out
+
+
+def blocks_in_range(all_blocks: Sequence[Block], start: int, end: int) -> list[Block]:
+    """Blocks that lie inside a section range (used when a file brings sections as ranges)."""
+    return [b for b in all_blocks if b.start >= start and b.end <= end and b.end > b.start]
+
+
+def title_of(text: str, limit: int = 120) -> str:
+    """A short title for lists: the first line that looks like a headline, else the first line."""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if len(stripped.split()) >= 4:
+            return stripped[:limit]
+    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    return first[:limit]

@@ -1,0 +1,97 @@
+"""Exports: stream documents a batch at a time into a temporary file, rename it on success.
+
+A writer turns one document (with its spans and sections) into one JSON-able record; this module
+does the streaming, the atomic write and ``-`` for stdout, for every JSONL format alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.domain import Document, Section, Span, Status
+from annotator.store import Store
+
+FINISHED = [Status.ACCEPTED, Status.REJECTED]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document as an export sees it."""
+
+    doc: Document
+    spans: list[Span]
+    sections: list[Section]
+
+
+RecordWriter = Callable[[Item], Iterator[dict[str, Any]]]
+
+
+def export_statuses(include_all: bool) -> list[Status] | None:
+    """Only finished documents by default; ``--all`` takes every document."""
+    return None if include_all else FINISHED
+
+
+def iter_items(store: Store, include_all: bool = False, batch_size: int = 500) -> Iterator[Item]:
+    """Documents with their labels, read a batch at a time (never the whole project)."""
+    for docs in store.iter_documents(export_statuses(include_all), batch_size=batch_size):
+        ids = [d.id for d in docs]
+        spans = store.spans_for(ids)
+        sections = store.sections_for(ids)
+        for doc in docs:
+            yield Item(doc, spans[doc.id], sections[doc.id])
+
+
+@contextmanager
+def atomic_output(out: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write to a temporary file beside ``out`` and rename it into place only on success;
+    ``-`` writes to stdout."""
+    if str(out) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_jsonl(
+    items: Iterator[Item],
+    writer: RecordWriter,
+    out: str | Path,
+    on_item: Callable[[], None] | None = None,
+) -> int:
+    """Stream records as JSON lines; returns how many lines were written."""
+    count = 0
+    with atomic_output(out) as fh:
+        for item in items:
+            for record in writer(item):
+                fh.write(json.dumps(record, ensure_ascii=False))
+                fh.write("\n")
+                count += 1
+            if on_item is not None:
+                on_item()
+    return count
+
+
+def export_meta(doc: Document) -> dict[str, Any]:
+    """The document's meta as exports carry it: its own keys, plus where it came from."""
+    meta = dict(doc.meta)
+    meta.setdefault("source", doc.source)
+    meta["doc_id"] = doc.id
+    meta["status"] = doc.status.value
+    return meta

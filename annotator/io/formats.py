@@ -1,0 +1,95 @@
+"""Record writers for the JSONL exports: Prodigy ``ner_manual`` tasks and doccano sequence labels.
+
+Both are pure functions of one :class:`Item`; tokens come from a tokenizer callable handed in by the
+caller, so this module needs no spaCy (only ``annotator.nlp`` imports it).
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from annotator.domain import Status, section_ranges
+from annotator.io.export import Item, export_meta
+
+Token = dict[str, Any]  # {"text", "start", "end", "id", "ws"}
+Tokenize = Callable[[str], list[Token]]
+
+ANSWERS = {Status.ACCEPTED: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
+
+
+def hash32(value: str) -> int:
+    """Stable signed 32-bit hash (MurmurHash3 x86_32, seed 0: what Prodigy's hashes use)."""
+    from murmurhash.mrmr import hash as murmur  # ships with spaCy; tiny C extension
+
+    return murmur(value)
+
+
+def input_hash(text: str) -> int:
+    return hash32(json.dumps({"text": text}, ensure_ascii=False))
+
+
+def task_hash(in_hash: int, spans: list[dict[str, Any]]) -> int:
+    """From the input hash and the labels, so two annotations of one text get two task hashes."""
+    labels = sorted((s["start"], s["end"], s["label"]) for s in spans)
+    return hash32(json.dumps([in_hash, labels]))
+
+
+def token_bounds(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """Indices of the first and last (inclusive) tokens that a character span covers."""
+    starts = [t["start"] for t in tokens]
+    ends = [t["end"] for t in tokens]
+    first = max(0, bisect_right(starts, start) - 1)
+    last = min(len(tokens) - 1, bisect_left(ends, end))
+    return first, max(first, last)
+
+
+def sections_of(item: Item) -> list[tuple[int, int, str]]:
+    return section_ranges(item.sections)
+
+
+def prodigy_writer(tokenize: Tokenize) -> Callable[[Item], Iterator[dict[str, Any]]]:
+    """Prodigy's ``ner_manual`` shape, plus our ``sections`` (FORMATS.md)."""
+
+    def write(item: Item) -> Iterator[dict[str, Any]]:
+        text = item.doc.text
+        tokens = tokenize(text)
+        spans = []
+        for span in item.spans:
+            first, last = token_bounds(tokens, span.start, span.end)
+            spans.append({"start": span.start, "end": span.end, "token_start": first,
+                          "token_end": last, "label": span.label})
+        in_hash = input_hash(text)
+        record: dict[str, Any] = {
+            "text": text,
+            "tokens": tokens,
+            "spans": spans,
+            "sections": [{"start": s, "end": e, "label": label}
+                         for s, e, label in sections_of(item)],
+            "meta": export_meta(item.doc),
+        }
+        if item.doc.status in ANSWERS:
+            record["answer"] = ANSWERS[item.doc.status]
+        record["_input_hash"] = in_hash
+        record["_task_hash"] = task_hash(in_hash, spans)
+        record["_view_id"] = "ner_manual"
+        yield record
+
+    return write
+
+
+def doccano_record(item: Item) -> Iterator[dict[str, Any]]:
+    """doccano's sequence-labelling export: meta keys flattened to the top level."""
+    meta = export_meta(item.doc)
+    meta.pop("doc_id")
+    record: dict[str, Any] = {
+        "id": item.doc.id,
+        "text": item.doc.text,
+        "label": [[s.start, s.end, s.label] for s in item.spans],
+        "sections": [[s, e, label] for s, e, label in sections_of(item)],
+    }
+    for key, value in meta.items():
+        record.setdefault(key, value)
+    yield record
