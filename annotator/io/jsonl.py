@@ -21,7 +21,7 @@ from annotator.domain import (
     validate_span,
 )
 from annotator.io.problems import ImportProblem, Problem
-from annotator.io.text import decode_bytes
+from annotator.io.text import decode_bytes, utf8_reason
 
 ANSWER_STATUS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 # Keys our own exports add that describe the export, not the document.
@@ -36,15 +36,32 @@ Raw = tuple[Any, Any, Any]  # (start, end, label) as found in the file
 
 def read_jsonl(path: Path) -> Iterator[NewDocument | Problem]:
     """Yield a document per good line and a :class:`Problem` per bad line or bad span."""
+    data = path.read_bytes()
+    for number, line in _decoded_lines(data, path):
+        if isinstance(line, Problem):
+            yield line
+        elif line.strip():
+            yield from _read_line(path, number, line)
+
+
+def _decoded_lines(data: bytes, path: Path) -> Iterator[tuple[int, str | Problem]]:
+    """Lines of the file, decoded. A UTF-8 file with a few damaged lines loses only those lines;
+    a file in a legacy encoding is decoded whole with the detected encoding."""
     try:
-        text, _ = decode_bytes(path.read_bytes(), path)
+        text, _ = decode_bytes(data, path)
     except ImportProblem as exc:
-        yield exc.problem
+        if exc.problem.line is None:
+            yield 0, exc.problem
+            return
+        for number, raw in enumerate(data.split(b"\n"), start=1):
+            try:
+                yield number, raw.decode("utf-8").removesuffix("\r")
+            except UnicodeDecodeError as err:
+                yield number, Problem(str(path), number, utf8_reason(raw, err))
         return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        yield from _read_line(path, number, line)
+    # Only \n separates records: a \r inside a JSON string is text that gets normalised later.
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, line.removesuffix("\r")
 
 
 def _read_line(path: Path, number: int, line: str) -> Iterator[NewDocument | Problem]:

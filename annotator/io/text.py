@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -43,13 +44,34 @@ def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
         raise ImportProblem(path, None, "binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if is_broken_utf8(data):
+            raise ImportProblem(path, line_of(data, exc.start), utf8_reason(data, exc)) from exc
     matches = list(from_bytes(data))
     if not matches:
         raise ImportProblem(path, None, "cannot detect the text encoding (not UTF-8, no match)")
     best = _prefer_western(matches)
     return str(best), best.encoding
+
+
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def is_broken_utf8(data: bytes) -> bool:
+    """UTF-8 text with some bad bytes (it has valid multi-byte sequences too) is a damaged UTF-8
+    file, not a legacy encoding: decoding it as cp1252 would turn every accent into mojibake."""
+    return _UTF8_MULTIBYTE.search(data) is not None
+
+
+def line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def utf8_reason(data: bytes, exc: UnicodeDecodeError) -> str:
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return f"invalid UTF-8: byte 0x{data[exc.start]:02x} at column {column}"
 
 
 def _prefer_western(matches: list) -> object:

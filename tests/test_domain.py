@@ -1,0 +1,49 @@
+"""Plain-data rules: blocks, line endings, overlap resolution, section ranges."""
+
+from __future__ import annotations
+
+from annotator.domain import (
+    Section,
+    Span,
+    blocks,
+    blocks_touching,
+    newline_offset_mapper,
+    non_overlapping,
+    normalise_newlines,
+    section_ranges,
+)
+
+
+def test_blocks_are_non_blank_lines_with_ranges():
+    text = "Menu\n\n  \nHeadline here\nBody."
+    assert [(b.index, text[b.start:b.end]) for b in blocks(text)] == [
+        (0, "Menu"), (1, "Headline here"), (2, "Body.")]
+
+
+def test_cursor_touches_its_block_and_selection_touches_all_it_spans():
+    text = "one\ntwo\nthree"
+    bl = blocks(text)
+    assert [b.index for b in blocks_touching(bl, 5, 5)] == [1]
+    assert [b.index for b in blocks_touching(bl, 2, 9)] == [0, 1, 2]
+
+
+def test_offset_mapper_follows_crlf_normalisation():
+    raw = "a\r\nbc\r\nd\re"
+    norm = normalise_newlines(raw)
+    assert norm == "a\nbc\nd\ne"
+    mapper = newline_offset_mapper(raw)
+    for raw_offset, char in [(0, "a"), (3, "b"), (4, "c"), (7, "d"), (9, "e")]:
+        assert raw[raw_offset] == char and norm[mapper(raw_offset)] == char
+    assert mapper(len(raw)) == len(norm)
+
+
+def test_later_span_replaces_earlier_ones_it_overlaps():
+    kept, dropped = non_overlapping([Span(0, 3, "A"), Span(5, 8, "B"), Span(2, 6, "C")])
+    assert [(s.start, s.end, s.label) for s in kept] == [(2, 6, "C")]
+    assert {s.label for s in dropped} == {"A", "B"}
+
+
+def test_consecutive_blocks_with_one_label_form_one_section_range():
+    secs = [Section(0, 0, 4, "boilerplate"), Section(1, 5, 9, "body"), Section(2, 10, 20, "body"),
+            Section(4, 30, 35, "body")]
+    assert section_ranges(secs) == [(0, 4, "boilerplate"), (5, 20, "body"), (30, 35, "body")]
