@@ -6,11 +6,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
 from annotator.domain import Status
+from annotator.io.export_formats import JSONL_FORMATS  # one registry for the CLI and the app
 
 DB_OPTION = click.option(
     "--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -58,23 +58,6 @@ def import_command(db_path: Path, paths: tuple[Path, ...]) -> None:
         click.echo(f"{kind}: {problem}", err=True)
     if report.problems:
         sys.exit(1)
-
-
-def _prodigy(store: Any) -> Callable:
-    from annotator.io.formats import prodigy_writer
-    from annotator.nlp.tokens import make_tokenizer
-
-    return prodigy_writer(make_tokenizer(store.setting("lang", "en") or "en"))
-
-
-def _doccano(store: Any) -> Callable:
-    from annotator.io.formats import doccano_record
-
-    return doccano_record
-
-
-# JSONL formats: name -> factory(store) -> record writer.
-JSONL_FORMATS: dict[str, Callable[[Any], Callable]] = {"prodigy": _prodigy, "doccano": _doccano}
 
 
 @click.command(name="export")
