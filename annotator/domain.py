@@ -235,3 +235,31 @@ def title_of(text: str, limit: int = 120) -> str:
             return stripped[:limit]
     first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
     return first[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class Misaligned:
+    """A span whose edges do not fall on token boundaries, so a token-based model cannot learn it.
+
+    Training exports report it by document and offsets (FORMATS.md), never drop it silently."""
+
+    doc_id: int
+    start: int
+    end: int
+    label: str
+    text: str
+    kind: str = "entity"  # or "section"
+
+    def __str__(self) -> str:
+        return (f"document {self.doc_id}: {self.kind} {self.label} {self.start}-{self.end} "
+                f"{self.text!r} does not fall on token boundaries")
+
+
+def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a range past leading and trailing whitespace: a section is its blocks' words, and a
+    tokenizer attaches the spaces around a line to neighbouring tokens."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -10,7 +10,10 @@ from pathlib import Path
 import click
 
 from annotator.domain import Status
-from annotator.io.export_formats import JSONL_FORMATS  # one registry for the CLI and the app
+from annotator.io.export_formats import (  # one registry for the CLI and the app
+    EXPORT_FORMATS,
+    JSONL_FORMATS,
+)
 
 DB_OPTION = click.option(
     "--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -62,17 +65,36 @@ def import_command(db_path: Path, paths: tuple[Path, ...]) -> None:
 
 @click.command(name="export")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(sorted(JSONL_FORMATS)), default="prodigy",
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="prodigy",
               show_default=True)
-@click.option("--out", required=True, help="Output file, or - for stdout.")
+@click.option("--out", required=True, help="Output file, or - for stdout (spacy: a folder).")
 @click.option("--all", "include_all", is_flag=True,
               help="Include documents not yet accepted or rejected, with their current labels.")
-def export_command(db_path: Path, fmt: str, out: str, include_all: bool) -> None:
-    """Export labelled documents (by default only accepted and rejected ones)."""
+@click.option("--split", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+              help="spacy: share of documents in train.spacy (the rest in dev.spacy); all "
+                   "documents of one source stay on one side.")
+@click.option("--seed", type=int, default=0, show_default=True, help="spacy: seed of --split.")
+@click.option("--skip-misaligned", is_flag=True,
+              help="spacy, conll: leave out spans that do not fall on token boundaries (they "
+                   "are still listed) instead of failing.")
+@click.option("--shard-size", type=click.IntRange(min=0), default=0,
+              help="spacy: DocBins of at most this many documents in a folder per output, to "
+                   "bound memory on large projects (0: one file each).")
+def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: float | None,
+                   seed: int, skip_misaligned: bool, shard_size: int) -> None:
+    """Export labelled documents (by default only accepted and rejected ones; the training
+    formats spacy, conll and blocks take accepted ones, or with --all all but rejected)."""
     from annotator.io.export import export_statuses, iter_items, write_jsonl
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no such project file")
+    if fmt != "spacy" and (split is not None or shard_size):
+        raise click.UsageError("--split and --shard-size apply to --format spacy only")
+    if fmt in ("spacy", "conll"):
+        from annotator.cli.training import export_training
+
+        return export_training(db_path, fmt, out, include_all, split, seed, skip_misaligned,
+                               shard_size)
     with open_project(db_path) as store:
         writer = JSONL_FORMATS[fmt](store)
         statuses = export_statuses(include_all)

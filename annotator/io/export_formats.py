@@ -20,10 +20,25 @@ def _doccano(store: Any) -> Callable:
     return doccano_record
 
 
+def _blocks(store: Any) -> Callable:
+    from annotator.io.training_formats import blocks_record
+
+    return blocks_record
+
+
 # JSONL formats: name -> factory(store) -> record writer.
-JSONL_FORMATS: dict[str, Callable[[Any], Callable]] = {"prodigy": _prodigy, "doccano": _doccano}
+JSONL_FORMATS: dict[str, Callable[[Any], Callable]] = {
+    "prodigy": _prodigy, "doccano": _doccano, "blocks": _blocks,
+}
+# Not one JSON line per document: written by annotator.io.training_formats.write_spacy (a folder
+# of DocBins) and write_conll (IOB2 text), not by write_jsonl.
+FILE_FORMATS = ("spacy", "conll")
+EXPORT_FORMATS = [*JSONL_FORMATS, *FILE_FORMATS]
 
 DESCRIPTIONS: dict[str, str] = {
     "prodigy": "Prodigy ner_manual tasks (JSONL, with tokens and sections)",
     "doccano": "doccano sequence labelling (JSONL)",
+    "blocks": "One line per tagged block, for section classifiers (JSONL)",
+    "spacy": "spaCy DocBin files for spacy train (a folder)",
+    "conll": "IOB2 entity tags, one token per line (CoNLL-2003 text)",
 }

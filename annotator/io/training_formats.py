@@ -1,0 +1,248 @@
+"""Training-data writers that need no spaCy: ``blocks`` (JSONL for section classifiers), ``conll``
+(IOB2, token per line) and the deterministic train/dev split shared with the spaCy export.
+
+Tokens come from a tokenizer callable handed in by the caller (as in :mod:`annotator.io.formats`),
+so this module never imports spaCy. Training exports leave out rejected documents (see
+:func:`training_statuses`): a rejected document is one a person said is not a valid example, and
+Prodigy's ``data-to-spacy`` treats rejected manual annotations the same way.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.domain import Document, Misaligned, Span, Status
+from annotator.io.export import Item, atomic_output, export_meta
+from annotator.io.formats import Tokenize
+from annotator.store import Store
+
+TRAINING_STATUSES = [Status.ACCEPTED]
+ALL_BUT_REJECTED = [Status.NEW, Status.IN_PROGRESS, Status.ACCEPTED, Status.SKIPPED]
+
+
+def training_statuses(include_all: bool) -> list[Status]:
+    """Accepted documents by default; ``--all`` adds unfinished and skipped ones with their current
+    labels. Rejected documents never become training examples."""
+    return ALL_BUT_REJECTED if include_all else TRAINING_STATUSES
+
+
+def iter_training_items(store: Store, include_all: bool = False,
+                        batch_size: int = 500) -> Iterator[Item]:
+    """Like :func:`annotator.io.export.iter_items`, over :func:`training_statuses`."""
+    for docs in store.iter_documents(training_statuses(include_all), batch_size=batch_size):
+        ids = [d.id for d in docs]
+        spans = store.spans_for(ids)
+        sections = store.sections_for(ids)
+        for doc in docs:
+            yield Item(doc, spans[doc.id], sections[doc.id])
+
+
+def source_of(doc: Document) -> str:
+    """Where a document came from, as exports name it (``meta.source``, else the imported file)."""
+    return str(doc.meta.get("source") or doc.source)
+
+
+# -- blocks ------------------------------------------------------------------------------------
+
+
+def blocks_record(item: Item) -> Iterator[dict[str, Any]]:
+    """One record per tagged block, in block order: the training set of a block classifier.
+    Rejected documents give none (see :func:`training_statuses`)."""
+    if not item.sections or item.doc.status == Status.REJECTED:
+        return
+    text = item.doc.text
+    source = export_meta(item.doc)["source"]
+    for sec in item.sections:
+        yield {"text": text[sec.start:sec.end], "label": sec.label, "doc_id": item.doc.id,
+               "block": sec.block, "source": source}
+
+
+# -- conll -------------------------------------------------------------------------------------
+
+DOCSTART = "-DOCSTART- -X- -X- O"
+
+
+def iob2_tags(
+    tokens: list[dict[str, Any]], spans: Iterable[Span]
+) -> tuple[list[str], list[Span]]:
+    """IOB2 tags for tokens; returns ``(tags, misaligned spans)``. A span whose edges are not token
+    edges is not tagged at all (a half-tagged entity teaches a model the wrong boundary)."""
+    tags = ["O"] * len(tokens)
+    starts = {t["start"]: i for i, t in enumerate(tokens)}
+    ends = {t["end"]: i for i, t in enumerate(tokens)}
+    bad: list[Span] = []
+    for span in spans:
+        first, last = starts.get(span.start), ends.get(span.end)
+        if first is None or last is None or last < first:
+            bad.append(span)
+            continue
+        tags[first] = f"B-{span.label}"
+        for i in range(first + 1, last + 1):
+            tags[i] = f"I-{span.label}"
+    return tags, bad
+
+
+def conll_writer(
+    tokenize: Tokenize, on_misaligned: Callable[[Misaligned], None]
+) -> Callable[[Item], Iterator[str]]:
+    """CoNLL-2003 layout: ``-DOCSTART-`` per document, ``token TAG`` per line, a blank line between
+    sentences. Each line of the text (block) is a sentence; whitespace tokens are left out."""
+
+    def write(item: Item) -> Iterator[str]:
+        text = item.doc.text
+        tokens = tokenize(text)
+        tags, bad = iob2_tags(tokens, item.spans)
+        for span in bad:
+            on_misaligned(Misaligned(item.doc.id, span.start, span.end, span.label,
+                                     text[span.start:span.end]))
+        yield DOCSTART
+        yield ""
+        sentence: list[str] = []
+        for token, tag in zip(tokens, tags, strict=True):
+            word = token["text"]
+            if word.isspace() or not word:
+                if "\n" in word and sentence:
+                    yield from (*sentence, "")
+                    sentence = []
+                continue
+            sentence.append(f"{_one_word(word)} {tag}")
+        if sentence:
+            yield from (*sentence, "")
+
+    return write
+
+
+def _one_word(word: str) -> str:
+    """A token never contains whitespace in this layout (columns are space-separated)."""
+    return "".join("_" if ch.isspace() else ch for ch in word)
+
+
+# -- split -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Split:
+    """Which documents go to dev; the rest go to train."""
+
+    dev_ids: frozenset[int]
+    train_docs: int
+    dev_docs: int
+    groups: int
+    grouped: bool  # False when every document came from one source and had to be split alone
+
+    def side(self, doc_id: int) -> str:
+        return "dev" if doc_id in self.dev_ids else "train"
+
+
+def split_documents(keys: Iterable[tuple[int, str]], train_ratio: float, seed: int) -> Split:
+    """Assign documents to train/dev, deterministically for a seed, keeping all documents of one
+    source on one side (near-duplicate pages of one site must not leak into dev).
+
+    ``keys`` are ``(doc_id, source)``. Sources are sorted, shuffled with ``seed`` and moved to dev
+    until dev holds ``1 - train_ratio`` of the documents; each side gets at least one source when
+    there are two. With a single source the documents themselves are split (reported by
+    ``grouped=False``) rather than leaving one side empty.
+    """
+    if not 0.0 < train_ratio < 1.0:
+        raise ValueError(f"split must be between 0 and 1 (exclusive), got {train_ratio}")
+    pairs = sorted(keys)
+    if len(pairs) < 2:
+        raise ValueError(f"a split needs at least 2 documents, there are {len(pairs)}")
+    by_source: dict[str, list[int]] = {}
+    for doc_id, source in pairs:
+        by_source.setdefault(source, []).append(doc_id)
+    grouped = len(by_source) > 1
+    if not grouped:
+        by_source = {str(doc_id): [doc_id] for doc_id, _ in pairs}
+    order = sorted(by_source)
+    random.Random(seed).shuffle(order)
+    target = round(len(pairs) * (1.0 - train_ratio))
+    dev: list[int] = []
+    for n, source in enumerate(order):
+        remaining_sources = len(order) - n
+        if dev and (len(dev) >= target or remaining_sources == 1):
+            break
+        dev += by_source[source]
+    return Split(frozenset(dev), len(pairs) - len(dev), len(dev), len(by_source), grouped)
+
+
+
+# -- whole exports (shared by the CLI and the app) ---------------------------------------------
+
+
+@dataclass
+class TrainingExport:
+    """What a training export did. ``written`` is False when misaligned spans stopped it."""
+
+    documents: int = 0
+    files: dict[str, int] | None = None
+    misaligned: list[Misaligned] | None = None
+    split: Split | None = None
+    written: bool = False
+
+
+def make_split(store: Store, include_all: bool, ratio: float, seed: int) -> Split:
+    """Read only ids and sources (a batch at a time) and split them."""
+    keys = [(doc.id, source_of(doc))
+            for batch in store.iter_documents(training_statuses(include_all))
+            for doc in batch]
+    return split_documents(keys, ratio, seed)
+
+
+def write_spacy(store: Store, out_dir: Path, include_all: bool = False,
+                split: float | None = None, seed: int = 0, skip_misaligned: bool = False,
+                shard_size: int = 0, on_item: Callable[[], None] | None = None
+                ) -> TrainingExport:
+    """DocBins of the project into ``out_dir`` (see :mod:`annotator.nlp.docbin` for the layout):
+    ``train.spacy``/``dev.spacy`` with ``split``, else ``corpus.spacy``; ``blocks-*.spacy`` for the
+    section classifier. With misaligned spans and no ``skip_misaligned`` nothing is written."""
+    from annotator.nlp.docbin import DocBinExport  # spaCy only when this export runs
+
+    result = TrainingExport(misaligned=[])
+    result.split = make_split(store, include_all, split, seed) if split is not None else None
+    lang = store.setting("lang", "en") or "en"
+    exporter = DocBinExport(out_dir, lang, store.label_names("section"), shard_size)
+    try:
+        for item in iter_training_items(store, include_all):
+            side = result.split.side(item.doc.id) if result.split else "corpus"
+            result.misaligned += exporter.add(side, item.doc.id, item.doc.text, item.spans,
+                                              item.sections, export_meta(item.doc))
+            result.documents += 1
+            if on_item is not None:
+                on_item()
+        if result.misaligned and not skip_misaligned:
+            exporter.abort()
+            return result
+        result.files = exporter.commit()
+        result.written = True
+    except BaseException:
+        exporter.abort()
+        raise
+    return result
+
+
+class _Abort(Exception):
+    """Raised inside ``atomic_output`` so that no file replaces the old one."""
+
+
+def write_conll(store: Store, out: str | Path, tokenize: Tokenize, include_all: bool = False,
+                skip_misaligned: bool = False) -> TrainingExport:
+    """IOB2 text to ``out`` (or ``-``). With misaligned spans and no ``skip_misaligned`` the file
+    is not written (on stdout it is, and the spans are still reported)."""
+    result = TrainingExport(misaligned=[])
+    writer = conll_writer(tokenize, result.misaligned.append)
+    try:
+        with atomic_output(out) as fh:
+            for item in iter_training_items(store, include_all):
+                fh.writelines(f"{line}\n" for line in writer(item))
+                result.documents += 1
+            if result.misaligned and not skip_misaligned and str(out) != "-":
+                raise _Abort()
+        result.written = True
+    except _Abort:
+        pass
+    return result

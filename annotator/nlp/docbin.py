@@ -1,0 +1,170 @@
+"""spaCy DocBin export: the one place that makes Docs from stored labels for training.
+
+Per document, one Doc with entities in ``doc.ents``, sections (merged ranges of consecutive blocks
+with one label, stripped of surrounding whitespace) in ``doc.spans["sections"]`` and the document's
+meta in ``doc.user_data["meta"]``. Per tagged block, one small Doc with ``doc.cats`` (one-hot over
+the project's section labels): the corpus of a block classifier (boilerplate detection), trained
+by the ``sections`` config of :mod:`annotator.nlp.train_config`.
+
+Alignment is ``Doc.char_span(..., alignment_mode="strict")``; a span that does not fall on token
+boundaries is returned as :class:`Misaligned` and left out of the Doc; the caller decides whether
+that stops the export.
+
+Memory: Docs are dropped as soon as they are added; a DocBin keeps only four integer columns per
+token (ORTH, SPACY, ENT_IOB, ENT_TYPE) plus the strings. With ``shard_size`` the DocBins are
+written out every ``shard_size`` documents into ``train/part-0000.spacy`` ... (``spacy train``
+reads a folder of ``.spacy`` files as one corpus), so memory stays bounded however large the
+project is. All files go to a staging folder first and move into place only when the whole export
+succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.domain import Misaligned, Section, Span, section_ranges, strip_range
+from annotator.nlp.tokens import blank_pipeline
+
+log = logging.getLogger(__name__)
+
+SECTIONS_KEY = "sections"
+DOC_ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"]
+BLOCK_ATTRS = ["ORTH", "SPACY"]
+BLOCKS_PREFIX = "blocks-"
+
+
+@dataclass
+class _Shards:
+    """DocBins of one output (e.g. ``train``), flushed to the staging folder when full."""
+
+    name: str
+    attrs: list[str]
+    docbin: Any = None
+    written: list[Path] = field(default_factory=list)
+    count: int = 0
+
+
+class DocBinExport:
+    """Collect Docs into DocBins named by side (``train``/``dev``, or ``corpus`` without a split)
+    and write them atomically into ``out_dir``."""
+
+    def __init__(self, out_dir: Path, lang: str, section_labels: Sequence[str],
+                 shard_size: int = 0):
+        self.out_dir = Path(out_dir)
+        self.nlp = blank_pipeline(lang)
+        self.section_labels = list(section_labels)
+        self.shard_size = shard_size
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=".export-", dir=self.out_dir))
+        self.outputs: dict[str, _Shards] = {}
+
+    def add(self, side: str, doc_id: int, text: str, spans: Iterable[Span],
+            sections: Sequence[Section], meta: dict[str, Any]) -> list[Misaligned]:
+        """Add one document (and its tagged blocks); returns the spans that could not be aligned."""
+        doc, bad = make_doc(self.nlp, doc_id, text, spans, sections)
+        doc.user_data["meta"] = meta
+        self._put(side, DOC_ATTRS, doc)
+        source = str(meta.get("source", ""))
+        for block_doc in block_docs(self.nlp, doc_id, text, sections, self.section_labels,
+                                    source):
+            self._put(BLOCKS_PREFIX + side, BLOCK_ATTRS, block_doc)
+        return bad
+
+    def _put(self, name: str, attrs: list[str], doc: Any) -> None:
+        from spacy.tokens import DocBin
+
+        out = self.outputs.setdefault(name, _Shards(name, attrs))
+        if out.docbin is None:
+            out.docbin = DocBin(attrs=attrs, store_user_data=True)
+        out.docbin.add(doc)
+        out.count += 1
+        if self.shard_size and len(out.docbin) >= self.shard_size:
+            self._flush(out)
+
+    def _flush(self, out: _Shards) -> None:
+        if out.docbin is None or (len(out.docbin) == 0 and out.written):
+            return
+        if self.shard_size:
+            path = self.staging / out.name / f"part-{len(out.written):04d}.spacy"
+        else:
+            path = self.staging / f"{out.name}.spacy"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(out.docbin.to_bytes())
+        out.written.append(path)
+        out.docbin = None
+
+    def commit(self) -> dict[str, int]:
+        """Write what is left and move every output into ``out_dir``; returns documents per
+        output path (relative to ``out_dir``)."""
+        counts: dict[str, int] = {}
+        for out in self.outputs.values():
+            self._flush(out)
+            final = self.out_dir / (out.name if self.shard_size else f"{out.name}.spacy")
+            staged = self.staging / final.name
+            if final.is_dir():
+                shutil.rmtree(final)
+            os.replace(staged, final)
+            counts[final.name] = out.count
+        self.abort()
+        return counts
+
+    def abort(self) -> None:
+        """Remove the staging folder (nothing half-written stays behind)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
+             sections: Sequence[Section]) -> tuple[Any, list[Misaligned]]:
+    """A Doc with aligned entities and section spans, and the spans that did not align."""
+    from spacy.tokens import Span as SpacySpan
+
+    doc = nlp.make_doc(text)
+    bad: list[Misaligned] = []
+    ents = []
+    for span in spans:
+        ent = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+        if ent is None:
+            bad.append(Misaligned(doc_id, span.start, span.end, span.label,
+                                  text[span.start:span.end]))
+        else:
+            ents.append(ent)
+    doc.ents = ents
+    parts: list[SpacySpan] = []
+    for start, end, label in section_ranges(sections):
+        lo, hi = strip_range(text, start, end)
+        part = doc.char_span(lo, hi, label=label, alignment_mode="strict") if hi > lo else None
+        if part is None:
+            bad.append(Misaligned(doc_id, start, end, label, text[start:end], kind="section"))
+        else:
+            parts.append(part)
+    doc.spans[SECTIONS_KEY] = parts
+    return doc, bad
+
+
+def block_docs(nlp: Any, doc_id: int, text: str, sections: Sequence[Section],
+               labels: Sequence[str], source: str) -> Iterable[Any]:
+    """One Doc per tagged block with one-hot ``cats``: exclusive classes for ``textcat``."""
+    for sec in sections:
+        lo, hi = strip_range(text, sec.start, sec.end)
+        if hi <= lo:
+            continue
+        doc = nlp.make_doc(text[lo:hi])
+        doc.cats = {label: float(label == sec.label) for label in labels}
+        doc.user_data.update({"doc_id": doc_id, "block": sec.block, "source": source})
+        yield doc
+
+
+def read_docbin(path: Path, lang: str = "en") -> list[Any]:
+    """Docs of a ``.spacy`` file or a folder of them (for tests and checks; loads them all)."""
+    from spacy.tokens import DocBin
+
+    paths = sorted(Path(path).rglob("*.spacy")) if Path(path).is_dir() else [Path(path)]
+    vocab = blank_pipeline(lang).vocab
+    return [doc for p in paths for doc in DocBin().from_disk(p).get_docs(vocab)]
