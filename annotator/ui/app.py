@@ -1,0 +1,55 @@
+"""The application: QApplication set-up, theme, and the entry points the CLI and tests use.
+
+``main_window(db_path)`` returns the ready window (project open, first document shown);
+``run(db_path)`` shows it and runs the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from annotator.ui.main_window import MainWindow
+from annotator.ui.theme import RESOURCES, apply_theme
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The QApplication (created once), named so QSettings has a home, themed from settings."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName("annotator")
+    app.setApplicationName("annotator")
+    app.setApplicationDisplayName("Annotator")
+    icon = RESOURCES / "icon.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    dark = QSettings().value("dark", False) in (True, "true")
+    apply_theme(app, dark)
+    return app
+
+
+def set_dark(dark: bool) -> None:
+    app = QApplication.instance()
+    if app is not None:
+        apply_theme(app, dark)
+
+
+def main_window(db_path: str | Path) -> MainWindow:
+    """The ready main window on a project file (created if it does not exist)."""
+    application()
+    return MainWindow(Path(db_path))
+
+
+def run(db_path: str | Path) -> int:
+    app = application()
+    window = MainWindow(Path(db_path))
+    window.show()
+    return app.exec()

@@ -1,0 +1,106 @@
+"""Dialogs: export options and the keyboard shortcut list. Both are opened non-modally
+(``open()``), so the window keeps running and tests can fill them in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.io.export_formats import DESCRIPTIONS, JSONL_FORMATS
+from annotator.ui.actions import EDITOR_KEYS
+
+
+class ExportDialog(QDialog):
+    """Format, which documents, where."""
+
+    def __init__(self, parent: QWidget, default_path: Path):
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export")
+        self.setAccessibleName("Export options")
+        form = QFormLayout()
+        self.format = QComboBox()
+        self.format.setObjectName("exportFormat")
+        self.format.setAccessibleName("Format")
+        for name in JSONL_FORMATS:
+            self.format.addItem(f"{name} — {DESCRIPTIONS.get(name, name)}", name)
+        self.finished_only = QRadioButton("Finished documents (accepted and rejected)")
+        self.finished_only.setChecked(True)
+        self.everything = QRadioButton("All documents, with their current labels")
+        for radio in (self.finished_only, self.everything):
+            radio.setAccessibleName(radio.text())
+        self.path = QLineEdit(str(default_path))
+        self.path.setObjectName("exportPath")
+        self.path.setAccessibleName("Output file")
+        browse = QPushButton("Browse…")
+        browse.setAccessibleName("Choose the output file")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+        form.addRow("Format", self.format)
+        form.addRow("Documents", self.finished_only)
+        form.addRow("", self.everything)
+        form.addRow("Save to", where)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def choice(self) -> tuple[str, Path, bool]:
+        return self.format.currentData(), Path(self.path.text()), self.everything.isChecked()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
+                                              "JSON lines (*.jsonl)")
+        if path:
+            self.path.setText(path)
+
+
+class ShortcutsDialog(QDialog):
+    """Help > Keyboard shortcuts: every action's keys, read from the actions themselves."""
+
+    def __init__(self, parent: QWidget, actions: list[QAction]):
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = [(", ".join(k.toString() for k in a.shortcuts()), a.toolTip().split(" (")[0]
+                 or a.text().replace("&", ""))
+                for a in actions if a.shortcuts()]
+        rows += EDITOR_KEYS
+        table = QTableWidget(len(rows), 2, self)
+        table.setObjectName("shortcutTable")
+        table.setAccessibleName("Keyboard shortcuts")
+        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        table.verticalHeader().hide()
+        for r, (keys, what) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(keys))
+            table.setItem(r, 1, QTableWidgetItem(what))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.resize(560, 640)

@@ -1,0 +1,123 @@
+"""The left panel: filter by status and text, and the lazy document list (``documentList``).
+Making a row current announces the document; the window opens it."""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain import Status
+from annotator.ui.document_list import STATUS_TEXT, DocumentListModel
+
+
+class ListPanel(QWidget):
+    document_chosen = Signal(int)
+    list_reset = Signal()  # after a re-count: the window puts the current document back
+
+    def __init__(self, model: DocumentListModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("listPanel")
+        self.setAccessibleName("Documents")
+        self.model = model
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        self.status.setAccessibleName("Show documents with status")
+        self.status.addItem("All", None)
+        for status, text in STATUS_TEXT.items():
+            self.status.addItem(text.capitalize(), status)
+        self.search = QLineEdit()
+        self.search.setObjectName("textFilter")
+        self.search.setAccessibleName("Filter documents by text")
+        self.search.setPlaceholderText("Filter (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.view = self._make_view(model)
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 0, 8)
+        layout.setSpacing(6)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._apply_filter)
+        self.status.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self._quiet = False
+
+    def _make_view(self, model: DocumentListModel) -> QTreeView:
+        view = QTreeView(self)
+        view.setObjectName("documentList")
+        view.setAccessibleName("Document list")
+        view.setModel(model)
+        view.setRootIsDecorated(False)
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(True)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setAllColumnsShowFocus(True)
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 84), (2, 64)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        model.modelReset.connect(self._on_reset)
+        view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        return view
+
+    def current_row(self) -> int:
+        index = self.view.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def set_current_row(self, row: int, quiet: bool = False) -> None:
+        """Make a row current (which opens its document, unless ``quiet``)."""
+        self._quiet = quiet
+        try:
+            index = self.model.index(row, 0)
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.view.scrollTo(index)
+        finally:
+            self._quiet = False
+
+    def next_unfinished_row(self, after: int, current_id: int | None) -> int | None:
+        """The first row after ``after`` (wrapping round) whose document is not finished."""
+        count = self.model.rowCount()
+        for row in chain(range(after + 1, count), range(0, max(after, 0) + 1)):
+            data = self.model.row_data(row)
+            if data and not data["status"].finished and data["id"] != current_id:
+                return row
+        return None
+
+    def focus_filter(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _apply_filter(self) -> None:
+        status: Status | None = self.status.currentData()
+        self.model.set_filter(status, self.search.text())
+
+    def _on_reset(self) -> None:
+        self.list_reset.emit()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        doc_id = self.model.doc_id(current.row())
+        if doc_id is not None:
+            self.document_chosen.emit(doc_id)

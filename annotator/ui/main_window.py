@@ -1,0 +1,350 @@
+"""The main window: it assembles the document list, the annotation view and the side panel,
+builds the actions and menus, and wires signals. It computes nothing itself: edits go to the
+controller, background work to :mod:`annotator.ui.jobs`, and each view refreshes itself from
+the controller's change signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain import Status
+from annotator.store import Store, open_store
+from annotator.ui.actions import label_action, make_action
+from annotator.ui.controller import Controller
+from annotator.ui.dialogs import ShortcutsDialog
+from annotator.ui.document_list import DocumentListModel
+from annotator.ui.editor import AnnotationView
+from annotator.ui.job_bar import JobBar
+from annotator.ui.list_panel import ListPanel
+from annotator.ui.side_panel import SidePanel
+from annotator.ui.window_jobs import JobsMixin
+from annotator.ui.window_menus import build_menus, build_toolbar
+
+MAX_RECENT = 8
+
+
+class MainWindow(JobsMixin, QMainWindow):
+    def __init__(self, db_path: Path, settings: QSettings | None = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("Annotator")
+        self.settings = settings or QSettings()
+        self.db_path = Path(db_path)
+        self.store: Store = open_store(self.db_path)
+        self.controller = Controller(self.store, parent=self)
+        self.list_model = DocumentListModel(self.store, self)
+        self._build_widgets()
+        self._build_actions()
+        build_menus(self)
+        build_toolbar(self)
+        self._wire()
+        self.setAcceptDrops(True)
+        self._restore_settings()
+        self._project_opened()
+
+    # -- assembly ----------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.list_panel = ListPanel(self.list_model, self)
+        self.doc_list = self.list_panel.view
+        self.editor = AnnotationView(self)
+        self._base_font = self.editor.font().pointSizeF()
+        self.doc_header = QLabel()
+        self.doc_header.setObjectName("docHeader")
+        self.doc_header.setAccessibleName("Document")
+        self.doc_header.setTextFormat(Qt.TextFormat.PlainText)
+        centre = QWidget(self)
+        centre.setObjectName("centre")
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.doc_header)
+        column.addWidget(self.editor, 1)
+        self.side = SidePanel(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setAccessibleName("Main areas")
+        for widget, stretch in ((self.list_panel, 0), (centre, 1), (self.side, 0)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
+        self.splitter.setSizes([300, 820, 300])
+        self.setCentralWidget(self.splitter)
+        self.counts = QLabel()
+        self.counts.setObjectName("finishedCount")
+        self.counts.setAccessibleName("Documents finished")
+        self.job_bar = JobBar(self)
+        self.statusBar().addPermanentWidget(self.job_bar)
+        self.statusBar().addPermanentWidget(self.counts)
+
+    def _build_actions(self) -> None:
+        a: dict[str, QAction] = {}
+        slots = {
+            "new-project": self.ask_new_project, "open-project": self.ask_open_project,
+            "import": self.ask_import_files, "import-folder": self.ask_import_folder,
+            "preannotate": self.preannotate, "export": self.ask_export, "quit": self.close,
+            "delete-span": self.delete_span,
+            "apply-suggestions": self.controller.apply_suggestions,
+            "accept": lambda: self.finish(Status.ACCEPTED),
+            "reject": lambda: self.finish(Status.REJECTED),
+            "skip": lambda: self.finish(Status.SKIPPED),
+            "next": lambda: self.go_row(self.list_panel.current_row() + 1),
+            "previous": lambda: self.go_row(self.list_panel.current_row() - 1),
+            "next-unfinished": self.go_next_unfinished,
+            "zoom-in": lambda: self.zoom(1), "zoom-out": lambda: self.zoom(-1),
+            "zoom-reset": lambda: self.zoom(0), "dark": self.toggle_dark,
+            "find": self.list_panel.focus_filter, "shortcuts": self.show_shortcuts,
+        }
+        for name, slot in slots.items():
+            a[name] = make_action(self, name, slot)
+        stack = self.controller.undo_stack
+        for name, make in (("undo", stack.createUndoAction), ("redo", stack.createRedoAction)):
+            action = make(self, name.capitalize())
+            action.setObjectName(name)
+            action.setShortcuts([QKeySequence("Ctrl+Z")] if name == "undo"
+                                else [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+            self.addAction(action)
+            a[name] = action
+        a["dark"].setCheckable(True)
+        self.actions_by_name = a
+        self.label_actions: list[QAction] = []
+        self.section_actions: list[QAction] = []
+
+    def _build_label_actions(self) -> None:
+        """The label set lives in the project file, so these are rebuilt per project."""
+        for action in self.label_actions + self.section_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.label_actions = [label_action(self, lab, self.label_selection)
+                              for lab in self.store.labels("entity")]
+        self.section_actions = [label_action(self, lab, self.tag_sections)
+                                for lab in self.store.labels("section")]
+        self.side.set_palette(self.label_actions, self.section_actions)
+        self.editor.set_label_colours(
+            {lab.name: lab.color for lab in self.store.labels("entity")},
+            {lab.name: lab.color for lab in self.store.labels("section")},
+        )
+        build_menus(self)
+
+    def _wire(self) -> None:
+        c = self.controller
+        c.document_opened.connect(self._on_document_opened)
+        c.spans_changed.connect(self._on_spans_changed)
+        c.sections_changed.connect(self._on_sections_changed)
+        c.status_changed.connect(self._on_status_changed)
+        c.message.connect(self.show_message)
+        self.list_panel.document_chosen.connect(self._on_document_chosen)
+        self.list_panel.list_reset.connect(self._on_list_reset)
+        self.editor.span_selected.connect(self.side.select_span)
+        self.editor.resize_requested.connect(self._on_resize_requested)
+        self.side.span_activated.connect(self._on_span_activated)
+
+    # -- projects ------------------------------------------------------------------------------
+
+    def _project_opened(self) -> None:
+        self.setWindowTitle(f"{self.db_path.name} — Annotator")
+        self.setWindowFilePath(str(self.db_path))
+        self._build_label_actions()
+        self.list_model.set_store(self.store)
+        self._remember_recent(self.db_path)
+
+    def open_project(self, path: Path) -> None:
+        """Switch to another project file (created if new). Everything is saved already."""
+        self.stop_jobs()
+        self.controller.undo_stack.clear()
+        self.controller.close_document()
+        self.store.close()
+        self.db_path = Path(path)
+        self.store = open_store(self.db_path)
+        self.controller.store = self.store
+        self._project_opened()
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [p for p in self.recent_projects() if p != str(path.resolve())]
+        recent.insert(0, str(path.resolve()))
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        build_menus(self)
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    # -- documents and navigation ------------------------------------------------------------------
+
+    def go_row(self, row: int) -> None:
+        if 0 <= row < self.list_model.rowCount():
+            self.list_panel.set_current_row(row)
+
+    def go_next_unfinished(self) -> None:
+        current = self.controller.doc.id if self.controller.doc else None
+        row = self.list_panel.next_unfinished_row(self.list_panel.current_row(), current)
+        if row is None:
+            self.show_message("Every document in the list is finished")
+            return
+        self.go_row(row)
+
+    def finish(self, status: Status) -> None:
+        """Accept, reject or skip, then move on to the next unfinished document."""
+        if self.controller.doc is None:
+            return
+        self.controller.set_status(status)
+        self.go_next_unfinished()
+
+    def _on_list_reset(self) -> None:
+        """After an import, a filter or a new project: keep the open document if it is in the
+        list, else open the first one."""
+        self._update_counts()
+        doc = self.controller.doc
+        row = self.list_model.find_row(doc.id) if doc is not None else None
+        if row is not None:
+            self.list_panel.set_current_row(row, quiet=True)
+        elif self.list_model.rowCount() > 0:
+            self.go_row(0)
+        elif doc is None:
+            self._show_empty()
+
+    def _on_document_chosen(self, doc_id: int) -> None:
+        if self.controller.doc is None or self.controller.doc.id != doc_id:
+            self.controller.open_document(doc_id)
+
+    def _on_document_opened(self, doc_id: int) -> None:
+        c = self.controller
+        assert c.doc is not None
+        self.editor.show_document(c.doc.text, c.spans, c.sections)
+        self.side.show_spans(c.doc.text, c.spans, self.editor._entity_colours)
+        self._update_header()
+        if self.list_model.doc_id(self.list_panel.current_row()) != doc_id:
+            row = self.list_model.find_row(doc_id)
+            if row is not None:
+                self.list_panel.set_current_row(row, quiet=True)
+        self.editor.setFocus()
+
+    def _show_empty(self) -> None:
+        self.editor.show_document("", [], [])
+        self.side.show_spans("", [], {})
+        self.doc_header.setText("No documents yet: File > Import, or drop files here")
+
+    def _update_header(self) -> None:
+        doc = self.controller.doc
+        if doc is None:
+            return
+        source = Path(doc.source).name if doc.source else ""
+        status = doc.status.value.replace("_", " ")
+        self.doc_header.setText(f"#{doc.id}  ·  {status}  ·  {source}")
+
+    def _update_counts(self) -> None:
+        counts = self.store.status_counts()
+        total = sum(counts.values())
+        finished = sum(n for s, n in counts.items() if s.finished)
+        self.counts.setText(f"{finished} of {total} finished")
+
+    # -- edits -------------------------------------------------------------------------------------
+
+    def label_selection(self, label: str) -> None:
+        start, end = self.editor.selection_range()
+        stored = self.controller.label_range(start, end, label, snap=self.editor.snap)
+        if stored:
+            self.editor.select_range(stored[0].end, stored[0].end)
+
+    def tag_sections(self, label: str) -> None:
+        start, end = self.editor.selection_range()
+        self.controller.tag_sections(start, end, label)
+
+    def delete_span(self) -> None:
+        span = self.editor.selected_span() or self.controller.span_at(self.editor.cursor_offset())
+        if span is not None:
+            self.controller.delete_span(span)
+
+    def _on_resize_requested(self, span_id: int, side: str, direction: int) -> None:
+        stored = self.controller.resize_span(span_id, side, direction)
+        if stored:
+            self.editor.select_range(stored[0].start, stored[0].start)
+
+    def _on_span_activated(self, span) -> None:
+        self.editor.reveal_span(span)
+        self.editor.setFocus()
+
+    def _on_spans_changed(self, doc_id: int, removed: list, added: list) -> None:
+        c = self.controller
+        if c.doc is None or c.doc.id != doc_id:
+            return
+        self.editor.apply_span_changes(removed, added)
+        self.side.show_spans(c.doc.text, c.spans, self.editor._entity_colours)
+        self.list_model.update_document(doc_id, n_spans=len(c.spans), status=c.doc.status)
+        self._update_header()
+
+    def _on_sections_changed(self, doc_id: int) -> None:
+        c = self.controller
+        if c.doc is not None and c.doc.id == doc_id:
+            self.editor.show_sections(c.sections)
+            self.list_model.update_document(doc_id, status=c.doc.status)
+            self._update_header()
+
+    def _on_status_changed(self, doc_id: int, status: Status) -> None:
+        self.list_model.update_document(doc_id, status=status)
+        self._update_counts()
+        self._update_header()
+
+    # -- view --------------------------------------------------------------------------------------
+
+    def zoom(self, steps: int) -> None:
+        if steps == 0:
+            steps = round(self._base_font - self.editor.font().pointSizeF())
+        self.editor.zoom(steps)
+        self.settings.setValue("zoom", self.editor.font().pointSizeF())
+
+    def toggle_dark(self) -> None:
+        from annotator.ui.app import set_dark
+
+        dark = self.actions_by_name["dark"].isChecked()
+        set_dark(dark)
+        self.settings.setValue("dark", dark)
+        self.editor.viewport().update()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def show_shortcuts(self) -> None:
+        actions = [*self.actions_by_name.values(), *self.label_actions, *self.section_actions]
+        dialog = ShortcutsDialog(self, actions)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- settings and closing ------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.value("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        size = float(self.settings.value("zoom", 0) or 0)
+        if size:
+            self.editor.zoom(round(size - self.editor.font().pointSizeF()))
+        self.actions_by_name["dark"].setChecked(self.settings.value("dark", False) in
+                                                (True, "true"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_jobs()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("state", self.saveState())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        self.store.close()
+        super().closeEvent(event)

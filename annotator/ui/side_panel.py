@@ -1,0 +1,174 @@
+"""The side panel: the label palette (entity and section labels with colour and key), a legend,
+and the list of spans in the open document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QListView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain import Span
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def swatch(colour: str, size: int = 14, dashed: bool = False) -> QIcon:
+    """A small rounded colour square for palette buttons and lists."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fill = QColor(colour)
+    if dashed:
+        fill.setAlphaF(0.35)
+    p.setBrush(fill)
+    pen = QColor(colour).darker(150)
+    p.setPen(pen)
+    if dashed:
+        p.setPen(Qt.PenStyle.DashLine)
+    p.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
+    p.end()
+    return QIcon(pix)
+
+
+class SpanListModel(QAbstractListModel):
+    """The open document's spans, in text order: label, text and whether confirmed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._spans: list[Span] = []
+        self._text = ""
+        self._colours: dict[str, str] = {}
+
+    def show(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._text, self._spans, self._colours = text, list(spans), colours
+        self.endResetModel()
+
+    def span(self, row: int) -> Span | None:
+        return self._spans[row] if 0 <= row < len(self._spans) else None
+
+    def row_of(self, span_id: int) -> int | None:
+        return next((i for i, s in enumerate(self._spans) if s.id == span_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._spans)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        span = self.span(index.row())
+        if span is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            words = " ".join(self._text[span.start:span.end].split())
+            return f"{span.label:<8} {words[:60]}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return swatch(self._colours.get(span.label, "#bbbbbb"), dashed=not span.confirmed)
+        if role == Qt.ItemDataRole.FontRole and not span.confirmed:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            who = span.annotator or "suggestion"
+            return f"{span.label} {span.start}-{span.end} · {span.source} · {who}"
+        return None
+
+
+class SidePanel(QWidget):
+    span_activated = Signal(object)  # Span
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("sidePanel")
+        self.setAccessibleName("Labels and spans")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(10, 10, 10, 10)
+        self._layout.setSpacing(8)
+        self.entity_grid = self._section_box("Entities", "entityPalette")
+        self.section_grid = self._section_box("Sections", "sectionPalette")
+        legend = QLabel(
+            "Faint with a dashed outline and <i>LABEL?</i>: a suggestion, until you confirm it "
+            "(its key again), apply suggestions or accept. Dimmed blocks are boilerplate.")
+        legend.setObjectName("legend")
+        legend.setWordWrap(True)
+        legend.setAccessibleName("Legend")
+        self._layout.addWidget(legend)
+        self.spans_title = self._title("Spans")
+        self.span_model = SpanListModel(self)
+        self.span_list = QListView(self)
+        self.span_list.setObjectName("spanList")
+        self.span_list.setAccessibleName("Spans in this document")
+        self.span_list.setModel(self.span_model)
+        self.span_list.setUniformItemSizes(True)
+        self.span_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.span_list.clicked.connect(self._on_span_clicked)
+        self._layout.addWidget(self.span_list, 1)
+
+    def _title(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("panelTitle")
+        label.setAccessibleName(text)
+        self._layout.addWidget(label)
+        return label
+
+    def _section_box(self, title: str, name: str) -> QGridLayout:
+        self._title(title)
+        box = QWidget(self)
+        box.setObjectName(name)
+        box.setAccessibleName(f"{title} palette")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(3)
+        self._layout.addWidget(box)
+        return grid
+
+    def set_palette(self, entity: list[QAction], section: list[QAction]) -> None:
+        """One button per label action (click = the key), with its key shown beside it."""
+        for grid, actions in ((self.entity_grid, entity), (self.section_grid, section)):
+            while grid.count():
+                item = grid.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+            for row, action in enumerate(actions):
+                button = QToolButton()
+                button.setDefaultAction(action)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                button.setAutoRaise(True)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.setAccessibleName(f"Label {action.iconText()}")
+                key = QLabel(action.shortcut().toString())
+                key.setObjectName("keyCap")
+                key.setAccessibleName(f"Key for {action.iconText()}")
+                col = (row % 2) * 2 if grid is self.entity_grid else 0
+                line = row // 2 if grid is self.entity_grid else row
+                grid.addWidget(button, line, col)
+                grid.addWidget(key, line, col + 1, Qt.AlignmentFlag.AlignLeft)
+            grid.setColumnStretch(4, 1)
+
+    def show_spans(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
+        self.span_model.show(text, spans, colours)
+        confirmed = sum(1 for s in spans if s.confirmed)
+        self.spans_title.setText(f"Spans · {len(spans)} ({len(spans) - confirmed} suggested)")
+
+    def select_span(self, span_id: int) -> None:
+        row = self.span_model.row_of(span_id) if span_id >= 0 else None
+        if row is None:
+            self.span_list.clearSelection()
+            return
+        index = self.span_model.index(row)
+        self.span_list.setCurrentIndex(index)
+        self.span_list.scrollTo(index)
+
+    def _on_span_clicked(self, index: QModelIndex) -> None:
+        span = self.span_model.span(index.row())
+        if span is not None:
+            self.span_activated.emit(span)

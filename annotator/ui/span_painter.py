@@ -1,0 +1,103 @@
+"""Painting entity spans over the text, displaCy style: a coloured box behind the words and a small
+label tag under the first line of the span. Everything here works in the text layout's own
+positions (UTF-16 code units within a block); the editor hands them in already converted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlock
+
+from annotator.ui.theme import span_edge, span_fill
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One span as the painter sees it: positions in the Qt document, and how to draw it."""
+
+    start: int
+    end: int
+    label: str
+    confirmed: bool
+    span_id: int
+
+
+@dataclass
+class Style:
+    colours: dict[str, str]
+    dark: bool
+    tag_font: QFont
+    selected_id: int | None = None
+    highlight: QColor | None = None
+
+
+def _x(line, pos: int) -> float:
+    value = line.cursorToX(pos)
+    return value[0] if isinstance(value, tuple) else value
+
+
+def mark_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list[QRectF]:
+    """Rectangles (viewport coordinates) covering ``start``-``end`` (document positions) inside
+    ``block``, one per visual line the span touches."""
+    layout = block.layout()
+    base = block.position()
+    lo = max(start, base) - base
+    hi = min(end, base + block.length() - 1) - base
+    if hi <= lo or layout.lineCount() == 0:
+        return []
+    first = layout.lineForTextPosition(lo)
+    last = layout.lineForTextPosition(max(lo, hi - 1))
+    if not first.isValid() or not last.isValid():
+        return []
+    rects = []
+    for n in range(first.lineNumber(), last.lineNumber() + 1):
+        line = layout.lineAt(n)
+        a = max(lo, line.textStart())
+        b = min(hi, line.textStart() + line.textLength())
+        x1, x2 = _x(line, a), _x(line, b)
+        rects.append(QRectF(origin.x() + x1 - 2, origin.y() + line.y(), x2 - x1 + 4,
+                            line.height()))
+    return rects
+
+
+def paint_fills(p: QPainter, block: QTextBlock, origin: QPointF, marks: list[Mark],
+                style: Style) -> None:
+    """Backgrounds, drawn before the text so the words stay crisp on top."""
+    p.setPen(Qt.PenStyle.NoPen)
+    for mark in marks:
+        colour = style.colours.get(mark.label, "#bbbbbb")
+        p.setBrush(span_fill(colour, mark.confirmed, style.dark))
+        for rect in mark_rects(block, origin, mark.start, mark.end):
+            p.drawRoundedRect(rect, 3, 3)
+
+
+def paint_decorations(p: QPainter, block: QTextBlock, origin: QPointF, marks: list[Mark],
+                      style: Style) -> None:
+    """Outlines (dashed for suggestions, strong for the selected span) and label tags, drawn
+    after the text."""
+    metrics = QFontMetricsF(style.tag_font)
+    p.setFont(style.tag_font)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    for mark in marks:
+        rects = mark_rects(block, origin, mark.start, mark.end)
+        if not rects:
+            continue
+        colour = style.colours.get(mark.label, "#bbbbbb")
+        edge = span_edge(colour, style.dark)
+        selected = mark.span_id == style.selected_id
+        if selected and style.highlight is not None:
+            p.setPen(QPen(style.highlight, 2))
+        elif not mark.confirmed:
+            p.setPen(QPen(edge, 1, Qt.PenStyle.DashLine))
+        else:
+            p.setPen(Qt.PenStyle.NoPen)
+        for rect in rects:
+            p.drawRoundedRect(rect, 3, 3)
+        if mark.start < block.position():
+            continue  # the tag sits under the span's first line only
+        tag = mark.label if mark.confirmed else f"{mark.label}?"
+        first = rects[0]
+        p.setPen(edge)
+        p.drawText(QPointF(first.left() + 2, first.bottom() + metrics.ascent() + 1), tag)

@@ -1,0 +1,90 @@
+"""Colours and palettes: light and dark, and how a label's colour is drawn on each.
+
+Label colours come from the project (Okabe-Ito / Paul Tol derived, colour-blind safe). On a dark
+background they are drawn translucent so the light text stays readable; suggestions are drawn
+fainter with a dashed outline, so shape tells them apart as well as colour.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+LIGHT = {
+    "window": "#f4f5f7", "base": "#ffffff", "alt": "#f0f2f5", "text": "#1f2328",
+    "muted": "#6b7280", "highlight": "#2f6fd6", "button": "#eceef1", "border": "#d0d5dc",
+}
+DARK = {
+    "window": "#1e2126", "base": "#17191d", "alt": "#22262c", "text": "#e6e8eb",
+    "muted": "#9aa3ad", "highlight": "#4c8ee8", "button": "#2a2e35", "border": "#3a4049",
+}
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """Whether the palette in use is a dark one (by the lightness of the base colour)."""
+    pal = palette or QApplication.palette()
+    return pal.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def make_palette(dark: bool) -> QPalette:
+    c = DARK if dark else LIGHT
+    pal = QPalette()
+    role = QPalette.ColorRole
+    pairs = {
+        role.Window: c["window"], role.WindowText: c["text"], role.Base: c["base"],
+        role.AlternateBase: c["alt"], role.Text: c["text"], role.Button: c["button"],
+        role.ButtonText: c["text"], role.Highlight: c["highlight"],
+        role.HighlightedText: "#ffffff", role.ToolTipBase: c["base"],
+        role.ToolTipText: c["text"], role.PlaceholderText: c["muted"], role.Mid: c["border"],
+        role.Dark: c["border"], role.Light: c["base"], role.BrightText: "#ffffff",
+        role.Link: c["highlight"],
+    }
+    for r, colour in pairs.items():
+        pal.setColor(r, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for r in (role.Text, role.WindowText, role.ButtonText):
+        pal.setColor(disabled, r, QColor(c["muted"]))
+    return pal
+
+
+def stylesheet(dark: bool) -> str:
+    """resources/app.qss with the palette's colours filled in (``@name`` placeholders)."""
+    path = RESOURCES / "app.qss"
+    if not path.exists():
+        return ""
+    qss = path.read_text(encoding="utf-8")
+    for name, value in sorted((DARK if dark else LIGHT).items(), key=lambda kv: -len(kv[0])):
+        qss = qss.replace(f"@{name}", value)
+    return qss
+
+
+def apply_theme(app: QApplication, dark: bool) -> None:
+    app.setStyle("Fusion")
+    app.setPalette(make_palette(dark))
+    app.setStyleSheet(stylesheet(dark))
+
+
+def span_fill(colour: str, confirmed: bool, dark: bool) -> QColor:
+    """The background of an entity span: solid for confirmed, faint for suggestions."""
+    fill = QColor(colour)
+    if dark:
+        fill.setAlphaF(0.42 if confirmed else 0.20)
+    else:
+        fill.setAlphaF(0.85 if confirmed else 0.32)
+    return fill
+
+
+def span_edge(colour: str, dark: bool) -> QColor:
+    """The outline and the label tag colour: the label colour, darker on light backgrounds."""
+    edge = QColor(colour)
+    return edge.lighter(115) if dark else edge.darker(165)
+
+
+def section_colour(colour: str, confirmed: bool) -> QColor:
+    fill = QColor(colour)
+    fill.setAlphaF(1.0 if confirmed else 0.45)
+    return fill

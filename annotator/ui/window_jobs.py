@@ -1,0 +1,158 @@
+"""The main window's background work: projects, import (menus and drag and drop), pre-annotation
+and export. Each job runs in a :class:`~annotator.ui.workers.Worker` with progress and Cancel;
+when it ends the list and the open document are refreshed and the outcome is reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from annotator.ui.dialogs import ExportDialog
+from annotator.ui.jobs import describe_preannotation, export_job, import_job, preannotate_job
+from annotator.ui.workers import Worker, stop_all
+
+JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project", "open-project")
+PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
+
+
+class JobsMixin:
+    """Mixed into MainWindow (which provides store, controller, list_model, job_bar...)."""
+
+    worker: Worker | None = None
+    last_report: str = ""
+
+    # -- choosing files (non-blocking dialogs: the window keeps running) -----------------------
+
+    def _file_dialog(self, title: str, mode: QFileDialog.FileMode, on_done: Callable,
+                     save: bool = False, name_filter: str = "") -> QFileDialog:
+        dialog = QFileDialog(self, title)
+        dialog.setObjectName("fileDialog")
+        dialog.setFileMode(mode)
+        if name_filter:
+            dialog.setNameFilter(name_filter)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("db")
+        dialog.filesSelected.connect(on_done)
+        dialog.open()
+        return dialog
+
+    def ask_new_project(self) -> None:
+        self._file_dialog("New project", QFileDialog.FileMode.AnyFile,
+                          lambda files: files and self.open_project(Path(files[0])),
+                          save=True, name_filter=PROJECT_FILTER)
+
+    def ask_open_project(self) -> None:
+        self._file_dialog("Open project", QFileDialog.FileMode.ExistingFile,
+                          lambda files: files and self.open_project(Path(files[0])),
+                          name_filter=PROJECT_FILTER)
+
+    def ask_import_files(self) -> None:
+        self._file_dialog("Import files", QFileDialog.FileMode.ExistingFiles,
+                          lambda files: self.import_paths([Path(f) for f in files]),
+                          name_filter="Articles (*.txt *.jsonl *.ndjson *.html *.htm *.md);;"
+                                      "All files (*)")
+
+    def ask_import_folder(self) -> None:
+        self._file_dialog("Import folder", QFileDialog.FileMode.Directory,
+                          lambda files: self.import_paths([Path(f) for f in files]))
+
+    def ask_export(self) -> ExportDialog:
+        dialog = ExportDialog(self, self.db_path.with_suffix(".jsonl"))
+        dialog.accepted.connect(lambda: self.export_to(*dialog.choice()))
+        dialog.open()
+        return dialog
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    def import_paths(self, paths: list[Path]) -> Worker | None:
+        if not paths:
+            return None
+        return self.start_job("Importing", import_job(self.db_path, paths), self._on_imported)
+
+    def preannotate(self) -> Worker | None:
+        return self.start_job("Pre-annotating", preannotate_job(self.db_path),
+                              self._on_preannotated)
+
+    def export_to(self, out: Path, fmt: str = "prodigy",
+                  include_all: bool = False) -> Worker | None:
+        return self.start_job("Exporting", export_job(self.db_path, fmt, Path(out), include_all),
+                              lambda summary: self.report("Export", summary.text()))
+
+    def start_job(self, title: str, fn: Callable[[Worker], Any],
+                  on_success: Callable[[Any], None]) -> Worker | None:
+        """Run ``fn`` off the GUI thread; one job at a time."""
+        if self.worker is not None:
+            self.show_message(f"Wait for “{self.worker.title}” to finish, or cancel it")
+            return None
+        worker = Worker(title, fn, self)
+        worker.succeeded.connect(on_success)
+        worker.failed.connect(lambda error: self.report(title, f"{title} failed: {error}",
+                                                        warning=True))
+        worker.cancelled.connect(lambda: self._on_cancelled(title))
+        worker.finished.connect(self._on_job_finished)
+        self.worker = worker
+        self._set_jobs_enabled(False)
+        self.job_bar.follow(worker)
+        return worker.start()
+
+    def stop_jobs(self) -> None:
+        stop_all()
+
+    def _set_jobs_enabled(self, enabled: bool) -> None:
+        for name in JOB_ACTIONS:
+            self.actions_by_name[name].setEnabled(enabled)
+
+    def _on_job_finished(self) -> None:
+        self.worker = None
+        self._set_jobs_enabled(True)
+
+    def _on_cancelled(self, title: str) -> None:
+        self.report(title, f"{title} cancelled; what was done before stays.")
+        self._refresh_after_job()
+
+    def _on_imported(self, summary) -> None:
+        details = "\n".join(summary.problems)
+        self.report("Import", summary.text(), details, warning=bool(summary.problems))
+        self._refresh_after_job()
+
+    def _on_preannotated(self, report) -> None:
+        self.controller.undo_stack.clear()  # suggestions changed under earlier edits
+        problems = "\n".join(str(p) for p in getattr(report, "problems", []))
+        self.report("Pre-annotate", describe_preannotation(report), problems)
+        self._refresh_after_job()
+
+    def _refresh_after_job(self) -> None:
+        """The worker wrote through its own connection: re-read the list and the open document."""
+        self.list_model.refresh()
+        if self.controller.doc is not None:
+            self.controller.open_document(self.controller.doc.id)
+
+    def report(self, title: str, text: str, details: str = "", warning: bool = False) -> None:
+        """Status bar for the summary; a (non-blocking) box when there are problems to read."""
+        self.last_report = text + (f"\n{details}" if details else "")
+        self.show_message(text)
+        if not (warning or details):
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
+                          title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("reportBox")
+        if details:
+            box.setDetailedText(details)
+        box.open()
+
+    # -- drag and drop -----------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
