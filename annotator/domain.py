@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 HUMAN = "human"
 IMPORTED = "imported"
@@ -43,10 +43,13 @@ class SpanError(ValueError):
     """A span that cannot be stored: outside the text, empty or reversed, or unknown label."""
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """An entity span. ``source`` says who proposed it (``human``, ``imported``, ``pattern`` or
-    ``model:NAME@VERSION``); ``annotator`` is the person who made or confirmed it, if any."""
+    ``model:NAME@VERSION``); ``annotator`` is the person who made or confirmed it, if any.
+
+    A named tuple rather than a dataclass: imports and exports build hundreds of thousands of
+    these, and a tuple is made several times faster than a frozen dataclass. It is just as
+    immutable; use ``span._replace(...)`` for a changed copy."""
 
     start: int
     end: int
@@ -68,7 +71,7 @@ class Span:
         return self.start < other.end and other.start < self.end
 
     def with_id(self, span_id: int | None) -> Span:
-        return replace(self, id=span_id)
+        return self._replace(id=span_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,9 +133,9 @@ def _status(task: dict[str, Any]) -> Status:
 def _raw_spans(task: dict[str, Any], report: Callable[[str], None]) -> list[Raw]:
     raw: list[Raw] = []
     for item in _list_field(task, "spans", report):
-        if isinstance(item, dict) and {"start", "end", "label"} <= item.keys():
+        try:
             raw.append((item["start"], item["end"], item["label"]))
-        else:
+        except (KeyError, TypeError, IndexError):
             report(f"span {item!r}: unknown shape (want start, end, label)")
     for item in _list_field(task, "label", report):
         if isinstance(item, (list, tuple)) and len(item) == 3:
@@ -181,11 +181,30 @@ def _checked(
 def _spans(
     task: dict[str, Any], text: str, mapper: Callable[[int], int], report: Callable[[str], None]
 ) -> list[Span]:
-    good = []
+    """Valid spans of a line as imported spans; a span overlapping a later one is dropped.
+
+    The common case (integer offsets inside the text, in order, not overlapping) is checked
+    inline because imports run this for hundreds of thousands of spans; anything else goes through
+    :func:`_checked` for its reason, or :func:`non_overlapping` for the overlap rule."""
+    length = len(text)
+    good: list[Span] = []
+    shifted = "\r" in task["text"]
+    in_order = True
+    last_end = 0
+    new = tuple.__new__  # Span(...) without the named tuple's Python-level __new__
     for raw in _raw_spans(task, report):
-        checked = _checked(raw, text, mapper, report)
-        if checked is not None:
-            good.append(Span(*checked, source=IMPORTED))
+        start, end, label = raw
+        if type(start) is int and type(end) is int and type(label) is str and label:
+            if shifted:
+                start, end = mapper(start), mapper(end)
+            if 0 <= start < end <= length:
+                good.append(new(Span, (start, end, label, IMPORTED, None, None)))
+                in_order = in_order and start >= last_end
+                last_end = end
+                continue
+        _checked(raw, text, mapper, report)  # reports why it is not valid
+    if in_order:
+        return good
     kept, dropped = non_overlapping(good)
     for span in dropped:
         report(f"{span.label} span {span.start}-{span.end} overlaps a later span; dropped")

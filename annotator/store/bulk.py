@@ -17,7 +17,6 @@ from typing import Protocol
 
 from annotator.domain import (
     NewDocument,
-    Span,
     blocks,
     blocks_in_range,
     content_hash,
@@ -100,7 +99,7 @@ def _insert_batch(
         assert doc_id is not None
         existing[digest] = doc_id
         result.added.append(doc_id)
-        span_rows += [_span_row(doc_id, s, stamp) for s in rec.spans]
+        span_rows += [(doc_id, s[0], s[1], s[2], s[3], s[4], stamp) for s in rec.spans]
         section_rows += _section_rows(doc_id, rec, stamp)
         if rec.html is not None:
             conn.execute(
@@ -119,10 +118,6 @@ def _insert_batch(
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         section_rows,
     )
-
-
-def _span_row(doc_id: int, span: Span, stamp: str) -> tuple:
-    return (doc_id, span.start, span.end, span.label, span.source, span.annotator, stamp)
 
 
 def _section_rows(doc_id: int, rec: NewDocument, stamp: str) -> list[tuple]:

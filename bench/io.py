@@ -1,0 +1,210 @@
+"""Import and export throughput: whole ``annotator`` processes beside bare ``sqlite3`` + ``json``.
+
+Usage: ``python bench/io.py [--quick] [--docs N] [--keep DIR]``
+
+The corpus is generated here (news-like paragraphs, 36 entity spans a document) as Prodigy-style
+JSONL. Each side runs as its own process on the same corpus, so start-up costs count on both sides:
+
+- import: ``annotator import`` vs. a bare script that parses the JSONL and writes the same rows
+  (documents with hash, title, meta and timestamps; spans with source and timestamp) with
+  ``executemany`` in one transaction, and checks nothing;
+- export doccano: ``annotator export --format doccano`` vs. a bare script that reads the same
+  rows and writes the same JSON lines;
+- export prodigy: ``annotator export --format prodigy`` vs. a bare script that also tokenizes with
+  spaCy's English tokenizer (tokens are part of the format, so they are part of the floor).
+
+Target: every ratio within 2x. ``--quick`` runs 20,000 documents with 720,000 spans through import
+and the doccano export in under a minute; the Prodigy export (tokenizing every document on both
+sides takes about as long again) runs in the full mode, or with ``--quick --prodigy``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+SPANS_PER_DOC = 36
+
+PEOPLE = ["Jane Doe", "Ali Khan", "Zoë Müller", "José Ñúñez", "Wei Chen", "Amara Okafor",
+          "Søren Lund", "Priya Raman", "Tom Walsh", "Łukasz Żółć"]
+ORGS = ["Rio Tinto", "BHP", "the Federal Reserve", "Reuters", "Acme Mining", "Nordbank",
+        "the World Health Organization", "Globex", "Initech", "the city council"]
+PLACES = ["Perth", "London", "Santiago", "Lagos", "Mumbai", "Oslo", "Toronto", "Warsaw"]
+DATES = ["Monday", "Tuesday", "last week", "on 3 June", "in 2024", "Friday"]
+MONEY = ["$2bn", "£40m", "€1.2bn", "$300,000", "A$75m"]
+FILLER = ("said in a statement that the deal would be reviewed by regulators before the end of "
+          "the quarter, adding that talks with unions were continuing and that no decision had "
+          "been taken on the future of the site").split()
+
+BARE_IMPORT = r'''
+import datetime, hashlib, json, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("PRAGMA synchronous=NORMAL")
+conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, text TEXT, hash TEXT UNIQUE, "
+             "source TEXT, title TEXT, meta TEXT, status TEXT, created_at TEXT, updated_at TEXT)")
+conn.execute('CREATE TABLE spans (id INTEGER PRIMARY KEY, doc_id INTEGER, start INTEGER, '
+             '"end" INTEGER, label TEXT, source TEXT, annotator TEXT, created_at TEXT)')
+conn.execute("CREATE INDEX idx_spans_doc ON spans(doc_id, start)")
+stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+conn.execute("BEGIN")
+rows = []
+with open(sys.argv[2], encoding="utf-8") as fh:
+    for line in fh:
+        task = json.loads(line)
+        text = task["text"]
+        cur = conn.execute(
+            "INSERT INTO documents (text, hash, source, title, meta, status, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (text, hashlib.sha256(text.encode()).hexdigest(), sys.argv[2], text[:80],
+             json.dumps(task.get("meta", {})), "accepted", stamp, stamp))
+        doc_id = cur.lastrowid
+        rows += [(doc_id, s["start"], s["end"], s["label"], "imported", None, stamp)
+                 for s in task["spans"]]
+conn.executemany('INSERT INTO spans (doc_id, start, "end", label, source, annotator, '
+                 'created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', rows)
+conn.execute("COMMIT")
+'''
+
+BARE_EXPORT = r'''
+import json, sqlite3, sys
+from itertools import groupby
+conn = sqlite3.connect(sys.argv[1])
+prodigy = sys.argv[3] == "prodigy"
+if prodigy:
+    import spacy
+    tokenizer = spacy.blank("en").tokenizer
+rows = conn.execute('SELECT doc_id, start, "end", label FROM spans ORDER BY doc_id, start')
+spans = groupby(rows, key=lambda r: r[0])
+pending = next(spans, None)
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for doc_id, text, meta in conn.execute("SELECT id, text, meta FROM documents ORDER BY id"):
+        mine = []
+        if pending is not None and pending[0] == doc_id:
+            mine = [[s, e, label] for _, s, e, label in pending[1]]
+            pending = next(spans, None)
+        if prodigy:
+            toks = [{"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i,
+                     "ws": bool(t.whitespace_)} for t in tokenizer(text)]
+            rec = {"text": text, "tokens": toks,
+                   "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in mine],
+                   "meta": json.loads(meta)}
+        else:
+            rec = {"id": doc_id, "text": text, "label": mine, **json.loads(meta)}
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+'''
+
+
+def make_document(rng: random.Random, n: int) -> dict:
+    """A news-like article body (headline, byline, paragraphs) with 36 entity spans."""
+    parts: list[str] = [f"Story {n}: {rng.choice(ORGS)} faces questions in {rng.choice(PLACES)}",
+                        "\n", f"By {rng.choice(PEOPLE)}", "\n"]
+    spans = []
+    pos = sum(len(p) for p in parts)
+    pools = [("PERSON", PEOPLE), ("ORG", ORGS), ("GPE", PLACES), ("DATE", DATES),
+             ("MONEY", MONEY)]
+    for i in range(SPANS_PER_DOC):
+        label, pool = pools[i % len(pools)]
+        entity = rng.choice(pool)
+        lead = " ".join(rng.sample(FILLER, 3)) + " "
+        pos += len(lead)
+        spans.append({"start": pos, "end": pos + len(entity), "label": label})
+        tail = ". " if i % 6 == 5 else " "
+        parts += [lead, entity, tail]
+        pos += len(entity) + len(tail)
+        if i % 12 == 11:
+            parts.append("\n")
+            pos += 1
+    return {"text": "".join(parts), "spans": spans, "meta": {"source": f"site/{n}.html"},
+            "answer": "accept"}
+
+
+def write_corpus(path: Path, docs: int, seed: int = 7) -> tuple[int, int]:
+    rng = random.Random(seed)
+    words = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for n in range(docs):
+            doc = make_document(rng, n)
+            words += len(doc["text"].split())
+            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    return docs * SPANS_PER_DOC, words
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def run(work: Path, docs: int, skip_prodigy: bool) -> list[tuple[str, float, float]]:
+    corpus = work / "corpus.jsonl"
+    spans, words = write_corpus(corpus, docs)
+    size = corpus.stat().st_size / 1e6
+    print(f"corpus: {docs:,} documents, {spans:,} spans, {words:,} words, {size:.0f} MB")
+    ours_db, bare_db = work / "ours.db", work / "bare.db"
+    annotator = str(BIN / "annotator")
+    py = sys.executable
+    rows = [("import", timed([annotator, "import", "--db", str(ours_db), str(corpus)]),
+             timed([py, "-c", BARE_IMPORT, str(bare_db), str(corpus)]))]
+    formats = ["doccano"] if skip_prodigy else ["doccano", "prodigy"]
+    for fmt in formats:
+        ours = timed([annotator, "export", "--db", str(ours_db), "--format", fmt, "--out",
+                      str(work / f"ours-{fmt}.jsonl")])
+        bare = timed([py, "-c", BARE_EXPORT, str(bare_db), str(work / f"bare-{fmt}.jsonl"), fmt])
+        rows.append((f"export {fmt}", ours, bare))
+    check_exports(work, formats)
+    return rows
+
+
+def check_exports(work: Path, formats: list[str]) -> None:
+    """Both sides must have written the same number of lines with the same spans."""
+    for fmt in formats:
+        ours = (work / f"ours-{fmt}.jsonl").open(encoding="utf-8")
+        bare = (work / f"bare-{fmt}.jsonl").open(encoding="utf-8")
+        n = 0
+        for a, b in zip(ours, bare, strict=True):
+            ra, rb = json.loads(a), json.loads(b)
+            key = "label" if fmt == "doccano" else "spans"
+            got = [(s[0], s[1]) if fmt == "doccano" else (s["start"], s["end"]) for s in ra[key]]
+            want = [(s[0], s[1]) if fmt == "doccano" else (s["start"], s["end"]) for s in rb[key]]
+            assert ra["text"] == rb["text"] and got == want, f"{fmt} line {n} differs"
+            n += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20,000 documents (under a minute)")
+    parser.add_argument("--docs", type=int, default=None, help="documents (default 100,000)")
+    parser.add_argument("--prodigy", action="store_true",
+                        help="with --quick, also time the Prodigy export (tokenizes everything)")
+    parser.add_argument("--keep", type=Path, help="keep the corpus and databases in this folder")
+    args = parser.parse_args()
+    docs = args.docs or (20_000 if args.quick else 100_000)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="annotator-bench-io-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = run(work, docs, skip_prodigy=args.quick and not args.prodigy)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{'step':<16}{'annotator s':>12}{'bare s':>10}{'ratio':>8}  target <= 2.0")
+    for name, ours, bare in rows:
+        print(f"{name:<16}{ours:>12.2f}{bare:>10.2f}{ours / bare:>8.2f}")
+    worst = max(ours / bare for _, ours, bare in rows)
+    print(f"\nworst ratio {worst:.2f}: {'met' if worst <= 2.0 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
