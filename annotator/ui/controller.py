@@ -114,51 +114,51 @@ class Controller(QObject):
 
     def label_range(self, start: int, end: int, label: str, snap: bool = True) -> list[Span]:
         """A label key with a selection makes a span (replacing what it overlaps); with a bare
-        cursor it relabels the span there, or labels the token there."""
+        cursor it relabels the span there, or labels the token there. Returns the span as
+        stored (empty when nothing changed)."""
         if self.doc is None:
-            return
+            return []
         if start == end:
             span = self.span_at(start)
             if span is not None:
-                self.relabel(span, label)
-                return
+                return self.relabel(span, label)
             token = self.token_at(start)
             if token is None:
                 self.message.emit("Select some text first")
-                return
+                return []
             start, end = token
         elif snap:
             start, end = self.snap(start, end)
         same = [s for s in self.spans if (s.start, s.end) == (start, end)]
         if same:
-            self.relabel(same[0], label)
-            return
+            return self.relabel(same[0], label)
         new = Span(start, end, label, HUMAN, self.annotator)
-        self._edit(f"Label {label}", overlapping(self.spans, start, end), [new])
+        return self._edit(f"Label {label}", overlapping(self.spans, start, end), [new])
 
-    def relabel(self, span: Span, label: str) -> None:
+    def relabel(self, span: Span, label: str) -> list[Span]:
+        """Another label on a span relabels it; its own label on a suggestion confirms it."""
         if label == span.label:
             if span.confirmed:
-                return
-            self._edit(f"Confirm {label}", [span], [span._replace(annotator=self.annotator)])
-            return
+                return [span]
+            return self._edit(f"Confirm {label}", [span],
+                              [span._replace(annotator=self.annotator)])
         new = Span(span.start, span.end, label, HUMAN, self.annotator)
-        self._edit(f"Relabel {span.label} as {label}", [span], [new])
+        return self._edit(f"Relabel {span.label} as {label}", [span], [new])
 
     def delete_span(self, span: Span) -> None:
         self._edit(f"Delete {span.label}", [span], [])
 
-    def resize_span(self, span_id: int, side: str, direction: int) -> None:
+    def resize_span(self, span_id: int, side: str, direction: int) -> list[Span]:
         """Grow (+1) or shrink (-1) a span's start or end by one token."""
         span = next((s for s in self.spans if s.id == span_id), None)
         if span is None:
-            return
+            return []
         start, end = self._resized(span, side, direction)
         if (start, end) == (span.start, span.end) or end <= start:
-            return
+            return [span]
         new = Span(start, end, span.label, HUMAN, self.annotator)
         before = [span] + [s for s in overlapping(self.spans, start, end) if s.id != span.id]
-        self._edit(f"Resize {span.label}", before, [new])
+        return self._edit(f"Resize {span.label}", before, [new])
 
     def _resized(self, span: Span, side: str, direction: int) -> tuple[int, int]:
         starts, ends = self.tokens()

@@ -67,8 +67,9 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
-    def choice(self) -> tuple[str, Path, bool]:
-        return self.format.currentData(), Path(self.path.text()), self.everything.isChecked()
+    def choice(self) -> tuple[Path, str, bool]:
+        """``(output path, format name, include unfinished documents)``."""
+        return Path(self.path.text()), self.format.currentData(), self.everything.isChecked()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
