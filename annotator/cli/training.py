@@ -99,7 +99,10 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
     from annotator.store.merge import merge_projects
 
     with open_project(db_path) as store:
-        reports = merge_projects(store, sources)
+        try:
+            reports = merge_projects(store, sources)
+        except (ValueError, FileNotFoundError) as exc:
+            raise click.ClickException(str(exc)) from exc
     conflicts = 0
     for report in reports:
         click.echo(report.summary())
@@ -112,4 +115,31 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-COMMANDS = [train_config_command, merge_command]
+@click.command(name="conflicts")
+@DB_OPTION
+@click.option("--resolve", "resolve_id", type=int, help="Close conflict #ID.")
+@click.option("--take-theirs", is_flag=True,
+              help="With --resolve: give the document the other version (the current one is kept "
+                   "as a resolved conflict).")
+def conflicts_command(db_path: Path, resolve_id: int | None, take_theirs: bool) -> None:
+    """List the conflicts kept by merge, or resolve one."""
+    from annotator.store.merge import describe_conflicts, resolve_conflict
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such project file")
+    with open_project(db_path) as store:
+        if resolve_id is not None:
+            try:
+                resolve_conflict(store, resolve_id, take_theirs)
+            except KeyError as exc:
+                raise click.ClickException(str(exc.args[0])) from exc
+            click.echo(f"Resolved conflict #{resolve_id}"
+                       + (" with the other version" if take_theirs else " keeping ours"))
+            return
+        lines = describe_conflicts(store)
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} unresolved conflicts", err=True)
+
+
+COMMANDS = [train_config_command, merge_command, conflicts_command]

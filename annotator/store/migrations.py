@@ -120,3 +120,29 @@ def m002_preannotation_runs(db: Database) -> None:
             blocks TEXT NOT NULL DEFAULT '[]'
         )"""
     )
+
+
+@migrations()
+def m003_merge_conflicts(db: Database) -> None:
+    """Labels of one document from another annotator's project file that disagree with ours.
+
+    ``annotator merge`` keeps the target's labels and stores the other whole version here (status,
+    spans and sections as JSON, each with its source and annotator, and the file it came from), so
+    nothing is overwritten and a curator can compare and choose. ``version`` (a hash of the status
+    and labels) makes merging the same file twice store one row; ``resolved_at`` closes it.
+    """
+    db.execute(
+        """CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL,
+            annotators TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL,
+            spans TEXT NOT NULL DEFAULT '[]',
+            sections TEXT NOT NULL DEFAULT '[]',
+            version TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            resolved_at TEXT,
+            UNIQUE (doc_id, version)
+        )"""
+    )

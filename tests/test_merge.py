@@ -1,0 +1,185 @@
+"""``annotator merge``: other annotators' project files into one, matched by content hash; who
+labelled what kept; disagreements kept and reported, never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.domain import NewDocument, Span, Status
+from annotator.store import open_store
+from annotator.store.merge import conflicts, merge_project, resolve_conflict
+
+SHARED = "Angela Merkel met Emmanuel Macron in Berlin.\nBy Ali Khan"
+ONLY_TARGET = "Toyota recalled cars in Japan."
+ONLY_SOURCE = "Google bought a startup in London.\nMenu"
+
+
+def label(store, doc_id: int, words: dict[str, str], annotator: str) -> None:
+    text = store.document(doc_id).text
+    for word, name in words.items():
+        start = text.index(word)
+        store.add_span(doc_id, Span(start, start + len(word), name, annotator=annotator))
+
+
+def project(path: Path, texts: list[str]) -> list[int]:
+    with open_store(path) as store:
+        return store.add_documents(
+            [NewDocument(t, f"{i}.txt", meta={"n": i}, html=f"<p>{i}</p>" if i else None,
+                         block_features=[{"tag": "p"}] if i else None)
+             for i, t in enumerate(texts)]).added
+
+
+@pytest.fixture
+def maria(tmp_path) -> Path:
+    """The target: Maria labelled the shared article and one only she has."""
+    path = tmp_path / "maria.db"
+    shared, own = project(path, [SHARED, ONLY_TARGET])
+    with open_store(path) as store:
+        label(store, shared, {"Angela Merkel": "PERSON", "Emmanuel Macron": "PERSON",
+                              "Berlin": "GPE"}, "maria")
+        store.set_sections(shared, [0], "body", annotator="maria")
+        store.set_sections(shared, [1], "byline", annotator="maria")
+        store.set_status(shared, Status.ACCEPTED, "maria")
+        label(store, own, {"Toyota": "ORG"}, "maria")
+        store.set_status(own, Status.ACCEPTED, "maria")
+    return path
+
+
+def bob_project(tmp_path: Path, shared_labels: dict[str, str], byline: str = "byline") -> Path:
+    """Bob's file: the shared article (labelled as given) and one only he has."""
+    path = tmp_path / "bob.db"
+    shared, own = project(path, [SHARED, ONLY_SOURCE])
+    with open_store(path) as store:
+        label(store, shared, shared_labels, "bob")
+        store.set_sections(shared, [0], "body", annotator="bob")
+        store.set_sections(shared, [1], byline, annotator="bob")
+        store.set_status(shared, Status.ACCEPTED, "bob")
+        label(store, own, {"Google": "ORG", "London": "GPE"}, "bob")
+        store.set_sections(own, [1], "boilerplate", annotator="bob")
+        store.set_status(own, Status.REJECTED, "bob")
+        store.add_label("entity", "WORK_OF_ART", "#cccccc")
+    return path
+
+
+AGREEING = {"Angela Merkel": "PERSON", "Emmanuel Macron": "PERSON", "Berlin": "GPE"}
+DISAGREEING = {"Angela Merkel": "PERSON", "Emmanuel Macron": "ORG"}  # and no Berlin
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_disjoint_documents_are_copied_with_who_labelled_them(maria, tmp_path):
+    bob = bob_project(tmp_path, AGREEING)
+    result = run("merge", "--db", str(maria), str(bob))
+    assert result.exit_code == 0, result.output
+    assert "1 documents added, 1 agree" in result.stdout and "0 conflicts kept" in result.stdout
+    with open_store(maria) as store:
+        assert store.count_documents() == 3
+        copied = next(i for i in store.document_ids() if store.document(i).text == ONLY_SOURCE)
+        doc = store.document(copied)
+        assert doc.status == Status.REJECTED and doc.meta == {"n": 1} and doc.source == "1.txt"
+        assert [(s.label, s.annotator) for s in store.spans(copied)] == [("ORG", "bob"),
+                                                                         ("GPE", "bob")]
+        assert [(s.block, s.label, s.annotator) for s in store.sections(copied)] == [
+            (1, "boilerplate", "bob")]
+        assert store.conn.execute("SELECT html FROM html_pages WHERE doc_id = ?",
+                                  [copied]).fetchone() == ("<p>1</p>",)
+        assert "WORK_OF_ART" not in store.label_names("entity")  # only labels in use travel
+
+
+def test_the_same_document_labelled_alike_is_kept_once_as_the_targets(maria, tmp_path):
+    bob = bob_project(tmp_path, AGREEING)
+    with open_store(maria) as store:
+        shared = next(i for i in store.document_ids() if store.document(i).text == SHARED)
+        before = store.spans(shared)
+        report = merge_project(store, bob)
+        assert report.agreed == 1 and report.conflicts == []
+        assert store.spans(shared) == before  # no duplicates, Maria's names kept
+        assert conflicts(store) == []
+
+
+def test_a_disagreement_is_kept_and_reported_never_overwritten(maria, tmp_path):
+    bob = bob_project(tmp_path, DISAGREEING, byline="boilerplate")
+    result = run("merge", "--db", str(maria), str(bob))
+    assert result.exit_code == 1
+    assert "1 conflicts kept" in result.stdout
+    assert "(maria vs bob)" in result.stderr
+    for diff in ("only target: PERSON 18-33", "only source: ORG 18-33",
+                 "only target: GPE 37-43", "only target: block 1 byline",
+                 "only source: block 1 boilerplate"):
+        assert diff in result.stderr
+    with open_store(maria) as store:
+        shared = next(i for i in store.document_ids() if store.document(i).text == SHARED)
+        assert [(s.label, s.annotator) for s in store.spans(shared)] == [
+            ("PERSON", "maria"), ("PERSON", "maria"), ("GPE", "maria")]
+        [kept] = conflicts(store)
+        assert kept["doc_id"] == shared and kept["origin"] == str(bob)
+        assert kept["annotators"] == ["bob"] and kept["status"] == "accepted"
+        assert [(s["start"], s["end"], s["label"], s["annotator"]) for s in kept["spans"]] == [
+            (0, 13, "PERSON", "bob"), (18, 33, "ORG", "bob")]
+    again = run("merge", "--db", str(maria), str(bob))
+    assert again.exit_code == 1 and "1 documents agree" not in again.stdout
+    with open_store(maria) as store:
+        assert len(conflicts(store)) == 1 and store.count_documents() == 3  # stored once
+    listed = run("conflicts", "--db", str(maria))
+    assert "#1 document" in listed.stdout and "only source: ORG 18-33" in listed.stdout
+
+
+def test_resolving_a_conflict_takes_the_other_version_and_keeps_ours(maria, tmp_path):
+    bob = bob_project(tmp_path, DISAGREEING)
+    with open_store(maria) as store:
+        merge_project(store, bob)
+        [kept] = conflicts(store)
+        resolve_conflict(store, kept["id"], take_theirs=True)
+        doc_id = kept["doc_id"]
+        assert [(s.label, s.annotator) for s in store.spans(doc_id)] == [("PERSON", "bob"),
+                                                                         ("ORG", "bob")]
+        assert conflicts(store) == []
+        history = conflicts(store, unresolved=False)
+        assert len(history) == 2 and history[1]["annotators"] == ["maria"]
+        assert len(history[1]["spans"]) == 3  # Maria's version, kept for undo
+
+
+def test_labels_from_a_file_go_to_an_untouched_target_document(tmp_path):
+    target = tmp_path / "target.db"
+    [doc_id] = project(target, [SHARED])
+    with open_store(target) as store:  # only a machine suggestion, no person's work
+        store.edit_spans(doc_id, add=[Span(0, 6, "PERSON", source="model:x")])
+        store.conn.execute("UPDATE documents SET status = 'new'")
+    bob = bob_project(tmp_path, DISAGREEING)
+    with open_store(target) as store:
+        report = merge_project(store, bob)
+        assert report.adopted == 1 and report.conflicts == []
+        assert [(s.label, s.annotator) for s in store.spans(doc_id)] == [("PERSON", "bob"),
+                                                                         ("ORG", "bob")]
+        assert store.document(doc_id).status == Status.ACCEPTED
+
+
+def test_an_unlabelled_source_document_changes_nothing(maria, tmp_path):
+    source = tmp_path / "fresh.db"
+    project(source, [SHARED])
+    with open_store(maria) as store:
+        report = merge_project(store, source)
+        assert report.skipped_untouched == 1 and report.conflicts == []
+
+
+def test_the_source_file_is_not_changed(maria, tmp_path):
+    bob = bob_project(tmp_path, DISAGREEING)
+    digest = hashlib.sha256(bob.read_bytes()).hexdigest()
+    assert run("merge", "--db", str(maria), str(bob)).exit_code == 1
+    assert hashlib.sha256(bob.read_bytes()).hexdigest() == digest
+
+
+def test_merging_a_project_into_itself_or_a_non_project_fails_clearly(maria, tmp_path):
+    result = run("merge", "--db", str(maria), str(maria))
+    assert result.exit_code == 1 and "cannot merge a project into itself" in result.output
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"just some text, not SQLite at all" * 10)
+    result = run("merge", "--db", str(maria), str(junk))
+    assert result.exit_code == 1 and "not an annotator project file" in result.output
