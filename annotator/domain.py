@@ -254,8 +254,10 @@ class Misaligned:
     kind: str = "entity"  # or "section"
 
     def __str__(self) -> str:
+        reason = ("has whitespace at its edges" if self.text != self.text.strip()
+                  else "does not fall on token boundaries")
         return (f"document {self.doc_id}: {self.kind} {self.label} {self.start}-{self.end} "
-                f"{self.text!r} does not fall on token boundaries")
+                f"{self.text!r} {reason}")
 
 
 def strip_range(text: str, start: int, end: int) -> tuple[int, int]:

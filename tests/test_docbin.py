@@ -198,3 +198,18 @@ def test_exported_corpus_trains_with_spacy_train(project, tmp_path):
         wanted = {label for _, label in ENTITIES.items()} if task == "ner" else {
             "boilerplate", "body", "byline", "related_links"}
         assert set(pipe.labels) == wanted
+
+
+def test_a_span_ending_on_a_whitespace_token_counts_as_misaligned():
+    """spaCy aligns "Rio Tinto  " (a double space makes a whitespace token) but cannot train on
+    it, so it is reported with the reason."""
+    from annotator.nlp.docbin import make_doc
+    from annotator.nlp.tokens import blank_pipeline
+
+    text = "Rio Tinto  opened a mine."
+    doc, bad = make_doc(blank_pipeline("en"), 7, text, [Span(0, 11, "ORG")], [])
+    assert doc.char_span(0, 11, alignment_mode="strict") is not None
+    assert list(doc.ents) == [] and len(bad) == 1
+    assert str(bad[0]) == "document 7: entity ORG 0-11 'Rio Tinto  ' has whitespace at its edges"
+    doc, bad = make_doc(blank_pipeline("en"), 7, text, [Span(0, 9, "ORG")], [])
+    assert [e.text for e in doc.ents] == ["Rio Tinto"] and bad == []

@@ -77,13 +77,18 @@ def iob2_tags(
     bad: list[Span] = []
     for span in spans:
         first, last = starts.get(span.start), ends.get(span.end)
-        if first is None or last is None or last < first:
+        if first is None or last is None or last < first or _blank_edge(tokens, first, last):
             bad.append(span)
             continue
         tags[first] = f"B-{span.label}"
         for i in range(first + 1, last + 1):
             tags[i] = f"I-{span.label}"
     return tags, bad
+
+
+def _blank_edge(tokens: list[dict[str, Any]], first: int, last: int) -> bool:
+    """A span that starts or ends on a whitespace token (spaCy makes one of a double space)."""
+    return tokens[first]["text"].isspace() or tokens[last]["text"].isspace()
 
 
 def conll_writer(
