@@ -100,7 +100,8 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
         statuses = export_statuses(include_all)
         total = len(store.document_ids(statuses))
         with progress(total, "Exporting") as advance:
-            count = write_jsonl(iter_items(store, include_all), writer, out,
+            items = iter_items(store, include_all, provenance=False)
+            count = write_jsonl(items, writer, out,
                                 on_item=lambda: advance(1))
     click.echo(f"Exported {count} documents as {fmt} to {out}", err=out == "-")
 

@@ -39,11 +39,14 @@ def export_statuses(include_all: bool) -> list[Status] | None:
     return None if include_all else FINISHED
 
 
-def iter_items(store: Store, include_all: bool = False, batch_size: int = 500) -> Iterator[Item]:
-    """Documents with their labels, read a batch at a time (never the whole project)."""
+def iter_items(
+    store: Store, include_all: bool = False, batch_size: int = 500, provenance: bool = True
+) -> Iterator[Item]:
+    """Documents with their labels, read a batch at a time (never the whole project).
+    ``provenance=False`` leaves out who made each span, for formats that do not carry it."""
     for docs in store.iter_documents(export_statuses(include_all), batch_size=batch_size):
         ids = [d.id for d in docs]
-        spans = store.spans_for(ids)
+        spans = store.spans_for(ids, provenance=provenance)
         sections = store.sections_for(ids)
         for doc in docs:
             yield Item(doc, spans[doc.id], sections[doc.id])

@@ -67,24 +67,33 @@ class AnnotationsMixin:
         )
         return [_section(r) for r in rows]
 
-    def spans_for(self: _HasConnection, doc_ids: Sequence[int]) -> dict[int, list[Span]]:
+    def spans_for(
+        self: _HasConnection, doc_ids: Sequence[int], provenance: bool = True
+    ) -> dict[int, list[Span]]:
         """Spans of many documents in one query (exports read a batch at a time).
 
         Reads the id range in index order rather than an ``IN`` list, which makes SQLite sort:
-        three times faster on a big project; rows of documents outside ``doc_ids`` are skipped."""
+        three times faster on a big project; rows of documents outside ``doc_ids`` are skipped.
+        With ``provenance=False`` only offsets and labels are read (half the cost, for exports
+        that write nothing else); those spans carry ``source=""`` and no annotator or id."""
         out: dict[int, list[Span]] = {d: [] for d in doc_ids}
         if not doc_ids:
             return out
+        columns = SPAN_COLUMNS if provenance else 'start, "end", label'
         rows = self.conn.execute(
-            f"SELECT doc_id, {SPAN_COLUMNS} FROM spans WHERE doc_id BETWEEN ? AND ? "
+            f"SELECT doc_id, {columns} FROM spans WHERE doc_id BETWEEN ? AND ? "
             "ORDER BY doc_id, start",
             [min(doc_ids), max(doc_ids)],
         )
         new = tuple.__new__  # Span._make without its Python frame: half the cost per row
         for row in rows:
             bucket = out.get(row[0])
-            if bucket is not None:
+            if bucket is None:
+                continue
+            if provenance:
                 bucket.append(new(Span, row[1:]))
+            else:
+                bucket.append(new(Span, (row[1], row[2], row[3], "", None, None)))
         return out
 
     def sections_for(self: _HasConnection, doc_ids: Sequence[int]) -> dict[int, list[Section]]:

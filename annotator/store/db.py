@@ -34,7 +34,7 @@ def connect(path: str | Path) -> Database:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
-    db = Database(conn)
+    db = Database(conn, execute_plugins=False)  # our connection, not third-party hooks
     migrations.apply(db)
     return db
 
