@@ -21,6 +21,7 @@ from annotator.domain import Document, Label, Status
 from annotator.store.annotations import AnnotationsMixin, now
 from annotator.store.bulk import BulkMixin
 from annotator.store.migrations import migrations
+from annotator.store.suggestions import SuggestionsMixin
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def row_to_document(row: sqlite3.Row | tuple) -> Document:
 DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at"
 
 
-class Store(AnnotationsMixin, BulkMixin):
+class Store(AnnotationsMixin, BulkMixin, SuggestionsMixin):
     """A project's documents, labels and settings. The only door to SQLite.
 
     The span and section operations live in :mod:`annotator.store.annotations` and are mixed in so

@@ -1,0 +1,170 @@
+"""NLP commands: ``preannotate`` (entity candidates and section suggestions) and
+``evaluate-sections`` (the section rules against gold labels).
+
+spaCy and trafilatura are imported inside the commands, so the rest of the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotator.cli.project import DB_OPTION, open_project
+
+
+class _LazyBar:
+    """A terminal progress bar whose length is known only once the model has loaded."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_size: int = 64,
+                    n_process: int = 1) -> bool:
+    """Pre-annotate with a progress bar and print the outcome; ``False`` when something was
+    rejected (a bad pattern line). A missing model is a :class:`click.ClickException`."""
+    from annotator.nlp.pipeline import ModelNotFound
+    from annotator.nlp.preannotate import preannotate_project
+
+    bar = _LazyBar("Pre-annotating")
+    try:
+        report = preannotate_project(store, model, batch_size=batch_size, n_process=n_process,
+                                     patterns=patterns, on_progress=bar)
+    except ModelNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
+    for problem in report.problems:
+        click.echo(f"rejected pattern: {problem}", err=True)
+    click.echo(
+        f"Pre-annotated {report.documents} documents with {report.model}: {report.entities} "
+        f"entity suggestions, {report.sections} section suggestions."
+    )
+    return not report.problems
+
+
+@click.command(name="preannotate")
+@DB_OPTION
+@click.option("--model", default=None, help="spaCy package name or pipeline folder "
+              "(default: the project's setting, en_core_web_sm).")
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
+@click.option("--n-process", type=click.IntRange(1), default=1, show_default=True,
+              help="Worker processes (spawned, never forked).")
+@click.option("--patterns", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSONL match patterns (EntityRuler / Prodigy); matches get source 'pattern'.")
+def preannotate_command(db_path: Path, model: str | None, batch_size: int, n_process: int,
+                        patterns: Path | None) -> None:
+    """Suggest entities (spaCy) and sections (rules) for documents not yet pre-annotated by this
+    model version. Re-running adds nothing; an interrupted run resumes. Spans and sections a
+    person made are never touched."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such project file")
+    with open_project(db_path) as store:
+        ok = run_preannotate(store, model, patterns, batch_size, n_process)
+    if not ok:
+        sys.exit(1)
+
+
+def _read_gold(path: Path) -> list[dict[str, Any]]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise click.ClickException(f"{path}:{number}: needs a 'text' string")
+        record.setdefault("meta", {}).setdefault("source", f"{path.name}:{number}")
+        records.append(record)
+    return records
+
+
+@click.command(name="evaluate-sections")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSONL with 'text' and gold 'sections' covering every block.")
+@click.option("--html-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of NAME.html pages with NAME.body.txt gold article text.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every wrongly labelled block.")
+def evaluate_sections_command(gold: Path | None, html_dir: Path | None,
+                              show_errors: bool) -> None:
+    """Score the section rules: block accuracy and per-label precision, recall and F1; for HTML
+    pages, how much article text our body blocks and trafilatura keep, and how much boilerplate
+    they drop."""
+    from annotator.nlp.evaluate import evaluate_blocks
+
+    if gold is None and html_dir is None:
+        raise click.UsageError("give --gold FILE, --html-dir DIR, or both")
+    if gold is not None:
+        _echo_blocks(evaluate_blocks(_read_gold(gold)), show_errors)
+    if html_dir is not None:
+        _echo_html(*_html_overlaps(html_dir))
+
+
+def _echo_blocks(result: Any, show_errors: bool) -> None:
+    click.echo(f"Blocks: {result.blocks} in {result.documents} documents; "
+               f"accuracy {result.accuracy:.3f}")
+    click.echo(f"{'label':<14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for name in sorted(result.labels):
+        s = result.labels[name]
+        click.echo(f"{name:<14} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+    if show_errors:
+        for doc, index, gold, predicted, text in result.errors:
+            click.echo(f"{doc}: block {index}: gold {gold}, predicted {predicted}: {text[:80]!r}")
+
+
+def _html_overlaps(html_dir: Path) -> tuple[Any, Any, int]:
+    """Token overlap with the gold article text, summed over the pages: (ours, trafilatura,
+    pages)."""
+    from annotator.io.html import read_html
+    from annotator.nlp.evaluate import TextOverlap, body_text, overlap
+    from annotator.nlp.section_html import extract_main_text
+
+    ours, theirs, pages = TextOverlap("rules"), TextOverlap("trafilatura"), 0
+    for page in sorted(html_dir.glob("*.htm*")):
+        gold_path = page.with_name(page.name.rsplit(".", 1)[0] + ".body.txt")
+        if not gold_path.exists():
+            click.echo(f"{page}: no {gold_path.name}; skipped", err=True)
+            continue
+        docs = [d for d in read_html(page) if hasattr(d, "text")]
+        if not docs:
+            click.echo(f"{page}: no visible text; skipped", err=True)
+            continue
+        doc, gold = docs[0], gold_path.read_text(encoding="utf-8")
+        ours += overlap(page.name, body_text(doc.text, doc.block_features, doc.html), gold,
+                        doc.text)
+        theirs += overlap(page.name, extract_main_text(doc.html or ""), gold, doc.text)
+        pages += 1
+    return ours, theirs, pages
+
+
+def _echo_html(ours: Any, theirs: Any, pages: int) -> None:
+    click.echo(f"HTML pages: {pages}; article text (tokens) kept vs gold body text")
+    click.echo(f"{'extractor':<12} {'precision':>9} {'recall':>7} {'f1':>6} "
+               f"{'boilerplate dropped':>20}")
+    for row in (ours, theirs):
+        click.echo(f"{row.name:<12} {row.precision:>9.3f} {row.recall:>7.3f} {row.f1:>6.3f} "
+                   f"{row.boilerplate_dropped:>20.3f}")
+
+
+COMMANDS = [preannotate_command, evaluate_sections_command]

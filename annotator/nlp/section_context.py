@@ -1,0 +1,226 @@
+"""Stage-2 section rules: where a block sits on the page.
+
+After stage 1 each block has a provisional label and a strength (its heaviest vote). From these we
+locate the article: it starts at the headline, the first body block of the run of header-ish blocks
+(headline, standfirst, caption, byline, date) just above the first paragraph, and ends at the last
+body paragraph before the page's closing cues (copyright, comments). We also find lists: the
+title-like lines that follow a header such as "Read more:" or "Most read" belong to it, until a line
+with a cue of its own or a paragraph ends the list. Blocks with no explicit cue then lean towards
+boilerplate outside the article and body inside it.
+"""
+
+from __future__ import annotations
+
+from annotator.nlp.section_rules import (
+    EMAIL,
+    FOLLOW_ME,
+    is_bio,
+    is_date_line,
+    is_name_line,
+    is_role_line,
+)
+from annotator.nlp.sections import (
+    BODY,
+    BOILERPLATE,
+    BYLINE,
+    RELATED,
+    RULES,
+    STRONG,
+    BlockView,
+    Page,
+    Vote,
+    rule,
+)
+
+MAX_LIST = 25
+# Rules whose cue marks the page's top navigation: the headline is below them.
+TOP_CHROME = ("menu_separators", "account_prompt", "site_chrome")
+# Rules whose cue marks the end of the article: copyright and comment prompts.
+CLOSING = ("copyright", "comments")
+# List headers: the label their items take, and whether any line (reader comments) or only
+# title-like lines (link titles) continue the list.
+LIST_HEADERS = {"related_header": (RELATED, False), "paid_promotion": (BOILERPLATE, False),
+                "comments": (BOILERPLATE, True)}
+
+
+def _fires(name: str, view: BlockView) -> bool:
+    return RULES[name].fn(view) is not None
+
+
+def _header_ish(view: BlockView) -> bool:
+    """Lines that sit between a headline and the first paragraph: author, role, date."""
+    return is_date_line(view) or is_name_line(view) or is_role_line(view)
+
+
+def locate_article(page: Page) -> None:
+    """Set ``page.start`` (headline) and ``page.end`` (last body block); -1 when the page has no
+    block that looks like article text."""
+    views = [page.view(i) for i in range(len(page.texts))]
+    body = [v for v in views
+            if page.provisional[v.index] == BODY and page.list_label[v.index] is None]
+    if page.kept and any(page.kept[v.index] for v in body):
+        body = [v for v in body if page.kept[v.index]]  # trafilatura found the article: trust it
+    paragraphs = [v.index for v in body if v.is_paragraph] or [v.index for v in body
+                                                                if v.words >= 4]
+    if not paragraphs:
+        page.start = page.end = -1
+        return
+    first = paragraphs[0]
+    closing = next((v.index for v in views[first:] if any(_fires(n, v) for n in CLOSING)),
+                   len(views))
+    page.end = _extend_end(page, max([p for p in paragraphs if p < closing] or [first]), closing)
+    page.start = _headline(page, views, first)
+
+
+def _headline(page: Page, views: list[BlockView], first: int) -> int:
+    """Walk up from the first paragraph over the article's header (standfirst, caption, author,
+    date, share buttons) to the headline; two cue-less short lines in a row, or the site's
+    navigation, end the walk."""
+    start, gap = first, 0
+    for i in range(first - 1, -1, -1):
+        view, label = views[i], page.provisional[i]
+        if _header_ish(view) or label == BYLINE:
+            gap = 0
+        elif any(_fires(n, view) for n in TOP_CHROME):
+            break
+        elif label == BODY and view.words >= 3:
+            start, gap = i, 0
+        elif page.strongest[i] >= STRONG:
+            continue  # share buttons, reading time, an advert between headline and text
+        elif start == first and gap == 0 and view.words >= 3:
+            start = i  # a short headline right above the text: "The last keepers"
+        else:
+            gap += 1
+            if gap >= 2:
+                break
+    return start
+
+
+def _extend_end(page: Page, end: int, closing: int) -> int:
+    """Short closing paragraphs after the last long one still belong to the article."""
+    while end + 1 < closing:
+        view = page.view(end + 1)
+        if page.provisional[end + 1] != BODY or page.strongest[end + 1] >= STRONG:
+            break
+        if page.list_label[end + 1] is not None or not (view.is_sentence and view.words >= 6):
+            break
+        end += 1
+    return end
+
+
+def locate_lists(page: Page) -> None:
+    """``page.list_label[i]``: the label of the list header that block ``i`` belongs under."""
+    page.list_label = [None] * len(page.texts)
+    for i in range(len(page.texts)):
+        view = page.view(i)
+        if view.words > 8:
+            continue
+        header = next((LIST_HEADERS[n] for n in LIST_HEADERS if _fires(n, view)), None)
+        if header is None:
+            continue
+        label, any_line = header
+        for j in range(i + 1, min(len(page.texts), i + 1 + MAX_LIST)):
+            item = page.view(j)
+            own_cue = page.strongest[j] >= STRONG and page.provisional[j] != label
+            new_list = any(_fires(n, item) for n in LIST_HEADERS if LIST_HEADERS[n][0] != label)
+            if own_cue or new_list or not (any_line or _list_item(item)):
+                break
+            page.list_label[j] = label
+
+
+def _list_item(view: BlockView) -> bool:
+    """A link title: headline-shaped, or a question, not running text."""
+    return not view.is_paragraph and (view.is_title_like or view.text.rstrip().endswith("?"))
+
+
+@rule(stage=2)
+def under_list_header(view: BlockView) -> Vote | None:
+    """Titles under "Read more:" are related links; items under "Sponsored" or a comments header
+    are boilerplate."""
+    label = view.page.list_label[view.index] if view.page.list_label else None
+    return (label, 3.5) if label else None
+
+
+@rule(stage=2)
+def above_article(view: BlockView) -> Vote | None:
+    """Blocks above the headline without a cue of their own: site name, menus, kickers."""
+    if view.page.start >= 0 and view.index < view.page.start and view.strength < STRONG:
+        return BOILERPLATE, 2.0
+    return None
+
+
+@rule(stage=2)
+def inside_article(view: BlockView) -> Vote | None:
+    """Short lines between the headline and the last paragraph without a cue: crossheads,
+    captions, one-line paragraphs."""
+    page = view.page
+    if page.start <= view.index <= page.end and view.strength < STRONG:
+        return BODY, 1.5
+    return None
+
+
+@rule(stage=2)
+def below_article(view: BlockView) -> Vote | None:
+    """Blocks after the last paragraph without a cue: footer text, about-the-site lines."""
+    if view.page.start >= 0 and view.index > view.page.end and view.strength < STRONG:
+        return BOILERPLATE, 2.0
+    return None
+
+
+@rule(stage=2)
+def date_line(view: BlockView) -> Vote | None:
+    """A bare date/time is part of the byline next to the author or the headline; elsewhere
+    (a footer's "Last modified") it is boilerplate."""
+    if not is_date_line(view):
+        return None
+    page = view.page
+    near_author = any(view.provisional(k) == BYLINE for k in (-2, -1, 1, 2))
+    in_header = page.start >= 0 and page.start <= view.index <= _first_paragraph(page)
+    return (BYLINE, 3.5) if near_author or in_header else (BOILERPLATE, 3.5)
+
+
+def _first_paragraph(page: Page) -> int:
+    return next((i for i in range(max(page.start, 0), len(page.texts))
+                 if page.provisional[i] == BODY and page.view(i).is_paragraph), page.end)
+
+
+@rule(stage=2)
+def author_contact(view: BlockView) -> Vote | None:
+    """A bio or "follow her" line next to the byline or outside the article belongs to the author
+    (inside the article a sentence about a person is body); an e-mail line only next to the
+    author, since elsewhere it is the newsroom's or press office's contact."""
+    text = view.text
+    near_author = any(view.provisional(k) == BYLINE for k in (-1, 1))
+    if EMAIL.search(text) and view.words <= 12:
+        return (BYLINE, 3.5) if near_author else None
+    if not (is_bio(text) or FOLLOW_ME.search(text)):
+        return None
+    page = view.page
+    outside = page.start >= 0 and not page.start <= view.index <= page.end
+    return (BYLINE, 1.5) if near_author or outside else None
+
+
+@rule(stage=2)
+def author_name(view: BlockView) -> Vote | None:
+    """A bare name ("Agnieszka Łęcka", "Laura Pemberton and Oliver Nkemelu in London") or role
+    ("Paris correspondent") under the headline or next to the date or byline is the byline."""
+    if not (is_name_line(view) or is_role_line(view)):
+        return None
+    page = view.page
+    in_header = page.start < view.index < _first_paragraph(page)
+    near = any(view.provisional(k) == BYLINE or _is_date(view.neighbour(k)) for k in (-1, 1))
+    return (BYLINE, 3.5) if in_header or near else None
+
+
+def _is_date(view: BlockView | None) -> bool:
+    return view is not None and is_date_line(view)
+
+
+@rule(stage=2)
+def header_without_items(view: BlockView) -> Vote | None:
+    """"Latest" or "Popular" above the article with no story titles under it is a menu item."""
+    page = view.page
+    if page.start < 0 or view.index >= page.start or not _fires("related_header", view):
+        return None
+    following = page.list_label[view.index + 1] if view.index + 1 < len(page.texts) else None
+    return (BOILERPLATE, 4.5) if following != RELATED else None

@@ -1,0 +1,380 @@
+"""Stage-1 section rules: what a block's own text says.
+
+Each rule is a small named function returning ``(label, weight)`` or ``None``. Weights: about 1 for
+a shape hint (few words, no full stop), 2 for running text, 3-4 for an explicit cue ("By ...",
+"Read more:", "©"). The cues are the habits of news sites, blogs and press pages in general (wire
+credits, WordPress comment forms, cookie banners), not the lines of any one page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from annotator.nlp.sections import BODY, BOILERPLATE, BYLINE, RELATED, BlockView, Vote, rule
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE | re.UNICODE)
+
+
+# Leading emoji, bullets and punctuation do not change what a line is ("🔥 Trending").
+_LEAD = r"^[\W_]*"
+MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+DATE = _rx(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}(?:\s+\d{{4}})?\b|\b{MONTHS}\s+\d{{1,2}}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?"
+    r"|\b(?:\d+|an?|one)\s+(?:minute|min|hour|hr|day|week)s?\s+ago\b|\b(?:today|yesterday)\b"
+)
+DATE_WORDS = _rx(
+    rf"^(?:{MONTHS}|\d+(?:st|nd|rd|th)?|\d{{1,2}}[:.]\d{{2}}|[ap]\.?m\.?|gmt|bst|utc|cet|cest|"
+    r"[ecmp][sd]t|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
+    r"sat(?:urday)?|sun(?:day)?|updated|published|posted|last|modified|on|at|ago|hours?|minutes?|"
+    r"mins?|days?|an?|one|today|yesterday|gmt[+-]\d+|utc[+-]\d+|\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+)$"
+)
+
+
+def is_date_line(view: BlockView) -> bool:
+    """A short line that is (almost) only a date or time: "3 June 2025, 14:02 BST",
+    "Updated 2 hours ago", "Published: 2025-06-03"."""
+    text = view.text
+    if view.words > 12 or not DATE.search(text):
+        return False
+    tokens = [t for t in re.split(r"[\s,|·•:()]+", text) if t]
+    dated = sum(1 for t in tokens if DATE_WORDS.match(t.strip(".")))
+    return dated >= max(2, len(tokens) - 1)
+
+
+# -- body ----------------------------------------------------------------------------------------
+
+@rule()
+def running_text(view: BlockView) -> Vote | None:
+    """A paragraph of 20+ words with sentence punctuation: article text in any language."""
+    return (BODY, 2.0) if view.is_paragraph else None
+
+
+@rule()
+def sentence(view: BlockView) -> Vote | None:
+    """A shorter full sentence (standfirst, caption, one-line paragraph)."""
+    if 6 <= view.words < 20 and view.is_sentence:
+        return BODY, 1.5
+    return None
+
+
+@rule()
+def headline_shape(view: BlockView) -> Vote | None:
+    """Four or more words without a closing full stop: headline, standfirst or crosshead (or a
+    link title; the context rules tell these apart)."""
+    return (BODY, 1.0) if view.words >= 4 and view.is_title_like else None
+
+
+CAPTION = _rx(
+    r"\b(?:photograph|photo(?:graph)?s?|picture|pic|image|illustration|video|graphic|credit|"
+    r"foto|bild)\s*(?:credit\s*)?:|\((?:photo|picture|image|credit)s?\b|getty images|"
+    r"\bshutterstock\b|\bAP photo\b|\b(?:reuters|afp|ap|epa|pa)/[A-Z]|/(?:AFP|AP|EPA|Reuters)\b|"
+    r"\S\s+©\s*[^\W\d][^\d]*$"
+)
+
+
+@rule()
+def caption_credit(view: BlockView) -> Vote | None:
+    """A photo caption or its credit ("Photograph: Ana Ruiz", "(Photo: ...)") is article body."""
+    return (BODY, 4.0) if CAPTION.search(view.text) else None
+
+
+EDITORIAL = _rx(_LEAD + r"(?:correction|clarification|editor['’]?s note|update|key points|"
+                r"at a glance|in brief|what we know|fact ?check)\b\s*:?")
+
+
+@rule()
+def editorial_note(view: BlockView) -> Vote | None:
+    """"Correction:", "Editor's note:", "Key points" belong to the article."""
+    return (BODY, 3.5) if EDITORIAL.match(view.text) else None
+
+
+# -- byline --------------------------------------------------------------------------------------
+
+# "By" in the languages news sites most often use (von, par, por, door, av, przez, di ...).
+BY = re.compile(r"^[\W_]*(?:by|BY|By|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|[Aa]v|[Pp]rzez|[Dd]i)\s+"
+                r"(?:[^\W\d_a-z]|the\s+[A-Z]|staff\b|our\b)", re.UNICODE)
+# A credit label on its own line ("Posted on", "From:", "By"), its value on the next line.
+CREDIT_LABEL = _rx(r"^[\W_]*(?:by|von|par|por|from|author|authors|written by|posted(?: on| by)?|"
+                   r"published(?: on| by)?|updated(?: on)?|issued by|autor(?:in)?|auteur)\s*:?\s*$")
+CREDIT = _rx(
+    r"^[\W_]*(?:additional\s+)?(?:written|posted|reported|reporting|words|story|text|compiled|"
+    r"edited|editing|produced|writing|contributed|with\s+reporting)\b[^.]{0,60}?\bby\b|"
+    r"\b(?:additional|contributed|contributing)\s+reporting\b|\breporting\s+by\b.*\bediting\s+by\b|"
+    r"^[\W_]*(?:author|authors|from|issued by)\s*:|^[\W_]*issued\s+by\b|"
+    r"^[\W_]*published\b.{0,40}\bby\b|produced with (?:help|support) from"
+)
+
+
+@rule()
+def author_credit(view: BlockView) -> Vote | None:
+    """"By Jane Doe", "Written by", "Reporting by ...; Editing by ...", "Posted on ... by"."""
+    if view.words > 40 or CAPTION.search(view.text):
+        return None
+    if CREDIT_LABEL.match(view.text):
+        return BYLINE, 3.5
+    if BY.match(view.text) and (view.words <= 6 or (view.words <= 15 and not view.is_sentence)):
+        return BYLINE, 4.0
+    if CREDIT.search(view.text) and (view.words <= 25 or not view.is_sentence):
+        return BYLINE, 4.0
+    return None
+
+
+@rule()
+def credit_value(view: BlockView) -> Vote | None:
+    """The line after a bare "From:" or "Posted by" label is the credited name."""
+    prev = view.neighbour(-1)
+    if prev is None or view.words > 12 or not CREDIT_LABEL.match(prev.text):
+        return None
+    return BYLINE, 3.5
+
+
+ABOUT_AUTHOR = _rx(r"^[\W_]*about the authors?\b")
+BIO_VERB = re.compile(r"^((?:\S+\s+){0,3}?\S+)\s+(is|was|has been|writes|covers|reports|joined|"
+                      r"has covered|has reported|has written|ist|est|es|è|é|jest|är|er)\b(.*)$",
+                      re.UNICODE | re.DOTALL)
+# Role words, with stems for the main European languages (Redakteurin, rédactrice, periodista).
+ROLE = _rx(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|author|"
+           r"founder|critic|freelancer?|freelance|producer|photographer|presenter|host|"
+           r"staff writer)s?\b|\w*(?:redakteur|korrespondent|journalist|reporter|autor|rédact|"
+           r"journaliste|periodista|corresponsal|giornalist|dziennikar|redaktor)\w*")
+PARTICLES = {"de", "da", "van", "von", "der", "del", "di", "le", "la", "bin", "al", "dos", "du"}
+
+
+def _is_name(words: list[str]) -> bool:
+    """One to four words, each capitalised (any script) or a name particle: a person's name."""
+    return 1 <= len(words) <= 4 and words[0][:1].isupper() and all(
+        w[:1].isupper() or w in PARTICLES for w in words)
+
+
+def is_bio(text: str) -> bool:
+    """"Jane Doe is a senior reporter ...", "Mele Tupou covers the Pacific ..."."""
+    found = BIO_VERB.match(text)
+    if found is None or not _is_name(found.group(1).split()):
+        return False
+    verb, rest = found.group(2), found.group(3)[:200]
+    return verb not in ("is", "was", "has been", "joined") or bool(ROLE.search(rest))
+
+
+FOLLOW_ME = _rx(r"\bfollow\s+(?:him|her|them|me)\b|(?:^|\s)@\w{3,}\b")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@rule()
+def author_bio(view: BlockView) -> Vote | None:
+    """An author's bio or contact line ("Jane Doe is a senior reporter...", "Follow her on X").
+    Weak on its own: a sentence about a person inside the article looks the same, so the context
+    rules decide by position."""
+    if view.words > 80:
+        return None
+    if ABOUT_AUTHOR.match(view.text):
+        return BYLINE, 4.0
+    if is_bio(view.text):
+        return BYLINE, 2.5
+    return (BYLINE, 2.5) if FOLLOW_ME.search(view.text) else None
+
+
+_PRONOUN_START = re.compile(r"^(?:she|he|they|her|his|their)\b", re.IGNORECASE)
+
+
+@rule()
+def bio_continuation(view: BlockView) -> Vote | None:
+    """"Her first book ..." right after an author's bio continues the bio."""
+    prev = view.neighbour(-1)
+    if prev is None or not _PRONOUN_START.match(view.text):
+        return None
+    if is_bio(prev.text) or ABOUT_AUTHOR.match(prev.text):
+        return BYLINE, 2.5
+    return None
+
+
+_ROLE_TAIL = re.compile(r"\s*(?:[,|–—]|\s-)\s*")
+
+
+def is_name_line(view: BlockView) -> bool:
+    """A line that is only a person's name (or names), maybe with a place or role:
+    "Agnieszka Łęcka", "Laura Pemberton and Oliver Nkemelu in London", "Jo Hart, Reporter"."""
+    if not 2 <= view.words <= 14 or view.is_sentence:
+        return False
+    head, *tail = _ROLE_TAIL.split(view.text.strip(), maxsplit=1)
+    if tail and len(tail[0].split()) > 6:
+        return False
+    words = head.split()
+    if "in" in words:
+        at = words.index("in")
+        words, place = words[:at], words[at + 1:]
+        if not _is_name(place):
+            return False
+    names: list[list[str]] = [[]]
+    for word in words:
+        if word in ("and", "&"):
+            names.append([])
+        else:
+            names[-1].append(word)
+    return all(len(n) >= 2 and _is_name(n) for n in names)
+
+
+def is_role_line(view: BlockView) -> bool:
+    """"Paris correspondent", "Senior reporter, Business"."""
+    return view.words <= 6 and not view.is_sentence and bool(ROLE.search(view.text))
+
+
+# -- related links -------------------------------------------------------------------------------
+
+RELATED_WORDS = (
+    r"read more|more to read|read next|read this next|up next|related(?: (?:coverage|stories|"
+    r"articles|content|news|posts|reading|links))?|see also|more from [^:]{1,40}|"
+    r"more on (?:this|that) (?:story|topic)|more (?:stories|news|coverage)|most (?:read|popular|"
+    r"viewed|shared|watched)|trending(?: now| stories)?|popular(?: now| stories)?|recommended"
+    r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested in)|keep reading|"
+    r"further reading|also read|read also|latest(?: news| stories)?|what to read next|top stories|"
+    r"editor['’]?s (?:picks|choice)|don['’]?t miss|in other news|more in [^:]{1,30}|more(?=\s*:)|"
+    r"recent (?:posts|articles|stories)|(?:popular|latest|more|similar) (?:posts|articles)|"
+    # the same cues in other languages news sites often use
+    r"lesen sie auch|mehr zum thema|weitere artikel|auch interessant|das könnte sie auch "
+    r"interessieren|(?:à )?lire aussi|sur le même sujet|leia também|lee también|leer más|"
+    r"leggi anche|czytaj (?:także|też|więcej)|zobacz (?:też|także)|läs också|lees ook|"
+    r"meest gelezen|meistgelesen|les plus lus|más leídas"
+)
+# A bilingual site may put its own language first: "Czytaj także / Read also:".
+_OTHER_LANGUAGE = r"(?:[^:/|]{1,30}\s*/\s*)?"
+RELATED_HEADER = _rx(_LEAD + _OTHER_LANGUAGE + rf"(?:{RELATED_WORDS})\s*[:.»›>\-–—]*\s*$")
+RELATED_INLINE = _rx(
+    _LEAD + _OTHER_LANGUAGE + rf"(?:{RELATED_WORDS}|also (?:on|in|from) [^:]{{1,40}}|watch|listen|"
+    r"explainer|"
+    r"opinion|analysis|more|previously|background|see|read)\s*:\s*\S"
+)
+
+
+@rule()
+def related_header(view: BlockView) -> Vote | None:
+    """A header over links to other stories: "Read more:", "Related coverage", "Most read"."""
+    return (RELATED, 4.0) if view.words <= 8 and RELATED_HEADER.match(view.text) else None
+
+
+@rule()
+def related_promo(view: BlockView) -> Vote | None:
+    """A one-line promo for another story: "Also on Example News: ...", "Related: ..."."""
+    if view.words <= 30 and RELATED_INLINE.match(view.text):
+        return RELATED, 4.0
+    return None
+
+
+# -- boilerplate ----------------------------------------------------------------------------------
+
+def _phrase_rule(name: str, pattern: str, weight: float, max_words: int, doc: str) -> None:
+    """Register a boilerplate rule that fires when ``pattern`` occurs in a line of at most
+    ``max_words`` words; one call per habit keeps each rule named and testable."""
+    regex = _rx(pattern)
+
+    def check(view: BlockView) -> Vote | None:
+        if view.words <= max_words and regex.search(view.text):
+            return BOILERPLATE, weight
+        return None
+
+    check.__name__ = name
+    check.__doc__ = doc
+    rule()(check)
+
+
+_WHOLE = r"(?:\s*[|:\-–—]?\s*)[\W_]*$"
+_phrase_rule("copyright", r"^[\W_]*©|©\s*(?:19|20)\d\d|(?:19|20)\d\d\s*©|\(c\)\s*(?:19|20)\d\d|"
+             r"\bcopyright\b|all rights reserved", 4.0, 40,
+             "Copyright and rights lines close every page.")
+_phrase_rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|site) uses? cookies\b|"
+             r"\bcookie (?:settings|policy|preferences|notice|consent|banner)\b|accept (?:all )?"
+             r"cookies|cookies to (?:improve|personali[sz]e|analy[sz]e|give|provide|enhance)|"
+             r"\buse of cookies\b|^[\W_]*cookies" + _WHOLE
+             + r"|\bcookies\b.{0,80}\b(?:accept|reject|"
+             r"essential|additional|analytics|manage|preferences|browsing|this (?:web)?site)\b|"
+             r"\b(?:accept|reject|view|manage|essential|additional|analytics) (?:\w+ )?cookies\b|"
+             r"\bcookies on\b", 4.0, 60,
+             "Cookie banners and cookie settings.")
+_phrase_rule("legal_links", r"privacy (?:policy|notice|settings|centre|center|statement)|terms "
+             r"(?:of (?:use|service|sale)|and conditions|& conditions)|do not sell my|"
+             r"^[\W_]*(?:privacy|terms|legal|imprint|impressum|disclaimer)" + _WHOLE, 3.5, 30,
+             "Privacy, terms and legal links.")
+_phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|log ?out|register|"
+             r"my account|create (?:an |your )?account|become a (?:member|subscriber)|support us|"
+             r"donate|get the app|download (?:the|our) app|open in app|upgrade now)\b|"
+             r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
+             r"\bsubscribe (?:now|today|for|from)\b|\bsign up\W*$|^[\W_]*newsletters?\s*:", 3.0, 25,
+             "Subscribe, sign-in and newsletter prompts.")
+_phrase_rule("share_buttons", r"^[\W_]*(?:share|tweet|print|e-?mail|copy link|copy url|pin it|"
+             r"whatsapp|facebook|twitter|linkedin|reddit|bluesky|threads|x|send|save|bookmark|"
+             r"gift (?:this )?article)(?:\s+(?:on|via|to|by|this|the|article|story|page|link|"
+             r"with|facebook|x|twitter|linkedin|whatsapp|email|for later))*" + _WHOLE, 3.0, 6,
+             "Share and save buttons.")
+_phrase_rule("advertising", r"^[\W_]*(?:advertisement|advertising|ad|ads|skip (?:this )?ad)"
+             + _WHOLE
+             + r"|(?:story|article) continues (?:below|after)", 4.0, 10, "Advertisement markers.")
+_phrase_rule("paid_promotion", r"^[\W_]*(?:sponsored(?: content| stories| links)?|promoted(?: "
+             r"stories| content| links)?|paid (?:content|post|partner(?: content)?)|"
+             r"partner content|"
+             r"from our partners|around the web|from the web)" + _WHOLE + r"|^[\W_]*(?:sponsored|"
+             r"promoted|presented|brought to you) by\b|^[\W_]*in partnership with\b", 4.0, 10,
+             "Paid promotion headers (advertising, not related journalism).")
+_phrase_rule("tags_topics", r"^[\W_]*(?:topics|tags|tagged|tagged with|filed under|categories|"
+             r"category|subjects|keywords|more about|explore more on these topics|posted in)\s*:|"
+             r"^[\W_]*(?:related|more|explore) topics" + _WHOLE,
+             3.5, 40, "Tag and topic lists.")
+_phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?comments?\s*(?:\(\d+\))?" + _WHOLE + r"|"
+             r"^[\W_]*(?:\d+|one|two|three) (?:thoughts|responses|replies|comments) (?:on|to)\b|"
+             r"\bcomments?\s*\(\d+\)|join the (?:conversation|discussion|debate)|have your say|"
+             r"be the first to comment|leave a (?:reply|comment)|post a comment|"
+             r"email address will not be published|required fields are marked|house rules|"
+             r"community (?:guidelines|standards)|(?:show|view|load|read|hide) (?:all )?"
+             r"(?:\d+ )?comments|^[\W_]*(?:reply|report|like)" + _WHOLE
+             + r"|\d+ (?:replies|likes)\b",
+             4.0, 20, "Comment counts, prompts and forms.")
+_phrase_rule("reading_time", r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\s*(?:read|listen|"
+             r"watch)\b|^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time)\b", 4.0, 12,
+             "Reading-time and listen lines.")
+_phrase_rule("site_chrome", r"^[\W_]*(?:skip to (?:main )?content|skip navigation|menu|main menu|"
+             r"navigation|search|home(?:page)?|back to top|close|next|previous|load more|show more|"
+             r"see all|view all|more|accessibility|contact(?: us)?|about(?: us)?|advertise(?: with "
+             r"us)?|careers|jobs|sitemap|site map|rss|help|faq|follow us|licensing|our standards|"
+             r"manage preferences|accept(?: all)?|reject all|toggle|loading|corrections policy|"
+             r"editorial (?:policy|standards)|feedback|newsletters?|podcasts?|video|live|all "
+             r"sections|is this page (?:useful|helpful)|was this (?:page|article) "
+             r"(?:useful|helpful)|report a (?:problem|mistake) (?:with|on) this page|"
+             r"print this page)" + _WHOLE, 3.0, 8,
+             "Site chrome: menu words, buttons and footer links the site repeats on every page.")
+_phrase_rule("press_contact", r"press office|media (?:enquiries|inquiries|contacts?)|"
+             r"press (?:contacts?|enquiries|inquiries)|contact (?:the|our) newsroom|"
+             r"got a (?:story|tip)\b|send us (?:your |a )?(?:story|tips?|news)\b|"
+             r"^[\W_]*(?:tel|phone|fax)\s*[:.]", 4.0, 30,
+             "Newsroom and press-office contact lines (an author's own contact is byline).")
+_phrase_rule("site_about", r"reader-supported|affiliate commissions?|earn (?:a|an) commission|"
+             r"is the world['’]s largest|trust principles|powered by\b|theme by\b|all quotes "
+             r"delayed|purchase licensing rights|"
+             r"\bfollow (?!him\b|her\b|them\b|me\b)[\w ]{1,30} on (?:social|facebook|x|twitter|"
+             r"instagram)\b", 3.0, 40,
+             "About-the-site lines, generic contact and press-office blocks.")
+
+_SEPARATOR = re.compile(r"\s+[|•·>»›/]\s+|\s*[|•·»›]\s*")
+
+
+@rule()
+def menu_separators(view: BlockView) -> Vote | None:
+    """Short items joined by separators: "Home | News | Sport", "Sport > Football > Club"."""
+    if is_date_line(view):
+        return None  # "Málaga | 2 June 2025" is a dateline, not a menu
+    parts = [p for p in _SEPARATOR.split(view.text) if p.strip()]
+    if len(parts) < 2 or any(len(p.split()) > 6 for p in parts):
+        return None
+    if len(parts) == 2 and " / " in view.text:
+        return None  # "Lisbon / Porto": one slash is not a menu
+    return BOILERPLATE, 3.5
+
+
+@rule()
+def menu_word(view: BlockView) -> Vote | None:
+    """One to three words with no sentence: a menu item, section kicker or button."""
+    if 1 <= view.words <= 3 and not view.is_sentence and not is_date_line(view):
+        return BOILERPLATE, 1.0
+    return None
