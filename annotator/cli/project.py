@@ -40,7 +40,14 @@ def open_project(db_path: Path):
 @click.command(name="import")
 @DB_OPTION
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def import_command(db_path: Path, paths: tuple[Path, ...]) -> None:
+@click.option("--preannotate", "preannotate", is_flag=True,
+              help="Then suggest entities and sections, as `annotator preannotate` does.")
+@click.option("--model", default=None, help="spaCy model for --preannotate (default: the "
+              "project's setting).")
+@click.option("--patterns", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSONL match patterns for --preannotate.")
+def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
+                   model: str | None, patterns: Path | None) -> None:
     """Import text, JSONL and HTML files or folders (walked recursively) into a project.
 
     Exits 1 when any file, line or span was rejected; everything else still goes in.
@@ -59,6 +66,12 @@ def import_command(db_path: Path, paths: tuple[Path, ...]) -> None:
     for problem in report.problems:
         kind = "dropped span" if problem.dropped_span else "rejected"
         click.echo(f"{kind}: {problem}", err=True)
+    if preannotate:
+        from annotator.cli.nlp import run_preannotate
+
+        with open_project(db_path) as store:
+            if not run_preannotate(store, model, patterns):
+                sys.exit(1)
     if report.problems:
         sys.exit(1)
 
