@@ -70,6 +70,7 @@ class ListPanel(QWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setAllColumnsShowFocus(True)
         header = view.header()
+        header.setAccessibleName("Columns: document, status, entities")
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in ((1, 84), (2, 64)):

@@ -65,6 +65,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.doc_header.setTextFormat(Qt.TextFormat.PlainText)
         centre = QWidget(self)
         centre.setObjectName("centre")
+        centre.setAccessibleName("Article")
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)

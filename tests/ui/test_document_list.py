@@ -1,0 +1,70 @@
+"""The document list reads pages on demand: 100,000 documents open at once."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTreeView
+
+from annotator.domain import NewDocument, Status
+from annotator.store import open_store
+from annotator.ui.document_list import PAGE, DocumentListModel
+
+
+def many_documents(n: int):
+    for i in range(n):
+        yield NewDocument(text=f"Article {i}: council meets in town {i % 97}.", source=f"d{i}")
+
+
+def test_a_project_of_100000_documents_shows_its_first_rows_without_loading_them_all(
+        tmp_path, qtbot):
+    db = tmp_path / "big.db"
+    with open_store(db) as store:
+        store.add_documents(many_documents(100_000), batch_size=5000)
+        store.set_status(3, Status.ACCEPTED)
+    from annotator.ui.app import main_window
+
+    window = main_window(db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.findChild(QTreeView, "documentList")
+    model = view.model()
+    assert model.rowCount() == 100_000
+    assert model.index(0, 0).data() == "Article 0: council meets in town 0."
+    assert model.rows_fetched <= 2 * PAGE  # only the page(s) on screen were read
+    assert window.controller.doc.id == 1
+    assert window.counts.text() == "1 of 100000 finished"
+    view.scrollToBottom()
+    qtbot.wait(10)
+    view.viewport().repaint()
+    assert model.rows_fetched <= 4 * PAGE
+    window.close()
+
+
+def test_the_list_filters_by_status_and_by_text(store, qapp):
+    store.add_documents(many_documents(500))
+    store.set_status(7, Status.ACCEPTED)
+    store.set_status(9, Status.ACCEPTED)
+    model = DocumentListModel(store)
+    model.set_filter(Status.ACCEPTED, "")
+    assert model.rowCount() == 2 and [model.doc_id(r) for r in range(2)] == [7, 9]
+    model.set_filter(None, "town 96.")
+    assert model.rowCount() == len([i for i in range(500) if i % 97 == 96])
+    model.set_filter(Status.ACCEPTED, "Article 8:")  # document 9 (ids start at 1)
+    assert [model.doc_id(r) for r in range(model.rowCount())] == [9]
+
+
+def test_a_row_changes_in_place_when_its_document_changes(store, qapp):
+    store.add_documents(many_documents(10))
+    model = DocumentListModel(store)
+    model.doc_id(0)
+    changed = []
+    model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    model.update_document(4, status=Status.ACCEPTED, n_spans=3)
+    assert changed == [(3, 3)]
+    assert model.index(3, 1).data() == "accepted" and model.index(3, 2).data() == "3"
+
+
+def test_find_row_locates_a_document_beyond_the_cached_pages(store, qapp):
+    store.add_documents(many_documents(3 * PAGE))
+    model = DocumentListModel(store)
+    assert model.find_row(2 * PAGE + 5) == 2 * PAGE + 4

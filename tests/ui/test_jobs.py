@@ -1,0 +1,105 @@
+"""Import, export and pre-annotation run in workers: progress, Cancel, errors with file and line,
+and the window refreshed afterwards. Tests wait on signals, never on sleeps."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QAction, QDropEvent
+from PySide6.QtWidgets import QMessageBox, QTreeView
+
+from annotator.store import open_store
+from annotator.ui.jobs import import_job
+from annotator.ui.workers import Worker
+
+
+def wait_job(qtbot, window, trigger):
+    """Run ``trigger`` (which starts a job) and wait for the job's finished signal."""
+    trigger()
+    worker = window.worker
+    assert worker is not None, window.last_report
+    with qtbot.waitSignal(worker.finished, timeout=60_000):
+        pass
+    return worker
+
+
+def test_importing_files_adds_documents_and_reports_bad_lines_with_file_and_line(
+        window, qtbot, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Fresh article about Lisbon harbour works.", encoding="utf-8")
+    (folder / "tasks.jsonl").write_text(
+        json.dumps({"text": "Good line about Oslo."}) + "\n{not json\n", encoding="utf-8")
+    wait_job(qtbot, window, lambda: window.import_paths([folder]))
+    assert window.list_model.rowCount() == 5
+    assert "tasks.jsonl:2" in window.last_report
+    box = window.findChild(QMessageBox, "reportBox")
+    assert box is not None and "tasks.jsonl:2" in box.detailedText()
+    assert window.actions_by_name["import"].isEnabled()
+
+
+def test_dropping_files_on_the_window_imports_them(window, qtbot, tmp_path):
+    path = tmp_path / "dropped.txt"
+    path.write_text("A dropped article about Porto.", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    wait_job(qtbot, window, lambda: window.dropEvent(event))
+    assert window.list_model.rowCount() == 4
+    assert "Imported 1 documents" in window.last_report
+
+
+def test_cancel_stops_an_import_after_a_committed_batch(project, qtbot, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(1200):
+        (folder / f"{i:04}.txt").write_text(f"Article number {i} about a town.", encoding="utf-8")
+    worker = Worker("Importing", import_job(project, [folder]))
+    worker.progressed.connect(lambda *_: worker.cancel())
+    with qtbot.waitSignals([worker.cancelled, worker.finished], timeout=60_000, order="strict"):
+        worker.start()
+    with open_store(project) as store:
+        added = store.count_documents() - 3
+    assert 0 < added < 1200  # batches before the cancel stay; the rest never went in
+
+
+def test_an_export_that_fails_is_reported_and_the_app_carries_on(window, qtbot, tmp_path):
+    target = tmp_path / "a-folder"
+    target.mkdir()
+    worker = wait_job(qtbot, window, lambda: window.export_to(target, "doccano", True))
+    assert worker.error
+    assert "Exporting failed" in window.last_report
+    assert window.findChild(QMessageBox, "reportBox") is not None
+    assert window.actions_by_name["export"].isEnabled()
+
+
+def test_export_action_writes_every_document_when_asked(window, qtbot, tmp_path):
+    out = tmp_path / "all.jsonl"
+    dialog = window.ask_export()
+    dialog.path.setText(str(out))
+    dialog.everything.setChecked(True)
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    wait_job(qtbot, window, dialog.accept)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [1, 2, 3]
+    [(start, end, label)] = records[2]["label"]
+    assert (records[2]["text"][start:end], label) == ("Zürich", "GPE")
+
+
+@pytest.mark.slow
+def test_preannotate_from_the_app_shows_model_suggestions_in_the_open_document(
+        window, qtbot):
+    """The real installed model; its entities arrive as suggestions (not confirmed)."""
+    view = window.findChild(QTreeView, "documentList")
+    view.setCurrentIndex(view.model().index(0, 0))
+    before = len(window.controller.spans)
+    wait_job(qtbot, window, window.findChild(QAction, "preannotate").trigger)
+    assert "Pre-annotated" in window.last_report, window.last_report
+    spans = window.controller.spans
+    assert len(spans) > before
+    assert any(not s.confirmed and s.source.startswith("model:") for s in spans)
+    assert len(window.editor.spans()) == len(spans)
+    assert window.controller.undo_stack.count() == 0
