@@ -9,6 +9,8 @@ from annotator.domain import IMPORTED, Status
 from annotator.io.importer import import_paths
 from annotator.store import Store
 
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+
 
 def write(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -262,8 +264,6 @@ def test_nothing_already_in_the_project_changes_on_a_bad_import(store, tmp_path)
 
 
 def test_sample_data_imports_cleanly(store):
-    from conftest import SAMPLE_DATA
-
     report = import_paths(store, [SAMPLE_DATA])
     assert report.ok, [str(p) for p in report.problems]
     assert report.added >= 10
