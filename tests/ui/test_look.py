@@ -96,8 +96,8 @@ def test_boilerplate_blocks_are_dimmed(window, qtbot):
     window.findChild(QAction, "section:boilerplate").trigger()
     after = editor.viewport().grab().toImage()
     point = editor.point_of(0)
-    darkest = [min((img.pixelColor(x, point.y()).lightness()
-                    for x in range(point.x(), point.x() + 60)))
+    darkest = [min(img.pixelColor(x, point.y()).lightness()
+                    for x in range(point.x(), point.x() + 60))
                for img in (before, after)]
     assert darkest[1] > darkest[0] + 40  # the text is lighter: dimmed
     assert editor.section_of_block(0).label == "boilerplate"

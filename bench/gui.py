@@ -1,0 +1,260 @@
+"""The desktop app's speed where a person feels it, beside the physical floor of the same work.
+
+Usage: ``python bench/gui.py [--quick] [--labels N]``   (offscreen; ``--quick`` < 1 minute)
+
+Generated here: a 10,000-word article (125 blocks) with 1,000 entity spans (half suggestions) and
+a section on every block, and a project of 100,000 small documents.
+
+- open + paint: the window opens the article (store read, text layout, spans, gutter) and paints
+  it, vs. a bare QTextEdit given the same text and painted (no store, no spans): the floor.
+- label: select a token and apply a label through the real action path (controller, undo stack,
+  one committed SQLite transaction, view update, side panel, list row) and repaint, vs. one bare
+  sqlite3 INSERT + COMMIT on the same file plus one repaint of a bare QTextEdit.
+- list: the document list model and view over 100,000 documents, counted and painted, vs. bare
+  sqlite3 ``count(*)`` plus reading the rows on screen.
+- stall: the longest gap between 5 ms timer ticks on the GUI thread while a worker imports files,
+  vs. the same with no worker.
+
+Targets: open < 300 ms, label p95 < 16 ms, list < 200 ms, stall < 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTextEdit  # noqa: E402
+
+from annotator.domain import NewDocument, Span, blocks  # noqa: E402
+from annotator.store import open_store  # noqa: E402
+
+WORDS = ("the council said on Monday that the new harbour works would start after the summer "
+         "and cost more than planned because of steel prices and a shortage of workers in the "
+         "region which has seen strong growth").split()
+NAMES = ["Serra Verde", "Lisbon", "Marina Costa", "Reuters", "Zoë Müller", "Oslo", "BHP"]
+LABELS = ["PERSON", "ORG", "GPE", "LOC", "DATE"]
+
+
+def make_article(rng: random.Random, words: int = 10_000, spans: int = 1_000) -> NewDocument:
+    """Blocks of 80 words; every tenth word is an entity (half suggestions)."""
+    parts: list[str] = []
+    found: list[Span] = []
+    pos = 0
+    for i in range(words):
+        if i and i % 80 == 0:
+            parts.append("\n\n")
+            pos += 2
+        elif i:
+            parts.append(" ")
+            pos += 1
+        word = rng.choice(NAMES) if i % 10 == 5 and len(found) < spans else rng.choice(WORDS)
+        if i % 10 == 5 and len(found) < spans:
+            human = len(found) % 2 == 0
+            found.append(Span(pos, pos + len(word), LABELS[len(found) % len(LABELS)],
+                              "human" if human else "model:bench@1", None))
+        parts.append(word)
+        pos += len(word)
+    text = "".join(parts)
+    sections = [(b.start, b.end, "boilerplate" if b.index % 9 == 0 else "body")
+                for b in blocks(text)]
+    return NewDocument(text=text, source="long.txt", spans=found, sections=sections)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def bench_open(window, doc_id: int, text: str, repeat: int) -> tuple[float, float]:
+    ours, bare = [], []
+    plain = QTextEdit()
+    plain.resize(window.editor.size())
+    plain.show()
+    for _ in range(repeat):
+        window.controller.close_document()
+        t = time.perf_counter()
+        window.controller.open_document(doc_id)
+        window.editor.viewport().repaint()
+        window.editor.gutter.repaint()
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        plain.setPlainText(text)
+        plain.viewport().repaint()
+        bare.append(time.perf_counter() - t)
+        plain.clear()
+    plain.close()
+    return ms(statistics.median(ours)), ms(statistics.median(bare))
+
+
+def bench_label(window, db: Path, n: int, rng: random.Random) -> tuple[list[float], list[float]]:
+    """Labels at random tokens across the article, each scrolled into view first."""
+    text = window.controller.doc.text
+    starts = [i for i in range(1, len(text)) if text[i - 1] == " " and text[i] != " "]
+    plain = QTextEdit()
+    plain.setPlainText(text)
+    plain.resize(window.editor.size())
+    plain.show()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (a INTEGER, b INTEGER, c TEXT)")
+    ours, bare = [], []
+    for i in range(n):
+        start = rng.choice(starts)
+        window.editor.select_range(start, start + 1)
+        QApplication.processEvents()
+        t = time.perf_counter()
+        window.label_selection(LABELS[i % len(LABELS)])
+        window.editor.viewport().repaint()
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO bench_floor VALUES (?, ?, ?)", (start, start + 3, "ORG"))
+        conn.execute("COMMIT")
+        plain.viewport().repaint()
+        bare.append(time.perf_counter() - t)
+    conn.close()
+    plain.close()
+    return [ms(x) for x in ours], [ms(x) for x in bare]
+
+
+def bench_list(db: Path, repeat: int) -> tuple[float, float, int]:
+    from annotator.ui.document_list import DocumentListModel
+    from annotator.ui.list_panel import ListPanel
+
+    ours, bare = [], []
+    fetched = 0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        with open_store(db) as store:
+            model = DocumentListModel(store)
+            panel = ListPanel(model)
+            panel.resize(320, 800)
+            panel.show()
+            panel.view.viewport().repaint()
+            ours.append(time.perf_counter() - t)
+            fetched = model.rows_fetched
+            panel.close()
+        t = time.perf_counter()
+        conn = sqlite3.connect(db)
+        conn.execute("SELECT count(*) FROM documents").fetchone()
+        conn.execute("SELECT id, title, status FROM documents ORDER BY id LIMIT 40").fetchall()
+        conn.close()
+        bare.append(time.perf_counter() - t)
+    return ms(min(ours)), ms(min(bare)), fetched
+
+
+def longest_gap(run_ms: int, work=None) -> float:
+    """Longest interval between 5 ms timer ticks while ``work`` (a started Worker) runs."""
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer(interval=5)
+    timer.timeout.connect(tick)
+    timer.start()
+    deadline = time.monotonic() + run_ms / 1000
+    while time.monotonic() < deadline or (work is not None and work.is_running()):
+        QApplication.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    return float(max(gaps) if gaps else 0)
+
+
+def bench_stall(work_dir: Path, db: Path, files: int) -> tuple[float, float]:
+    from annotator.ui.jobs import import_job
+    from annotator.ui.workers import Worker
+
+    folder = work_dir / "stall-import"
+    folder.mkdir()
+    rng = random.Random(3)
+    for i in range(files):
+        words = " ".join(rng.choice(WORDS) for _ in range(300))
+        (folder / f"{i:05}.txt").write_text(f"Article {i}\n{words}\n", encoding="utf-8")
+    idle = longest_gap(500)
+    worker = Worker("Importing", import_job(db, [folder])).start()
+    busy = longest_gap(200, worker)
+    worker.wait()
+    QApplication.processEvents()
+    return busy, idle
+
+
+def build_projects(work: Path, list_docs: int) -> tuple[Path, Path]:
+    rng = random.Random(7)
+    long_db = work / "long.db"
+    with open_store(long_db) as store:
+        store.add_documents([make_article(rng)])
+    list_db = work / "list.db"
+    with open_store(list_db) as store:
+        store.add_documents((NewDocument(text=f"Article {i}: council meets in town {i % 97}.",
+                                         source=f"d{i}") for i in range(list_docs)),
+                            batch_size=5000)
+    return long_db, list_db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (< 1 minute)")
+    parser.add_argument("--labels", type=int, default=None, help="labels to time")
+    args = parser.parse_args()
+    n_labels = args.labels or (200 if args.quick else 1000)
+    app = QApplication.instance() or QApplication([])
+    QCoreApplication.setOrganizationName("annotator-bench")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
+        long_db, list_db = build_projects(work, 100_000)
+        from annotator.ui.app import main_window
+
+        window = main_window(long_db)
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        doc = window.controller.doc
+        print(f"article: {len(doc.text.split()):,} words, {len(window.controller.spans):,} spans,"
+              f" {len(window.controller.blocks)} blocks; list: 100,000 documents")
+        open_ours, open_bare = bench_open(window, doc.id, doc.text, 5 if args.quick else 20)
+        label_ours, label_bare = bench_label(window, long_db, n_labels, random.Random(5))
+        window.close()
+        list_ours, list_bare, fetched = bench_list(list_db, 3 if args.quick else 10)
+        stall_busy, stall_idle = bench_stall(work, long_db, 300 if args.quick else 2000)
+        rows = [
+            ("open + paint", open_ours, open_bare, 300),
+            ("label median", statistics.median(label_ours), statistics.median(label_bare), 16),
+            ("label p95", percentile(label_ours, 0.95), percentile(label_bare, 0.95), 16),
+            ("list 100k", list_ours, list_bare, 200),
+            ("stall (import)", stall_busy, stall_idle, 100),
+        ]
+        print(f"\n{'step':<16}{'annotator ms':>13}{'floor ms':>10}{'ratio':>8}{'target ms':>11}"
+              "  met")
+        for name, ours, bare, target in rows:
+            ratio = ours / bare if bare else float("inf")
+            print(f"{name:<16}{ours:>13.1f}{bare:>10.1f}{ratio:>8.1f}{target:>11}"
+                  f"  {'yes' if ours < target else 'NO'}")
+        print(f"\nlabels timed: {n_labels}; list rows read from the store: {fetched:,} of 100,000")
+        print("floors: open = bare QTextEdit with the text; label = one sqlite3 INSERT+COMMIT and "
+              "one repaint; list = count(*) + one page of rows; stall = idle event loop")
+
+
+if __name__ == "__main__":
+    main()
