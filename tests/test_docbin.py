@@ -213,3 +213,18 @@ def test_a_span_ending_on_a_whitespace_token_counts_as_misaligned():
     assert str(bad[0]) == "document 7: entity ORG 0-11 'Rio Tinto  ' has whitespace at its edges"
     doc, bad = make_doc(blank_pipeline("en"), 7, text, [Span(0, 9, "ORG")], [])
     assert [e.text for e in doc.ents] == ["Rio Tinto"] and bad == []
+
+
+def test_msgpack_codec_cache_gives_the_same_codecs_and_is_removed_afterwards():
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    from annotator.nlp.docbin import cached_msgpack_codecs
+
+    before = (msgpack_encoders.get_all(), msgpack_decoders.get_all())
+    with cached_msgpack_codecs():
+        assert "get_all" in vars(msgpack_encoders) and "get_all" in vars(msgpack_decoders)
+        assert (msgpack_encoders.get_all(), msgpack_decoders.get_all()) == before
+        with cached_msgpack_codecs():  # nested (two exports at once): the outer one owns it
+            pass
+        assert "get_all" in vars(msgpack_encoders)
+    assert "get_all" not in vars(msgpack_encoders) and "get_all" not in vars(msgpack_decoders)

@@ -183,3 +183,24 @@ def test_merging_a_project_into_itself_or_a_non_project_fails_clearly(maria, tmp
     junk.write_bytes(b"just some text, not SQLite at all" * 10)
     result = run("merge", "--db", str(maria), str(junk))
     assert result.exit_code == 1 and "not an annotator project file" in result.output
+
+
+def test_merge_and_conflicts_start_without_spacy(maria, tmp_path):
+    import subprocess
+    import sys
+
+    bob = bob_project(tmp_path, DISAGREEING)
+    script = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        "for args in (['merge', '--db', sys.argv[1], sys.argv[2]],\n"
+        "             ['conflicts', '--db', sys.argv[1]]):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(maria), str(bob)],
+                          capture_output=True, text=True, check=True)
+    assert "HEAVY []" in proc.stdout and "#1 document" in proc.stdout

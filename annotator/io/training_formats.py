@@ -32,10 +32,11 @@ def training_statuses(include_all: bool) -> list[Status]:
 
 def iter_training_items(store: Store, include_all: bool = False,
                         batch_size: int = 500) -> Iterator[Item]:
-    """Like :func:`annotator.io.export.iter_items`, over :func:`training_statuses`."""
+    """Like :func:`annotator.io.export.iter_items`, over :func:`training_statuses`; no training
+    format carries who made a span, so only offsets and labels are read."""
     for docs in store.iter_documents(training_statuses(include_all), batch_size=batch_size):
         ids = [d.id for d in docs]
-        spans = store.spans_for(ids)
+        spans = store.spans_for(ids, provenance=False)
         sections = store.sections_for(ids)
         for doc in docs:
             yield Item(doc, spans[doc.id], sections[doc.id])
@@ -205,24 +206,25 @@ def write_spacy(store: Store, out_dir: Path, include_all: bool = False,
     """DocBins of the project into ``out_dir`` (see :mod:`annotator.nlp.docbin` for the layout):
     ``train.spacy``/``dev.spacy`` with ``split``, else ``corpus.spacy``; ``blocks-*.spacy`` for the
     section classifier. With misaligned spans and no ``skip_misaligned`` nothing is written."""
-    from annotator.nlp.docbin import DocBinExport  # spaCy only when this export runs
+    from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs  # spaCy only here
 
     result = TrainingExport(misaligned=[])
     result.split = make_split(store, include_all, split, seed) if split is not None else None
     lang = store.setting("lang", "en") or "en"
     exporter = DocBinExport(out_dir, lang, store.label_names("section"), shard_size)
     try:
-        for item in iter_training_items(store, include_all):
-            side = result.split.side(item.doc.id) if result.split else "corpus"
-            result.misaligned += exporter.add(side, item.doc.id, item.doc.text, item.spans,
-                                              item.sections, export_meta(item.doc))
-            result.documents += 1
-            if on_item is not None:
-                on_item()
-        if result.misaligned and not skip_misaligned:
-            exporter.abort()
-            return result
-        result.files = exporter.commit()
+        with cached_msgpack_codecs():
+            for item in iter_training_items(store, include_all):
+                side = result.split.side(item.doc.id) if result.split else "corpus"
+                result.misaligned += exporter.add(side, item.doc.id, item.doc.text, item.spans,
+                                                  item.sections, export_meta(item.doc))
+                result.documents += 1
+                if on_item is not None:
+                    on_item()
+            if result.misaligned and not skip_misaligned:
+                exporter.abort()
+                return result
+            result.files = exporter.commit()
         result.written = True
     except BaseException:
         exporter.abort()
