@@ -93,7 +93,8 @@ def test_disjoint_documents_are_copied_with_who_labelled_them(maria, tmp_path):
         assert "WORK_OF_ART" not in store.label_names("entity")  # only labels in use travel
 
 
-def test_the_same_document_labelled_alike_is_kept_once_as_the_targets(maria, tmp_path):
+def test_the_same_document_labelled_alike_is_kept_once_with_both_annotators_on_record(maria,
+                                                                                     tmp_path):
     bob = bob_project(tmp_path, AGREEING)
     with open_store(maria) as store:
         shared = next(i for i in store.document_ids() if store.document(i).text == SHARED)
@@ -102,6 +103,11 @@ def test_the_same_document_labelled_alike_is_kept_once_as_the_targets(maria, tmp
         assert report.agreed == 1 and report.conflicts == []
         assert store.spans(shared) == before  # no duplicates, Maria's names kept
         assert conflicts(store) == []
+        [record] = conflicts(store, unresolved=False)  # Bob's agreeing work is on record
+        assert record["annotators"] == ["bob"] and record["resolved_at"] is not None
+        assert [s["annotator"] for s in record["spans"]] == ["bob"] * 3
+        merge_project(store, bob)
+        assert len(conflicts(store, unresolved=False)) == 1  # once, however often merged
 
 
 def test_a_disagreement_is_kept_and_reported_never_overwritten(maria, tmp_path):
@@ -144,6 +150,10 @@ def test_resolving_a_conflict_takes_the_other_version_and_keeps_ours(maria, tmp_
         history = conflicts(store, unresolved=False)
         assert len(history) == 2 and history[1]["annotators"] == ["maria"]
         assert len(history[1]["spans"]) == 3  # Maria's version, kept for undo
+        resolve_conflict(store, history[1]["id"], take_theirs=True)  # and back
+        assert [(s.label, s.annotator) for s in store.spans(doc_id)] == [
+            ("PERSON", "maria"), ("PERSON", "maria"), ("GPE", "maria")]
+        assert len(conflicts(store, unresolved=False)) == 2
 
 
 def test_labels_from_a_file_go_to_an_untouched_target_document(tmp_path):

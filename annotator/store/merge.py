@@ -8,8 +8,9 @@ Documents are matched by content hash. For each document of a source file:
 - **untouched in the source** (status ``new`` and no confirmed label): nothing to take;
 - **untouched in the target**: the source's labels and status replace the target's machine
   suggestions (there was no person's work to lose);
-- **labelled in both, same labels and status** (or the source not finished): agreement, nothing
-  changes;
+- **labelled in both, same labels and status** (or the source not finished): agreement; the
+  document does not change, and when other people made the source's version it is kept as a closed
+  row of the ``conflicts`` table, so every annotator's work stays on record;
 - **same labels, the target unfinished and the source finished**: the target takes the status;
 - **otherwise a conflict**: the target keeps its labels, and the source's whole version (status,
   spans, sections, who made them, which file) goes into the ``conflicts`` table, where a curator
@@ -60,8 +61,9 @@ class Version:
         return sorted({r["annotator"] for r in self.spans + self.sections if r["annotator"]})
 
     def digest(self) -> str:
+        """Identity of a version: status, labels and who made them."""
         labels = [sorted(x) for x in self.labels()]
-        payload = json.dumps([self.status, labels], sort_keys=True, default=list)
+        payload = json.dumps([self.status, labels, self.annotators()], default=list)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -187,13 +189,15 @@ def _merge_document(conn: sqlite3.Connection, src: sqlite3.Connection, row: tupl
         report.adopted += 1
     elif ours.labels() == theirs.labels() and (
             ours.status == theirs.status or theirs.status in UNFINISHED):
+        if set(theirs.annotators()) - set(ours.annotators()):
+            _keep_version(conn, doc_id, report.origin, theirs, resolved=True)
         report.agreed += 1
     elif ours.labels() == theirs.labels() and ours.status in UNFINISHED:
         conn.execute("UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
                      [theirs.status, now(), doc_id])
         report.status_taken += 1
     else:
-        _keep_conflict(conn, doc_id, report.origin, theirs)
+        _keep_version(conn, doc_id, report.origin, theirs)
         report.conflicts.append(Conflict(doc_id, title, ours.annotators(), theirs.annotators(),
                                          differences(ours, theirs)))
 
@@ -246,13 +250,18 @@ def _replace_labels(conn: sqlite3.Connection, doc_id: int, version: Version) -> 
                  [version.status, now(), doc_id])
 
 
-def _keep_conflict(conn: sqlite3.Connection, doc_id: int, origin: str, theirs: Version) -> None:
+def _keep_version(conn: sqlite3.Connection, doc_id: int, origin: str, theirs: Version,
+                  resolved: bool = False) -> None:
+    """Store another version of a document: open (a conflict), or closed at once (an agreeing
+    version by other annotators, kept so that who labelled the document is on record)."""
+    stamp = now()
     conn.execute(
         "INSERT OR IGNORE INTO conflicts (doc_id, origin, annotators, status, spans, sections, "
-        "version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "version, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc_id, origin, json.dumps(theirs.annotators()), theirs.status,
          json.dumps(theirs.spans, ensure_ascii=False),
-         json.dumps(theirs.sections, ensure_ascii=False), theirs.digest(), now()])
+         json.dumps(theirs.sections, ensure_ascii=False), theirs.digest(), stamp,
+         stamp if resolved else None])
 
 
 def differences(ours: Version, theirs: Version) -> list[str]:
@@ -303,9 +312,7 @@ def resolve_conflict(store: Store, conflict_id: int, take_theirs: bool) -> None:
         doc_id, status, spans, sections = row
         if take_theirs:
             ours = _versions(conn, [doc_id])[doc_id]
-            _keep_conflict(conn, doc_id, str(store.path), ours)
-            conn.execute("UPDATE conflicts SET resolved_at = ? WHERE doc_id = ? AND version = ?",
-                         [now(), doc_id, ours.digest()])
+            _keep_version(conn, doc_id, str(store.path), ours, resolved=True)
             _replace_labels(conn, doc_id, Version(status, json.loads(spans),
                                                   json.loads(sections)))
         conn.execute("UPDATE conflicts SET resolved_at = ? WHERE id = ?", [now(), conflict_id])
