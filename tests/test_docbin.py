@@ -228,3 +228,13 @@ def test_msgpack_codec_cache_gives_the_same_codecs_and_is_removed_afterwards():
             pass
         assert "get_all" in vars(msgpack_encoders)
     assert "get_all" not in vars(msgpack_encoders) and "get_all" not in vars(msgpack_decoders)
+
+
+def test_split_of_one_source_splits_documents_with_a_warning(store, tmp_path):
+    label_project(store, ["all.jsonl"] * len(ARTICLES))
+    out = tmp_path / "one-source"
+    result = run("export", "--db", str(store.path), "--format", "spacy", "--out", str(out),
+                 "--split", "0.5")
+    assert result.exit_code == 0
+    assert "every document comes from one source" in result.stderr
+    assert len(read_docbin(out / "train.spacy")) == len(read_docbin(out / "dev.spacy")) == 3
