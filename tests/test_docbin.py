@@ -238,3 +238,19 @@ def test_split_of_one_source_splits_documents_with_a_warning(store, tmp_path):
     assert result.exit_code == 0
     assert "every document comes from one source" in result.stderr
     assert len(read_docbin(out / "train.spacy")) == len(read_docbin(out / "dev.spacy")) == 3
+
+
+def test_an_earlier_exports_files_are_replaced_not_left_to_pass_for_this_one(project, tmp_path):
+    store, _ = project
+    out = tmp_path / "corpus"
+    args = ["export", "--db", str(store.path), "--format", "spacy", "--out", str(out)]
+    assert run(*args, "--split", "0.7").exit_code == 0
+    assert (out / "train.spacy").exists() and (out / "blocks-dev.spacy").exists()
+    (out / "notes.txt").write_text("mine")
+    assert run(*args, "--shard-size", "4").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["blocks-corpus", "corpus", "notes.txt"]
+    (out / "corpus" / "README").write_text("not an export file")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "holds files an export did not write (README)" in result.output
+    assert (out / "corpus" / "README").exists() and (out / "blocks-corpus").exists()
+    assert not any(p.name.startswith(".export-") for p in out.iterdir())

@@ -41,7 +41,7 @@ def export_training(db_path: Path, fmt: str, out: str, include_all: bool, split:
                 try:
                     result = tf.write_spacy(store, Path(out), include_all, split, seed,
                                             skip_misaligned, shard_size, lambda: advance(1))
-                except ValueError as exc:  # a split that cannot be made
+                except (ValueError, FileExistsError) as exc:  # no split, or a foreign folder
                     raise click.ClickException(str(exc)) from exc
             else:
                 from annotator.nlp.tokens import make_tokenizer

@@ -39,6 +39,8 @@ SECTIONS_KEY = "sections"
 DOC_ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"]
 BLOCK_ATTRS = ["ORTH", "SPACY"]
 BLOCKS_PREFIX = "blocks-"
+SIDES = ("corpus", "train", "dev")
+OUTPUT_NAMES = (*SIDES, *(BLOCKS_PREFIX + side for side in SIDES))
 
 
 @dataclass
@@ -107,11 +109,14 @@ class DocBinExport:
         counts: dict[str, int] = {}
         for out in self.outputs.values():
             self._flush(out)
+        for old in _earlier_outputs(self.out_dir):  # they must not pass for this export's
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+        for out in self.outputs.values():
             final = self.out_dir / (out.name if self.shard_size else f"{out.name}.spacy")
-            staged = self.staging / final.name
-            if final.is_dir():
-                shutil.rmtree(final)
-            os.replace(staged, final)
+            os.replace(self.staging / final.name, final)
             counts[final.name] = out.count
         self.abort()
         return counts
@@ -119,6 +124,24 @@ class DocBinExport:
     def abort(self) -> None:
         """Remove the staging folder (nothing half-written stays behind)."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _earlier_outputs(out_dir: Path) -> list[Path]:
+    """Files and shard folders an earlier export wrote into ``out_dir``. Refuses (before anything
+    is removed) when a folder of one of our names holds files we did not write."""
+    found = []
+    for name in OUTPUT_NAMES:
+        single, folder = out_dir / f"{name}.spacy", out_dir / name
+        if single.is_file():
+            found.append(single)
+        if folder.is_dir():
+            foreign = sorted(p.name for p in folder.iterdir() if not (
+                p.is_file() and p.name.startswith("part-") and p.suffix == ".spacy"))
+            if foreign:
+                raise FileExistsError(f"{folder} holds files an export did not write "
+                                      f"({', '.join(foreign[:3])}); choose another --out")
+            found.append(folder)
+    return found
 
 
 @contextmanager
