@@ -254,3 +254,35 @@ def test_an_earlier_exports_files_are_replaced_not_left_to_pass_for_this_one(pro
     assert result.exit_code == 1 and "holds files an export did not write (README)" in result.output
     assert (out / "corpus" / "README").exists() and (out / "blocks-corpus").exists()
     assert not any(p.name.startswith(".export-") for p in out.iterdir())
+
+
+def test_a_cancelled_export_leaves_the_folder_as_it_was(project, tmp_path):
+    from annotator.io.training_formats import write_conll, write_spacy
+    from annotator.nlp.tokens import make_tokenizer
+
+    store, _ = project
+    out = tmp_path / "corpus"
+    first = write_spacy(store, out)
+    assert first.written and first.files == {"corpus.spacy": 6, "blocks-corpus.spacy": 21}
+    before = (out / "corpus.spacy").read_bytes()
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel_at(n: int):
+        seen: list[int] = []
+
+        def on_item() -> None:
+            seen.append(1)
+            if len(seen) == n:
+                raise Cancelled
+
+        return on_item
+
+    with pytest.raises(Cancelled):
+        write_spacy(store, out, split=0.5, on_item=cancel_at(3))
+    assert sorted(p.name for p in out.iterdir()) == ["blocks-corpus.spacy", "corpus.spacy"]
+    assert (out / "corpus.spacy").read_bytes() == before
+    with pytest.raises(Cancelled):
+        write_conll(store, tmp_path / "x.conll", make_tokenizer(), on_item=cancel_at(2))
+    assert not (tmp_path / "x.conll").exists()

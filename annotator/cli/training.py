@@ -47,7 +47,8 @@ def export_training(db_path: Path, fmt: str, out: str, include_all: bool, split:
                 from annotator.nlp.tokens import make_tokenizer
 
                 tokenize = make_tokenizer(store.setting("lang", "en") or "en")
-                result = tf.write_conll(store, out, tokenize, include_all, skip_misaligned)
+                result = tf.write_conll(store, out, tokenize, include_all, skip_misaligned,
+                                        lambda: advance(1))
     if result.split is not None and not result.split.grouped:
         click.echo("warning: every document comes from one source, so documents (not sources) "
                    "were split; dev may hold near-duplicates of train.", err=True)

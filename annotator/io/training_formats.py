@@ -205,7 +205,9 @@ def write_spacy(store: Store, out_dir: Path, include_all: bool = False,
                 ) -> TrainingExport:
     """DocBins of the project into ``out_dir`` (see :mod:`annotator.nlp.docbin` for the layout):
     ``train.spacy``/``dev.spacy`` with ``split``, else ``corpus.spacy``; ``blocks-*.spacy`` for the
-    section classifier. With misaligned spans and no ``skip_misaligned`` nothing is written."""
+    section classifier. With misaligned spans and no ``skip_misaligned`` nothing is written.
+    ``on_item`` runs after each document (progress; an exception it raises, e.g. a cancel, leaves
+    the folder as it was)."""
     from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs  # spaCy only here
 
     result = TrainingExport(misaligned=[])
@@ -237,9 +239,11 @@ class _Abort(Exception):
 
 
 def write_conll(store: Store, out: str | Path, tokenize: Tokenize, include_all: bool = False,
-                skip_misaligned: bool = False) -> TrainingExport:
+                skip_misaligned: bool = False, on_item: Callable[[], None] | None = None
+                ) -> TrainingExport:
     """IOB2 text to ``out`` (or ``-``). With misaligned spans and no ``skip_misaligned`` the file
-    is not written (on stdout it is, and the spans are still reported)."""
+    is not written (on stdout it is, and the spans are still reported). ``on_item`` runs after
+    each document (progress; an exception it raises, e.g. a cancel, leaves no file)."""
     result = TrainingExport(misaligned=[])
     writer = conll_writer(tokenize, result.misaligned.append)
     try:
@@ -247,6 +251,8 @@ def write_conll(store: Store, out: str | Path, tokenize: Tokenize, include_all: 
             for item in iter_training_items(store, include_all):
                 fh.writelines(f"{line}\n" for line in writer(item))
                 result.documents += 1
+                if on_item is not None:
+                    on_item()
             if result.misaligned and not skip_misaligned and str(out) != "-":
                 raise _Abort()
         result.written = True
