@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.domain import Section, Span
 from annotator.ui.gutter import SectionGutter
-from annotator.ui.span_painter import Mark, Style, paint_decorations, paint_fills
+from annotator.ui.span_painter import Mark, Style, paint_decorations, paint_fills, place_marks
 from annotator.ui.theme import is_dark
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -241,29 +241,39 @@ class AnnotationView(QTextEdit):
         return Style(self._entity_colours, is_dark(self.palette()), font, self._selected, highlight)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        blocks = [(b, top) for b, top, _ in self.visible_blocks()]
         style = self._style()
         offset = QPointF(-self.horizontalScrollBar().value(), 0)
+        painted = []
+        region = event.rect()
+        for block, top, height in self.visible_blocks():
+            if top > region.bottom() + 2 or top + height + self._tag_room() < region.top():
+                continue  # outside what needs repainting (a partial update)
+            marks = self._marks.get(block.blockNumber())
+            placed = place_marks(block, self._origin(block, top, offset), marks) if marks else []
+            painted.append((block, top, placed))
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for block, top in blocks:
-            if marks := self._marks.get(block.blockNumber()):
-                paint_fills(painter, block, self._origin(block, top, offset), marks, style)
+        for _block, _top, placed in painted:
+            if placed:
+                paint_fills(painter, placed, style)
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         dim = QColor(self.palette().color(QPalette.ColorRole.Base))
         dim.setAlphaF(0.5)
-        for block, top in blocks:
-            origin = self._origin(block, top, offset)
-            if marks := self._marks.get(block.blockNumber()):
-                paint_decorations(painter, block, origin, marks, style)
+        layout = self.document().documentLayout()
+        for block, top, placed in painted:
+            if placed:
+                paint_decorations(painter, block.position(), placed, style)
             section = self._sections.get(block.blockNumber())
             if section is not None and section.label in DIMMED_SECTIONS:
-                rect = self.document().documentLayout().blockBoundingRect(block)
+                rect = layout.blockBoundingRect(block)
                 painter.fillRect(rect.translated(offset.x(), top - rect.top()), dim)
         painter.end()
+
+    def _tag_room(self) -> int:
+        return max(9, round(self.fontMetrics().height() * 0.7))
 
     def _origin(self, block: QTextBlock, top: float, offset: QPointF) -> QPointF:
         rect = self.document().documentLayout().blockBoundingRect(block)
@@ -280,7 +290,7 @@ class AnnotationView(QTextEdit):
     def _apply_spacing(self) -> None:
         """Room under every line for the label tags: a line distance that follows the zoom."""
         fmt = QTextBlockFormat()
-        gap = max(9, round(self.fontMetrics().height() * 0.7))
+        gap = self._tag_room()
         fmt.setLineHeight(gap, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
         fmt.setBottomMargin(2)
         cursor = QTextCursor(self.document())
@@ -351,8 +361,10 @@ class AnnotationView(QTextEdit):
         span = None if cursor.hasSelection() else self.span_at(self.cursor_offset())
         new = span.id if span is not None else None
         if new != self._selected:
-            self._selected = new
-            self.viewport().update()
+            old, self._selected = self._selected, new
+            for span_id in (old, new):
+                for number in self._span_blocks.get(span_id, ()):
+                    self._update_block(number)
             self.span_selected.emit(-1 if new is None else new)
 
     def _on_scrolled(self, _value: int) -> None:

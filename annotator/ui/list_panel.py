@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -58,18 +58,25 @@ class ListPanel(QWidget):
         self.status.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self._quiet = False
 
-    def _make_view(self, model: DocumentListModel) -> QTreeView:
-        view = QTreeView(self)
+    def _make_view(self, model: DocumentListModel) -> QTableView:
+        """A table, not a tree: QTreeView lays out every row up front (100,000 calls into the
+        model), QTableView only asks for the rows on screen."""
+        view = QTableView(self)
         view.setObjectName("documentList")
         view.setAccessibleName("Document list")
         view.setModel(model)
-        view.setRootIsDecorated(False)
-        view.setUniformRowHeights(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
         view.setAlternatingRowColors(True)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setAllColumnsShowFocus(True)
-        header = view.header()
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = view.verticalHeader()
+        rows.setAccessibleName("Document rows")
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
         header.setAccessibleName("Columns: document, status, entities")
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -107,18 +107,24 @@ class MainWindow(JobsMixin, QMainWindow):
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)
-        stack = self.controller.undo_stack
-        for name, make in (("undo", stack.createUndoAction), ("redo", stack.createRedoAction)):
-            action = make(self, name.capitalize())
-            action.setObjectName(name)
-            action.setShortcuts([QKeySequence("Ctrl+Z")] if name == "undo"
-                                else [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-            self.addAction(action)
-            a[name] = action
+        a["undo"] = make_action(self, "undo", self.controller.undo_stack.undo)
+        a["redo"] = make_action(self, "redo", self.controller.undo_stack.redo)
+        self._follow_undo_stack(a["undo"], a["redo"])
         a["dark"].setCheckable(True)
         self.actions_by_name = a
         self.label_actions: list[QAction] = []
         self.section_actions: list[QAction] = []
+
+    def _follow_undo_stack(self, undo: QAction, redo: QAction) -> None:
+        """Enabled when there is something to undo; what it would undo goes in the tooltip and
+        status tip, not the text, so the toolbar never changes width (no relayout per edit)."""
+        stack = self.controller.undo_stack
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: undo.setStatusTip(f"Undo {t}".strip()))
+        stack.redoTextChanged.connect(lambda t: redo.setStatusTip(f"Redo {t}".strip()))
 
     def _build_label_actions(self) -> None:
         """The label set lives in the project file, so these are rebuilt per project."""
@@ -281,7 +287,7 @@ class MainWindow(JobsMixin, QMainWindow):
         if c.doc is None or c.doc.id != doc_id:
             return
         self.editor.apply_span_changes(removed, added)
-        self.side.show_spans(c.doc.text, c.spans, self.editor._entity_colours)
+        self.side.update_spans(removed, added)
         self.list_model.update_document(doc_id, n_spans=len(c.spans), status=c.doc.status)
         self._update_header()
 

@@ -3,14 +3,25 @@ and the list of spans in the open document."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QGridLayout,
+    QHeaderView,
     QLabel,
-    QListView,
+    QSizePolicy,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -21,8 +32,18 @@ from annotator.domain import Span
 Index = QModelIndex | QPersistentModelIndex
 
 
+_SWATCHES: dict[tuple[str, int, bool], QIcon] = {}
+
+
 def swatch(colour: str, size: int = 14, dashed: bool = False) -> QIcon:
-    """A small rounded colour square for palette buttons and lists."""
+    """A small rounded colour square for palette buttons and lists (made once per colour)."""
+    key = (colour, size, dashed)
+    if key not in _SWATCHES:
+        _SWATCHES[key] = _make_swatch(colour, size, dashed)
+    return _SWATCHES[key]
+
+
+def _make_swatch(colour: str, size: int, dashed: bool) -> QIcon:
     pix = QPixmap(size, size)
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
@@ -40,8 +61,12 @@ def swatch(colour: str, size: int = 14, dashed: bool = False) -> QIcon:
     return QIcon(pix)
 
 
-class SpanListModel(QAbstractListModel):
-    """The open document's spans, in text order: label, text and whether confirmed."""
+def _order(span: Span) -> tuple[int, int]:
+    return span.start, span.end
+
+
+class SpanListModel(QAbstractTableModel):
+    """The open document's spans, in text order: label and text; suggestions in italics."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -54,6 +79,29 @@ class SpanListModel(QAbstractListModel):
         self._text, self._spans, self._colours = text, list(spans), colours
         self.endResetModel()
 
+    def apply(self, removed: list[Span], added: list[Span]) -> None:
+        """Remove and insert rows one by one: a reset would make the table re-lay out and
+        repaint every row on each edit. Many changes at once (apply suggestions) reset."""
+        if len(removed) + len(added) > 40:
+            gone = {s.id for s in removed}
+            self.show(self._text, sorted([s for s in self._spans if s.id not in gone] + added,
+                                         key=_order), self._colours)
+            return
+        for span in removed:
+            row = self.row_of(span.id)
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._spans[row]
+                self.endRemoveRows()
+        for span in added:
+            row = bisect_left([_order(s) for s in self._spans], _order(span))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._spans.insert(row, span)
+            self.endInsertRows()
+
+    def spans(self) -> list[Span]:
+        return list(self._spans)
+
     def span(self, row: int) -> Span | None:
         return self._spans[row] if 0 <= row < len(self._spans) else None
 
@@ -63,14 +111,18 @@ class SpanListModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._spans)
 
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         span = self.span(index.row())
         if span is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            words = " ".join(self._text[span.start:span.end].split())
-            return f"{span.label:<8} {words[:60]}"
-        if role == Qt.ItemDataRole.DecorationRole:
+            if index.column() == 0:
+                return span.label
+            return " ".join(self._text[span.start:span.end].split())[:80]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
             return swatch(self._colours.get(span.label, "#bbbbbb"), dashed=not span.confirmed)
         if role == Qt.ItemDataRole.FontRole and not span.confirmed:
             font = QFont()
@@ -101,13 +153,33 @@ class SidePanel(QWidget):
         legend.setWordWrap(True)
         legend.setAccessibleName("Legend")
         self._layout.addWidget(legend)
+        self._pending: list[tuple[list[Span], list[Span]]] = []
+        self._selected_id = -1
+        self._refresh = QTimer(self, singleShot=True, interval=120)
+        self._refresh.timeout.connect(self.flush)
         self.spans_title = self._title("Spans")
+        # Its text changes with every edit: never let that re-lay out the panel.
+        self.spans_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.span_model = SpanListModel(self)
-        self.span_list = QListView(self)
+        self.span_list = QTableView(self)  # a table asks only for the rows on screen
         self.span_list.setObjectName("spanList")
         self.span_list.setAccessibleName("Spans in this document")
         self.span_list.setModel(self.span_model)
-        self.span_list.setUniformItemSizes(True)
+        self.span_list.setShowGrid(False)
+        self.span_list.setWordWrap(False)
+        self.span_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.span_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        rows = self.span_list.verticalHeader()
+        rows.setAccessibleName("Span rows")
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        columns = self.span_list.horizontalHeader()
+        columns.setAccessibleName("Columns: label, text")
+        columns.hide()
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        columns.resizeSection(0, 96)
+        columns.setStretchLastSection(True)
         self.span_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.span_list.clicked.connect(self._on_span_clicked)
         self._layout.addWidget(self.span_list, 1)
@@ -155,16 +227,41 @@ class SidePanel(QWidget):
             grid.setColumnStretch(4, 1)
 
     def show_spans(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
+        self._pending.clear()
         self.span_model.show(text, spans, colours)
-        confirmed = sum(1 for s in spans if s.confirmed)
-        self.spans_title.setText(f"Spans · {len(spans)} ({len(spans) - confirmed} suggested)")
+        self._update_title()
+
+    def update_spans(self, removed: list[Span], added: list[Span]) -> None:
+        """Edits reach the list a moment later, several at once: the span in the text is the
+        feedback a person waits for, and re-laying out a 1,000-row table costs more than the
+        edit itself. A burst of edits costs one refresh."""
+        self._pending.append((removed, added))
+        self._refresh.start()
+
+    def flush(self) -> None:
+        """Apply the edits waiting for the list (also called by tests and before reading)."""
+        self._refresh.stop()
+        pending, self._pending = self._pending, []
+        for removed, added in pending:
+            self.span_model.apply(removed, added)
+        if pending:
+            self._update_title()
+            self.select_span(self._selected_id)
+
+    def _update_title(self) -> None:
+        spans = self.span_model.spans()
+        suggested = sum(1 for s in spans if not s.confirmed)
+        self.spans_title.setText(f"Spans · {len(spans)} ({suggested} suggested)")
 
     def select_span(self, span_id: int) -> None:
+        self._selected_id = span_id
+        if self._pending:
+            return  # done when the pending edits are applied
         row = self.span_model.row_of(span_id) if span_id >= 0 else None
         if row is None:
             self.span_list.clearSelection()
             return
-        index = self.span_model.index(row)
+        index = self.span_model.index(row, 0)
         self.span_list.setCurrentIndex(index)
         self.span_list.scrollTo(index)
 

@@ -62,26 +62,31 @@ def mark_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list
     return rects
 
 
-def paint_fills(p: QPainter, block: QTextBlock, origin: QPointF, marks: list[Mark],
-                style: Style) -> None:
+Placed = list[tuple[Mark, list[QRectF]]]
+
+
+def place_marks(block: QTextBlock, origin: QPointF, marks: list[Mark]) -> Placed:
+    """Each mark with its rectangles, computed once per paint for both passes."""
+    return [(mark, mark_rects(block, origin, mark.start, mark.end)) for mark in marks]
+
+
+def paint_fills(p: QPainter, placed: Placed, style: Style) -> None:
     """Backgrounds, drawn before the text so the words stay crisp on top."""
     p.setPen(Qt.PenStyle.NoPen)
-    for mark in marks:
+    for mark, rects in placed:
         colour = style.colours.get(mark.label, "#bbbbbb")
         p.setBrush(span_fill(colour, mark.confirmed, style.dark))
-        for rect in mark_rects(block, origin, mark.start, mark.end):
+        for rect in rects:
             p.drawRoundedRect(rect, 3, 3)
 
 
-def paint_decorations(p: QPainter, block: QTextBlock, origin: QPointF, marks: list[Mark],
-                      style: Style) -> None:
+def paint_decorations(p: QPainter, block_start: int, placed: Placed, style: Style) -> None:
     """Outlines (dashed for suggestions, strong for the selected span) and label tags, drawn
     after the text."""
     metrics = QFontMetricsF(style.tag_font)
     p.setFont(style.tag_font)
     p.setBrush(Qt.BrushStyle.NoBrush)
-    for mark in marks:
-        rects = mark_rects(block, origin, mark.start, mark.end)
+    for mark, rects in placed:
         if not rects:
             continue
         colour = style.colours.get(mark.label, "#bbbbbb")
@@ -89,13 +94,13 @@ def paint_decorations(p: QPainter, block: QTextBlock, origin: QPointF, marks: li
         selected = mark.span_id == style.selected_id
         if selected and style.highlight is not None:
             p.setPen(QPen(style.highlight, 2))
+            for rect in rects:
+                p.drawRoundedRect(rect, 3, 3)
         elif not mark.confirmed:
             p.setPen(QPen(edge, 1, Qt.PenStyle.DashLine))
-        else:
-            p.setPen(Qt.PenStyle.NoPen)
-        for rect in rects:
-            p.drawRoundedRect(rect, 3, 3)
-        if mark.start < block.position():
+            for rect in rects:
+                p.drawRoundedRect(rect, 3, 3)
+        if mark.start < block_start:
             continue  # the tag sits under the span's first line only
         tag = mark.label if mark.confirmed else f"{mark.label}?"
         first = rects[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTreeView
+from PySide6.QtWidgets import QTableView
 
 from annotator.domain import NewDocument, Status
 from annotator.store import open_store
@@ -26,7 +26,7 @@ def test_a_project_of_100000_documents_shows_its_first_rows_without_loading_them
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    view = window.findChild(QTreeView, "documentList")
+    view = window.findChild(QTableView, "documentList")
     model = view.model()
     assert model.rowCount() == 100_000
     assert model.index(0, 0).data() == "Article 0: council meets in town 0."

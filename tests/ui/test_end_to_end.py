@@ -7,7 +7,7 @@ import json
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QColor
-from PySide6.QtWidgets import QDialogButtonBox, QTextEdit, QTreeView
+from PySide6.QtWidgets import QDialogButtonBox, QTableView, QTextEdit
 
 from annotator.domain import Status
 from annotator.store import open_store
@@ -16,7 +16,7 @@ from annotator.ui.theme import span_fill
 
 
 def click_row(qtbot, window, row: int) -> None:
-    view = window.findChild(QTreeView, "documentList")
+    view = window.findChild(QTableView, "documentList")
     rect = view.visualRect(view.model().index(row, 0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
@@ -104,7 +104,7 @@ def test_label_relabel_delete_undo_redo_sections_accept_export(window, project, 
     with open_store(project) as store:
         assert store.document(2).status == Status.ACCEPTED
     assert window.controller.doc.id == 3
-    assert window.findChild(QTreeView, "documentList").currentIndex().row() == 2
+    assert window.findChild(QTableView, "documentList").currentIndex().row() == 2
     assert "1 of 3 finished" in window.counts.text()
 
     # Export from the dialog, in a worker; read the offsets back against the text.
@@ -122,3 +122,20 @@ def test_label_relabel_delete_undo_redo_sections_accept_export(window, project, 
     assert record["answer"] == "accept"
     got = sorted((record["text"][s["start"]:s["end"]], s["label"]) for s in record["spans"])
     assert got == [("Brest", "GPE"), ("Météo-France", "PERSON")]
+
+
+def test_the_span_list_follows_edits_and_a_click_on_it_moves_the_cursor(window, qtbot):
+    window.go_row(2)  # "Zoë Müller wins prize ..." with a GPE suggestion on Zürich
+    text = window.controller.doc.text
+    start = text.index("Zoë")
+    window.editor.select_range(start, start + 10)
+    window.findChild(QAction, "label:PERSON").trigger()
+    qtbot.waitUntil(lambda: window.side.span_model.rowCount() == 2, timeout=2000)
+    model = window.side.span_model
+    assert [model.index(r, 0).data() for r in range(2)] == ["PERSON", "GPE"]
+    assert model.index(0, 1).data() == "Zoë Müller"
+    assert window.side.spans_title.text() == "Spans · 2 (1 suggested)"
+    rect = window.side.span_list.visualRect(model.index(1, 1))
+    qtbot.mouseClick(window.side.span_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())
+    assert window.editor.selected_span().label == "GPE"

@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent
-from PySide6.QtWidgets import QMessageBox, QTreeView
+from PySide6.QtWidgets import QMessageBox, QTableView
 
 from annotator.store import open_store
 from annotator.ui.jobs import import_job
@@ -93,7 +93,7 @@ def test_export_action_writes_every_document_when_asked(window, qtbot, tmp_path)
 def test_preannotate_from_the_app_shows_model_suggestions_in_the_open_document(
         window, qtbot):
     """The real installed model; its entities arrive as suggestions (not confirmed)."""
-    view = window.findChild(QTreeView, "documentList")
+    view = window.findChild(QTableView, "documentList")
     view.setCurrentIndex(view.model().index(0, 0))
     before = len(window.controller.spans)
     wait_job(qtbot, window, window.findChild(QAction, "preannotate").trigger)
