@@ -82,6 +82,7 @@ class AnnotationView(QTextEdit):
         self._spans: dict[int, Span] = {}
         self._span_blocks: dict[int, range] = {}
         self._marks: dict[int, list[Mark]] = {}
+        self._placed: dict[int, list] = {}
         self._sections: dict[int, Section] = {}
         self._entity_colours: dict[str, str] = {}
         self._section_colours: dict[str, str] = {}
@@ -90,6 +91,7 @@ class AnnotationView(QTextEdit):
         self.gutter = SectionGutter(self)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
+        self.document().documentLayout().documentSizeChanged.connect(self._forget_placement)
         self._update_margins()
 
     # -- content -----------------------------------------------------------------------------
@@ -109,6 +111,7 @@ class AnnotationView(QTextEdit):
         self._spans.clear()
         self._span_blocks.clear()
         self._marks.clear()
+        self._placed.clear()
         for span in spans:
             self._add_mark(span)
         self.show_sections(sections)
@@ -145,6 +148,7 @@ class AnnotationView(QTextEdit):
         numbers = range(first, last + 1)
         mark = Mark(start, end, span.label, span.confirmed, span.id)
         for n in numbers:
+            self._placed.pop(n, None)
             marks = self._marks.setdefault(n, [])
             marks.append(mark)
             marks.sort(key=lambda m: m.start)
@@ -156,6 +160,7 @@ class AnnotationView(QTextEdit):
         numbers = self._span_blocks.pop(span_id, range(0))
         self._spans.pop(span_id, None)
         for n in numbers:
+            self._placed.pop(n, None)
             self._marks[n] = [m for m in self._marks.get(n, []) if m.span_id != span_id]
         return numbers
 
@@ -248,14 +253,15 @@ class AnnotationView(QTextEdit):
         for block, top, height in self.visible_blocks():
             if top > region.bottom() + 2 or top + height + self._tag_room() < region.top():
                 continue  # outside what needs repainting (a partial update)
-            marks = self._marks.get(block.blockNumber())
-            placed = place_marks(block, self._origin(block, top, offset), marks) if marks else []
-            painted.append((block, top, placed))
+            placed = self._placed_marks(block)
+            painted.append((block, top, placed, self._origin(block, top, offset)))
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for _block, _top, placed in painted:
+        for _block, _top, placed, origin in painted:
             if placed:
+                painter.translate(origin)
                 paint_fills(painter, placed, style)
+                painter.translate(-origin)
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
@@ -263,14 +269,33 @@ class AnnotationView(QTextEdit):
         dim = QColor(self.palette().color(QPalette.ColorRole.Base))
         dim.setAlphaF(0.5)
         layout = self.document().documentLayout()
-        for block, top, placed in painted:
+        for block, top, placed, origin in painted:
             if placed:
+                painter.translate(origin)
                 paint_decorations(painter, block.position(), placed, style)
+                painter.translate(-origin)
             section = self._sections.get(block.blockNumber())
             if section is not None and section.label in DIMMED_SECTIONS:
                 rect = layout.blockBoundingRect(block)
                 painter.fillRect(rect.translated(offset.x(), top - rect.top()), dim)
         painter.end()
+
+    def _placed_marks(self, block: QTextBlock) -> list:
+        """A block's marks with their rectangles relative to the block, kept until the block's
+        spans or the layout change (scrolling and repainting reuse them)."""
+        number = block.blockNumber()
+        marks = self._marks.get(number)
+        if not marks:
+            return []
+        placed = self._placed.get(number)
+        if placed is None:
+            placed = place_marks(block, QPointF(0, 0), marks)
+            if all(rects for _mark, rects in placed):  # not yet laid out: try again next time
+                self._placed[number] = placed
+        return placed
+
+    def _forget_placement(self, *_args: object) -> None:
+        self._placed.clear()
 
     def _tag_room(self) -> int:
         return max(9, round(self.fontMetrics().height() * 0.7))
@@ -315,6 +340,7 @@ class AnnotationView(QTextEdit):
         font.setPointSizeF(size)
         self.setFont(font)
         self.document().setDefaultFont(font)
+        self._placed.clear()
         self._apply_spacing()
         self._update_margins()
         self.gutter.update()
@@ -322,6 +348,7 @@ class AnnotationView(QTextEdit):
     # -- events ----------------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._placed.clear()  # lines re-wrap
         super().resizeEvent(event)
         self._place_gutter()
 
