@@ -12,8 +12,8 @@ boilerplate outside the article and body inside it.
 from __future__ import annotations
 
 from annotator.nlp.section_rules import (
-    EMAIL,
-    FOLLOW_ME,
+    follows_author,
+    has_email,
     is_bio,
     is_date_line,
     is_name_line,
@@ -24,7 +24,6 @@ from annotator.nlp.sections import (
     BOILERPLATE,
     BYLINE,
     RELATED,
-    RULES,
     STRONG,
     BlockView,
     Page,
@@ -44,7 +43,7 @@ LIST_HEADERS = {"related_header": (RELATED, False), "paid_promotion": (BOILERPLA
 
 
 def _fires(name: str, view: BlockView) -> bool:
-    return RULES[name].fn(view) is not None
+    return view.page.fired(name, view.index) is not None
 
 
 def _header_ish(view: BlockView) -> bool:
@@ -191,9 +190,9 @@ def author_contact(view: BlockView) -> Vote | None:
     author, since elsewhere it is the newsroom's or press office's contact."""
     text = view.text
     near_author = any(view.provisional(k) == BYLINE for k in (-1, 1))
-    if EMAIL.search(text) and view.words <= 12:
+    if view.words <= 12 and has_email(text):
         return (BYLINE, 3.5) if near_author else None
-    if not (is_bio(text) or FOLLOW_ME.search(text)):
+    if not (is_bio(text) or follows_author(text)):
         return None
     page = view.page
     outside = page.start >= 0 and not page.start <= view.index <= page.end

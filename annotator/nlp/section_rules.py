@@ -38,6 +38,10 @@ DATE_WORDS = _rx(
 def is_date_line(view: BlockView) -> bool:
     """A short line that is (almost) only a date or time: "3 June 2025, 14:02 BST",
     "Updated 2 hours ago", "Published: 2025-06-03"."""
+    return view.memo("date_line", _is_date_line)
+
+
+def _is_date_line(view: BlockView) -> bool:
     text = view.text
     if view.words > 12 or not DATE.search(text):
         return False
@@ -77,10 +81,23 @@ CAPTION = _rx(
 )
 
 
+# Cheap substring tests first: most lines contain none of these, and the regex is the costliest.
+_CAPTION_HINTS = ("photo", "pic", "image", "illustration", "video", "graphic", "credit", "foto",
+                  "bild", "getty", "shutterstock", "/", "©")
+
+
+def is_caption(view: BlockView) -> bool:
+    def compute(v: BlockView) -> bool:
+        lower = v.text.lower()
+        return any(h in lower for h in _CAPTION_HINTS) and bool(CAPTION.search(v.text))
+
+    return view.memo("caption", compute)
+
+
 @rule()
 def caption_credit(view: BlockView) -> Vote | None:
     """A photo caption or its credit ("Photograph: Ana Ruiz", "(Photo: ...)") is article body."""
-    return (BODY, 4.0) if CAPTION.search(view.text) else None
+    return (BODY, 4.0) if is_caption(view) else None
 
 
 EDITORIAL = _rx(_LEAD + r"(?:correction|clarification|editor['’]?s note|update|key points|"
@@ -113,7 +130,7 @@ CREDIT = _rx(
 @rule()
 def author_credit(view: BlockView) -> Vote | None:
     """"By Jane Doe", "Written by", "Reporting by ...; Editing by ...", "Posted on ... by"."""
-    if view.words > 40 or CAPTION.search(view.text):
+    if view.words > 40 or is_caption(view):
         return None
     if CREDIT_LABEL.match(view.text):
         return BYLINE, 3.5
@@ -164,6 +181,15 @@ FOLLOW_ME = _rx(r"\bfollow\s+(?:him|her|them|me)\b|(?:^|\s)@\w{3,}\b")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+def follows_author(text: str) -> bool:
+    """"Follow her on X", "@handle"."""
+    return ("@" in text or "ollow" in text) and bool(FOLLOW_ME.search(text))
+
+
+def has_email(text: str) -> bool:
+    return "@" in text and bool(EMAIL.search(text))
+
+
 @rule()
 def author_bio(view: BlockView) -> Vote | None:
     """An author's bio or contact line ("Jane Doe is a senior reporter...", "Follow her on X").
@@ -175,7 +201,7 @@ def author_bio(view: BlockView) -> Vote | None:
         return BYLINE, 4.0
     if is_bio(view.text):
         return BYLINE, 2.5
-    return (BYLINE, 2.5) if FOLLOW_ME.search(view.text) else None
+    return (BYLINE, 2.5) if follows_author(view.text) else None
 
 
 _PRONOUN_START = re.compile(r"^(?:she|he|they|her|his|their)\b", re.IGNORECASE)
@@ -364,6 +390,8 @@ def menu_separators(view: BlockView) -> Vote | None:
     """Short items joined by separators: "Home | News | Sport", "Sport > Football > Club"."""
     if is_date_line(view):
         return None  # "Málaga | 2 June 2025" is a dateline, not a menu
+    if not any(c in view.text for c in "|•·>»›/"):
+        return None
     parts = [p for p in _SEPARATOR.split(view.text) if p.strip()]
     if len(parts) < 2 or any(len(p.split()) > 6 for p in parts):
         return None

@@ -69,9 +69,20 @@ class Page:
     start: int = 0  # first block of the article (its headline), from stage 1
     end: int = -1  # last body paragraph of the article
     list_label: list[str | None] = field(default_factory=list)  # label of the governing header
+    # Stage-1 votes per block by rule name, computed once: context rules ask "did rule X fire on
+    # block i" many times.
+    votes: list[dict[str, Vote]] = field(default_factory=list)
+    _views: list[BlockView] = field(default_factory=list, repr=False)
 
     def view(self, index: int) -> BlockView:
-        return BlockView(self, index)
+        """The block's view, made once so its cached shape properties are computed once."""
+        if not self._views:
+            self._views = [BlockView(self, i) for i in range(len(self.texts))]
+        return self._views[index]
+
+    def fired(self, name: str, index: int) -> Vote | None:
+        """The stage-1 vote rule ``name`` cast for block ``index``."""
+        return self.votes[index].get(name) if self.votes else RULES[name].fn(self.view(index))
 
     @property
     def is_html(self) -> bool:
@@ -109,6 +120,13 @@ class BlockView:
         text = self.text.strip()
         return 2 <= self.words <= 20 and not text.endswith(".") and not text.endswith(":")
 
+    def memo(self, key: str, compute: Callable[[BlockView], Any]) -> Any:
+        """A shape test computed once per block however many rules ask for it."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute(self)
+        return cache[key]
+
     def feature(self, name: str, default: Any = None) -> Any:
         if not self.page.features or self.index >= len(self.page.features):
             return default
@@ -130,15 +148,21 @@ class BlockView:
         return self.page.strongest[self.index] if self.page.strongest else 0.0
 
 
-def _score(view: BlockView, stages: tuple[int, ...]) -> dict[str, list[tuple[str, float]]]:
-    votes: dict[str, list[tuple[str, float]]] = {}
+def _run(view: BlockView, stage: int) -> dict[str, Vote]:
+    out = {}
     for r in RULES.values():
-        if r.stage not in stages:
-            continue
-        vote = r.fn(view)
-        if vote is not None:
-            votes.setdefault(vote[0], []).append((r.name, vote[1]))
-    return votes
+        if r.stage == stage:
+            vote = r.fn(view)
+            if vote is not None:
+                out[r.name] = vote
+    return out
+
+
+def _by_label(votes: dict[str, Vote]) -> dict[str, list[tuple[str, float]]]:
+    grouped: dict[str, list[tuple[str, float]]] = {}
+    for name, (label, weight) in votes.items():
+        grouped.setdefault(label, []).append((name, weight))
+    return grouped
 
 
 def _winner(votes: dict[str, list[tuple[str, float]]]) -> str | None:
@@ -163,11 +187,9 @@ def _page(text: str, features: list[dict[str, Any]] | None, html: str | None) ->
 
 
 def _stage_one(page: Page) -> None:
-    page.provisional, page.strongest = [], []
-    for i in range(len(page.texts)):
-        votes = _score(page.view(i), (1,))
-        page.provisional.append(_winner(votes))
-        page.strongest.append(max((w for vs in votes.values() for _, w in vs), default=0.0))
+    page.votes = [_run(page.view(i), 1) for i in range(len(page.texts))]
+    page.provisional = [_winner(_by_label(v)) for v in page.votes]
+    page.strongest = [max((w for _, w in v.values()), default=0.0) for v in page.votes]
     from annotator.nlp.section_context import locate_article, locate_lists
 
     locate_lists(page)
@@ -185,7 +207,7 @@ def analyse(text: str, features: list[dict[str, Any]] | None = None,
     _stage_one(page)
     out = []
     for i, block_text in enumerate(page.texts):
-        votes = _score(page.view(i), (1, 2))
+        votes = _by_label({**page.votes[i], **_run(page.view(i), 2)})
         out.append((block_text, _winner(votes) or BODY, votes))
     return out
 
