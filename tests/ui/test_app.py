@@ -1,0 +1,73 @@
+"""Starting the app (``annotator gui``), switching projects, and what persists between runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+
+from annotator.domain import NewDocument
+from annotator.store import open_store
+from annotator.ui.main_window import MainWindow
+
+
+def close_windows_soon() -> None:
+    def close() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+        QApplication.quit()
+
+    QTimer.singleShot(300, close)
+
+
+def test_annotator_gui_imports_paths_then_shows_the_window_until_it_is_closed(
+        tmp_path, qapp):
+    from annotator.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("The harbour of Lisbon reopened on Monday.", encoding="utf-8")
+    db = tmp_path / "p.db"
+    shown = []
+    QTimer.singleShot(100, lambda: shown.extend(
+        w.windowTitle() for w in QApplication.topLevelWidgets()
+        if isinstance(w, MainWindow) and w.isVisible()))
+    close_windows_soon()
+    result = CliRunner().invoke(main, ["gui", "--db", str(db), str(article)])
+    assert result.exit_code == 0, result.output
+    assert shown == ["p.db — Annotator"]
+    with open_store(db) as store:
+        assert store.count_documents() == 1
+
+
+def test_window_layout_and_recent_projects_persist(project: Path, qtbot):
+    from annotator.ui.app import main_window
+
+    first = main_window(project)
+    first.resize(700, 500)
+    first.show()
+    qtbot.waitExposed(first)
+    first.close()
+    assert str(project.resolve()) in QSettings().value("recent")
+    second = main_window(project)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (700, 500)
+    recent = second.menuBar().findChildren(QAction)
+    assert any(a.toolTip() == str(project.resolve()) for a in recent)
+
+
+def test_opening_another_project_switches_list_labels_and_title(window, tmp_path, qtbot):
+    other = tmp_path / "other.db"
+    with open_store(other) as store:
+        store.add_label("entity", "SHIP", "#7eb6e8", "S")
+        store.add_documents([NewDocument(text="The ferry Norrona left Torshavn.", source="x")])
+    window.controller.label_range(0, 3, "ORG")
+    window.open_project(other)
+    assert window.windowTitle().startswith("other.db")
+    assert window.list_model.rowCount() == 1
+    assert window.controller.doc.text.startswith("The ferry")
+    assert window.findChild(QAction, "label:SHIP") is not None
+    assert not window.actions_by_name["undo"].isEnabled()  # edits of the old project are gone
