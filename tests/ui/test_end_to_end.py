@@ -7,7 +7,7 @@ import json
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QColor
-from PySide6.QtWidgets import QDialogButtonBox, QTableView, QTextEdit
+from PySide6.QtWidgets import QDialogButtonBox, QTableView, QTextEdit, QToolButton
 
 from annotator.domain import Status
 from annotator.store import open_store
@@ -139,3 +139,58 @@ def test_the_span_list_follows_edits_and_a_click_on_it_moves_the_cursor(window, 
     qtbot.mouseClick(window.side.span_list.viewport(), Qt.MouseButton.LeftButton,
                      pos=rect.center())
     assert window.editor.selected_span().label == "GPE"
+
+
+def test_mouse_and_key_editing_gestures(window, project, qtbot):
+    """Alt-drag keeps exact characters; a palette click labels; a click on a span selects it;
+    Shift+Right grows it by a token; a double-click selects a word."""
+    editor = window.editor
+    window.go_row(0)  # "Serra Verde halts mine\nRegulators in Brazil ordered Serra Verde ..."
+    text = window.controller.doc.text
+    start = text.index("Regulators")
+    a, b = editor.point_of(start + 2), editor.point_of(start + 6)
+    qtbot.mousePress(editor.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.AltModifier, pos=a)
+    qtbot.mouseMove(editor.viewport(), pos=b)
+    qtbot.mouseRelease(editor.viewport(), Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.AltModifier, pos=b)
+    qtbot.keyClick(editor, Qt.Key.Key_4)  # LOC on exactly "gula"
+    assert (start + 2, start + 6, "LOC", "human") in stored_spans(project, 1)
+
+    brazil = text.index("Brazil")
+    qtbot.mouseDClick(editor.viewport(), Qt.MouseButton.LeftButton,
+                      pos=editor.point_of(brazil + 2))
+    assert editor.selection_range() == (brazil, brazil + 6)
+    palette_button = next(b for b in window.side.findChildren(QToolButton)
+                          if b.defaultAction() is window.findChild(QAction, "label:GPE"))
+    qtbot.mouseClick(palette_button, Qt.MouseButton.LeftButton)
+    assert (brazil, brazil + 6, "GPE", "human") in stored_spans(project, 1)
+
+    serra = text.index("Serra Verde", brazil)
+    editor.select_range(serra, serra + 5)
+    window.findChild(QAction, "label:ORG").trigger()
+    editor.select_range(0, 0)
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton,
+                     pos=editor.point_of(serra + 2))
+    assert editor.selected_span().label == "ORG"
+    qtbot.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert (serra, serra + len("Serra Verde"), "ORG", "human") in stored_spans(project, 1)
+
+
+def test_reject_skip_and_moving_between_documents_with_keys(window, project, qtbot):
+    editor = window.editor
+    window.go_row(0)
+    qtbot.keyClick(editor, Qt.Key.Key_N)
+    assert window.controller.doc.id == 2
+    qtbot.keyClick(editor, Qt.Key.Key_P)
+    assert window.controller.doc.id == 1
+    qtbot.keyClick(editor, Qt.Key.Key_X)  # reject, then on to the next unfinished
+    assert window.controller.doc.id == 2
+    qtbot.keyClick(editor, Qt.Key.Key_Space)  # skip
+    assert window.controller.doc.id == 3
+    with open_store(project) as store:
+        assert [store.document(i).status for i in (1, 2, 3)] == [
+            Status.REJECTED, Status.SKIPPED, Status.NEW]
+    qtbot.keyClick(editor, Qt.Key.Key_U)  # next unfinished wraps round to the skipped one
+    assert window.controller.doc.id == 2
+    assert window.list_model.index(0, 1).data() == "rejected"
