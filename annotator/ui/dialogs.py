@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.io.export_formats import DESCRIPTIONS, JSONL_FORMATS
+from annotator.io.export_formats import DESCRIPTIONS, EXPORT_FORMATS, FILE_FORMATS
 from annotator.ui.actions import EDITOR_KEYS
 
 
@@ -38,8 +38,9 @@ class ExportDialog(QDialog):
         self.format = QComboBox()
         self.format.setObjectName("exportFormat")
         self.format.setAccessibleName("Format")
-        for name in JSONL_FORMATS:
+        for name in EXPORT_FORMATS:
             self.format.addItem(f"{name} — {DESCRIPTIONS.get(name, name)}", name)
+        self.format.currentIndexChanged.connect(self._on_format_changed)
         self.finished_only = QRadioButton("Finished documents (accepted and rejected)")
         self.finished_only.setChecked(True)
         self.everything = QRadioButton("All documents, with their current labels")
@@ -66,6 +67,18 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _on_format_changed(self, _index: int) -> None:
+        """Training formats take accepted documents only; spacy writes a folder."""
+        fmt = self.format.currentData()
+        training = fmt in FILE_FORMATS
+        self.finished_only.setText("Accepted documents (training data)" if training
+                                   else "Finished documents (accepted and rejected)")
+        self.everything.setText("All but rejected documents, with their current labels"
+                                if training else "All documents, with their current labels")
+        path = Path(self.path.text())
+        suffix = {"spacy": "", "conll": ".conll"}.get(fmt, ".jsonl")
+        self.path.setText(str(path.with_suffix(suffix) if path.suffix or suffix else path))
 
     def choice(self) -> tuple[Path, str, bool]:
         """``(output path, format name, include unfinished documents)``."""

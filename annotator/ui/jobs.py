@@ -29,9 +29,12 @@ class ExportSummary:
     count: int
     fmt: str
     out: str
+    skipped: list[str] = field(default_factory=list)  # spans left out, with the reason
 
     def text(self) -> str:
-        return f"Exported {self.count} documents as {self.fmt} to {self.out}"
+        note = f"; {len(self.skipped)} spans not on token boundaries left out" \
+            if self.skipped else ""
+        return f"Exported {self.count} documents as {self.fmt} to {self.out}{note}"
 
 
 def import_job(db_path: Path, paths: list[Path]):
@@ -61,16 +64,16 @@ def import_job(db_path: Path, paths: list[Path]):
 
 
 def export_job(db_path: Path, fmt: str, out: Path, include_all: bool):
-    """Export in a JSONL format from :mod:`annotator.io.export_formats`; the file appears only
-    when the export finished (cancel leaves nothing behind)."""
+    """Export in any format of :mod:`annotator.io.export_formats`; the output appears only when
+    the export finished (Cancel leaves nothing behind). Training formats (spacy, conll) leave
+    out spans that are not on token boundaries and list them, as ``--skip-misaligned`` does."""
 
     def run(task: Worker) -> ExportSummary:
-        from annotator.io.export import export_statuses, iter_items, write_jsonl
         from annotator.io.export_formats import JSONL_FORMATS
 
         with open_store(db_path) as store:
-            writer = JSONL_FORMATS[fmt](store)
-            total = len(store.document_ids(export_statuses(include_all)))
+            statuses = _statuses(fmt, include_all)
+            total = len(store.document_ids(statuses))
             done = [0]
 
             def on_item() -> None:
@@ -79,10 +82,41 @@ def export_job(db_path: Path, fmt: str, out: Path, include_all: bool):
                 if task.should_stop():
                     raise Cancelled()
 
-            count = write_jsonl(iter_items(store, include_all), writer, out, on_item=on_item)
-        return ExportSummary(count, fmt, str(out))
+            if fmt in JSONL_FORMATS:
+                from annotator.io.export import iter_items, write_jsonl
+
+                count = write_jsonl(iter_items(store, include_all), JSONL_FORMATS[fmt](store),
+                                    out, on_item=on_item)
+                return ExportSummary(count, fmt, str(out))
+            return _training_export(store, fmt, out, include_all, on_item)
 
     return run
+
+
+def _statuses(fmt: str, include_all: bool):
+    from annotator.io.export import export_statuses
+    from annotator.io.export_formats import FILE_FORMATS
+
+    if fmt in FILE_FORMATS:
+        from annotator.io.training_formats import training_statuses
+
+        return training_statuses(include_all)
+    return export_statuses(include_all)
+
+
+def _training_export(store, fmt: str, out: Path, include_all: bool, on_item) -> ExportSummary:
+    from annotator.io import training_formats as tf
+
+    if fmt == "spacy":
+        result = tf.write_spacy(store, out, include_all, skip_misaligned=True, on_item=on_item)
+    else:
+        from annotator.nlp.tokens import make_tokenizer
+
+        tokenize = make_tokenizer(store.setting("lang", "en") or "en")
+        result = tf.write_conll(store, out, tokenize, include_all, skip_misaligned=True,
+                                on_item=on_item)
+    problems = [str(m) for m in result.misaligned or []]
+    return ExportSummary(result.documents, fmt, str(out), problems)
 
 
 def preannotate_job(db_path: Path, model: str | None = None):

@@ -57,7 +57,7 @@ def mark_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list
         a = max(lo, line.textStart())
         b = min(hi, line.textStart() + line.textLength())
         x1, x2 = _x(line, a), _x(line, b)
-        rects.append(QRectF(origin.x() + x1 - 2, origin.y() + line.y(), x2 - x1 + 4,
+        rects.append(QRectF(origin.x() + x1 - 1, origin.y() + line.y(), x2 - x1 + 2,
                             line.height()))
     return rects
 

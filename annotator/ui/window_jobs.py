@@ -81,7 +81,8 @@ class JobsMixin:
     def export_to(self, out: Path, fmt: str = "prodigy",
                   include_all: bool = False) -> Worker | None:
         return self.start_job("Exporting", export_job(self.db_path, fmt, Path(out), include_all),
-                              lambda summary: self.report("Export", summary.text()))
+                              lambda summary: self.report("Export", summary.text(),
+                                                          "\n".join(summary.skipped)))
 
     def start_job(self, title: str, fn: Callable[[Worker], Any],
                   on_success: Callable[[Any], None]) -> Worker | None:

@@ -103,3 +103,20 @@ def test_preannotate_from_the_app_shows_model_suggestions_in_the_open_document(
     assert any(not s.confirmed and s.source.startswith("model:") for s in spans)
     assert len(window.editor.spans()) == len(spans)
     assert window.controller.undo_stack.count() == 0
+
+
+def test_training_formats_export_from_the_app(window, qtbot, tmp_path):
+    """conll and spacy (a folder of DocBins) take accepted documents."""
+    window.go_row(2)
+    window.findChild(QAction, "accept").trigger()
+    dialog = window.ask_export()
+    dialog.format.setCurrentIndex(dialog.format.findData("conll"))
+    assert dialog.finished_only.text().startswith("Accepted")
+    dialog.path.setText(str(tmp_path / "out.conll"))
+    wait_job(qtbot, window, dialog.accept)
+    conll = (tmp_path / "out.conll").read_text(encoding="utf-8")
+    assert "Zürich" in conll and "B-GPE" in conll
+    assert "Brest" not in conll  # not accepted
+    wait_job(qtbot, window, lambda: window.export_to(tmp_path / "corpus", "spacy"))
+    assert "Exported 1 documents as spacy" in window.last_report
+    assert any((tmp_path / "corpus").glob("*.spacy"))
