@@ -49,7 +49,7 @@ class SectionGutter(QWidget):
         font = self.label_font()
         metrics = QFontMetricsF(font)
         muted = pal.color(QPalette.ColorRole.PlaceholderText)
-        previous: str | None = None
+        previous: tuple[str, bool] | None = None
         for block, top, height in self.view.visible_blocks():
             section = self.view.section_of_block(block.blockNumber())
             if section is None:
@@ -59,11 +59,11 @@ class SectionGutter(QWidget):
             colour = self.view.section_colour(section.label)
             bar = section_colour(colour, section.confirmed)
             p.fillRect(QRectF(self.width() - BAR - PAD / 2, top, BAR, height), bar)
-            if section.label != previous:
+            if (section.label, section.confirmed) != previous:
                 font.setItalic(not section.confirmed)
                 p.setFont(font)
                 p.setPen(QColor(colour) if section.confirmed else muted)
                 name = section.label if section.confirmed else f"{section.label}?"
                 p.drawText(QRectF(PAD, top, self.width() - BAR - 2 * PAD, metrics.height() + 2),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, name)
-            previous = section.label
+            previous = (section.label, section.confirmed)
