@@ -36,7 +36,8 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                        ["Sport", "The storm closed every port."]),
     "caption_credit": ("body", ["Fans outside the stadium. Photograph: Ana Ruiz/Reuters",
                                 "The harbour at dawn (Photo: Jo Lee)",
-                                "Shoppers in Leeds on Saturday. © Daily Example/Sam Roe"],
+                                "Shoppers in Leeds on Saturday. © Daily Example/Sam Roe",
+                                "Photo by Hannah Brooks", "Image caption, The ferry in 2023"],
                        ["© 2025 Example Media Ltd", "A photograph of the harbour was sold."]),
     "editorial_note": ("body", ["Correction: an earlier version misspelt the mayor's name.",
                                 "Key points", "Editor's note: this story has been updated."],
@@ -46,7 +47,8 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                                  "Written by Rachel Booth, sports reporter", "From:",
                                  "Posted on 12 March 2025 by Priya Raman",
                                  "Additional reporting by Ana Vieira in Porto",
-                                 "Von Anna Becker", "Par Claire Dubois"],
+                                 "Von Anna Becker", "Par Claire Dubois",
+                                 "AP writers Kevin Tran and Ana Ruiz contributed to this report."],
                       ["By continuing to browse you accept cookies.",
                        "By Monday evening the river had burst its banks and flooded the town.",
                        "Photographs by Jo Lee. Photograph: Jo Lee"]),
@@ -58,7 +60,8 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                     "Prices rose 4% in May, the statistics office said."]),
     "related_header": ("related_links", ["Read more:", "Related coverage", "Most read",
                                          "🔥 Trending", "More from Business",
-                                         "Lesen Sie auch:", "Więcej / More:"],
+                                         "Lesen Sie auch:", "Więcej / More:",
+                                         "Noticias relacionadas", "Recent Posts"],
                        ["Read more about our cookies policy here and manage your settings.",
                         "Related: Copper hits a two-year high"]),
     "related_promo": ("related_links", ["Also on Example News: Copper hits a two-year high",
@@ -82,7 +85,8 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                         "the company said."]),
     "share_buttons": ("boilerplate", ["Share on Facebook", "Share this with", "Copy link",
                                       "Tweet"], ["Share prices fell 11% in São Paulo."]),
-    "advertising": ("boilerplate", ["Advertisement", "Story continues below advertisement"],
+    "advertising": ("boilerplate", ["Advertisement", "Story continues below advertisement",
+                                    "Advertisement - Scroll to continue"],
                     ["Advertising revenue fell by a fifth last year."]),
     "paid_promotion": ("boilerplate", ["Sponsored", "Promoted stories", "From our partners",
                                        "Sponsored by Example Bank"],
@@ -224,6 +228,13 @@ def test_under_list_header_makes_link_titles_related():
     assert fire("under_list_header", PAGE, 7) is None
 
 
+def test_a_comment_count_under_the_headline_does_not_start_a_thread():
+    lines = ["Five dinners from one roast chicken", "Posted by Hannah Brooks", "5 Comments",
+             LONG, "Day two: stock and soup", LONG]
+    assert fire("under_list_header", lines, 3) is None
+    assert suggest_sections("\n".join(lines))[3:] == ["body", "body", "body"]
+
+
 def test_comment_list_items_are_boilerplate_until_a_new_header():
     lines = [LONG, "Comments (2)", "Great article, thank you for writing it.", "Most read",
              "Ferries return to the islands"]
@@ -243,6 +254,8 @@ def test_date_line_is_byline_near_the_author_and_boilerplate_in_the_footer():
     assert fire("date_line", PAGE, 5) == ("byline", 3.5)
     assert fire("date_line", PAGE, 13) == ("boilerplate", 3.5)
     assert fire("date_line", PAGE, 6) is None
+    assert fire("date_line", ["Por Lucía Fernández", "Málaga, 3 de junio de 2025"]) == \
+        ("byline", 3.5)
 
 
 def test_author_name_under_the_headline_is_byline():

@@ -108,14 +108,22 @@ def _extend_end(page: Page, end: int, closing: int) -> int:
 
 
 def locate_lists(page: Page) -> None:
-    """``page.list_label[i]``: the label of the list header that block ``i`` belongs under."""
-    page.list_label = [None] * len(page.texts)
+    """``page.list_label[i]``: the label of the list header that block ``i`` belongs under.
+
+    Lists of titles (related, sponsored) are found first, before the article is located. Comment
+    threads, whose items are running text, only after it and only below its first paragraph: a
+    comment count under the headline ("5 Comments") is a link, not the start of a thread."""
+    if not page.list_label:
+        page.list_label = [None] * len(page.texts)
+        after = None
+    else:
+        after = _first_paragraph(page) if page.start >= 0 else len(page.texts)
     for i in range(len(page.texts)):
         view = page.view(i)
         if view.words > 8:
             continue
         header = next((LIST_HEADERS[n] for n in LIST_HEADERS if _fires(n, view)), None)
-        if header is None:
+        if header is None or header[1] != (after is not None) or (after and i <= after):
             continue
         label, any_line = header
         for j in range(i + 1, min(len(page.texts), i + 1 + MAX_LIST)):

@@ -20,9 +20,17 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # Leading emoji, bullets and punctuation do not change what a line is ("🔥 Trending").
 _LEAD = r"^[\W_]*"
 MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+          # the same in the other languages news pages most often use (es, pt, fr, de, it, nl)
+          r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|"
+          r"diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|"
+          r"dezembro|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+          r"novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember|gennaio|febbraio|"
+          r"aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|"
+          r"augustus)\.?")
 DATE = _rx(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}(?:\s+\d{{4}})?\b|\b{MONTHS}\s+\d{{1,2}}\b"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTHS}(?:\s+(?:de\s+)?\d{{4}})?(?!\w)|"
+    rf"\b{MONTHS}\s+\d{{1,2}}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?"
     r"|\b(?:\d+|an?|one)\s+(?:minute|min|hour|hr|day|week)s?\s+ago\b|\b(?:today|yesterday)\b"
 )
@@ -31,7 +39,7 @@ DATE_WORDS = _rx(
     r"[ecmp][sd]t|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
     r"sat(?:urday)?|sun(?:day)?|updated|published|posted|last|modified|on|at|ago|hours?|minutes?|"
     r"mins?|days?|an?|one|today|yesterday|gmt[+-]\d+|utc[+-]\d+|\d{4}-\d{2}-\d{2}|"
-    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+)$"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+|de|del|um|à|h|uhr|am|le|il|op|em)$"
 )
 
 
@@ -77,7 +85,8 @@ CAPTION = _rx(
     r"\b(?:photograph|photo(?:graph)?s?|picture|pic|image|illustration|video|graphic|credit|"
     r"foto|bild)\s*(?:credit\s*)?:|\((?:photo|picture|image|credit)s?\b|getty images|"
     r"\bshutterstock\b|\bAP photo\b|\b(?:reuters|afp|ap|epa|pa)/[A-Z]|/(?:AFP|AP|EPA|Reuters)\b|"
-    r"\S\s+©\s*[^\W\d][^\d]*$"
+    r"\S\s+©\s*[^\W\d][^\d]*$|^[\W_]*(?:photo(?:graph)?|picture|image)s?\s+(?:by|courtesy of)\s|"
+    r"\bimage (?:caption|source)\b"
 )
 
 
@@ -123,7 +132,8 @@ CREDIT = _rx(
     r"edited|editing|produced|writing|contributed|with\s+reporting)\b[^.]{0,60}?\bby\b|"
     r"\b(?:additional|contributed|contributing)\s+reporting\b|\breporting\s+by\b.*\bediting\s+by\b|"
     r"^[\W_]*(?:author|authors|from|issued by)\s*:|^[\W_]*issued\s+by\b|"
-    r"^[\W_]*published\b.{0,40}\bby\b|produced with (?:help|support) from"
+    r"^[\W_]*published\b.{0,40}\bby\b|produced with (?:help|support) from|"
+    r"\bcontributed to this (?:report|story|article)\b"
 )
 
 
@@ -151,6 +161,7 @@ def credit_value(view: BlockView) -> Vote | None:
 
 
 ABOUT_AUTHOR = _rx(r"^[\W_]*about the authors?\b")
+ABOUT_NAME = re.compile(r"^[\W_]*About\s+[^\W\d_]", re.UNICODE)
 BIO_VERB = re.compile(r"^((?:\S+\s+){0,3}?\S+)\s+(is|was|has been|writes|covers|reports|joined|"
                       r"has covered|has reported|has written|ist|est|es|è|é|jest|är|er)\b(.*)$",
                       re.UNICODE | re.DOTALL)
@@ -159,6 +170,7 @@ ROLE = _rx(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|cont
            r"founder|critic|freelancer?|freelance|producer|photographer|presenter|host|"
            r"staff writer)s?\b|\w*(?:redakteur|korrespondent|journalist|reporter|autor|rédact|"
            r"journaliste|periodista|corresponsal|giornalist|dziennikar|redaktor)\w*")
+WRITES = _rx(r"\b(?:writes|wrote|blogs|reports) (?:about|on|for|from)\b")
 PARTICLES = {"de", "da", "van", "von", "der", "del", "di", "le", "la", "bin", "al", "dos", "du"}
 
 
@@ -174,7 +186,9 @@ def is_bio(text: str) -> bool:
     if found is None or not _is_name(found.group(1).split()):
         return False
     verb, rest = found.group(2), found.group(3)[:200]
-    return verb not in ("is", "was", "has been", "joined") or bool(ROLE.search(rest))
+    if verb not in ("is", "was", "has been", "joined"):
+        return True
+    return bool(ROLE.search(rest) or WRITES.search(rest))
 
 
 FOLLOW_ME = _rx(r"\bfollow\s+(?:him|her|them|me)\b|(?:^|\s)@\w{3,}\b")
@@ -199,6 +213,9 @@ def author_bio(view: BlockView) -> Vote | None:
         return None
     if ABOUT_AUTHOR.match(view.text):
         return BYLINE, 4.0
+    after = view.neighbour(1)
+    if view.words <= 3 and ABOUT_NAME.match(view.text) and after and is_bio(after.text):
+        return BYLINE, 3.5  # "About Hannah" over her bio
     if is_bio(view.text):
         return BYLINE, 2.5
     return (BYLINE, 2.5) if follows_author(view.text) else None
@@ -264,7 +281,11 @@ RELATED_WORDS = (
     r"lesen sie auch|mehr zum thema|weitere artikel|auch interessant|das könnte sie auch "
     r"interessieren|(?:à )?lire aussi|sur le même sujet|leia também|lee también|leer más|"
     r"leggi anche|czytaj (?:także|też|więcej)|zobacz (?:też|także)|läs också|lees ook|"
-    r"meest gelezen|meistgelesen|les plus lus|más leídas"
+    r"meest gelezen|meistgelesen|les plus lus|más leídas|noticias relacionadas|"
+    r"(?:artículos|notícias|articles|articoli) relacionad[oa]s|notizie correlate|articles liés|"
+    r"te puede interesar|más noticias|mais notícias|leia (?:também|mais)|verwandte artikel|"
+    r"ähnliche artikel|weitere nachrichten|relaterade artiklar|gerelateerde artikelen|"
+    r"powiązane artykuły|przeczytaj (?:też|także)"
 )
 # A bilingual site may put its own language first: "Czytaj także / Read also:".
 _OTHER_LANGUAGE = r"(?:[^:/|]{1,30}\s*/\s*)?"
@@ -337,7 +358,8 @@ _phrase_rule("share_buttons", r"^[\W_]*(?:share|tweet|print|e-?mail|copy link|co
              "Share and save buttons.")
 _phrase_rule("advertising", r"^[\W_]*(?:advertisement|advertising|ad|ads|skip (?:this )?ad)"
              + _WHOLE
-             + r"|(?:story|article) continues (?:below|after)", 4.0, 10, "Advertisement markers.")
+             + r"|(?:story|article) continues (?:below|after)|scroll to continue|"
+             r"continue reading below", 4.0, 10, "Advertisement markers.")
 _phrase_rule("paid_promotion", r"^[\W_]*(?:sponsored(?: content| stories| links)?|promoted(?: "
              r"stories| content| links)?|paid (?:content|post|partner(?: content)?)|"
              r"partner content|"

@@ -192,8 +192,9 @@ def _stage_one(page: Page) -> None:
     page.strongest = [max((w for _, w in v.values()), default=0.0) for v in page.votes]
     from annotator.nlp.section_context import locate_article, locate_lists
 
-    locate_lists(page)
+    locate_lists(page)  # lists of titles
     locate_article(page)
+    locate_lists(page)  # comment threads below the article's first paragraph
 
 
 def analyse(text: str, features: list[dict[str, Any]] | None = None,
