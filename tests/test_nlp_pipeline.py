@@ -77,3 +77,13 @@ def test_ner_listening_to_a_shared_tok2vec_keeps_it():
     config = _config({"tok2vec": {"@architectures": "spacy.Tok2VecListener.v1",
                                   "upstream": "*"}})
     assert needed_components(config) == {"ner", "tok2vec"}
+
+
+def test_a_folder_that_is_not_a_pipeline_is_reported_with_its_reason(tmp_path):
+    broken = tmp_path / "broken_model"
+    broken.mkdir()
+    (broken / "config.cfg").write_text("[nlp]\npipeline = [\"ner\"]\n[components]\n"
+                                       "[components.ner]\nfactory = \"ner\"\n", encoding="utf-8")
+    with pytest.raises(ModelNotFound) as info:
+        load_model(str(broken))
+    assert str(broken) in str(info.value) and "cannot be loaded" in str(info.value)

@@ -73,7 +73,11 @@ def load_model(name: str | None = None) -> Any:
             reasons[candidate] = "has no ner component"
             continue
         exclude = [c for c in components if c not in keep]
-        nlp = spacy.load(candidate, exclude=exclude)
+        try:
+            nlp = spacy.load(candidate, exclude=exclude)
+        except (OSError, ImportError, ValueError) as exc:  # a broken or incompatible package
+            reasons[candidate] = f"cannot be loaded: {exc}"
+            continue
         log.info("loaded %s with %s (excluded %s)", model_id(nlp), nlp.pipe_names, exclude)
         return nlp
     raise ModelNotFound(tried, reasons)
