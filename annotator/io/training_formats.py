@@ -10,6 +10,7 @@ Prodigy's ``data-to-spacy`` treats rejected manual annotations the same way.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,37 +95,38 @@ def _blank_edge(tokens: list[dict[str, Any]], first: int, last: int) -> bool:
 
 def conll_writer(
     tokenize: Tokenize, on_misaligned: Callable[[Misaligned], None]
-) -> Callable[[Item], Iterator[str]]:
+) -> Callable[[Item], str]:
     """CoNLL-2003 layout: ``-DOCSTART-`` per document, ``token TAG`` per line, a blank line between
-    sentences. Each line of the text (block) is a sentence; whitespace tokens are left out."""
+    sentences. Each line of the text (block) is a sentence; whitespace tokens are left out. The
+    writer returns a document's whole text block (one write per document)."""
 
-    def write(item: Item) -> Iterator[str]:
+    def write(item: Item) -> str:
         text = item.doc.text
         tokens = tokenize(text)
         tags, bad = iob2_tags(tokens, item.spans)
         for span in bad:
             on_misaligned(Misaligned(item.doc.id, span.start, span.end, span.label,
                                      text[span.start:span.end]))
-        yield DOCSTART
-        yield ""
-        sentence: list[str] = []
+        lines = [DOCSTART, ""]
+        in_sentence = False
         for token, tag in zip(tokens, tags, strict=True):
             word = token["text"]
-            if word.isspace() or not word:
-                if "\n" in word and sentence:
-                    yield from (*sentence, "")
-                    sentence = []
+            if not word or word.isspace():
+                if in_sentence and "\n" in word:
+                    lines.append("")
+                    in_sentence = False
                 continue
-            sentence.append(f"{_one_word(word)} {tag}")
-        if sentence:
-            yield from (*sentence, "")
+            lines.append(f"{_WHITESPACE.sub('_', word)} {tag}")
+            in_sentence = True
+        if in_sentence:
+            lines.append("")
+        return "\n".join(lines) + "\n"
 
     return write
 
 
-def _one_word(word: str) -> str:
-    """A token never contains whitespace in this layout (columns are space-separated)."""
-    return "".join("_" if ch.isspace() else ch for ch in word)
+# A token never contains whitespace in this layout (columns are space-separated).
+_WHITESPACE = re.compile(r"\s")
 
 
 # -- split -------------------------------------------------------------------------------------
@@ -249,7 +251,7 @@ def write_conll(store: Store, out: str | Path, tokenize: Tokenize, include_all: 
     try:
         with atomic_output(out) as fh:
             for item in iter_training_items(store, include_all):
-                fh.writelines(f"{line}\n" for line in writer(item))
+                fh.write(writer(item))
                 result.documents += 1
                 if on_item is not None:
                     on_item()
