@@ -16,7 +16,9 @@ rules have real work. Both sides load the same model with the same components (`
 The first batch on each side is the warm-up (model load, first-call allocations) and is not timed.
 The two sides then take turns batch by batch (the bare pipeline runs inside our progress callback
 and its time is taken out of ours), so load from other processes on the machine falls on both alike.
-Target: ours / bare >= 0.9 in words per second.
+Both wall time and this process's CPU time are reported; the verdict uses CPU time, which other
+processes on a shared machine disturb far less (wall-clock ratios swing by +-10% on a busy 2-core
+box). Target: ours / bare >= 0.9 in words per second.
 """
 
 from __future__ import annotations
@@ -82,35 +84,40 @@ def words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def interleaved(texts: list[str], batch_size: int, folder: Path) -> tuple[float, float, Any]:
-    """Seconds for bare ``nlp.pipe`` and for ``preannotate_project`` over ``texts[batch_size:]``,
-    batch by batch in turn, so that a busy machine slows both sides alike.
+Clock = tuple[float, float]  # (wall seconds, CPU seconds of this process)
+
+
+def _now() -> Clock:
+    return time.perf_counter(), time.process_time()
+
+
+def interleaved(texts: list[str], batch_size: int, folder: Path) -> tuple[Clock, Clock, Any]:
+    """(wall, CPU) seconds for bare ``nlp.pipe`` and for ``preannotate_project`` over
+    ``texts[batch_size:]``, batch by batch in turn, so that a busy machine slows both alike.
 
     ``preannotate_project`` runs once over the whole project; after it commits batch *k* its
     progress callback runs the bare pipeline over batch *k + 1* (timed on its own and taken out
     of our time). The first batch is the warm-up on both sides."""
     nlp = load_model(None)
     sum(len(doc) for doc in nlp.pipe(texts[:batch_size], batch_size=batch_size))
-    marks: list[float] = []
-    bare_seconds = 0.0
+    marks: list[Clock] = []
 
     def on_progress(done: int, _total: int) -> None:
-        nonlocal bare_seconds
-        marks.append(time.perf_counter())
-        start = time.perf_counter()
+        marks.append(_now())
         batch = texts[done:done + batch_size]
         tokens = sum(len(doc) for doc in nlp.pipe(batch, batch_size=batch_size))
         assert tokens > 0 or not batch
-        bare_seconds += time.perf_counter() - start
-        marks.append(time.perf_counter())
+        marks.append(_now())
 
     with open_store(folder / "bench.db") as store:
         store.add_documents((NewDocument(t, f"doc{i}") for i, t in enumerate(texts)),
                             batch_size=1000)
         report = preannotate_project(store, batch_size=batch_size, on_progress=on_progress)
-    # our time: from the end of each callback to the start of the next one
-    ours_seconds = sum(marks[i + 1] - marks[i] for i in range(1, len(marks) - 1, 2))
-    return bare_seconds, ours_seconds, report
+    # bare: inside each callback; ours: from the end of one callback to the start of the next
+    bare = [sum(marks[i + 1][k] - marks[i][k] for i in range(0, len(marks), 2)) for k in (0, 1)]
+    ours = [sum(marks[i + 1][k] - marks[i][k] for i in range(1, len(marks) - 1, 2))
+            for k in (0, 1)]
+    return (bare[0], bare[1]), (ours[0], ours[1]), report
 
 
 def main() -> None:
@@ -124,21 +131,23 @@ def main() -> None:
     timed = texts[args.batch_size:]
     n_words = words(timed)
     with tempfile.TemporaryDirectory() as tmp:
-        bare_s, ours_s, report = interleaved(texts, args.batch_size, Path(tmp))
-    rows = [("bare nlp.pipe (ner only)", bare_s, f"{len(timed)} run", "-", "-"),
-            ("preannotate_project", ours_s, f"{report.documents} stored", report.entities,
+        bare_t, ours_t, report = interleaved(texts, args.batch_size, Path(tmp))
+    rows = [("bare nlp.pipe (ner only)", bare_t, f"{len(timed)} run", "-", "-"),
+            ("preannotate_project", ours_t, f"{report.documents} stored", report.entities,
              report.sections)]
     print(f"{len(texts)} generated pages, {words(texts):,} words; timed: {len(timed)} pages, "
           f"{n_words:,} words (first batch of {args.batch_size} is the warm-up); "
           f"model {report.model}")
-    print(f"{'':<26} {'seconds':>8} {'words/s':>9} {'documents':>12} {'entities':>9} "
-          f"{'sections':>9}   (stored counts include the warm-up batch)")
-    for name, seconds, docs, ents, secs in rows:
-        print(f"{name:<26} {seconds:>8.2f} {n_words / seconds:>9,.0f} {docs!s:>12} {ents!s:>9} "
-              f"{secs!s:>9}")
-    ratio = bare_s / ours_s
-    verdict = "met" if ratio >= 0.9 else "NOT met"
-    print(f"{'ratio ours / bare':<26} {ratio:>8.2f}   (target >= 0.90: {verdict})")
+    print(f"{'':<26} {'wall s':>7} {'words/s':>8} {'CPU s':>7} {'words/CPU s':>11} "
+          f"{'documents':>12} {'entities':>9} {'sections':>9}")
+    for name, (wall, cpu), docs, ents, secs in rows:
+        print(f"{name:<26} {wall:>7.2f} {n_words / wall:>8,.0f} {cpu:>7.2f} "
+              f"{n_words / cpu:>11,.0f} {docs!s:>12} {ents!s:>9} {secs!s:>9}")
+    print("(stored counts include the warm-up batch)")
+    wall_ratio, cpu_ratio = bare_t[0] / ours_t[0], bare_t[1] / ours_t[1]
+    verdict = "met" if cpu_ratio >= 0.9 else "NOT met"
+    print(f"{'ratio ours / bare':<26} {wall_ratio:>7.2f} (wall)  {cpu_ratio:.2f} (CPU; "
+          f"target >= 0.90: {verdict})")
 
 
 if __name__ == "__main__":
