@@ -112,6 +112,9 @@ class ListPanel(QWidget):
                 return row
         return None
 
+    def stop_timers(self) -> None:
+        self._debounce.stop()
+
     def focus_filter(self) -> None:
         self.search.setFocus()
         self.search.selectAll()

@@ -350,6 +350,8 @@ class MainWindow(JobsMixin, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_jobs()
+        self.list_panel.stop_timers()  # nothing may touch the store once it is closed
+        self.side.stop_timers()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("state", self.saveState())
         self.settings.setValue("splitter", self.splitter.saveState())

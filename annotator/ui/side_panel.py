@@ -238,6 +238,10 @@ class SidePanel(QWidget):
         self._pending.append((removed, added))
         self._refresh.start()
 
+    def stop_timers(self) -> None:
+        self._refresh.stop()
+        self._pending.clear()
+
     def flush(self) -> None:
         """Apply the edits waiting for the list (also called by tests and before reading)."""
         self._refresh.stop()

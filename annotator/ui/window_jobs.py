@@ -102,6 +102,11 @@ class JobsMixin:
         return worker.start()
 
     def stop_jobs(self) -> None:
+        """Cancel and wait (on close or project switch); what the job would have reported
+        afterwards no longer applies, so its signals are cut first."""
+        if self.worker is not None:
+            for signal in (self.worker.succeeded, self.worker.failed, self.worker.cancelled):
+                signal.disconnect()
         stop_all()
 
     def _set_jobs_enabled(self, enabled: bool) -> None:

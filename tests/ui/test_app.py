@@ -36,7 +36,13 @@ def test_annotator_gui_imports_paths_then_shows_the_window_until_it_is_closed(
         w.windowTitle() for w in QApplication.topLevelWidgets()
         if isinstance(w, MainWindow) and w.isVisible()))
     close_windows_soon()
-    result = CliRunner().invoke(main, ["gui", "--db", str(db), str(article)])
+    # Quit once, explicitly: a "last window closed" quit would stay posted and end the next
+    # test's event loop.
+    qapp.setQuitOnLastWindowClosed(False)
+    try:
+        result = CliRunner().invoke(main, ["gui", "--db", str(db), str(article)])
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
     assert result.exit_code == 0, result.output
     assert shown == ["p.db — Annotator"]
     with open_store(db) as store:

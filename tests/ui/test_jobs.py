@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent
-from PySide6.QtWidgets import QMessageBox, QTableView
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 
 from annotator.store import open_store
 from annotator.ui.jobs import import_job
@@ -120,3 +120,17 @@ def test_training_formats_export_from_the_app(window, qtbot, tmp_path):
     wait_job(qtbot, window, lambda: window.export_to(tmp_path / "corpus", "spacy"))
     assert "Exported 1 documents as spacy" in window.last_report
     assert any((tmp_path / "corpus").glob("*.spacy"))
+
+
+def test_closing_the_window_cancels_a_running_import_and_waits_for_it(window, qtbot, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(600):
+        (folder / f"{i:04}.txt").write_text(f"Article {i} about a harbour.", encoding="utf-8")
+    worker = window.import_paths([folder])
+    window.close()
+    assert not worker.is_running()
+    # The stopped job's queued signals arrive now; pytest-qt fails the test if a handler
+    # raises (for instance by touching the closed project).
+    QApplication.processEvents()
+    assert worker.thread.isFinished()
