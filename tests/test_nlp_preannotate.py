@@ -218,3 +218,22 @@ def test_worker_processes_are_spawned_and_give_the_same_result(store, tmp_path):
         assert report.documents == 5
         assert [[(s.start, s.end, s.label, s.source) for s in store.spans(i)] for i in ids] == [
             [(s.start, s.end, s.label, s.source) for s in single.spans(i)] for i in single_ids]
+
+
+def test_html_pages_get_sections_from_their_stored_page_and_features(store):
+    """An imported HTML page keeps its markup; the rules use its tags, link density and
+    trafilatura's extraction, and every block gets a suggestion."""
+    from annotator.io.importer import import_paths
+
+    page = Path(__file__).resolve().parent / "data" / "html_dev" / "01-news-article.html"
+    import_paths(store, [page])
+    [doc_id] = store.document_ids()
+    preannotate_project(store)
+    text = store.document(doc_id).text
+    sections = store.sections(doc_id)
+    assert len(sections) == len(blocks(text))
+    labels = {text[s.start:s.end]: s.label for s in sections}
+    gold = (page.with_name("01-news-article.body.txt").read_text(encoding="utf-8")
+            .splitlines())
+    assert all(labels[line] == "body" for line in gold if line.strip())
+    assert {"boilerplate", "byline", "related_links"} <= set(labels.values())
