@@ -213,6 +213,9 @@ class AnnotationView(QTextEdit):
     def section_of_block(self, number: int) -> Section | None:
         return self._sections.get(number)
 
+    def entity_colours(self) -> dict[str, str]:
+        return dict(self._entity_colours)
+
     def section_colour(self, label: str) -> str:
         return self._section_colours.get(label, "#607d8b")
 

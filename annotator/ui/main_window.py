@@ -229,7 +229,7 @@ class MainWindow(JobsMixin, QMainWindow):
         c = self.controller
         assert c.doc is not None
         self.editor.show_document(c.doc.text, c.spans, c.sections)
-        self.side.show_spans(c.doc.text, c.spans, self.editor._entity_colours)
+        self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
         self._update_header()
         if self.list_model.doc_id(self.list_panel.current_row()) != doc_id:
             row = self.list_model.find_row(doc_id)

@@ -161,28 +161,32 @@ class SidePanel(QWidget):
         # Its text changes with every edit: never let that re-lay out the panel.
         self.spans_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.span_model = SpanListModel(self)
-        self.span_list = QTableView(self)  # a table asks only for the rows on screen
-        self.span_list.setObjectName("spanList")
-        self.span_list.setAccessibleName("Spans in this document")
-        self.span_list.setModel(self.span_model)
-        self.span_list.setShowGrid(False)
-        self.span_list.setWordWrap(False)
-        self.span_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.span_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        rows = self.span_list.verticalHeader()
+        self.span_list = self._make_span_list()
+        self._layout.addWidget(self.span_list, 1)
+
+    def _make_span_list(self) -> QTableView:
+        view = QTableView(self)  # a table asks only for the rows on screen
+        view.setObjectName("spanList")
+        view.setAccessibleName("Spans in this document")
+        view.setModel(self.span_model)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        rows = view.verticalHeader()
         rows.setAccessibleName("Span rows")
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
-        columns = self.span_list.horizontalHeader()
+        columns = view.horizontalHeader()
         columns.setAccessibleName("Columns: label, text")
         columns.hide()
         columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         columns.resizeSection(0, 96)
         columns.setStretchLastSection(True)
-        self.span_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.span_list.clicked.connect(self._on_span_clicked)
-        self._layout.addWidget(self.span_list, 1)
+        view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        view.clicked.connect(self._on_span_clicked)
+        return view
 
     def _title(self, text: str) -> QLabel:
         label = QLabel(text)
