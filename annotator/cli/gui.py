@@ -15,12 +15,18 @@ import click
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def gui_command(db_path: Path, paths: tuple[Path, ...]) -> None:
     """Open the desktop app on a project, importing PATHS first."""
+    import sqlite3
+
     from annotator.io.importer import import_paths
     from annotator.store import open_store
 
-    if paths:
-        with open_store(db_path) as store:
-            report = import_paths(store, paths)
+    try:
+        store = open_store(db_path)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise click.ClickException(f"{db_path}: not an annotator project ({exc})") from exc
+    with store:
+        report = import_paths(store, paths) if paths else None
+    if report is not None:
         click.echo(f"Imported {report.added} documents ({len(report.duplicates)} already there, "
                    f"{len(report.problems)} rejected)", err=True)
         for problem in report.problems:

@@ -5,6 +5,7 @@ the controller's change signals."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -164,16 +165,24 @@ class MainWindow(JobsMixin, QMainWindow):
         self.list_model.set_store(self.store)
         self._remember_recent(self.db_path)
 
-    def open_project(self, path: Path) -> None:
-        """Switch to another project file (created if new). Everything is saved already."""
+    def open_project(self, path: Path) -> bool:
+        """Switch to another project file (created if new). Everything is saved already; a file
+        that is not a project is reported and the current project stays open."""
+        try:
+            store = open_store(Path(path))
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self.report("Open project", f"{path}: not an annotator project ({exc})",
+                        warning=True)
+            return False
         self.stop_jobs()
         self.controller.undo_stack.clear()
         self.controller.close_document()
         self.store.close()
         self.db_path = Path(path)
-        self.store = open_store(self.db_path)
+        self.store = store
         self.controller.store = self.store
         self._project_opened()
+        return True
 
     def _remember_recent(self, path: Path) -> None:
         recent = [p for p in self.recent_projects() if p != str(path.resolve())]

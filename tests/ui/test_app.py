@@ -77,3 +77,22 @@ def test_opening_another_project_switches_list_labels_and_title(window, tmp_path
     assert window.controller.doc.text.startswith("The ferry")
     assert window.findChild(QAction, "label:SHIP") is not None
     assert not window.actions_by_name["undo"].isEnabled()  # edits of the old project are gone
+
+
+def test_a_file_that_is_not_a_project_is_reported_and_the_open_one_stays(window, tmp_path):
+    bad = tmp_path / "notes.db"
+    bad.write_text("this is not SQLite\n" * 100, encoding="utf-8")
+    assert window.open_project(bad) is False
+    assert "not an annotator project" in window.last_report
+    assert window.windowTitle().startswith("project.db")
+    assert window.controller.store.count_documents() == 3
+
+
+def test_annotator_gui_on_a_file_that_is_not_a_project_exits_with_a_message(tmp_path):
+    from annotator.cli import main
+
+    bad = tmp_path / "notes.db"
+    bad.write_text("this is not SQLite\n" * 100, encoding="utf-8")
+    result = CliRunner().invoke(main, ["gui", "--db", str(bad)])
+    assert result.exit_code == 1
+    assert "notes.db: not an annotator project" in result.output
