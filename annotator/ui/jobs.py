@@ -120,19 +120,17 @@ def _training_export(store, fmt: str, out: Path, include_all: bool, on_item) -> 
 
 
 def preannotate_job(db_path: Path, model: str | None = None):
-    """Model suggestions for every unfinished document (``annotator.nlp.preannotate``)."""
+    """Model suggestions for every unfinished document (``annotator.nlp.preannotate``), computed
+    in a child process so spaCy never holds up the window (see
+    :mod:`annotator.ui.preannotate_process`)."""
 
     def run(task: Worker) -> Any:
-        from annotator.nlp.preannotate import preannotate_project
+        from annotator.ui.preannotate_process import run_in_child
 
-        task.progress(0, 0, "Loading the model…", force=True)
-        with open_store(db_path) as store:
-            report = preannotate_project(
-                store, model,
-                on_progress=lambda done, total: task.progress(
-                    done, total, f"Pre-annotated {done} of {total} documents"),
-                should_stop=task.should_stop,
-            )
+        report = run_in_child(db_path, model,
+                              lambda done, total, message: task.progress(done, total, message,
+                                                                         force=True),
+                              task.should_stop)
         if getattr(report, "cancelled", False):
             raise Cancelled()
         return report

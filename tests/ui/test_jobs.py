@@ -134,3 +134,27 @@ def test_closing_the_window_cancels_a_running_import_and_waits_for_it(window, qt
     # raises (for instance by touching the closed project).
     QApplication.processEvents()
     assert worker.thread.isFinished()
+
+
+@pytest.mark.slow
+def test_preannotating_with_a_model_that_is_not_installed_reports_why(project, qtbot):
+    """The child process's error comes back as the message a person reads."""
+    from annotator.ui.jobs import preannotate_job
+
+    worker = Worker("Pre-annotating", preannotate_job(project, "no_such_model_xyz"))
+    with qtbot.waitSignals([worker.failed, worker.finished], timeout=60_000, order="strict"):
+        worker.start()
+    assert "no_such_model_xyz" in worker.error
+
+
+@pytest.mark.slow
+def test_cancelling_preannotation_stops_the_child_and_keeps_committed_batches(project, qtbot):
+    from annotator.ui.jobs import preannotate_job
+
+    worker = Worker("Pre-annotating", preannotate_job(project))
+    worker.progressed.connect(lambda *_: worker.cancel())
+    with qtbot.waitSignals([worker.cancelled, worker.finished], timeout=60_000, order="strict"):
+        worker.start()
+    assert not worker.is_running()
+    with open_store(project) as store:  # the first batch was committed before the stop
+        assert any(s.source.startswith("model:") for s in store.spans(1))
