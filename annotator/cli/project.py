@@ -116,7 +116,8 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
             items = iter_items(store, include_all, provenance=False)
             count = write_jsonl(items, writer, out,
                                 on_item=lambda: advance(1))
-    click.echo(f"Exported {count} documents as {fmt} to {out}", err=out == "-")
+    unit = "blocks" if fmt == "blocks" else "documents"  # blocks writes a line per tagged block
+    click.echo(f"Exported {count} {unit} as {fmt} to {out}", err=out == "-")
 
 
 @click.command(name="stats")
