@@ -44,7 +44,7 @@ class Controller(QObject):
     spans_changed = Signal(int, list, list)  # doc id, removed spans, added spans
     sections_changed = Signal(int)
     status_changed = Signal(int, object)  # doc id, Status
-    message = Signal(str)
+    message_posted = Signal(str)  # a note for the status bar
 
     def __init__(self, store: Store, annotator: str | None = None,
                  parent: QObject | None = None):
@@ -124,7 +124,7 @@ class Controller(QObject):
                 return self.relabel(span, label)
             token = self.token_at(start)
             if token is None:
-                self.message.emit("Select some text first")
+                self.message_posted.emit("Select some text first")
                 return []
             start, end = token
         elif snap:
@@ -191,7 +191,7 @@ class Controller(QObject):
             command = make()
         except (SpanError, KeyError) as exc:
             log.info("edit refused: %s", exc)
-            self.message.emit(f"Not changed: {exc}")
+            self.message_posted.emit(f"Not changed: {exc}")
             return None
         self.undo_stack.push(command)
         return command
@@ -219,7 +219,7 @@ class Controller(QObject):
             return
         touched = [b.index for b in blocks_touching(self.blocks, start, end)]
         if not touched:
-            self.message.emit("Put the cursor in a block of text first")
+            self.message_posted.emit("Put the cursor in a block of text first")
             return
         current = {s.block: s for s in self.sections}
         clear = all(b in current and current[b].label == label and current[b].confirmed
@@ -254,7 +254,7 @@ class Controller(QObject):
         if self.doc is None:
             return
         if not any(not s.confirmed for s in [*self.spans, *self.sections]):
-            self.message.emit("No suggestions left in this document")
+            self.message_posted.emit("No suggestions left in this document")
             return
         doc_id = self.doc.id
         self._run(lambda: ConfirmSuggestions(self, doc_id, *self.confirm_all(doc_id)))

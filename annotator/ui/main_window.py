@@ -149,7 +149,7 @@ class MainWindow(JobsMixin, QMainWindow):
         c.spans_changed.connect(self._on_spans_changed)
         c.sections_changed.connect(self._on_sections_changed)
         c.status_changed.connect(self._on_status_changed)
-        c.message.connect(self.show_message)
+        c.message_posted.connect(self.show_message)
         self.list_panel.document_chosen.connect(self._on_document_chosen)
         self.list_panel.list_reset.connect(self._on_list_reset)
         self.editor.span_selected.connect(self.side.select_span)

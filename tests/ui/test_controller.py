@@ -74,7 +74,7 @@ def test_shift_arrows_grow_and_shrink_a_span_by_a_token(controller, store):
 
 def test_an_edit_the_store_refuses_is_reported_and_not_put_on_the_undo_stack(controller):
     messages = []
-    controller.message.connect(messages.append)
+    controller.message_posted.connect(messages.append)
     controller.label_range(0, 4, "NO_SUCH_LABEL")
     assert controller.undo_stack.count() == 0
     assert "unknown entity label" in messages[0]
