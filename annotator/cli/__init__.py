@@ -24,17 +24,10 @@ def main(verbose: int) -> None:
 
 
 def _register() -> None:
-    from annotator.cli import project
+    """Each module holds the commands of one area; their heavy imports stay inside the commands."""
+    from annotator.cli import gui, nlp, project, training
 
-    for command in project.COMMANDS:
-        main.add_command(command)
-    for module_name in ("annotator.cli.nlp", "annotator.cli.training", "annotator.cli.gui"):
-        try:
-            module = __import__(module_name, fromlist=["COMMANDS"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    for module in (project, nlp, training, gui):
         for command in module.COMMANDS:
             main.add_command(command)
 
