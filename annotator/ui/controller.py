@@ -129,6 +129,9 @@ class Controller(QObject):
             start, end = token
         elif snap:
             start, end = self.snap(start, end)
+        if not self.doc.text[start:end].strip():
+            self.message_posted.emit("Select some text first (not only spaces)")
+            return []
         same = [s for s in self.spans if (s.start, s.end) == (start, end)]
         if same:
             return self.relabel(same[0], label)

@@ -33,6 +33,12 @@ def test_a_selection_snaps_to_whole_tokens_and_trims_whitespace(controller):
     assert controller.snap(s - 1, s + 3) == (s, s + 5)  # leading space dropped
 
 
+def test_a_selection_of_only_spaces_makes_no_span(controller, store):
+    s = TEXT.index("halts") - 1
+    assert controller.label_range(s, s + 1, "ORG") == []
+    assert controller.undo_stack.count() == 0
+
+
 def test_a_label_key_with_a_bare_cursor_labels_the_token_there(controller):
     s = TEXT.index("Marina")
     [span] = controller.label_range(s + 2, s + 2, "PERSON")
