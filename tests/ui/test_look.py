@@ -149,3 +149,8 @@ def test_help_lists_every_key(window, qtbot):
 def test_the_annotation_view_is_a_read_only_text_edit(window):
     editor = window.findChild(QTextEdit, "annotationView")
     assert editor is window.editor and editor.isReadOnly()
+
+
+def test_the_app_has_its_icon(window):
+    icon = QApplication.windowIcon()
+    assert not icon.isNull() and not icon.pixmap(32, 32).isNull()
