@@ -7,6 +7,7 @@ Offsets are Python code-point offsets into the stored text; ``end`` is exclusive
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -230,14 +231,37 @@ def blocks_in_range(all_blocks: Sequence[Block], start: int, end: int) -> list[B
     return [b for b in all_blocks if b.start >= start and b.end <= end and b.end > b.start]
 
 
+_NOT_A_HEADLINE = re.compile(
+    r"^\W*(subscribe|sign (in|up)|log ?in|register|posted|published|updated|by |written by|"
+    r"reporting by|cookie|we use cookies|menu|skip to|home\b|share|advertisement|read more|"
+    r"related|©|copyright)",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s[|>›»·•]\s")
+
+
+def looks_like_headline(line: str) -> bool:
+    """Scraped pages start with menus, prompts and breadcrumbs; a headline is a line of 5 to 30
+    words with no menu separators, not a prompt or byline, and (unlike a standfirst or a
+    paragraph) not ending in a full stop."""
+    words = len(line.split())
+    return (
+        5 <= words <= 30
+        and not line.endswith(".")
+        and _SEPARATORS.search(line) is None
+        and _NOT_A_HEADLINE.match(line) is None
+    )
+
+
 def title_of(text: str, limit: int = 120) -> str:
-    """A short title for lists: the first line that looks like a headline, else the first line."""
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if len(stripped.split()) >= 4:
-            return stripped[:limit]
-    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
-    return first[:limit]
+    """A short title for lists: the first line that looks like a headline, else the first
+    line of five words or more, else the first line."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    for test in (looks_like_headline, lambda ln: len(ln.split()) >= 5, bool):
+        found = next((ln for ln in lines if test(ln)), None)
+        if found:
+            return found[:limit]
+    return ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from annotator.domain import (
     non_overlapping,
     normalise_newlines,
     section_ranges,
+    title_of,
 )
 
 
@@ -47,3 +48,12 @@ def test_consecutive_blocks_with_one_label_form_one_section_range():
     secs = [Section(0, 0, 4, "boilerplate"), Section(1, 5, 9, "body"), Section(2, 10, 20, "body"),
             Section(4, 30, 35, "body")]
     assert section_ranges(secs) == [(0, 4, "boilerplate"), (5, 20, "body"), (30, 35, "body")]
+
+
+def test_title_is_the_headline_not_the_menu_or_prompts():
+    text = ("Home\nNews\nSubscribe from £1 a week\nSport > Football > Calder Vale FC\n"
+            "Posted on 12 March 2025 by Priya Raman\n"
+            "Late Okafor header sends Calder Vale into the play-off final\n"
+            "Nine-man Vale hold on at Brookfield Park to book a Wembley date.\n")
+    assert title_of(text) == "Late Okafor header sends Calder Vale into the play-off final"
+    assert title_of("Short\nlines only") == "Short"
