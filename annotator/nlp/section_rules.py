@@ -168,7 +168,7 @@ BIO_VERB = re.compile(r"^((?:\S+\s+){0,3}?\S+)\s+(is|was|has been|writes|covers|
 # Role words, with stems for the main European languages (Redakteurin, rédactrice, periodista).
 ROLE = _rx(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|author|"
            r"founder|critic|freelancer?|freelance|producer|photographer|presenter|host|"
-           r"staff writer)s?\b|\w*(?:redakteur|korrespondent|journalist|reporter|autor|rédact|"
+           r"staff writer)s?\b|\b\w{0,20}(?:redakteur|korrespondent|journalist|reporter|autor|rédact|"
            r"journaliste|periodista|corresponsal|giornalist|dziennikar|redaktor)\w*")
 WRITES = _rx(r"\b(?:writes|wrote|blogs|reports) (?:about|on|for|from)\b")
 PARTICLES = {"de", "da", "van", "von", "der", "del", "di", "le", "la", "bin", "al", "dos", "du"}
@@ -241,7 +241,7 @@ _ROLE_TAIL = re.compile(r"\s*(?:[,|–—]|\s-)\s*")
 def is_name_line(view: BlockView) -> bool:
     """A line that is only a person's name (or names), maybe with a place or role:
     "Agnieszka Łęcka", "Laura Pemberton and Oliver Nkemelu in London", "Jo Hart, Reporter"."""
-    if not 2 <= view.words <= 14 or view.is_sentence:
+    if not 2 <= view.words <= 14 or len(view.text) > 200 or view.is_sentence:
         return False
     head, *tail = _ROLE_TAIL.split(view.text.strip(), maxsplit=1)
     if tail and len(tail[0].split()) > 6:
@@ -263,7 +263,8 @@ def is_name_line(view: BlockView) -> bool:
 
 def is_role_line(view: BlockView) -> bool:
     """"Paris correspondent", "Senior reporter, Business"."""
-    return view.words <= 6 and not view.is_sentence and bool(ROLE.search(view.text))
+    return (view.words <= 6 and len(view.text) <= 80 and not view.is_sentence
+            and bool(ROLE.search(view.text)))
 
 
 # -- related links -------------------------------------------------------------------------------
