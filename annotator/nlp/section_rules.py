@@ -168,8 +168,8 @@ BIO_VERB = re.compile(r"^((?:\S+\s+){0,3}?\S+)\s+(is|was|has been|writes|covers|
 # Role words, with stems for the main European languages (Redakteurin, rédactrice, periodista).
 ROLE = _rx(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|author|"
            r"founder|critic|freelancer?|freelance|producer|photographer|presenter|host|"
-           r"staff writer)s?\b|\b\w{0,20}(?:redakteur|korrespondent|journalist|reporter|autor|rédact|"
-           r"journaliste|periodista|corresponsal|giornalist|dziennikar|redaktor)\w*")
+           r"staff writer)s?\b|\b\w{0,20}(?:redakteur|korrespondent|journalist|reporter|autor|"
+           r"rédact|journaliste|periodista|corresponsal|giornalist|dziennikar|redaktor)\w*")
 WRITES = _rx(r"\b(?:writes|wrote|blogs|reports) (?:about|on|for|from)\b")
 PARTICLES = {"de", "da", "van", "von", "der", "del", "di", "le", "la", "bin", "al", "dos", "du"}
 
