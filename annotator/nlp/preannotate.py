@@ -43,8 +43,9 @@ Item = tuple[int, str, str | None, list[dict] | None]
 
 @dataclass
 class PreannotateReport:
-    """What a run did. ``cancelled`` is true when ``should_stop`` ended it early; everything
-    counted here was committed."""
+    """What a run did. ``model`` is ``NAME@VERSION``; ``pending`` the documents there were to do;
+    ``tokens`` the spaCy tokens analysed. ``cancelled`` is true when ``should_stop`` ended the run
+    early; everything counted here was committed."""
 
     documents: int = 0
     entities: int = 0
@@ -116,7 +117,7 @@ def preannotate_project(
     analysed = (_pooled(setup, batches, n_process) if n_process > 1
                 else (_analyse(setup, b) for b in batches))
     for results in analysed:
-        _commit(store, run_key, setup.source, results, report)
+        _commit(store, run_key, results, report)
         if on_progress is not None:
             on_progress(report.documents, report.pending)
         if should_stop is not None and should_stop():
@@ -134,7 +135,7 @@ def _items(store: Any, run_key: str, batch_size: int) -> Iterator[list[Item]]:
         yield [(doc_id, text, *pages.get(doc_id, (None, None))) for doc_id, text in batch]
 
 
-def _commit(store: Any, run_key: str, source: str, results: list[_Analysis],
+def _commit(store: Any, run_key: str, results: list[_Analysis],
             report: PreannotateReport) -> None:
     from annotator.store.suggestions import DocSuggestions
 

@@ -200,6 +200,7 @@ def _stage_one(page: Page) -> None:
 def analyse(text: str, features: list[dict[str, Any]] | None = None,
             html: str | None = None) -> list[tuple[str, str | None, dict[str, list]]]:
     """``(block text, label, votes by label)`` for every block of ``text``."""
+    import annotator.nlp.section_boilerplate  # noqa: F401  (registers the boilerplate rules)
     import annotator.nlp.section_context  # noqa: F401  (registers the context rules)
     import annotator.nlp.section_html  # noqa: F401  (registers the HTML rules)
     import annotator.nlp.section_rules  # noqa: F401  (registers the text rules)

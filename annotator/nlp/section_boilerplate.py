@@ -1,0 +1,131 @@
+"""Stage-1 boilerplate rules: the phrases sites repeat on every page (copyright, cookie banners,
+sign-in and newsletter prompts, share buttons, adverts, tags, comment forms, menus).
+
+Most are one :func:`_phrase_rule` call each: a named pattern, a weight and the longest line it may
+fire on, so that an article sentence which happens to mention cookies or subscriptions is left
+alone. Kept apart from :mod:`annotator.nlp.section_rules` only to keep modules small.
+"""
+
+from __future__ import annotations
+
+import re
+
+from annotator.nlp.section_rules import _rx, is_date_line
+from annotator.nlp.sections import BOILERPLATE, BlockView, Vote, rule
+
+
+def _phrase_rule(name: str, pattern: str, weight: float, max_words: int, doc: str) -> None:
+    """Register a boilerplate rule that fires when ``pattern`` occurs in a line of at most
+    ``max_words`` words; one call per habit keeps each rule named and testable."""
+    regex = _rx(pattern)
+
+    def check(view: BlockView) -> Vote | None:
+        if view.words <= max_words and regex.search(view.text):
+            return BOILERPLATE, weight
+        return None
+
+    check.__name__ = name
+    check.__doc__ = doc
+    rule()(check)
+
+
+_WHOLE = r"(?:\s*[|:\-–—]?\s*)[\W_]*$"
+_phrase_rule("copyright", r"^[\W_]*©|©\s*(?:19|20)\d\d|(?:19|20)\d\d\s*©|\(c\)\s*(?:19|20)\d\d|"
+             r"\bcopyright\b|all rights reserved", 4.0, 40,
+             "Copyright and rights lines close every page.")
+_phrase_rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|site) uses? cookies\b|"
+             r"\bcookie (?:settings|policy|preferences|notice|consent|banner)\b|accept (?:all )?"
+             r"cookies|cookies to (?:improve|personali[sz]e|analy[sz]e|give|provide|enhance)|"
+             r"\buse of cookies\b|^[\W_]*cookies" + _WHOLE
+             + r"|\bcookies\b.{0,80}\b(?:accept|reject|"
+             r"essential|additional|analytics|manage|preferences|browsing|this (?:web)?site)\b|"
+             r"\b(?:accept|reject|view|manage|essential|additional|analytics) (?:\w+ )?cookies\b|"
+             r"\bcookies on\b", 4.0, 60,
+             "Cookie banners and cookie settings.")
+_phrase_rule("legal_links", r"privacy (?:policy|notice|settings|centre|center|statement)|terms "
+             r"(?:of (?:use|service|sale)|and conditions|& conditions)|do not sell my|"
+             r"^[\W_]*(?:privacy|terms|legal|imprint|impressum|disclaimer)" + _WHOLE, 3.5, 30,
+             "Privacy, terms and legal links.")
+_phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|log ?out|register|"
+             r"my account|create (?:an |your )?account|become a (?:member|subscriber)|support us|"
+             r"donate|get the app|download (?:the|our) app|open in app|upgrade now)\b|"
+             r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
+             r"\bsubscribe (?:now|today|for|from)\b|\bsign up\W*$|^[\W_]*newsletters?\s*:", 3.0, 25,
+             "Subscribe, sign-in and newsletter prompts.")
+_phrase_rule("share_buttons", r"^[\W_]*(?:share|tweet|print|e-?mail|copy link|copy url|pin it|"
+             r"whatsapp|facebook|twitter|linkedin|reddit|bluesky|threads|x|send|save|bookmark|"
+             r"gift (?:this )?article)(?:\s+(?:on|via|to|by|this|the|article|story|page|link|"
+             r"with|facebook|x|twitter|linkedin|whatsapp|email|for later))*" + _WHOLE, 3.0, 6,
+             "Share and save buttons.")
+_phrase_rule("advertising", r"^[\W_]*(?:advertisement|advertising|ad|ads|skip (?:this )?ad)"
+             + _WHOLE
+             + r"|(?:story|article) continues (?:below|after)|scroll to continue|"
+             r"continue reading below", 4.0, 10, "Advertisement markers.")
+_phrase_rule("paid_promotion", r"^[\W_]*(?:sponsored(?: content| stories| links)?|promoted(?: "
+             r"stories| content| links)?|paid (?:content|post|partner(?: content)?)|"
+             r"partner content|"
+             r"from our partners|around the web|from the web)" + _WHOLE + r"|^[\W_]*(?:sponsored|"
+             r"promoted|presented|brought to you) by\b|^[\W_]*in partnership with\b", 4.0, 10,
+             "Paid promotion headers (advertising, not related journalism).")
+_phrase_rule("tags_topics", r"^[\W_]*(?:topics|tags|tagged|tagged with|filed under|categories|"
+             r"category|subjects|keywords|more about|explore more on these topics|posted in)\s*:|"
+             r"^[\W_]*(?:related|more|explore) topics" + _WHOLE,
+             3.5, 40, "Tag and topic lists.")
+_phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?comments?\s*(?:\(\d+\))?" + _WHOLE + r"|"
+             r"^[\W_]*(?:\d+|one|two|three) (?:thoughts|responses|replies|comments) (?:on|to)\b|"
+             r"\bcomments?\s*\(\d+\)|join the (?:conversation|discussion|debate)|have your say|"
+             r"be the first to comment|leave a (?:reply|comment)|post a comment|"
+             r"email address will not be published|required fields are marked|house rules|"
+             r"community (?:guidelines|standards)|(?:show|view|load|read|hide) (?:all )?"
+             r"(?:\d+ )?comments|^[\W_]*(?:reply|report|like)" + _WHOLE
+             + r"|\d+ (?:replies|likes)\b",
+             4.0, 20, "Comment counts, prompts and forms.")
+_phrase_rule("reading_time", r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\s*(?:read|listen|"
+             r"watch)\b|^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time)\b", 4.0, 12,
+             "Reading-time and listen lines.")
+_phrase_rule("site_chrome", r"^[\W_]*(?:skip to (?:main )?content|skip navigation|menu|main menu|"
+             r"navigation|search|home(?:page)?|back to top|close|next|previous|load more|show more|"
+             r"see all|view all|more|accessibility|contact(?: us)?|about(?: us)?|advertise(?: with "
+             r"us)?|careers|jobs|sitemap|site map|rss|help|faq|follow us|licensing|our standards|"
+             r"manage preferences|accept(?: all)?|reject all|toggle|loading|corrections policy|"
+             r"editorial (?:policy|standards)|feedback|newsletters?|podcasts?|video|live|all "
+             r"sections|is this page (?:useful|helpful)|was this (?:page|article) "
+             r"(?:useful|helpful)|report a (?:problem|mistake) (?:with|on) this page|"
+             r"print this page)" + _WHOLE, 3.0, 8,
+             "Site chrome: menu words, buttons and footer links the site repeats on every page.")
+_phrase_rule("press_contact", r"press office|media (?:enquiries|inquiries|contacts?)|"
+             r"press (?:contacts?|enquiries|inquiries)|contact (?:the|our) newsroom|"
+             r"got a (?:story|tip)\b|send us (?:your |a )?(?:story|tips?|news)\b|"
+             r"^[\W_]*(?:tel|phone|fax)\s*[:.]", 4.0, 30,
+             "Newsroom and press-office contact lines (an author's own contact is byline).")
+_phrase_rule("site_about", r"reader-supported|affiliate commissions?|earn (?:a|an) commission|"
+             r"is the world['’]s largest|trust principles|powered by\b|theme by\b|all quotes "
+             r"delayed|purchase licensing rights|"
+             r"\bfollow (?!him\b|her\b|them\b|me\b)[\w ]{1,30} on (?:social|facebook|x|twitter|"
+             r"instagram)\b", 3.0, 40,
+             "About-the-site lines, generic contact and press-office blocks.")
+
+_SEPARATOR = re.compile(r"\s+[|•·>»›/]\s+|\s*[|•·»›]\s*")
+
+
+@rule()
+def menu_separators(view: BlockView) -> Vote | None:
+    """Short items joined by separators: "Home | News | Sport", "Sport > Football > Club"."""
+    if is_date_line(view):
+        return None  # "Málaga | 2 June 2025" is a dateline, not a menu
+    if not any(c in view.text for c in "|•·>»›/"):
+        return None
+    parts = [p for p in _SEPARATOR.split(view.text) if p.strip()]
+    if len(parts) < 2 or any(len(p.split()) > 6 for p in parts):
+        return None
+    if len(parts) == 2 and " / " in view.text:
+        return None  # "Lisbon / Porto": one slash is not a menu
+    return BOILERPLATE, 3.5
+
+
+@rule()
+def menu_word(view: BlockView) -> Vote | None:
+    """One to three words with no sentence: a menu item, section kicker or button."""
+    if 1 <= view.words <= 3 and not view.is_sentence and not is_date_line(view):
+        return BOILERPLATE, 1.0
+    return None
