@@ -84,7 +84,8 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                        ["Subscriptions to the service rose by a third in the year to May, "
                         "the company said."]),
     "share_buttons": ("boilerplate", ["Share on Facebook", "Share this with", "Copy link",
-                                      "Tweet"], ["Share prices fell 11% in São Paulo."]),
+                                      "Tweet", "Share on Facebook Share on X Email"],
+                      ["Share prices fell 11% in São Paulo.", "Save the children"]),
     "advertising": ("boilerplate", ["Advertisement", "Story continues below advertisement",
                                     "Advertisement - Scroll to continue"],
                     ["Advertising revenue fell by a fifth last year."]),

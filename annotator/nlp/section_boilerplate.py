@@ -52,11 +52,14 @@ _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|l
              r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
              r"\bsubscribe (?:now|today|for|from)\b|\bsign up\W*$|^[\W_]*newsletters?\s*:", 3.0, 25,
              "Subscribe, sign-in and newsletter prompts.")
+_SHARE_WORD = (r"share|tweet|print|e-?mail|copy|url|pin|it|whatsapp|facebook|twitter|linkedin|"
+               r"reddit|bluesky|threads|mastodon|telegram|pinterest|messenger|x|send|save|"
+               r"bookmark|gift|on|via|to|by|this|the|article|story|page|link|with|for|later|a|"
+               r"friend")
 _phrase_rule("share_buttons", r"^[\W_]*(?:share|tweet|print|e-?mail|copy link|copy url|pin it|"
              r"whatsapp|facebook|twitter|linkedin|reddit|bluesky|threads|x|send|save|bookmark|"
-             r"gift (?:this )?article)(?:\s+(?:on|via|to|by|this|the|article|story|page|link|"
-             r"with|facebook|x|twitter|linkedin|whatsapp|email|for later))*" + _WHOLE, 3.0, 6,
-             "Share and save buttons.")
+             rf"gift (?:this )?article)(?:[\s|·•,/]+(?:{_SHARE_WORD}))*" + _WHOLE, 3.0, 14,
+             "Share and save buttons, also a whole share bar flattened into one line.")
 _phrase_rule("advertising", r"^[\W_]*(?:advertisement|advertising|ad|ads|skip (?:this )?ad)"
              + _WHOLE
              + r"|(?:story|article) continues (?:below|after)|scroll to continue|"
