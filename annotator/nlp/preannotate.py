@@ -155,12 +155,12 @@ def _analyse(setup: _Setup, items: Sequence[Item]) -> list[_Analysis]:
     """Entities and section suggestions for a batch, as plain data."""
     nlp = setup.nlp
     limit = nlp.max_length
-    pieces = ((piece, (i, offset)) for i, item in enumerate(items)
+    pieces = ((piece, (i, offset, piece)) for i, item in enumerate(items)
               for offset, piece in _pieces(item[1], limit))
     found: list[list[EntityTuple]] = [[] for _ in items]
     tokens = [0] * len(items)
-    for doc, (i, offset) in nlp.pipe(pieces, as_tuples=True, batch_size=len(items) or 1):
-        found[i] += doc_entities(doc, setup.entity_labels, setup.source, offset)
+    for doc, (i, offset, piece) in nlp.pipe(pieces, as_tuples=True, batch_size=len(items) or 1):
+        found[i] += doc_entities(doc, piece, setup.entity_labels, setup.source, offset)
         tokens[i] += len(doc)
     out = []
     for (doc_id, text, html, features), ents, n_tokens in zip(items, found, tokens, strict=True):
@@ -176,12 +176,12 @@ def _sections(text: str, html: str | None, features: list[dict] | None,
             if label is not None and label in setup.section_labels]
 
 
-def doc_entities(doc: Any, labels: frozenset[str], source: str, offset: int = 0) -> list[
-    EntityTuple
-]:
-    """Entities of ``doc`` whose label the project has, credited to ``pattern`` when a pattern
-    matched exactly that span. Entities that cross a line break are dropped (a block is one line),
-    and surrounding whitespace is trimmed."""
+def doc_entities(doc: Any, text: str, labels: frozenset[str], source: str,
+                 offset: int = 0) -> list[EntityTuple]:
+    """Entities of ``doc`` (made from ``text``) whose label the project has, credited to
+    ``pattern`` when a pattern matched exactly that span. Entities that cross a line break are
+    dropped (a block is one line), and surrounding whitespace is trimmed. Entity text is sliced
+    from ``text``: ``Span.text`` would rebuild it token by token."""
     matched = set()
     if SPANS_KEY in doc.spans:
         matched = {(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]}
@@ -190,12 +190,13 @@ def doc_entities(doc: Any, labels: frozenset[str], source: str, offset: int = 0)
         label = ent.label_
         if label not in labels:
             continue
-        text = ent.text
-        stripped = text.strip()
+        begin, end = ent.start_char, ent.end_char
+        raw = text[begin:end]
+        stripped = raw.strip()
         if not stripped or "\n" in stripped:
             continue
-        start = ent.start_char + (len(text) - len(text.lstrip()))
-        src = PATTERN if (ent.start_char, ent.end_char, label) in matched else source
+        start = begin + (len(raw) - len(raw.lstrip()))
+        src = PATTERN if (begin, end, label) in matched else source
         out.append((start + offset, start + len(stripped) + offset, label, src))
     return out
 

@@ -57,7 +57,7 @@ def kept_by_extractor(html: str, texts: list[str]) -> list[bool]:
     return out
 
 
-@rule()
+@rule(html=True)
 def extractor_keeps(view: BlockView) -> Vote | None:
     """Trafilatura keeps this block's text: likely article body."""
     kept = view.page.kept
@@ -68,7 +68,7 @@ def extractor_keeps(view: BlockView) -> Vote | None:
     return (BODY, 2.5) if view.words >= 4 else (BODY, 1.0)  # it keeps some kickers and labels
 
 
-@rule()
+@rule(html=True)
 def extractor_drops(view: BlockView) -> Vote | None:
     """Running text that trafilatura leaves out of an article it found: a cookie notice in a
     language the text rules do not know, a reader comment, an about-the-site blurb."""
@@ -78,7 +78,7 @@ def extractor_drops(view: BlockView) -> Vote | None:
     return BOILERPLATE, 2.5
 
 
-@rule()
+@rule(html=True)
 def html_controls(view: BlockView) -> Vote | None:
     """Buttons, form labels and options are controls, never article text."""
     tag = view.feature("tag")
@@ -88,7 +88,7 @@ def html_controls(view: BlockView) -> Vote | None:
 _LANDMARK_WEIGHTS = {"nav": 3.0, "footer": 2.5, "form": 2.0, "header": 1.0, "aside": 1.0}
 
 
-@rule()
+@rule(html=True)
 def html_landmark(view: BlockView) -> Vote | None:
     """Blocks inside nav, footer, form, page header or aside elements are site furniture."""
     marks = view.feature("landmarks") or []
@@ -102,7 +102,7 @@ def html_landmark(view: BlockView) -> Vote | None:
     return (BOILERPLATE, weight) if weight else None
 
 
-@rule()
+@rule(html=True)
 def html_link_density(view: BlockView) -> Vote | None:
     """Mostly link text: a headline-shaped link is another story's title, a short one a menu
     item; running text with few links is body."""
@@ -116,7 +116,7 @@ def html_link_density(view: BlockView) -> Vote | None:
     return None
 
 
-@rule()
+@rule(html=True)
 def html_heading(view: BlockView) -> Vote | None:
     """The page's ``h1`` is the headline; ``figcaption`` is a caption; ``time`` is the byline's
     date."""
@@ -143,7 +143,7 @@ _CLASS_CUES = (
 )
 
 
-@rule()
+@rule(html=True)
 def html_class_names(view: BlockView) -> Vote | None:
     """Class, id and role names such as ``byline``, ``related``, ``cookie-banner``."""
     classes = (view.feature("classes") or "").lower()

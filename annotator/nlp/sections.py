@@ -38,16 +38,18 @@ class Rule:
     stage: int
     fn: RuleFn
     doc: str
+    html: bool = False  # reads HTML features: skipped for plain-text pages
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(stage: int = 1) -> Callable[[RuleFn], RuleFn]:
-    """Register a rule under its function name; stage 2 rules may read the page context."""
+def rule(stage: int = 1, html: bool = False) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule under its function name; stage 2 rules may read the page context, ``html``
+    rules read the HTML features and are skipped for plain text."""
 
     def register(fn: RuleFn) -> RuleFn:
-        RULES[fn.__name__] = Rule(fn.__name__, stage, fn, (fn.__doc__ or "").strip())
+        RULES[fn.__name__] = Rule(fn.__name__, stage, fn, (fn.__doc__ or "").strip(), html)
         return fn
 
     return register
@@ -150,8 +152,9 @@ class BlockView:
 
 def _run(view: BlockView, stage: int) -> dict[str, Vote]:
     out = {}
+    html = view.page.is_html or view.page.kept is not None
     for r in RULES.values():
-        if r.stage == stage:
+        if r.stage == stage and (html or not r.html):
             vote = r.fn(view)
             if vote is not None:
                 out[r.name] = vote
