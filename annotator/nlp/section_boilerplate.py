@@ -50,17 +50,49 @@ _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|l
              r"my account|create (?:an |your )?account|become a (?:member|subscriber)|support us|"
              r"donate|get the app|download (?:the|our) app|open in app|upgrade now)\b|"
              r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
-             r"\bsubscribe (?:now|today|for|from)\b|\bsign up\W*$|^[\W_]*newsletters?\s*:", 3.0, 25,
+             r"\bsubscribe (?:now|today|for|from)\b|\bsign up\W*$|^[\W_]*newsletters?\s*:|"
+             # the same prompts in the other languages news sites most often use
+             r"^[\W_]*(?:suscr[ií]bete|iniciar sesi[oó]n|ap[uú]ntate|abonnez-vous|s'abonner|"
+             r"se connecter|inscrivez-vous|abonnieren|anmelden|iscriviti|abbonati|accedi|"
+             r"assine|entrar|zaloguj|subskrybuj)\b|\b(?:bolet[ií]n|newsletter|lettre d'information)"
+             r"\b.{0,80}\b(?:ap[uú]ntate|suscr[ií]bete|inscri|abonn|anmelden|iscriviti|assine)",
+             3.0, 25,
              "Subscribe, sign-in and newsletter prompts.")
+_SHARE_START = (r"share|tweet|print|e-?mail|copy link|copy url|pin it|whatsapp|facebook|twitter|"
+                r"linkedin|reddit|bluesky|threads|x|send|save|bookmark|gift (?:this )?article|"
+                r"compartir|comparte|partager|partagez|teilen|condividi|compartilhar|"
+                r"udost[eę]pnij|dela|delen")
 _SHARE_WORD = (r"share|tweet|print|e-?mail|copy|url|pin|it|whatsapp|facebook|twitter|linkedin|"
                r"reddit|bluesky|threads|mastodon|telegram|pinterest|messenger|x|send|save|"
                r"bookmark|gift|on|via|to|by|this|the|article|story|page|link|with|for|later|a|"
-               r"friend")
-_phrase_rule("share_buttons", r"^[\W_]*(?:share|tweet|print|e-?mail|copy link|copy url|pin it|"
-             r"whatsapp|facebook|twitter|linkedin|reddit|bluesky|threads|x|send|save|bookmark|"
-             rf"gift (?:this )?article)(?:[\s|·•,/]+(?:{_SHARE_WORD}))*" + _WHOLE, 3.0, 14,
-             "Share and save buttons, also a whole share bar flattened into one line.")
-_phrase_rule("advertising", r"^[\W_]*(?:advertisement|advertising|ad|ads|skip (?:this )?ad)"
+               r"friend|en|sur|auf|su|no|correo|courriel")
+_SHARE_BAR = re.compile(rf"^[\W_]*(?:{_SHARE_START})\b", re.IGNORECASE)
+_phrase_rule("share_buttons", rf"^[\W_]*(?:{_SHARE_START})(?:[\s|·•,/]+(?:{_SHARE_WORD}))*"
+             + _WHOLE, 3.0, 14, "Share and save buttons, a share bar flattened into one line.")
+
+
+@rule()
+def share_bar(view: BlockView) -> Vote | None:
+    """"Share: f | X | P | ✉": a share word, then short items between separators."""
+    text = view.text
+    if view.words > 14 or not _SHARE_BAR.match(text) or not any(c in text for c in "|·•"):
+        return None
+    items = [p for p in re.split(r"[|·•:]", text)[1:] if p.strip()]
+    return (BOILERPLATE, 3.0) if items and all(len(p.split()) <= 3 for p in items) else None
+
+
+_TICKER = re.compile(r"[+\-−]\d+(?:[.,]\d+)?\s*%")
+
+
+@rule()
+def market_ticker(view: BlockView) -> Vote | None:
+    """A row of share prices ("HALV.OL +11.40%  SOX +0.85%"): site furniture, not the story."""
+    if view.words > 16 or len(_TICKER.findall(view.text)) < 2 or view.is_sentence:
+        return None
+    return BOILERPLATE, 3.5
+_phrase_rule("advertising", r"^[\W_]*(?:advertisement|advertising|ad|ads|skip (?:this )?ad|"
+             r"publicit[ée]|publicidad|publicidade|werbung|anzeige|pubblicit[àa]|reklama|"
+             r"advertentie|annonse|annons)"
              + _WHOLE
              + r"|(?:story|article) continues (?:below|after)|scroll to continue|"
              r"continue reading below", 4.0, 10, "Advertisement markers.")
@@ -72,7 +104,9 @@ _phrase_rule("paid_promotion", r"^[\W_]*(?:sponsored(?: content| stories| links)
              "Paid promotion headers (advertising, not related journalism).")
 _phrase_rule("tags_topics", r"^[\W_]*(?:topics|tags|tagged|tagged with|filed under|categories|"
              r"category|subjects|keywords|more about|explore more on these topics|posted in)\s*:|"
-             r"^[\W_]*(?:related|more|explore) topics" + _WHOLE,
+             r"^[\W_]*(?:related|more|explore) topics" + _WHOLE + r"|^[\W_]*(?:temas|etiquetas|"
+             r"mots[- ]cl[ée]s|th[èe]mes|schlagw[öo]rter|themen|argomenti|tematy|t[óo]picos|"
+             r"assuntos)\s*:",
              3.5, 40, "Tag and topic lists.")
 _phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?comments?\s*(?:\(\d+\))?" + _WHOLE + r"|"
              r"^[\W_]*(?:\d+|one|two|three) (?:thoughts|responses|replies|comments) (?:on|to)\b|"
@@ -83,8 +117,11 @@ _phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?comments?\s*(?:\(\d+\))?" + _WHOLE 
              r"(?:\d+ )?comments|^[\W_]*(?:reply|report|like)" + _WHOLE
              + r"|\d+ (?:replies|likes)\b",
              4.0, 20, "Comment counts, prompts and forms.")
-_phrase_rule("reading_time", r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\s*(?:read|listen|"
-             r"watch)\b|^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time)\b", 4.0, 12,
+_phrase_rule("reading_time", r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s*(?:read|listen|"
+             r"watch|de lecture|de lectura|de leitura|di lettura|lesezeit|czytania)\b|"
+             r"^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time|temps de lecture|"
+             r"tiempo de lectura|tempo de leitura|tempo di lettura|lesezeit|lesedauer|"
+             r"czas czytania)\b", 4.0, 12,
              "Reading-time and listen lines.")
 _phrase_rule("site_chrome", r"^[\W_]*(?:skip to (?:main )?content|skip navigation|menu|main menu|"
              r"navigation|search|home(?:page)?|back to top|close|next|previous|load more|show more|"
@@ -98,8 +135,10 @@ _phrase_rule("site_chrome", r"^[\W_]*(?:skip to (?:main )?content|skip navigatio
              "Site chrome: menu words, buttons and footer links the site repeats on every page.")
 _phrase_rule("press_contact", r"press office|media (?:enquiries|inquiries|contacts?)|"
              r"press (?:contacts?|enquiries|inquiries)|contact (?:the|our) newsroom|"
-             r"got a (?:story|tip)\b|send us (?:your |a )?(?:story|tips?|news)\b|"
-             r"^[\W_]*(?:tel|phone|fax)\s*[:.]", 4.0, 30,
+             r"got a (?:story|tip)\b|send us (?:your |a )?(?:story|stories|tips?|news|photos?|"
+             r"pictures?|videos?|views)\b|^[\W_]*get involved\b|submit a letter|"
+             r"letters? (?:to|for) (?:the editor|publication)|"
+             r"^[\W_]*(?:tel|phone|fax)\s*[:.]", 4.0, 45,
              "Newsroom and press-office contact lines (an author's own contact is byline).")
 _phrase_rule("site_about", r"reader-supported|affiliate commissions?|earn (?:a|an) commission|"
              r"is the world['’]s largest|trust principles|powered by\b|theme by\b|all quotes "

@@ -11,6 +11,8 @@ boilerplate outside the article and body inside it.
 
 from __future__ import annotations
 
+import re
+
 from annotator.nlp.section_rules import (
     follows_author,
     has_email,
@@ -34,6 +36,12 @@ from annotator.nlp.sections import (
 MAX_LIST = 25
 # Rules whose cue marks the page's top navigation: the headline is below them.
 TOP_CHROME = ("menu_separators", "account_prompt", "site_chrome")
+# Rules whose cue may sit between the headline and the text: the walk up passes over them.
+IN_HEADER = ("share_buttons", "share_bar", "reading_time", "advertising", "comments",
+             "caption_credit")
+# After the last paragraph, these cues mean the article is over (a link list, tags, share bar).
+AFTER_ARTICLE = ("related_header", "tags_topics", "share_buttons", "share_bar", "paid_promotion",
+                 "author_credit", "author_bio")
 # Rules whose cue marks the end of the article: copyright and comment prompts.
 CLOSING = ("copyright", "comments")
 # List headers: the label their items take, and whether any line (reader comments) or only
@@ -80,12 +88,16 @@ def _headline(page: Page, views: list[BlockView], first: int) -> int:
         view, label = views[i], page.provisional[i]
         if _header_ish(view) or label == BYLINE:
             gap = 0
+        elif any(_fires(n, view) for n in IN_HEADER):
+            continue  # share bar, reading time, an advert between headline and text
         elif any(_fires(n, view) for n in TOP_CHROME):
             break
         elif label == BODY and view.words >= 3:
-            start, gap = i, 0
+            if gap:
+                break  # a kicker or menu word lies between: this is site furniture, not headline
+            start = i
         elif page.strongest[i] >= STRONG:
-            continue  # share buttons, reading time, an advert between headline and text
+            continue
         elif start == first and gap == 0 and view.words >= 3:
             start = i  # a short headline right above the text: "The last keepers"
         else:
@@ -96,14 +108,15 @@ def _headline(page: Page, views: list[BlockView], first: int) -> int:
 
 
 def _extend_end(page: Page, end: int, closing: int) -> int:
-    """Short closing paragraphs after the last long one still belong to the article."""
-    while end + 1 < closing:
-        view = page.view(end + 1)
-        if page.provisional[end + 1] != BODY or page.strongest[end + 1] >= STRONG:
+    """Short paragraphs after the last long one still belong to the article (tabloid one-line
+    paragraphs, match facts), also past an advert or a promo between them, until a cue that the
+    article is over: a list of links, tags, a share bar, the author's credit or bio."""
+    for j in range(end + 1, closing):
+        view = page.view(j)
+        if any(_fires(n, view) for n in AFTER_ARTICLE) or page.list_label[j] is not None:
             break
-        if page.list_label[end + 1] is not None or not (view.is_sentence and view.words >= 6):
-            break
-        end += 1
+        if page.provisional[j] == BODY and view.is_sentence and view.words >= 3:
+            end = j
     return end
 
 
@@ -136,8 +149,13 @@ def locate_lists(page: Page) -> None:
 
 
 def _list_item(view: BlockView) -> bool:
-    """A link title: headline-shaped, or a question, not running text."""
-    return not view.is_paragraph and (view.is_title_like or view.text.rstrip().endswith("?"))
+    """A link title: headline-shaped, or a question; not running text, not a contact line."""
+    if view.is_paragraph or has_email(view.text) or _PHONE.search(view.text):
+        return False
+    return view.is_title_like or view.text.rstrip().endswith("?")
+
+
+_PHONE = re.compile(r"\d{3,5}[ -]\d{3}[ -]?\d{3,4}")
 
 
 @rule(stage=2)
@@ -216,7 +234,8 @@ def author_name(view: BlockView) -> Vote | None:
     page = view.page
     in_header = page.start < view.index < _first_paragraph(page)
     near = any(view.provisional(k) == BYLINE or _is_date(view.neighbour(k)) for k in (-1, 1))
-    return (BYLINE, 3.5) if in_header or near else None
+    signs_off = page.end >= 0 and view.index == page.end + 1 and "," in view.text
+    return (BYLINE, 3.5) if in_header or near or signs_off else None
 
 
 def _is_date(view: BlockView | None) -> bool:

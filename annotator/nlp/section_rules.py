@@ -31,7 +31,7 @@ MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 DATE = _rx(
     rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTHS}(?:\s+(?:de\s+)?\d{{4}})?(?!\w)|"
     rf"\b{MONTHS}\s+\d{{1,2}}\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?"
     r"|\b(?:\d+|an?|one)\s+(?:minute|min|hour|hr|day|week)s?\s+ago\b|\b(?:today|yesterday)\b"
 )
 DATE_WORDS = _rx(
@@ -39,7 +39,9 @@ DATE_WORDS = _rx(
     r"[ecmp][sd]t|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
     r"sat(?:urday)?|sun(?:day)?|updated|published|posted|last|modified|on|at|ago|hours?|minutes?|"
     r"mins?|days?|an?|one|today|yesterday|gmt[+-]\d+|utc[+-]\d+|\d{4}-\d{2}-\d{2}|"
-    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+|de|del|um|à|h|uhr|am|le|il|op|em)$"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+|de|del|um|à|h|uhr|am|le|il|op|em|"
+    r"\d{1,2}h\d{2}|publi[ée]e?|mis|jour|publicado|actualizado|veröffentlicht|aktualisiert|"
+    r"pubblicato|aggiornato|atualizado|el|la|las|a|et|y|e|und)$"
 )
 
 
@@ -51,9 +53,9 @@ def is_date_line(view: BlockView) -> bool:
 
 def _is_date_line(view: BlockView) -> bool:
     text = view.text
-    if view.words > 12 or not DATE.search(text):
+    if view.words > 20 or not DATE.search(text):
         return False
-    tokens = [t for t in re.split(r"[\s,|·•:()]+", text) if t]
+    tokens = [t for t in re.split(r"[\s,|·•:()]+", text) if any(c.isalnum() for c in t)]
     dated = sum(1 for t in tokens if DATE_WORDS.match(t.strip(".")))
     return dated >= max(2, len(tokens) - 1)
 
@@ -78,7 +80,11 @@ def sentence(view: BlockView) -> Vote | None:
 def headline_shape(view: BlockView) -> Vote | None:
     """Four or more words without a closing full stop: headline, standfirst or crosshead (or a
     link title; the context rules tell these apart)."""
-    return (BODY, 1.0) if view.words >= 4 and view.is_title_like else None
+    text = view.text.rstrip()
+    if view.words >= 4 and not text.endswith((".", ":")) and (view.is_title_like or
+                                                            view.words <= 60):
+        return BODY, 1.0  # a long standfirst without a full stop counts too
+    return None
 
 
 CAPTION = _rx(
@@ -110,7 +116,7 @@ def caption_credit(view: BlockView) -> Vote | None:
 
 
 EDITORIAL = _rx(_LEAD + r"(?:correction|clarification|editor['’]?s note|update|key points|"
-                r"at a glance|in brief|what we know|fact ?check)\b\s*:?")
+                r"at a glance|in brief|what we know)\b\s*:?")
 
 
 @rule()
@@ -133,7 +139,9 @@ CREDIT = _rx(
     r"\b(?:additional|contributed|contributing)\s+reporting\b|\breporting\s+by\b.*\bediting\s+by\b|"
     r"^[\W_]*(?:author|authors|from|issued by)\s*:|^[\W_]*issued\s+by\b|"
     r"^[\W_]*published\b.{0,40}\bby\b|produced with (?:help|support) from|"
-    r"\bcontributed to this (?:report|story|article)\b"
+    r"\bcontributed to this (?:report|story|article)\b|^[\W_]*(?:con informaci[oó]n de|con "
+    r"agencias|avec (?:l'|les )?(?:afp|agences|reuters)|mit material von|com informa[cç][oõ]es "
+    r"d[aoe]s?|con fonti)\b"
 )
 
 
@@ -247,9 +255,10 @@ def is_name_line(view: BlockView) -> bool:
     if tail and len(tail[0].split()) > 6:
         return False
     words = head.split()
-    if "in" in words:
-        at = words.index("in")
-        words, place = words[:at], words[at + 1:]
+    place_word = next((w for w in ("in", "at", "from") if w in words), None)
+    if place_word:  # "Nick Ashdown in Madrid", "Ruth Calloway at the Quayside Stadium"
+        at = words.index(place_word)
+        words, place = words[:at], [w for w in words[at + 1:] if w != "the"]
         if not _is_name(place):
             return False
     names: list[list[str]] = [[]]
@@ -272,6 +281,7 @@ def is_role_line(view: BlockView) -> bool:
 RELATED_WORDS = (
     r"read more|more to read|read next|read this next|up next|related(?: (?:coverage|stories|"
     r"articles|content|news|posts|reading|links))?|see also|more from [^:]{1,40}|"
+    r"related (?!topics?\b)\w+|"
     r"more on (?:this|that) (?:story|topic)|more (?:stories|news|coverage)|most (?:read|popular|"
     r"viewed|shared|watched)|trending(?: now| stories)?|popular(?: now| stories)?|recommended"
     r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested in)|keep reading|"
@@ -282,10 +292,12 @@ RELATED_WORDS = (
     r"lesen sie auch|mehr zum thema|weitere artikel|auch interessant|das könnte sie auch "
     r"interessieren|(?:à )?lire aussi|sur le même sujet|leia também|lee también|leer más|"
     r"leggi anche|czytaj (?:także|też|więcej)|zobacz (?:też|także)|läs också|lees ook|"
-    r"meest gelezen|meistgelesen|les plus lus|más leídas|noticias relacionadas|"
+    r"meest gelezen|meistgelesen|les plus lus|(?:lo )?más leíd[oa]s?|i più letti|mais lid[oa]s|"
+    r"najczęściej czytane|noticias relacionadas|"
     r"(?:artículos|notícias|articles|articoli) relacionad[oa]s|notizie correlate|articles liés|"
     r"te puede interesar|más noticias|mais notícias|leia (?:também|mais)|verwandte artikel|"
     r"ähnliche artikel|weitere nachrichten|relaterade artiklar|gerelateerde artikelen|"
+    r"[àa] lire (?:aussi|également|egalement)|dans la même rubrique|a ler também|"
     r"powiązane artykuły|przeczytaj (?:też|także)"
 )
 # A bilingual site may put its own language first: "Czytaj także / Read also:".
@@ -293,7 +305,7 @@ _OTHER_LANGUAGE = r"(?:[^:/|]{1,30}\s*/\s*)?"
 RELATED_HEADER = _rx(_LEAD + _OTHER_LANGUAGE + rf"(?:{RELATED_WORDS})\s*[:.»›>\-–—]*\s*$")
 RELATED_INLINE = _rx(
     _LEAD + _OTHER_LANGUAGE + rf"(?:{RELATED_WORDS}|also (?:on|in|from) [^:]{{1,40}}|watch|listen|"
-    r"explainer|"
+    r"explainer|explained|pictured|in pictures|gallery|"
     r"opinion|analysis|more|previously|background|see|read)\s*:\s*\S"
 )
 
