@@ -31,7 +31,9 @@ def _phrase_rule(name: str, pattern: str, weight: float, max_words: int, doc: st
 
 _WHOLE = r"(?:\s*[|:\-–—]?\s*)[\W_]*$"
 _phrase_rule("copyright", r"^[\W_]*©|©\s*(?:19|20)\d\d|(?:19|20)\d\d\s*©|\(c\)\s*(?:19|20)\d\d|"
-             r"\bcopyright\b|all rights reserved", 4.0, 40,
+             r"\bcopyright\b|all rights reserved|riproduzione riservata|tous droits r[ée]serv[ée]s|"
+             r"todos los derechos reservados|alle rechte vorbehalten|wszelkie prawa zastrze[żz]one|"
+             r"todos os direitos reservados", 4.0, 40,
              "Copyright and rights lines close every page.")
 _phrase_rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|site) uses? cookies\b|"
              r"\bcookie (?:settings|policy|preferences|notice|consent|banner)\b|accept (?:all )?"
@@ -44,11 +46,15 @@ _phrase_rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|site)
              "Cookie banners and cookie settings.")
 _phrase_rule("legal_links", r"privacy (?:policy|notice|settings|centre|center|statement)|terms "
              r"(?:of (?:use|service|sale)|and conditions|& conditions)|do not sell my|"
-             r"^[\W_]*(?:privacy|terms|legal|imprint|impressum|disclaimer)" + _WHOLE, 3.5, 30,
+             r"^[\W_]*(?:privacy|terms|legal|imprint|impressum|disclaimer)" + _WHOLE
+             + r"|^[\W_]*disclaimer\s*:|\bnot (?:financial|investment|legal) advice\b", 3.5, 40,
              "Privacy, terms and legal links.")
 _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|log ?out|register|"
              r"my account|create (?:an |your )?account|become a (?:member|subscriber)|support us|"
-             r"donate|get the app|download (?:the|our) app|open in app|upgrade now)\b|"
+             r"donate|get the app|download (?:the |our )?[\w ]{0,30}\bapp|open in app|"
+             r"upgrade now|already (?:a )?(?:subscriber|member)|support (?:our|independent|local) "
+             r"(?:work|journalism))\b|\bsubscribers? only\b|\bunlimited (?:online |digital )?"
+             r"access\b|"
              r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
              r"\bsubscribe (?:now|today|for|from)\b|\bsign up\W*$|^[\W_]*newsletters?\s*:|"
              # the same prompts in the other languages news sites most often use
@@ -69,6 +75,21 @@ _SHARE_WORD = (r"share|tweet|print|e-?mail|copy|url|pin|it|whatsapp|facebook|twi
 _SHARE_BAR = re.compile(rf"^[\W_]*(?:{_SHARE_START})\b", re.IGNORECASE)
 _phrase_rule("share_buttons", rf"^[\W_]*(?:{_SHARE_START})(?:[\s|·•,/]+(?:{_SHARE_WORD}))*"
              + _WHOLE, 3.0, 14, "Share and save buttons, a share bar flattened into one line.")
+
+
+@rule()
+def no_words(view: BlockView) -> Vote | None:
+    """A line with no letters or digits ("###", "* * *", "—"): a separator, never article text."""
+    return (BOILERPLATE, 2.0) if view.words == 0 else None
+
+
+_END_MARK = re.compile(r"^[\W_]*(?:ends|end|fin|ende)[\W_]*$", re.IGNORECASE)
+
+
+@rule()
+def end_marker(view: BlockView) -> Vote | None:
+    """Press-release end markers ("-ENDS-", "###")."""
+    return (BOILERPLATE, 3.5) if _END_MARK.match(view.text) and "-" in view.text else None
 
 
 @rule()
@@ -102,13 +123,14 @@ _phrase_rule("paid_promotion", r"^[\W_]*(?:sponsored(?: content| stories| links)
              r"from our partners|around the web|from the web)" + _WHOLE + r"|^[\W_]*(?:sponsored|"
              r"promoted|presented|brought to you) by\b|^[\W_]*in partnership with\b", 4.0, 10,
              "Paid promotion headers (advertising, not related journalism).")
-_phrase_rule("tags_topics", r"^[\W_]*(?:topics|tags|tagged|tagged with|filed under|categories|"
+_phrase_rule("tags_topics", r"^[\W_]*(?:topics?|tags|tagged|tagged with|filed under|categories|"
              r"category|subjects|keywords|more about|explore more on these topics|posted in)\s*:|"
              r"^[\W_]*(?:related|more|explore) topics" + _WHOLE + r"|^[\W_]*(?:temas|etiquetas|"
              r"mots[- ]cl[ée]s|th[èe]mes|schlagw[öo]rter|themen|argomenti|tematy|t[óo]picos|"
              r"assuntos)\s*:",
              3.5, 40, "Tag and topic lists.")
-_phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?comments?\s*(?:\(\d+\))?" + _WHOLE + r"|"
+_phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|"
+             r"commenti|komentarze?|coment[áa]rios?)\s*(?:\(\d+\))?" + _WHOLE + r"|"
              r"^[\W_]*(?:\d+|one|two|three) (?:thoughts|responses|replies|comments) (?:on|to)\b|"
              r"\bcomments?\s*\(\d+\)|join the (?:conversation|discussion|debate)|have your say|"
              r"be the first to comment|leave a (?:reply|comment)|post a comment|"

@@ -33,11 +33,13 @@ DATE = _rx(
     rf"\b{MONTHS}\s+\d{{1,2}}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?"
     r"|\b(?:\d+|an?|one)\s+(?:minute|min|hour|hr|day|week)s?\s+ago\b|\b(?:today|yesterday)\b"
+    r"|\b\d+\s*[hmd]\s+ago\b"
 )
 DATE_WORDS = _rx(
     rf"^(?:{MONTHS}|\d+(?:st|nd|rd|th)?|\d{{1,2}}[:.]\d{{2}}|[ap]\.?m\.?|gmt|bst|utc|cet|cest|"
     r"[ecmp][sd]t|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
     r"sat(?:urday)?|sun(?:day)?|updated|published|posted|last|modified|on|at|ago|hours?|minutes?|"
+    r"\d+[hmd]|ist|aest|aedt|acst|awst|nzst|nzdt|jst|kst|sgt|hkt|wet|west|eet|eest|akst|hst|"
     r"mins?|days?|an?|one|today|yesterday|gmt[+-]\d+|utc[+-]\d+|\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+|de|del|um|à|h|uhr|am|le|il|op|em|"
     r"\d{1,2}h\d{2}|publi[ée]e?|mis|jour|publicado|actualizado|veröffentlicht|aktualisiert|"
