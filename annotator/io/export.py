@@ -44,7 +44,14 @@ def iter_items(
 ) -> Iterator[Item]:
     """Documents with their labels, read a batch at a time (never the whole project).
     ``provenance=False`` leaves out who made each span, for formats that do not carry it."""
-    for docs in store.iter_documents(export_statuses(include_all), batch_size=batch_size):
+    return items_with_status(store, export_statuses(include_all), batch_size, provenance)
+
+
+def items_with_status(
+    store: Store, statuses: list[Status] | None, batch_size: int = 500, provenance: bool = True
+) -> Iterator[Item]:
+    """Documents of the given statuses (``None``: all) with their labels, a batch at a time."""
+    for docs in store.iter_documents(statuses, batch_size=batch_size):
         ids = [d.id for d in docs]
         spans = store.spans_for(ids, provenance=provenance)
         sections = store.sections_for(ids)

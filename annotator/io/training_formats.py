@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import Document, Misaligned, Span, Status
-from annotator.io.export import Item, atomic_output, export_meta
+from annotator.io.export import Item, atomic_output, export_meta, items_with_status
 from annotator.io.formats import Tokenize
 from annotator.store import Store
 
@@ -35,12 +35,7 @@ def iter_training_items(store: Store, include_all: bool = False,
                         batch_size: int = 500) -> Iterator[Item]:
     """Like :func:`annotator.io.export.iter_items`, over :func:`training_statuses`; no training
     format carries who made a span, so only offsets and labels are read."""
-    for docs in store.iter_documents(training_statuses(include_all), batch_size=batch_size):
-        ids = [d.id for d in docs]
-        spans = store.spans_for(ids, provenance=False)
-        sections = store.sections_for(ids)
-        for doc in docs:
-            yield Item(doc, spans[doc.id], sections[doc.id])
+    return items_with_status(store, training_statuses(include_all), batch_size, provenance=False)
 
 
 def source_of(doc: Document) -> str:
