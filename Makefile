@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/io.py --quick
+	$(BIN)/python bench/preannotate.py --quick
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui.py --quick
+	$(BIN)/python bench/training.py --quick
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm
