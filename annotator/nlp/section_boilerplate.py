@@ -42,7 +42,15 @@ _phrase_rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|site)
              + r"|\bcookies\b.{0,80}\b(?:accept|reject|"
              r"essential|additional|analytics|manage|preferences|browsing|this (?:web)?site)\b|"
              r"\b(?:accept|reject|view|manage|essential|additional|analytics) (?:\w+ )?cookies\b|"
-             r"\bcookies on\b", 4.0, 60,
+             r"\bcookies on\b|"
+             # the same banners in other languages: "Wir verwenden Cookies", "Questo sito utilizza
+             # cookie", "Nous utilisons des cookies", "Usamos cookies", "Wij gebruiken cookies"
+             r"\b(?:verwenden|nutzen|utilizza|utilizziamo|usiamo|utilise|utilisons|usamos|"
+             r"utilizamos|utiliza|usa|gebruikt|gebruiken|använder|bruger|bruker)\b.{0,60}"
+             r"\bcook(?:ies?|ie-?\w*)\b|^[\W_]*(?:alle akzeptieren|alles akzeptieren|accetta tutti|"
+             r"rifiuta(?: tutti)?|tout accepter|tout refuser|aceptar todo|rechazar todo|"
+             r"aceitar todos|rejeitar todos|alles accepteren|alles weigeren|acceptera alla|"
+             r"godkänn alla|neka alla)" + _WHOLE, 4.0, 60,
              "Cookie banners and cookie settings.")
 _phrase_rule("legal_links", r"privacy (?:policy|notice|settings|centre|center|statement)|terms "
              r"(?:of (?:use|service|sale)|and conditions|& conditions)|do not sell my|"
@@ -52,11 +60,13 @@ _phrase_rule("legal_links", r"privacy (?:policy|notice|settings|centre|center|st
 _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|log ?out|register|"
              r"my account|create (?:an |your )?account|become a (?:member|subscriber)|support us|"
              r"donate|get the app|download (?:the |our )?[\w ]{0,30}\bapp|open in app|"
-             r"upgrade now|already (?:a )?(?:subscriber|member)|support (?:our|independent|local) "
+             r"upgrade now|already (?:a )?(?:subscriber|member)|already have an account|"
+             r"support (?:our|independent|local) "
              r"(?:work|journalism))\b|\bsubscribers? only\b|\bunlimited (?:online |digital )?"
              r"access\b|"
              r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
-             r"\bsubscribe (?:now|today|for|from)\b|\bsign up\W*$|^[\W_]*newsletters?\s*:|"
+             r"\bsubscribe (?:now|today|for|from)\b|\bdownload (?:the |our )?[\w ]{0,30}\bapp\b|"
+             r"\bsign up\W*$|^[\W_]*newsletters?\s*:|"
              # the same prompts in the other languages news sites most often use
              r"^[\W_]*(?:suscr[ií]bete|iniciar sesi[oó]n|ap[uú]ntate|abonnez-vous|s'abonner|"
              r"se connecter|inscrivez-vous|abonnieren|anmelden|iscriviti|abbonati|accedi|"
@@ -71,10 +81,14 @@ _SHARE_START = (r"share|tweet|print|e-?mail|copy link|copy url|pin it|whatsapp|f
 _SHARE_WORD = (r"share|tweet|print|e-?mail|copy|url|pin|it|whatsapp|facebook|twitter|linkedin|"
                r"reddit|bluesky|threads|mastodon|telegram|pinterest|messenger|x|send|save|"
                r"bookmark|gift|on|via|to|by|this|the|article|story|page|link|with|for|later|a|"
-               r"friend|en|sur|auf|su|no|correo|courriel")
+               r"friend|en|sur|auf|su|no|correo|courriel|in|your|social|network|networks|media|l'articolo|l'article|"
+               r"artikel|articolo|artículo|artigo|beitrag|el|o|den")
+# "Artikel teilen", "Condividi l'articolo": the object may come first or second.
+_SHARE_OBJECT = r"(?:artikel|article|l'article|articolo|l'articolo|artículo|artigo|story|beitrag)"
 _SHARE_BAR = re.compile(rf"^[\W_]*(?:{_SHARE_START})\b", re.IGNORECASE)
 _phrase_rule("share_buttons", rf"^[\W_]*(?:{_SHARE_START})(?:[\s|·•,/]+(?:{_SHARE_WORD}))*"
-             + _WHOLE, 3.0, 14, "Share and save buttons, a share bar flattened into one line.")
+             + _WHOLE + rf"|^[\W_]*{_SHARE_OBJECT}\s+(?:{_SHARE_START})" + _WHOLE, 3.0, 14,
+             "Share and save buttons, a share bar flattened into one line.")
 
 
 @rule()
@@ -129,6 +143,13 @@ _phrase_rule("tags_topics", r"^[\W_]*(?:topics?|tags|tagged|tagged with|filed un
              r"mots[- ]cl[ée]s|th[èe]mes|schlagw[öo]rter|themen|argomenti|tematy|t[óo]picos|"
              r"assuntos)\s*:",
              3.5, 40, "Tag and topic lists.")
+_phrase_rule("tag_header", r"^[\W_]*(?:topics|tags|related topics|more on these topics|themen|"
+             r"schlagw[öo]rter|argomenti|temi|temas|sujets|th[èe]mes|onderwerpen|[äa]mnen|"
+             r"tematy|t[óo]picos|assuntos|etiquetas)" + _WHOLE, 3.5, 4,
+             "A bare \"Topics\" header over a list of one-word tags (the tags follow it).")
+_phrase_rule("comment_count", r"^[\W_]*\d+\s+(?:comments?|kommentare?|commentaires?|"
+             r"comentarios?|commenti|reacties|kommentarer|coment[áa]rios?)\b", 4.0, 6,
+             "A comment count with its extras (\"14 Comments / 3 New\").")
 _phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|"
              r"commenti|komentarze?|coment[áa]rios?)\s*(?:\(\d+\))?" + _WHOLE + r"|"
              r"^[\W_]*(?:\d+|one|two|three) (?:thoughts|responses|replies|comments) (?:on|to)\b|"
@@ -139,7 +160,10 @@ _phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?(?:comments?|kommentare?|commentair
              r"(?:\d+ )?comments|^[\W_]*(?:reply|report|like)" + _WHOLE
              + r"|\d+ (?:replies|likes)\b",
              4.0, 20, "Comment counts, prompts and forms.")
-_phrase_rule("reading_time", r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s*(?:read|listen|"
+_phrase_rule("reading_time", r"^[\W_]*(?:ascolta|écouter|escuchar|ouvir|lyssna på|luister naar)"
+             r"\b.{0,20}\b(?:articolo|article|artículo|artigo|notícia|artikeln|artikel)\b|"
+             r"^[\W_]*artikel (?:anhören|vorlesen|beluisteren)\b|"
+             r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s*(?:read|listen|"
              r"watch|de lecture|de lectura|de leitura|di lettura|lesezeit|czytania)\b|"
              r"^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time|temps de lecture|"
              r"tiempo de lectura|tempo de leitura|tempo di lettura|lesezeit|lesedauer|"

@@ -40,14 +40,14 @@ TOP_CHROME = ("menu_separators", "account_prompt", "site_chrome")
 IN_HEADER = ("share_buttons", "share_bar", "reading_time", "advertising", "comments",
              "caption_credit")
 # After the last paragraph, these cues mean the article is over (a link list, tags, share bar).
-AFTER_ARTICLE = ("related_header", "tags_topics", "share_buttons", "share_bar", "paid_promotion",
-                 "author_credit", "author_bio")
+AFTER_ARTICLE = ("related_header", "tags_topics", "tag_header", "share_buttons", "share_bar",
+                 "paid_promotion", "author_credit", "author_bio")
 # Rules whose cue marks the end of the article: copyright and comment prompts.
 CLOSING = ("copyright", "comments")
 # List headers: the label their items take, and whether any line (reader comments) or only
 # title-like lines (link titles) continue the list.
 LIST_HEADERS = {"related_header": (RELATED, False), "paid_promotion": (BOILERPLATE, False),
-                "comments": (BOILERPLATE, True)}
+                "tag_header": (BOILERPLATE, False), "comments": (BOILERPLATE, True)}
 
 
 def _fires(name: str, view: BlockView) -> bool:
@@ -72,11 +72,26 @@ def locate_article(page: Page) -> None:
     if not paragraphs:
         page.start = page.end = -1
         return
-    first = paragraphs[0]
+    first = _past_top_chrome(page, paragraphs)
     closing = next((v.index for v in views[first:] if any(_fires(n, v) for n in CLOSING)),
                    len(views))
     page.end = _extend_end(page, max([p for p in paragraphs if p < closing] or [first]), closing)
     page.start = _headline(page, views, first)
+
+
+def _past_top_chrome(page: Page, paragraphs: list[int]) -> int:
+    """The article's first paragraph. A paragraph above the site's menu bar (a cookie banner in
+    any language, a site's mission line) is page furniture: the article starts at the first
+    paragraph below the last such menu, as long as most paragraphs are below it. (A paywall's
+    "Subscribe now" prompt inside the article is not a menu bar: it does not move the start.)"""
+    first = paragraphs[0]
+    for k, nxt in enumerate(paragraphs[1:], start=1):
+        if k > len(paragraphs) // 2:
+            break
+        between = range(paragraphs[k - 1] + 1, nxt)
+        if any(_fires("menu_separators", page.view(i)) for i in between):
+            first = nxt
+    return first
 
 
 def _headline(page: Page, views: list[BlockView], first: int) -> int:
@@ -98,6 +113,8 @@ def _headline(page: Page, views: list[BlockView], first: int) -> int:
             start = i
         elif page.strongest[i] >= STRONG:
             continue
+        elif view.text.rstrip().endswith(("?", ":")):
+            continue  # a crosshead or lead-in ("What's next?") inside the header, not a kicker
         elif start == first and gap == 0 and view.words >= 3:
             start = i  # a short headline right above the text: "The last keepers"
         else:
@@ -139,11 +156,12 @@ def locate_lists(page: Page) -> None:
         if header is None or header[1] != (after is not None) or (after and i <= after):
             continue
         label, any_line = header
+        is_item = _tag_item if _fires("tag_header", view) else _list_item
         for j in range(i + 1, min(len(page.texts), i + 1 + MAX_LIST)):
             item = page.view(j)
             own_cue = page.strongest[j] >= STRONG and page.provisional[j] != label
             new_list = any(_fires(n, item) for n in LIST_HEADERS if LIST_HEADERS[n][0] != label)
-            if own_cue or new_list or not (any_line or _list_item(item)):
+            if own_cue or new_list or not (any_line or is_item(item)):
                 break
             page.list_label[j] = label
 
@@ -153,6 +171,11 @@ def _list_item(view: BlockView) -> bool:
     if view.is_paragraph or has_email(view.text) or _PHONE.search(view.text):
         return False
     return view.is_title_like or view.text.rstrip().endswith("?")
+
+
+def _tag_item(view: BlockView) -> bool:
+    """A tag: one to four words, no sentence ("Floods", "Tamil Nadu")."""
+    return 1 <= view.words <= 4 and not view.is_sentence and not view.text.rstrip().endswith(":")
 
 
 _PHONE = re.compile(r"\d{3,5}[ -]\d{3}[ -]?\d{3,4}")
@@ -199,7 +222,8 @@ def date_line(view: BlockView) -> Vote | None:
     if not is_date_line(view):
         return None
     page = view.page
-    near_author = any(view.provisional(k) == BYLINE for k in (-2, -1, 1, 2))
+    near_author = any(view.provisional(k) == BYLINE or _is_name(view.neighbour(k))
+                      for k in (-2, -1, 1, 2))
     in_header = page.start >= 0 and page.start <= view.index <= _first_paragraph(page)
     return (BYLINE, 3.5) if near_author or in_header else (BOILERPLATE, 3.5)
 
@@ -236,6 +260,11 @@ def author_name(view: BlockView) -> Vote | None:
     near = any(view.provisional(k) == BYLINE or _is_date(view.neighbour(k)) for k in (-1, 1))
     signs_off = page.end >= 0 and view.index == page.end + 1 and "," in view.text
     return (BYLINE, 3.5) if in_header or near or signs_off else None
+
+
+def _is_name(view: BlockView | None) -> bool:
+    """A bare author name ("Ritika Sharma") is the byline even before the context rules say so."""
+    return view is not None and is_name_line(view)
 
 
 def _is_date(view: BlockView | None) -> bool:

@@ -42,7 +42,7 @@ DATE_WORDS = _rx(
     r"\d+[hmd]|ist|aest|aedt|acst|awst|nzst|nzdt|jst|kst|sgt|hkt|wet|west|eet|eest|akst|hst|"
     r"mins?|days?|an?|one|today|yesterday|gmt[+-]\d+|utc[+-]\d+|\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+|de|del|um|à|h|uhr|am|le|il|op|em|"
-    r"\d{1,2}h\d{2}|publi[ée]e?|mis|jour|publicado|actualizado|veröffentlicht|aktualisiert|"
+    r"\d{1,2}[:.]\d{2}[ap]\.?m\.?|\d{2}[ap]\.?m\.?|\d{1,2}h\d{2}|publi[ée]e?|mis|jour|publicado|actualizado|veröffentlicht|aktualisiert|"
     r"pubblicato|aggiornato|atualizado|el|la|las|a|et|y|e|und)$"
 )
 
@@ -92,21 +92,28 @@ def headline_shape(view: BlockView) -> Vote | None:
 CAPTION = _rx(
     r"\b(?:photograph|photo(?:graph)?s?|picture|pic|image|illustration|video|graphic|credit|"
     r"foto|bild)\s*(?:credit\s*)?:|\((?:photo|picture|image|credit)s?\b|getty images|"
-    r"\bshutterstock\b|\bAP photo\b|\b(?:reuters|afp|ap|epa|pa)/[A-Z]|/(?:AFP|AP|EPA|Reuters)\b|"
+    # "(Supplied: Jo Hart)", "(Harbour News: Ana Ruiz)": an outlet or source and a name in brackets
+    r"\bshutterstock\b|\((?:[A-Z][\w.&'-]*\s?){1,4}:\s*[A-Z][^():]{1,40}\)\s*$|"
+    r"\bAP photo\b|\b(?:reuters|afp|ap|epa|pa)/[A-Z]|/(?:AFP|AP|EPA|Reuters)\b|"
     r"\S\s+©\s*[^\W\d][^\d]*$|^[\W_]*(?:photo(?:graph)?|picture|image)s?\s+(?:by|courtesy of)\s|"
     r"\bimage (?:caption|source)\b"
 )
 
 
 # Cheap substring tests first: most lines contain none of these, and the regex is the costliest.
-_CAPTION_HINTS = ("photo", "pic", "image", "illustration", "video", "graphic", "credit", "foto",
-                  "bild", "getty", "shutterstock", "/", "©")
+_CAPTION_HINTS = (")", "photo", "pic", "image", "illustration", "video", "graphic", "credit",
+                  "foto", "bild", "getty", "shutterstock", "/", "©")
+
+
+_RIGHTS = re.compile(r"^[\W_]*copyright\b|rights reserved", re.IGNORECASE)
 
 
 def is_caption(view: BlockView) -> bool:
+    """A photo caption or credit; a site's "Copyright © Site Ltd" line is not one."""
     def compute(v: BlockView) -> bool:
         lower = v.text.lower()
-        return any(h in lower for h in _CAPTION_HINTS) and bool(CAPTION.search(v.text))
+        return (any(h in lower for h in _CAPTION_HINTS) and bool(CAPTION.search(v.text))
+                and not _RIGHTS.search(v.text))
 
     return view.memo("caption", compute)
 
@@ -118,7 +125,11 @@ def caption_credit(view: BlockView) -> Vote | None:
 
 
 EDITORIAL = _rx(_LEAD + r"(?:correction|clarification|editor['’]?s note|update|key points|"
-                r"at a glance|in brief|what we know)\b\s*:?")
+                r"at a glance|in brief|what we know)\b\s*:?"
+                # a summary box's heading, alone on its line, in the languages sites often use
+                r"|" + _LEAD + r"(?:in short|summary|the short version|in kürze|das wichtigste in "
+                r"kürze|en bref|l'essentiel|en resumen|in sintesi|em resumo|in het kort|i korthet)"
+                r"\s*:?\s*$")
 
 
 @rule()
@@ -141,7 +152,8 @@ CREDIT = _rx(
     r"\b(?:additional|contributed|contributing)\s+reporting\b|\breporting\s+by\b.*\bediting\s+by\b|"
     r"^[\W_]*(?:author|authors|from|issued by)\s*:|^[\W_]*issued\s+by\b|"
     r"^[\W_]*published\b.{0,40}\bby\b|produced with (?:help|support) from|"
-    r"\bcontributed to this (?:report|story|article)\b|^[\W_]*(?:con informaci[oó]n de|con "
+    r"\bcontributed to this (?:report|story|article)\b|^[\W_]*with (?:files|reporting) from\b|"
+    r"^[\W_]*(?:con informaci[oó]n de|con "
     r"agencias|avec (?:l'|les )?(?:afp|agences|reuters)|mit material von|com informa[cç][oõ]es "
     r"d[aoe]s?|con fonti)\b"
 )
@@ -173,7 +185,8 @@ def credit_value(view: BlockView) -> Vote | None:
 ABOUT_AUTHOR = _rx(r"^[\W_]*about the authors?\b")
 ABOUT_NAME = re.compile(r"^[\W_]*About\s+[^\W\d_]", re.UNICODE)
 BIO_VERB = re.compile(r"^((?:\S+\s+){0,3}?\S+)\s+(is|was|has been|writes|covers|reports|joined|"
-                      r"has covered|has reported|has written|ist|est|es|è|é|jest|är|er)\b(.*)$",
+                      r"edits|oversees|has covered|has reported|has written|ist|est|es|è|é|jest|"
+                      r"är|er)\b(.*)$",
                       re.UNICODE | re.DOTALL)
 # Role words, with stems for the main European languages (Redakteurin, rédactrice, periodista).
 ROLE = _rx(r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|author|"
@@ -193,7 +206,8 @@ def _is_name(words: list[str]) -> bool:
 def is_bio(text: str) -> bool:
     """"Jane Doe is a senior reporter ...", "Mele Tupou covers the Pacific ..."."""
     found = BIO_VERB.match(text)
-    if found is None or not _is_name(found.group(1).split()):
+    if found is None or not 2 <= len(found.group(1).split()) <= 4 or not _is_name(
+            found.group(1).split()):
         return False
     verb, rest = found.group(2), found.group(3)[:200]
     if verb not in ("is", "was", "has been", "joined"):
@@ -300,7 +314,11 @@ RELATED_WORDS = (
     r"te puede interesar|más noticias|mais notícias|leia (?:também|mais)|verwandte artikel|"
     r"ähnliche artikel|weitere nachrichten|relaterade artiklar|gerelateerde artikelen|"
     r"[àa] lire (?:aussi|également|egalement)|dans la même rubrique|a ler também|"
-    r"powiązane artykuły|przeczytaj (?:też|także)"
+    r"powiązane artykuły|przeczytaj (?:też|także)|"
+    # a cue word with up to two modifiers before a plural of stories: "Top Trending Stories",
+    # "Latest National Stories", "More Business News", "Popular Local Headlines"
+    r"(?:top|latest|trending|popular|more|recent|related|recommended|must-read)(?:\s+[\w'-]+){0,2}"
+    r"\s+(?:stories|news|headlines|articles|reads|posts)"
 )
 # A bilingual site may put its own language first: "Czytaj także / Read also:".
 _OTHER_LANGUAGE = r"(?:[^:/|]{1,30}\s*/\s*)?"
@@ -308,7 +326,7 @@ RELATED_HEADER = _rx(_LEAD + _OTHER_LANGUAGE + rf"(?:{RELATED_WORDS})\s*[:.»›
 RELATED_INLINE = _rx(
     _LEAD + _OTHER_LANGUAGE + rf"(?:{RELATED_WORDS}|also (?:on|in|from) [^:]{{1,40}}|watch|listen|"
     r"explainer|explained|pictured|in pictures|gallery|"
-    r"opinion|analysis|more|previously|background|see|read)\s*:\s*\S"
+    r"opinion|analysis|more|previously|background|see|read)\s*[:|]\s*\S"
 )
 
 
