@@ -305,6 +305,13 @@ def test_author_contact_email_only_next_to_the_author():
     assert fire("author_contact", lines, 5) is None
 
 
+def test_repeated_short_line_is_a_widget_label_but_a_repeated_name_is_not():
+    lines = ["Story continues", LONG, "Story continues", LONG, "Jo Hart", LONG, "Jo Hart"]
+    assert fire("repeated_line", lines, 0) == ("boilerplate", 3.0)
+    assert fire("repeated_line", lines, 4) is None
+    assert fire("repeated_line", ["Flood defences", LONG], 0) is None
+
+
 def test_header_without_items_above_the_article_is_a_menu_word():
     lines = ["Latest", "Sport", LONG]
     assert fire("header_without_items", lines, 0) == ("boilerplate", 4.5)
@@ -324,5 +331,6 @@ def test_every_rule_has_a_case():
         "html_controls", "html_landmark", "html_link_density", "html_heading",
         "html_class_names", "under_list_header", "above_article", "inside_article",
         "below_article", "date_line", "author_name", "author_contact", "header_without_items",
+        "repeated_line",
     }
     assert set(RULES) == tested

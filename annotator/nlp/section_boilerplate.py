@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from annotator.nlp.section_rules import _rx, is_date_line
+from annotator.nlp.section_rules import _rx, is_date_line, is_name_line
 from annotator.nlp.sections import BOILERPLATE, BlockView, Vote, rule
 
 
@@ -209,6 +209,16 @@ def menu_separators(view: BlockView) -> Vote | None:
     if len(parts) == 2 and " / " in view.text:
         return None  # "Lisbon / Porto": one slash is not a menu
     return BOILERPLATE, 3.5
+
+
+@rule()
+def repeated_line(view: BlockView) -> Vote | None:
+    """A short line the page repeats word for word ("Article content" between paragraphs, a
+    "Share" button above and below the text) is a widget label; crossheads are never repeated.
+    A repeated name or date is the byline at the top and bottom of the page, so not this."""
+    if not 1 <= view.words <= 5 or view.page.count(view.text) < 2 or is_date_line(view):
+        return None
+    return None if is_name_line(view) else (BOILERPLATE, 3.0)
 
 
 @rule()

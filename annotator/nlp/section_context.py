@@ -222,8 +222,8 @@ def date_line(view: BlockView) -> Vote | None:
     if not is_date_line(view):
         return None
     page = view.page
-    near_author = any(view.provisional(k) == BYLINE or _is_name(view.neighbour(k))
-                      for k in (-2, -1, 1, 2))
+    near_author = (any(view.provisional(k) == BYLINE for k in (-2, -1, 1, 2))
+                   or any(_is_name(view.neighbour(k)) for k in (-1, 1)))
     in_header = page.start >= 0 and page.start <= view.index <= _first_paragraph(page)
     return (BYLINE, 3.5) if near_author or in_header else (BOILERPLATE, 3.5)
 
@@ -264,7 +264,8 @@ def author_name(view: BlockView) -> Vote | None:
 
 def _is_name(view: BlockView | None) -> bool:
     """A bare author name ("Ritika Sharma") is the byline even before the context rules say so."""
-    return view is not None and is_name_line(view)
+    return (view is not None and view.page.list_label[view.index] is None
+            and is_name_line(view))
 
 
 def _is_date(view: BlockView | None) -> bool:

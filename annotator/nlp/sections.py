@@ -16,6 +16,7 @@ crossheads inside the article, link titles under a related header, a date next t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,6 +76,7 @@ class Page:
     # block i" many times.
     votes: list[dict[str, Vote]] = field(default_factory=list)
     _views: list[BlockView] = field(default_factory=list, repr=False)
+    _counts: Counter[str] | None = field(default=None, repr=False)
 
     def view(self, index: int) -> BlockView:
         """The block's view, made once so its cached shape properties are computed once."""
@@ -85,6 +87,12 @@ class Page:
     def fired(self, name: str, index: int) -> Vote | None:
         """The stage-1 vote rule ``name`` cast for block ``index``."""
         return self.votes[index].get(name) if self.votes else RULES[name].fn(self.view(index))
+
+    def count(self, text: str) -> int:
+        """How often a line occurs on this page (counted once per page)."""
+        if self._counts is None:
+            self._counts = Counter(self.texts)
+        return self._counts[text]
 
     @property
     def is_html(self) -> bool:
