@@ -282,7 +282,9 @@ def test_above_inside_and_below_the_article():
     assert fire("above_article", PAGE, 3) is None
     assert fire("inside_article", PAGE, 7) == ("body", 1.5)
     assert fire("inside_article", PAGE, 12) is None
-    assert fire("below_article", PAGE, 12) == ("boilerplate", 2.0)
+    assert fire("below_article", PAGE, 12) == ("boilerplate", 2.5)  # below the link list
+    no_list = [*PAGE[:9], "Example Post, part of Example Media Group", *PAGE[13:]]
+    assert fire("below_article", no_list, 9) == ("boilerplate", 2.0)  # right after the text
 
 
 def test_date_line_is_byline_near_the_author_and_boilerplate_in_the_footer():

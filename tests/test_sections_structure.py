@@ -84,3 +84,35 @@ def test_posted_and_updated_times_with_am_pm_make_one_date_line():
             "By Ana Ruiz", "Posted Thu 9 Apr 2026 at 6:10am, updated Thu 9 Apr 2026 at 8:45pm",
             P1, P2, P3]
     assert labels(page)[4] == "byline"
+
+
+def test_lone_paragraph_below_the_link_and_tag_lists_is_footer_text():
+    """A disclaimer paragraph under "More stories" and a tag list is the site's, not the
+    article's last paragraph."""
+    disclaimer = ("The Harbour Post is published by Harbour Media, which is regulated by the "
+                  "independent press standards body and follows its editors' code of practice.")
+    page = ["Harbour Post", "News | Sport | Business", "Tram line to reach the airport by 2029",
+            "By Ana Ruiz", P1, P2, P3, "More stories", "Storm closes the ring road again",
+            "Museum reopens after a two-year refit", "Tags", "Transport", "Lyon", disclaimer]
+    got = labels(page)
+    assert got[6] == "body"
+    assert got[-1] == "boilerplate"
+
+
+def test_last_paragraph_after_an_inline_read_more_list_stays_body():
+    """One "Read more" list inside the text does not end the article: the paragraph after it is
+    still the article's."""
+    page = ["Harbour Post", "News | Sport | Business", "Tram line to reach the airport by 2029",
+            "By Ana Ruiz", P1, P2, "Read more:", "Storm closes the ring road again", P3,
+            "© 2026 Harbour Media"]
+    got = labels(page)
+    assert got[7] == "related_links" and got[8] == "body"
+
+
+def test_date_in_the_footer_next_to_a_tag_is_not_a_byline():
+    """A two-word tag looks like a name; a footer date beside a tag list stays boilerplate."""
+    page = ["Harbour Post", "News | Sport | Business", "Tram line to reach the airport by 2029",
+            "By Ana Ruiz", P1, P2, P3, "Topics", "Public Transport", "Last modified 9 Apr 2026",
+            "© 2026 Harbour Media"]
+    got = labels(page)
+    assert got[9] == "boilerplate"

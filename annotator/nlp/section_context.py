@@ -75,7 +75,8 @@ def locate_article(page: Page) -> None:
     first = _past_top_chrome(page, paragraphs)
     closing = next((v.index for v in views[first:] if any(_fires(n, v) for n in CLOSING)),
                    len(views))
-    page.end = _extend_end(page, max([p for p in paragraphs if p < closing] or [first]), closing)
+    inside = [p for p in paragraphs if first <= p < closing] or [first]
+    page.end = _extend_end(page, _before_footer_text(page, inside), closing)
     page.start = _headline(page, views, first)
 
 
@@ -92,6 +93,29 @@ def _past_top_chrome(page: Page, paragraphs: list[int]) -> int:
         if any(_fires("menu_separators", page.view(i)) for i in between):
             first = nxt
     return first
+
+
+# Cues that only come after an article: once two of them (or a tag list) lie between two
+# paragraphs, the text below them is the site's footer (a disclaimer, an acknowledgement).
+_TRAILING = ("related_header", "tag_header", "tags_topics", "paid_promotion")
+
+
+def _before_footer_text(page: Page, paragraphs: list[int]) -> int:
+    """The last paragraph of the article. A lone paragraph below the article's link and tag
+    lists is the site's footer text, not the article's last paragraph; an inline "Read more"
+    list in the middle of the text is one header, so it does not cut the article."""
+    if len(paragraphs) < 2:
+        return paragraphs[-1]
+    last, before = paragraphs[-1], paragraphs[-2]
+    between = [page.view(i) for i in range(before + 1, last)]
+    headers = [v for v in between if any(_fires(n, v) for n in _TRAILING)]
+    tags = any(_fires(n, v) for v in headers for n in ("tag_header", "tags_topics"))
+    if not (tags or len(headers) >= 2):
+        return last
+    tail = range(headers[-1].index + 1, last)
+    lone = not any(page.provisional[i] == BODY and page.list_label[i] is None
+                   and page.view(i).is_sentence for i in tail)
+    return before if lone else last
 
 
 def _headline(page: Page, views: list[BlockView], first: int) -> int:
@@ -209,10 +233,14 @@ def inside_article(view: BlockView) -> Vote | None:
 
 @rule(stage=2)
 def below_article(view: BlockView) -> Vote | None:
-    """Blocks after the last paragraph without a cue: footer text, about-the-site lines."""
-    if view.page.start >= 0 and view.index > view.page.end and view.strength < STRONG:
-        return BOILERPLATE, 2.0
-    return None
+    """Blocks after the last paragraph without a cue: footer text, about-the-site lines. Below the
+    article's link lists even running text is the site's (a disclaimer, an acknowledgement), so
+    the vote then outweighs a paragraph's."""
+    page = view.page
+    if page.start < 0 or view.index <= page.end or view.strength >= STRONG:
+        return None
+    past_lists = any(page.list_label[i] is not None for i in range(page.end + 1, view.index))
+    return BOILERPLATE, 2.5 if past_lists else 2.0
 
 
 @rule(stage=2)

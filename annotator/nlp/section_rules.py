@@ -203,12 +203,17 @@ def _is_name(words: list[str]) -> bool:
         w[:1].isupper() or w in PARTICLES for w in words)
 
 
+_ARTICLES = {"the", "this", "our", "a", "an", "le", "la", "les", "el", "il", "der", "die", "das",
+             "de", "het", "o", "os", "en", "ett"}
+
+
 def is_bio(text: str) -> bool:
     """"Jane Doe is a senior reporter ...", "Mele Tupou covers the Pacific ..."."""
     found = BIO_VERB.match(text)
-    if found is None or not 2 <= len(found.group(1).split()) <= 4 or not _is_name(
-            found.group(1).split()):
-        return False
+    name = found.group(1).split() if found else []
+    if found is None or not 2 <= len(name) <= 4 or not _is_name(name) \
+            or name[0].lower() in _ARTICLES:
+        return False  # "The Harbour Post is published by ..." is the site, not a person
     verb, rest = found.group(2), found.group(3)[:200]
     if verb not in ("is", "was", "has been", "joined"):
         return True
