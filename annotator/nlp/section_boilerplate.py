@@ -77,11 +77,12 @@ _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|l
 _SHARE_START = (r"share|tweet|print|e-?mail|copy link|copy url|pin it|whatsapp|facebook|twitter|"
                 r"linkedin|reddit|bluesky|threads|x|send|save|bookmark|gift (?:this )?article|"
                 r"compartir|comparte|partager|partagez|teilen|condividi|compartilhar|"
-                r"udost[eę]pnij|dela|delen")
+                r"udost[eę]pnij|dela|delen|deel|partilhar|partilhe|del")
 _SHARE_WORD = (r"share|tweet|print|e-?mail|copy|url|pin|it|whatsapp|facebook|twitter|linkedin|"
                r"reddit|bluesky|threads|mastodon|telegram|pinterest|messenger|x|send|save|"
                r"bookmark|gift|on|via|to|by|this|the|article|story|page|link|with|for|later|a|"
-               r"friend|en|sur|auf|su|no|correo|courriel|in|your|social|network|networks|media|l'articolo|l'article|"
+               r"friend|en|sur|auf|su|no|correo|courriel|dit|deze|"
+               r"in|your|social|network|networks|media|l'articolo|l'article|"
                r"artikel|articolo|artículo|artigo|beitrag|el|o|den")
 # "Artikel teilen", "Condividi l'articolo": the object may come first or second.
 _SHARE_OBJECT = r"(?:artikel|article|l'article|articolo|l'articolo|artículo|artigo|story|beitrag)"
@@ -166,6 +167,7 @@ _phrase_rule("reading_time", r"^[\W_]*(?:ascolta|écouter|escuchar|ouvir|lyssna 
              r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s*(?:read|listen|"
              r"watch|de lecture|de lectura|de leitura|di lettura|lesezeit|czytania)\b|"
              r"^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time|temps de lecture|"
+             r"leestijd|lästid|lesetid|læsetid|lukuaika|"
              r"tiempo de lectura|tempo de leitura|tempo di lettura|lesezeit|lesedauer|"
              r"czas czytania)\b", 4.0, 12,
              "Reading-time and listen lines.")
@@ -189,6 +191,11 @@ _phrase_rule("press_contact", r"press office|media (?:enquiries|inquiries|contac
 _phrase_rule("site_about", r"reader-supported|affiliate commissions?|earn (?:a|an) commission|"
              r"is the world['’]s largest|trust principles|powered by\b|theme by\b|all quotes "
              r"delayed|purchase licensing rights|"
+             # the publisher named by press law: "Ansvarig utgivare", "V.i.S.d.P.",
+             # "Directeur de la publication"
+             r"^[\W_]*(?:ansvarig utgivare|ansvarlig redaktør|vastaava päätoimittaja|"
+             r"v\.\s?i\.\s?s\.\s?d\.\s?p\.|verantwortlich für den inhalt|directeur de la "
+             r"publication|director(?:a)? de la publicación)\b|"
              r"\bfollow (?!him\b|her\b|them\b|me\b)[\w ]{1,30} on (?:social|facebook|x|twitter|"
              r"instagram)\b", 3.0, 40,
              "About-the-site lines, generic contact and press-office blocks.")

@@ -27,7 +27,9 @@ MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"dezembro|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
           r"novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember|gennaio|febbraio|"
           r"aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|"
-          r"augustus)\.?")
+          r"augustus|"
+          # short forms and Nordic names: "4 mrt. 2026", "12 set 2025", "3 maj 2026", "mrz"
+          r"mrt|mrz|mär|okt|dez|dic|ene|fev|abr|ago|set|out|gen|giu|lug|ott|maj|augusti)\.?")
 DATE = _rx(
     rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTHS}(?:\s+(?:de\s+)?\d{{4}})?(?!\w)|"
     rf"\b{MONTHS}\s+\d{{1,2}}\b"
@@ -43,7 +45,9 @@ DATE_WORDS = _rx(
     r"mins?|days?|an?|one|today|yesterday|gmt[+-]\d+|utc[+-]\d+|\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[+-]\d+|de|del|um|à|h|uhr|am|le|il|op|em|"
     r"\d{1,2}[:.]\d{2}[ap]\.?m\.?|\d{2}[ap]\.?m\.?|\d{1,2}h\d{2}|publi[ée]e?|mis|jour|publicado|actualizado|veröffentlicht|aktualisiert|"
-    r"pubblicato|aggiornato|atualizado|el|la|las|a|et|y|e|und)$"
+    r"pubblicato|aggiornato|atualizado|el|la|las|a|et|y|e|und|om|kl|klo|às|em|"
+    r"publicerad|uppdaterad|gepubliceerd|bijgewerkt|geplaatst|publisert|oppdatert|"
+    r"udgivet|opdateret)$"
 )
 
 
@@ -171,6 +175,24 @@ def author_credit(view: BlockView) -> Vote | None:
     if CREDIT.search(view.text) and (view.words <= 25 or not view.is_sentence):
         return BYLINE, 4.0
     return None
+
+
+# News agencies credited by name alone at the end of a story ("TT", "Com Lusa", "(dpa)").
+AGENCY = (r"(?:AP|AFP|Reuters|REUTERS|dpa|DPA|ANP|TT|NTB|Ritzau|Lusa|LUSA|EFE|ANSA|PA|Belga|"
+          r"BELGA|APA|SDA|Keystone-SDA|Europa Press|PAP|ČTK|CTK|KNA|epd|AAP|Kyodo|Yonhap|Xinhua|"
+          r"Bernama|CP|The Canadian Press|Canadian Press|Associated Press|Press Association|"
+          r"Agence France-Presse|Agencia EFE|Agência Lusa|agencies|agences|Agenturen|agenzie|"
+          r"agencias|agências|agentschappen)")
+WIRE = re.compile(
+    r"^[\W_]*(?:(?i:with|com|con|mit|avec|met|med|via|source|fuente|fonte|quelle|bron|källa|"
+    r"kilde)\s*:?\s+)?" + AGENCY + r"(?:\s*(?:[,/&+]|and|och|og|en|und|et|e|y)\s*" + AGENCY
+    + r")*[\W_]*$")
+
+
+@rule()
+def wire_credit(view: BlockView) -> Vote | None:
+    """A news agency credited by name alone ("TT", "Com Lusa", "AFP/Reuters", "(dpa)")."""
+    return (BYLINE, 4.0) if view.words <= 8 and WIRE.match(view.text) else None
 
 
 @rule()
@@ -319,7 +341,8 @@ RELATED_WORDS = (
     r"te puede interesar|más noticias|mais notícias|leia (?:também|mais)|verwandte artikel|"
     r"ähnliche artikel|weitere nachrichten|relaterade artiklar|gerelateerde artikelen|"
     r"[àa] lire (?:aussi|également|egalement)|dans la même rubrique|a ler também|"
-    r"powiązane artykuły|przeczytaj (?:też|także)|"
+    r"powiązane artykuły|przeczytaj (?:też|także)|mest lästa?|mest lest|mest læste?|"
+    r"fler nyheter|meer nieuws|lees meer|leia mais|"
     # a cue word with up to two modifiers before a plural of stories: "Top Trending Stories",
     # "Latest National Stories", "More Business News", "Popular Local Headlines"
     r"(?:top|latest|trending|popular|more|recent|related|recommended|must-read)(?:\s+[\w'-]+){0,2}"
