@@ -116,3 +116,15 @@ def test_date_in_the_footer_next_to_a_tag_is_not_a_byline():
             "© 2026 Harbour Media"]
     got = labels(page)
     assert got[9] == "boilerplate"
+
+
+def test_live_blog_controls_under_the_byline_do_not_cut_off_the_headline():
+    """"Key events" and "Show key events only" sit between a live blog's header and its posts,
+    like a share bar: the headline and standfirst above them are still the article."""
+    page = ["Harbour Post", "News | Sport | Business",
+            "Flood warnings live: river expected to peak",
+            "Follow the latest as the river rises through the town centre.", "By Ana Ruiz",
+            "Key events", "Show key events only", P1, P2, P3]
+    got = labels(page)
+    assert got[2:4] == ["body", "body"]
+    assert got[5:7] == ["boilerplate", "boilerplate"]

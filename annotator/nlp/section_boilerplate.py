@@ -65,7 +65,8 @@ _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|l
              r"(?:work|journalism))\b|\bsubscribers? only\b|\bunlimited (?:online |digital )?"
              r"access\b|"
              r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
-             r"\bsubscribe (?:now|today|for|from)\b|\bdownload (?:the |our )?[\w ]{0,30}\bapp\b|"
+             r"\bsubscribe (?:now|today|for|from)\b|\bjoin (?:our|the|[\w.]+['’]s) "
+             r"(?:whatsapp|telegram|signal) channel\b|\bdownload (?:the |our )?[\w ]{0,30}\bapp\b|"
              r"\bsign up\W*$|^[\W_]*newsletters?\s*:|"
              # the same prompts in the other languages news sites most often use
              r"^[\W_]*(?:suscr[ií]bete|iniciar sesi[oó]n|ap[uú]ntate|abonnez-vous|s'abonner|"
@@ -77,7 +78,7 @@ _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|l
 _SHARE_START = (r"share|tweet|print|e-?mail|copy link|copy url|pin it|whatsapp|facebook|twitter|"
                 r"linkedin|reddit|bluesky|threads|x|send|save|bookmark|gift (?:this )?article|"
                 r"compartir|comparte|partager|partagez|teilen|condividi|compartilhar|"
-                r"udost[eę]pnij|dela|delen|deel|partilhar|partilhe|del")
+                r"udost[eę]pnij|dela|delen|deel|partilhar|partilhe|del|republish")
 _SHARE_WORD = (r"share|tweet|print|e-?mail|copy|url|pin|it|whatsapp|facebook|twitter|linkedin|"
                r"reddit|bluesky|threads|mastodon|telegram|pinterest|messenger|x|send|save|"
                r"bookmark|gift|on|via|to|by|this|the|article|story|page|link|with|for|later|a|"
@@ -181,6 +182,10 @@ _phrase_rule("site_chrome", r"^[\W_]*(?:skip to (?:main )?content|skip navigatio
              r"(?:useful|helpful)|report a (?:problem|mistake) (?:with|on) this page|"
              r"print this page)" + _WHOLE, 3.0, 8,
              "Site chrome: menu words, buttons and footer links the site repeats on every page.")
+_phrase_rule("live_controls", r"^[\W_]*(?:(?:show )?key events(?: only)?|pinned(?: post)?|"
+             r"auto-?(?:update|refresh)(?: on| off)?|(?:\d+ )?new (?:posts?|updates?)|"
+             r"newest first|oldest first|latest updates)" + _WHOLE, 3.5, 6,
+             "A live blog's controls between its header and its posts.")
 _phrase_rule("press_contact", r"press office|media (?:enquiries|inquiries|contacts?)|"
              r"press (?:contacts?|enquiries|inquiries)|contact (?:the|our) newsroom|"
              r"got a (?:story|tip)\b|send us (?:your |a )?(?:story|stories|tips?|news|photos?|"

@@ -38,7 +38,7 @@ MAX_LIST = 25
 TOP_CHROME = ("menu_separators", "account_prompt", "site_chrome")
 # Rules whose cue may sit between the headline and the text: the walk up passes over them.
 IN_HEADER = ("share_buttons", "share_bar", "reading_time", "advertising", "comments",
-             "caption_credit")
+             "caption_credit", "live_controls")
 # After the last paragraph, these cues mean the article is over (a link list, tags, share bar).
 AFTER_ARTICLE = ("related_header", "tags_topics", "tag_header", "share_buttons", "share_bar",
                  "paid_promotion", "author_credit", "author_bio")
