@@ -58,7 +58,7 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                        "By Monday evening the river had burst its banks and flooded the town.",
                        "Photographs by Jo Lee. Photograph: Jo Lee"]),
     "wire_credit": ("byline", ["TT", "Com Lusa", "AFP/Reuters", "(dpa)", "Med NTB",
-                               "With agencies"],
+                               "With agencies", "- RNZ", "— Staff and agencies"],
                     ["AP style guide", "Reuters reported that talks had stalled."]),
     "author_bio": ("byline", ["Jane Doe is a senior reporter covering energy.",
                               "Mele Tupou covers the Pacific's oceans from Brisbane.",
@@ -74,7 +74,7 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                                          "Noticias relacionadas", "Recent Posts",
                                          "Top Regional Stories", "More Sports News",
                                          "Latest Business Headlines", "Mest lästa",
-                                         "More on the tram strike"],
+                                         "More on the tram strike", "Latest from Sport"],
                        ["Read more about our cookies policy here and manage your settings.",
                         "Related: Copper hits a two-year high"]),
     "related_promo": ("related_links", ["Also on Example News: Copper hits a two-year high",
@@ -82,7 +82,8 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                                         "See also: The long road to compensation",
                                         "Czytaj także / Read also: Start-up funding doubles",
                                         "Also Read | Tram fares to rise in June"],
-                      ["Related coverage", "He said: we will see also what happens."]),
+                      ["Related coverage", "He said: we will see also what happens.",
+                       "Latest news | NZ | World | Sport | Business"]),
     "copyright": ("boilerplate", ["© 2025 Example News Ltd. All rights reserved.",
                                   "Riproduzione riservata",
                                   "Copyright 2024 Example Media", "Touchline Ltd © 2025"],
@@ -103,6 +104,8 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                                        "Download the Example News app",
                                        "Already have an account? Log in",
                                        "Join our WhatsApp channel for breaking news",
+                                       "The 7am briefing, delivered to your inbox",
+                                       "Enter your email address",
                                        "Get breaking alerts first. Download the Harbour Post app "
                                        "for iOS and Android."],
                        ["Subscriptions to the service rose by a third in the year to May, "
@@ -137,7 +140,7 @@ TEXT_CASES: dict[str, tuple[str, list[str], list[str]]] = {
                  ["Comments made by the minister caused anger in the chamber."]),
     "reading_time": ("boilerplate", ["4 min read", "Listen to this article",
                                      "Temps de lecture : 2 min", "Écouter l'article",
-                                     "Artikel anhören", "Leestijd: 4 minuten"],
+                                     "Artikel anhören", "Leestijd: 4 minuten", "3 mins to read"],
                      ["The race took 4 minutes to complete."]),
     "site_chrome": ("boilerplate", ["Skip to main content", "Menu", "Back to top",
                                     "Is this page useful?"],
@@ -315,6 +318,12 @@ def test_author_contact_email_only_next_to_the_author():
              "Email: press@example.gov"]
     assert fire("author_contact", lines, 2) == ("byline", 3.5)
     assert fire("author_contact", lines, 5) is None
+
+
+def test_dashed_sign_off_is_a_credit_but_dashed_list_items_are_not():
+    assert fire("wire_credit", [LONG, "- RNZ", "© 2026 Example"], 1) == ("byline", 3.5)
+    items = [LONG, "- Harbour Road", "- Mill Lane", "- Church Walk"]
+    assert fire("wire_credit", items, 2) is None
 
 
 def test_repeated_short_line_is_a_widget_label_but_a_repeated_name_is_not():

@@ -65,7 +65,8 @@ _phrase_rule("account_prompt", r"^[\W_]*(?:subscribe|sign ?in|sign ?up|log ?in|l
              r"(?:work|journalism))\b|\bsubscribers? only\b|\bunlimited (?:online |digital )?"
              r"access\b|"
              r"\b(?:our|free|daily|weekly|morning|evening) newsletters?\b|"
-             r"\bsubscribe (?:now|today|for|from)\b|\bjoin (?:our|the|[\w.]+['’]s) "
+             r"\bsubscribe (?:now|today|for|from)\b|\b(?:in|to) your inbox\b|"
+             r"^[\W_]*enter your e-?mail(?: address)?\b|\bjoin (?:our|the|[\w.]+['’]s) "
              r"(?:whatsapp|telegram|signal) channel\b|\bdownload (?:the |our )?[\w ]{0,30}\bapp\b|"
              r"\bsign up\W*$|^[\W_]*newsletters?\s*:|"
              # the same prompts in the other languages news sites most often use
@@ -165,7 +166,7 @@ _phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?(?:comments?|kommentare?|commentair
 _phrase_rule("reading_time", r"^[\W_]*(?:ascolta|écouter|escuchar|ouvir|lyssna på|luister naar)"
              r"\b.{0,20}\b(?:articolo|article|artículo|artigo|notícia|artikeln|artikel)\b|"
              r"^[\W_]*artikel (?:anhören|vorlesen|beluisteren)\b|"
-             r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s*(?:read|listen|"
+             r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s*(?:to\s+)?(?:read|listen|"
              r"watch|de lecture|de lectura|de leitura|di lettura|lesezeit|czytania)\b|"
              r"^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time|temps de lecture|"
              r"leestijd|lästid|lesetid|læsetid|lukuaika|"

@@ -187,12 +187,25 @@ WIRE = re.compile(
     r"^[\W_]*(?:(?i:with|com|con|mit|avec|met|med|via|source|fuente|fonte|quelle|bron|källa|"
     r"kilde)\s*:?\s+)?" + AGENCY + r"(?:\s*(?:[,/&+]|and|och|og|en|und|et|e|y)\s*" + AGENCY
     + r")*[\W_]*$")
+# a sign-off credit after a dash: "- RNZ", "— Staff and agencies"
+DASH_CREDIT = re.compile(r"^\s*[-–—]\s*[A-Z][\w&.'-]*(?:\s+(?:and\s+)?[A-Za-z][\w&.'-]*){0,3}\s*$")
+_DASHED = ("-", "–", "—")
 
 
 @rule()
 def wire_credit(view: BlockView) -> Vote | None:
-    """A news agency credited by name alone ("TT", "Com Lusa", "AFP/Reuters", "(dpa)")."""
-    return (BYLINE, 4.0) if view.words <= 8 and WIRE.match(view.text) else None
+    """A news agency credited by name alone ("TT", "Com Lusa", "AFP/Reuters", "(dpa)"), or a
+    sign-off credit after a dash ("- RNZ")."""
+    if view.words > 8:
+        return None
+    if WIRE.match(view.text):
+        return BYLINE, 4.0
+    if not DASH_CREDIT.match(view.text):
+        return None
+    near = [view.neighbour(k) for k in (-1, 1)]
+    if any(n is not None and n.text.lstrip().startswith(_DASHED) for n in near):
+        return None  # "- Station Road" in a list of dashed items is a list item
+    return BYLINE, 3.5
 
 
 @rule()
@@ -326,7 +339,8 @@ RELATED_WORDS = (
     r"articles|content|news|posts|reading|links))?|see also|more from [^:]{1,40}|"
     r"related (?!topics?\b)\w+|"
     r"more on (?:this|that) (?:story|topic)|"
-    r"more on [^:]{1,40}|more (?:stories|news|coverage)|most (?:read|popular|"
+    r"more on [^:]{1,40}|latest from [^:]{1,40}|more (?:stories|news|coverage)|"
+    r"most (?:read|popular|"
     r"viewed|shared|watched)|trending(?: now| stories)?|popular(?: now| stories)?|recommended"
     r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested in)|keep reading|"
     r"further reading|also read|read also|latest(?: news| stories)?|what to read next|top stories|"
@@ -368,6 +382,8 @@ def related_header(view: BlockView) -> Vote | None:
 @rule()
 def related_promo(view: BlockView) -> Vote | None:
     """A one-line promo for another story: "Also on Example News: ...", "Related: ..."."""
+    if view.text.count("|") > 1:
+        return None  # "Latest news | NZ | World": a menu bar, not "Also read | <title>"
     if view.words <= 30 and RELATED_INLINE.match(view.text):
         return RELATED, 4.0
     return None
