@@ -166,6 +166,7 @@ _phrase_rule("comments", r"^[\W_]*(?:\d+\s+)?(?:comments?|kommentare?|commentair
 _phrase_rule("reading_time", r"^[\W_]*(?:ascolta|écouter|escuchar|ouvir|lyssna på|luister naar)"
              r"\b.{0,20}\b(?:articolo|article|artículo|artigo|notícia|artikeln|artikel)\b|"
              r"^[\W_]*artikel (?:anhören|vorlesen|beluisteren)\b|"
+             r"^[\W_]*(?:lecture|lectura|leitura|lettura)\s*:?\s*\d+\s*(?:min|minut)|"
              r"\b\d+\s*(?:-\s*)?(?:min|mins|minute|minutes)\.?\s*(?:to\s+)?(?:read|listen|"
              r"watch|de lecture|de lectura|de leitura|di lettura|lesezeit|czytania)\b|"
              r"^[\W_]*(?:listen to (?:this )?(?:article|story)|reading time|temps de lecture|"
