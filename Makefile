@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# Imports the samples (again is harmless: duplicates are skipped) and pre-annotates them, so the
+# window opens with spaCy's candidate entities and the section suggestions in place.
 run: $(STAMP)
-	$(BIN)/annotator gui --db $(DB) sample_data
+	$(BIN)/annotator import --db $(DB) --preannotate sample_data
+	$(BIN)/annotator gui --db $(DB)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q

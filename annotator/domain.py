@@ -134,6 +134,7 @@ class NewDocument:
     status: Status = Status.NEW
     html: str | None = None
     block_features: list[dict[str, Any]] | None = None
+    annotator: str | None = None  # who confirmed the labels a file brings, if it says they were
 
 
 def content_hash(text: str) -> str:

@@ -82,7 +82,7 @@ def test_stats_counts_documents_spans_and_sections(tmp_path):
     assert result.exit_code == 0
     assert "3 documents, 1 finished" in result.output
     assert "accepted            1" in result.output
-    assert "PERSON                1  (0 confirmed)" in result.output
+    assert "PERSON                1  (1 confirmed)" in result.output  # accepted in the file
 
 
 def test_commands_that_need_neither_spacy_nor_qt_do_not_import_them(tmp_path):

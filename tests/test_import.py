@@ -267,3 +267,20 @@ def test_sample_data_imports_cleanly(store):
     report = import_paths(store, [SAMPLE_DATA])
     assert report.ok, [str(p) for p in report.problems]
     assert report.added >= 10
+
+
+def test_labels_of_a_task_accepted_elsewhere_count_as_confirmed(store, tmp_path):
+    """An answer in the file means a person decided; its labels are not suggestions."""
+    spans = [{"start": 0, "end": 3, "label": "ORG"}]
+    sections = [{"start": 0, "end": 8, "label": "body"}]
+    path = jsonl(tmp_path / "p.jsonl",
+                 {"text": "BHP rose", "spans": spans, "sections": sections, "answer": "accept",
+                  "_annotator_id": "proj-maria"},
+                 {"text": "BHP fell", "spans": spans, "answer": "reject"},
+                 {"text": "BHP flat", "spans": spans})
+    import_paths(store, [path])
+    first, second, third = (store.spans(i)[0] for i in (1, 2, 3))
+    assert first.confirmed and first.annotator == "proj-maria"
+    assert store.sections(1)[0].annotator == "proj-maria"
+    assert second.confirmed and second.annotator == IMPORTED
+    assert third.is_suggestion and third.source == IMPORTED

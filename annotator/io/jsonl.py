@@ -91,7 +91,9 @@ def _read_line(path: Path, number: int, line: str) -> Iterator[NewDocument | Pro
         problems.append(Problem(str(path), number, reason, dropped_span=True))
 
     meta = _meta(task, report)
-    spans = _spans(task, text, mapper, report)
+    status = _status(task)
+    annotator = _confirmed_by(task) if status.finished else None
+    spans = _spans(task, text, mapper, report, annotator)
     sections = _sections(task, text, mapper, report)
     doc = NewDocument(
         text=text,
@@ -99,7 +101,8 @@ def _read_line(path: Path, number: int, line: str) -> Iterator[NewDocument | Pro
         meta=meta,
         spans=spans,
         sections=sections,
-        status=_status(task),
+        status=status,
+        annotator=annotator,
     )
     yield from problems
     yield doc
@@ -178,8 +181,19 @@ def _checked(
     return mapper(start), mapper(end), label
 
 
+def _confirmed_by(task: dict[str, Any]) -> str:
+    """Who decided on a task another tool exported as accepted or rejected: Prodigy's annotator
+    or session id when the file has one. Its labels were a person's, not suggestions."""
+    who = task.get("_annotator_id") or task.get("_session_id")
+    return str(who) if who else IMPORTED
+
+
 def _spans(
-    task: dict[str, Any], text: str, mapper: Callable[[int], int], report: Callable[[str], None]
+    task: dict[str, Any],
+    text: str,
+    mapper: Callable[[int], int],
+    report: Callable[[str], None],
+    annotator: str | None = None,
 ) -> list[Span]:
     """Valid spans of a line as imported spans; a span overlapping a later one is dropped.
 
@@ -198,7 +212,7 @@ def _spans(
             if shifted:
                 start, end = mapper(start), mapper(end)
             if 0 <= start < end <= length:
-                good.append(new(Span, (start, end, label, IMPORTED, None, None)))
+                good.append(new(Span, (start, end, label, IMPORTED, annotator, None)))
                 in_order = in_order and start >= last_end
                 last_end = end
                 continue

@@ -128,7 +128,8 @@ def _section_rows(doc_id: int, rec: NewDocument, stamp: str) -> list[tuple]:
     rows = []
     for start, end, label in rec.sections:
         for b in blocks_in_range(doc_blocks, start, end):
-            rows.append((doc_id, b.index, b.start, b.end, label, "imported", None, stamp))
+            rows.append((doc_id, b.index, b.start, b.end, label, "imported", rec.annotator,
+                         stamp))
     return rows
 
 
