@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain import Status
 from annotator.ui.document_list import STATUS_TEXT, DocumentListModel
+from annotator.ui.tables import setup_rows
 
 
 class ListPanel(QWidget):
@@ -65,18 +66,9 @@ class ListPanel(QWidget):
         view.setObjectName("documentList")
         view.setAccessibleName("Document list")
         view.setModel(model)
-        view.setShowGrid(False)
-        view.setWordWrap(False)
         view.setAlternatingRowColors(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        rows = view.verticalHeader()
-        rows.setAccessibleName("Document rows")
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
-        header = view.horizontalHeader()
+        header = setup_rows(view, "Document rows", padding=10)
         header.setAccessibleName("Columns: document, status, entities")
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain import Span
+from annotator.ui.tables import setup_rows
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -169,16 +169,7 @@ class SidePanel(QWidget):
         view.setObjectName("spanList")
         view.setAccessibleName("Spans in this document")
         view.setModel(self.span_model)
-        view.setShowGrid(False)
-        view.setWordWrap(False)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        rows = view.verticalHeader()
-        rows.setAccessibleName("Span rows")
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
-        columns = view.horizontalHeader()
+        columns = setup_rows(view, "Span rows", padding=6)
         columns.setAccessibleName("Columns: label, text")
         columns.hide()
         columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
