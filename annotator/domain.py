@@ -14,10 +14,43 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-HUMAN = "human"
-IMPORTED = "imported"
-PATTERN = "pattern"
-RULES = "rules"
+
+class Origin(StrEnum):
+    """Who proposed a span or section tag (its provenance).
+
+    Model suggestions carry the model's identity too: their origin is the string
+    ``model:NAME@VERSION`` (see :func:`model_origin`), whose kind is :attr:`MODEL`; every other
+    origin is exactly one of these members. Use :meth:`kind_of` to classify any stored origin."""
+
+    HUMAN = "human"
+    IMPORTED = "imported"
+    PATTERN = "pattern"
+    RULES = "rules"
+    MODEL = "model"
+
+    @classmethod
+    def kind_of(cls, origin: str) -> Origin:
+        """The kind of a stored origin; raises ``ValueError`` for an unknown one."""
+        return cls.MODEL if origin.startswith("model:") else cls(origin)
+
+
+def model_origin(model_id: str) -> str:
+    """The origin of a model's suggestions: ``model:NAME@VERSION``."""
+    return f"{Origin.MODEL.value}:{model_id}"
+
+
+HUMAN = Origin.HUMAN
+IMPORTED = Origin.IMPORTED
+PATTERN = Origin.PATTERN
+RULES = Origin.RULES
+
+
+class LabelKind(StrEnum):
+    """What a label names: an entity span or a block's section."""
+
+    ENTITY = "entity"
+    SECTION = "section"
+
 
 DEFAULT_ENTITY_LABELS = (
     "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "DATE", "MONEY",
@@ -44,9 +77,17 @@ class SpanError(ValueError):
     """A span that cannot be stored: outside the text, empty or reversed, or unknown label."""
 
 
+class StaleEdit(SpanError):
+    """An edit of labels that are no longer as the person saw them: another window or process
+    changed them meanwhile. The edit is refused and nothing changes; the view should re-read."""
+
+
 class Span(NamedTuple):
-    """An entity span. ``source`` says who proposed it (``human``, ``imported``, ``pattern`` or
+    """An entity span. ``origin`` says who proposed it (an :class:`Origin`, or
     ``model:NAME@VERSION``); ``annotator`` is the person who made or confirmed it, if any.
+
+    A span's identity is ``(document, start, end)``: spans of one document never overlap, so no
+    two share it, and undo finds a span by it (row ids change when a row is re-inserted).
 
     A named tuple rather than a dataclass: imports and exports build hundreds of thousands of
     these, and a tuple is made several times faster than a frozen dataclass. It is just as
@@ -55,14 +96,23 @@ class Span(NamedTuple):
     start: int
     end: int
     label: str
-    source: str = HUMAN
+    origin: str = HUMAN
     annotator: str | None = None
     id: int | None = None
 
     @property
     def confirmed(self) -> bool:
         """A span a person made or confirmed; machines never touch these."""
-        return self.annotator is not None or self.source == HUMAN
+        return self.annotator is not None or self.origin == HUMAN
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """Stable identity within its document (see the class docstring)."""
+        return (self.start, self.end)
+
+    def same_as(self, other: Span) -> bool:
+        """Equal in everything a person sees and undo restores (not the row id)."""
+        return self[:5] == other[:5]
 
     @property
     def is_suggestion(self) -> bool:
@@ -77,19 +127,20 @@ class Span(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A section label on one block (one non-blank line) of a document."""
+    """A section label on one block (one non-blank line) of a document. Its identity is
+    ``(document, block)``: a block has at most one section."""
 
     block: int
     start: int
     end: int
     label: str
-    source: str = HUMAN
+    origin: str = HUMAN
     annotator: str | None = None
     id: int | None = None
 
     @property
     def confirmed(self) -> bool:
-        return self.annotator is not None or self.source == HUMAN
+        return self.annotator is not None or self.origin == HUMAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +154,12 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Label:
+    """A label of the project's label set: its colour (``#rrggbb``), its key (``"1"``,
+    ``"Ctrl+2"`` or ``""``) and its place in the palette."""
+
     name: str
-    kind: str  # "entity" or "section"
-    color: str
+    kind: LabelKind
+    colour: str
     key: str
     position: int = 0
 
@@ -276,7 +330,7 @@ class Misaligned:
     end: int
     label: str
     text: str
-    kind: str = "entity"  # or "section"
+    kind: str = LabelKind.ENTITY
 
     def __str__(self) -> str:
         reason = ("has whitespace at its edges" if self.text != self.text.strip()

@@ -236,10 +236,10 @@ def build_projects(work: Path, list_docs: int) -> tuple[Path, Path]:
     rng = random.Random(7)
     long_db = work / "long.db"
     with open_store(long_db) as store:
-        store.add_documents([make_article(rng)])
+        store.documents.add([make_article(rng)])
     list_db = work / "list.db"
     with open_store(list_db) as store:
-        store.add_documents((NewDocument(text=f"Article {i}: council meets in town {i % 97}.",
+        store.documents.add((NewDocument(text=f"Article {i}: council meets in town {i % 97}.",
                                          source=f"d{i}") for i in range(list_docs)),
                             batch_size=5000)
     return long_db, list_db

@@ -113,7 +113,7 @@ def interleaved(texts: list[str], batch_size: int, warm: int, folder: Path) -> t
         marks.append((done, start, _now()))
 
     with open_store(folder / "bench.db") as store:
-        store.add_documents((NewDocument(t, f"doc{i}") for i, t in enumerate(texts)),
+        store.documents.add((NewDocument(t, f"doc{i}") for i, t in enumerate(texts)),
                             batch_size=1000)
         report = preannotate_project(store, batch_size=batch_size, on_progress=on_progress)
     bare = [_delta(start, end) for done, start, end in marks[:-1] if done >= warm]

@@ -47,16 +47,16 @@ def label_project(store, sources: list[str]) -> list[int]:
     """Every article accepted with all its entities (each occurrence) and every block tagged."""
     docs = [NewDocument(text, src, meta={"source": src, "site": "news.example"})
             for text, src in zip(ARTICLES, sources, strict=True)]
-    ids = store.add_documents(docs).added
+    ids = store.documents.add(docs).added
     for doc_id, text in zip(ids, ARTICLES, strict=True):
         for word, label in ENTITIES.items():
             start = text.find(word)
             while start != -1:
-                store.add_span(doc_id, Span(start, start + len(word), label, annotator="maria"))
+                store.spans.add(doc_id, Span(start, start + len(word), label, annotator="maria"))
                 start = text.find(word, start + len(word))
         for index, line in enumerate(text.split("\n")):
-            store.set_sections(doc_id, [index], section_of(line), annotator="maria")
-        store.set_status(doc_id, Status.ACCEPTED, "maria")
+            store.sections.set(doc_id, [index], section_of(line), annotator="maria")
+        store.documents.set_status(doc_id, Status.ACCEPTED, "maria")
     return ids
 
 
@@ -74,12 +74,12 @@ def check_against_store(store, docs) -> None:
     """Every entity and section of each Doc is exactly what the store holds, and vice versa."""
     for doc in docs:
         doc_id = doc.user_data["meta"]["doc_id"]
-        stored = store.document(doc_id)
+        stored = store.documents.get(doc_id)
         assert doc.text == stored.text
         assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
-            (s.start, s.end, s.label) for s in store.spans(doc_id)]
+            (s.start, s.end, s.label) for s in store.spans.of(doc_id)]
         expected = []
-        for start, end, label in section_ranges(store.sections(doc_id)):
+        for start, end, label in section_ranges(store.sections.of(doc_id)):
             expected.append((*strip_range(stored.text, start, end), label))
         assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["sections"]] == expected
         assert doc.user_data["meta"]["status"] == stored.status.value
@@ -93,12 +93,12 @@ def test_spacy_export_holds_every_entity_and_section_and_meta(project, tmp_path)
     assert result.exit_code == 0, result.output
     docs = read_docbin(out / "corpus.spacy")
     assert sorted(d.user_data["meta"]["doc_id"] for d in docs) == ids
-    assert sum(len(d.ents) for d in docs) == sum(len(store.spans(i)) for i in ids)
+    assert sum(len(d.ents) for d in docs) == sum(len(store.spans.of(i)) for i in ids)
     check_against_store(store, docs)
     blocks = read_docbin(out / "blocks-corpus.spacy")
-    assert len(blocks) == sum(len(store.sections(i)) for i in ids)
+    assert len(blocks) == sum(len(store.sections.of(i)) for i in ids)
     for block in blocks:
-        tagged = {s.block: s.label for s in store.sections(block.user_data["doc_id"])}
+        tagged = {s.block: s.label for s in store.sections.of(block.user_data["doc_id"])}
         label = tagged[block.user_data["block"]]
         assert block.cats[label] == 1.0 and sum(block.cats.values()) == 1.0
 
@@ -124,7 +124,7 @@ def test_split_is_deterministic_and_keeps_each_source_on_one_side(project, tmp_p
 
 def test_rejected_documents_are_not_training_examples(project, tmp_path):
     store, ids = project
-    store.set_status(ids[2], Status.REJECTED)
+    store.documents.set_status(ids[2], Status.REJECTED)
     out = tmp_path / "corpus"
     assert run("export", "--db", str(store.path), "--format", "spacy", "--out",
                str(out)).exit_code == 0
@@ -134,9 +134,9 @@ def test_rejected_documents_are_not_training_examples(project, tmp_path):
 
 def test_misaligned_span_is_reported_and_stops_the_export_unless_skipped(project, tmp_path):
     store, ids = project
-    text = store.document(ids[2]).text
+    text = store.documents.get(ids[2]).text
     start = text.index("Merkel")
-    store.add_span(ids[2], Span(start, start + 3, "PERSON", annotator="bob"))  # "Mer": mid-token
+    store.spans.add(ids[2], Span(start, start + 3, "PERSON", annotator="bob"))  # "Mer": mid-token
     out = tmp_path / "corpus"
     result = CliRunner().invoke(main, ["export", "--db", str(store.path), "--format", "spacy",
                                        "--out", str(out)])
@@ -149,7 +149,7 @@ def test_misaligned_span_is_reported_and_stops_the_export_unless_skipped(project
     assert result.exit_code == 0 and "'Mer'" in result.stderr
     docs = {d.user_data["meta"]["doc_id"]: d for d in read_docbin(out / "corpus.spacy")}
     assert (start, start + 3) not in {(e.start_char, e.end_char) for e in docs[ids[2]].ents}
-    assert len(docs[ids[2]].ents) == len(store.spans(ids[2])) - 1
+    assert len(docs[ids[2]].ents) == len(store.spans.of(ids[2])) - 1
 
 
 def test_shards_bound_memory_and_read_back_as_one_corpus(project, tmp_path):
@@ -166,8 +166,8 @@ def test_shards_bound_memory_and_read_back_as_one_corpus(project, tmp_path):
 
 
 def test_split_of_a_single_document_fails_clearly(store, tmp_path):
-    store.add_documents([NewDocument("Only one article here.", "a.txt")])
-    store.set_status(1, Status.ACCEPTED)
+    store.documents.add([NewDocument("Only one article here.", "a.txt")])
+    store.documents.set_status(1, Status.ACCEPTED)
     result = CliRunner().invoke(main, ["export", "--db", str(store.path), "--format", "spacy",
                                        "--out", str(tmp_path / "o"), "--split", "0.8"])
     assert result.exit_code != 0 and "at least 2 documents" in result.output

@@ -18,7 +18,7 @@ EMOJI_TEXT = "🔥🇫🇷 Trending 👩‍👩‍👧: Zoë Müller joined Rio 
 @pytest.fixture
 def labelled(store):
     """Three documents: accepted with emoji, rejected, and one still new."""
-    ids = store.add_documents([
+    ids = store.documents.add([
         NewDocument(EMOJI_TEXT, "a.txt", meta={"source": "a.txt", "site": "x"}),
         NewDocument("Nothing to see here.", "b.txt"),
         NewDocument("BHP said on Tuesday it would cut 200 jobs.", "c.txt"),
@@ -26,12 +26,12 @@ def labelled(store):
     for word, label in [("Zoë Müller", "PERSON"), ("Rio Tinto", "ORG"), ("Perth", "GPE"),
                         ("Monday", "DATE")]:
         start = EMOJI_TEXT.index(word)
-        store.add_span(ids[0], Span(start, start + len(word), label, annotator="maria"))
-    store.set_sections(ids[0], [0], "body")
-    store.set_sections(ids[0], [1], "byline")
-    store.add_span(ids[2], Span(0, 3, "ORG"))
-    store.set_status(ids[0], Status.ACCEPTED, "maria")
-    store.set_status(ids[1], Status.REJECTED, "maria")
+        store.spans.add(ids[0], Span(start, start + len(word), label, annotator="maria"))
+    store.sections.set(ids[0], [0], "body")
+    store.sections.set(ids[0], [1], "byline")
+    store.spans.add(ids[2], Span(0, 3, "ORG"))
+    store.documents.set_status(ids[0], Status.ACCEPTED, "maria")
+    store.documents.set_status(ids[1], Status.REJECTED, "maria")
     return ids
 
 
@@ -70,7 +70,7 @@ def test_hashes_are_stable_signed_32_bit_and_task_hash_follows_labels(store, lab
         assert -(2**31) <= r["_input_hash"] < 2**31 and -(2**31) <= r["_task_hash"] < 2**31
         assert r["_input_hash"] == input_hash(r["text"])
     assert one[0]["_task_hash"] != one[1]["_task_hash"]
-    store.remove_span(labelled[0], store.spans(labelled[0])[0].id)
+    store.spans.remove(labelled[0], store.spans.of(labelled[0])[0])
     three = [r for item in iter_items(store) for r in writer(item)]
     assert three[0]["_input_hash"] == one[0]["_input_hash"]
     assert three[0]["_task_hash"] != one[0]["_task_hash"]

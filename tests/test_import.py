@@ -21,7 +21,7 @@ def write(path: Path, data: bytes | str) -> Path:
 
 
 def texts(store: Store) -> list[str]:
-    return [d.text for batch in store.iter_documents() for d in batch]
+    return [d.text for batch in store.documents.iter() for d in batch]
 
 
 def jsonl(path: Path, *records: object) -> Path:
@@ -33,7 +33,7 @@ def test_plain_text_file_is_one_document_with_its_path_as_source(store, tmp_path
     path = write(tmp_path / "a.txt", "Headline\nBody line.\n")
     report = import_paths(store, [path])
     assert report.added == 1 and report.ok
-    doc = store.document(1)
+    doc = store.documents.get(1)
     assert doc.text == "Headline\nBody line.\n"
     assert doc.meta["source"] == str(path) and doc.source == str(path)
     assert doc.status == Status.NEW
@@ -114,13 +114,13 @@ def test_jsonl_prodigy_doccano_and_entities_shapes(store, tmp_path):
     )
     report = import_paths(store, [path])
     assert report.ok and report.added == 3
-    got = [[(s.start, s.end, s.label, s.source) for s in store.spans(i)] for i in (1, 2, 3)]
+    got = [[(s.start, s.end, s.label, s.origin) for s in store.spans.of(i)] for i in (1, 2, 3)]
     assert got == [
         [(0, 9, "ORG", IMPORTED)],
         [(16, 24, "PERSON", IMPORTED), (28, 33, "GPE", IMPORTED)],
         [(0, 9, "ORG", IMPORTED)],
     ]
-    assert store.document(1).meta == {"id": "a"}
+    assert store.documents.get(1).meta == {"id": "a"}
 
 
 def test_jsonl_sections_become_block_tags(store, tmp_path):
@@ -130,7 +130,7 @@ def test_jsonl_sections_become_block_tags(store, tmp_path):
         {"start": 10, "end": 27, "label": "body"},
         {"start": 28, "end": 39, "label": "byline"}]})
     import_paths(store, [path])
-    assert [(s.block, s.label) for s in store.sections(1)] == [
+    assert [(s.block, s.label) for s in store.sections.of(1)] == [
         (0, "boilerplate"), (1, "body"), (2, "byline")]
 
 
@@ -138,7 +138,7 @@ def test_jsonl_answer_sets_status(store, tmp_path):
     path = jsonl(tmp_path / "a.jsonl", {"text": "x1", "answer": "accept"},
                  {"text": "x2", "answer": "reject"}, {"text": "x3", "answer": "ignore"})
     import_paths(store, [path])
-    assert [store.document(i).status for i in (1, 2, 3)] == [
+    assert [store.documents.get(i).status for i in (1, 2, 3)] == [
         Status.ACCEPTED, Status.REJECTED, Status.SKIPPED]
 
 
@@ -173,7 +173,7 @@ def test_bad_spans_are_dropped_and_their_document_still_goes_in(store, tmp_path)
     ]})
     report = import_paths(store, [path])
     assert report.added == 1
-    assert [(s.start, s.end) for s in store.spans(1)] == [(0, 3)]
+    assert [(s.start, s.end) for s in store.spans.of(1)] == [(0, 3)]
     assert all(p.line == 1 and p.dropped_span for p in report.problems)
     assert len(report.problems) == 4
     reasons = " | ".join(str(p) for p in report.problems)
@@ -188,9 +188,9 @@ def test_jsonl_offsets_follow_crlf_normalisation(store, tmp_path):
              {"start": raw.index("BHP"), "end": raw.index("BHP") + 3, "label": "ORG"}]
     path = jsonl(tmp_path / "crlf.jsonl", {"text": raw, "spans": spans})
     import_paths(store, [path])
-    doc = store.document(1)
+    doc = store.documents.get(1)
     assert doc.text == "Line one\nRio Tinto\nsays BHP"
-    assert [doc.text[s.start:s.end] for s in store.spans(1)] == ["Rio Tinto", "BHP"]
+    assert [doc.text[s.start:s.end] for s in store.spans.of(1)] == ["Rio Tinto", "BHP"]
 
 
 def test_emoji_before_a_span_does_not_shift_its_offsets(store, tmp_path):
@@ -199,7 +199,7 @@ def test_emoji_before_a_span_does_not_shift_its_offsets(store, tmp_path):
     path = jsonl(tmp_path / "e.jsonl",
                  {"text": text, "spans": [{"start": start, "end": start + 9, "label": "ORG"}]})
     import_paths(store, [path])
-    span = store.spans(1)[0]
+    span = store.spans.of(1)[0]
     assert text[span.start:span.end] == "Rio Tinto"
 
 
@@ -216,7 +216,7 @@ def test_unknown_labels_join_the_project_label_set(store, tmp_path):
     path = jsonl(tmp_path / "l.jsonl", {"text": "Acme Widget", "spans": [
         {"start": 0, "end": 11, "label": "BRAND"}]})
     import_paths(store, [path])
-    assert "BRAND" in store.label_names("entity")
+    assert "BRAND" in store.labels.names("entity")
 
 
 def test_html_blocks_script_style_and_comments_dropped(store, tmp_path):
@@ -230,7 +230,7 @@ def test_html_blocks_script_style_and_comments_dropped(store, tmp_path):
     path = write(tmp_path / "page.html", html)
     report = import_paths(store, [path])
     assert report.ok
-    doc = store.document(1)
+    doc = store.documents.get(1)
     assert doc.text.split("\n") == [
         "Home", "News", "Rio Tinto buys a mine", "The deal, worth $2bn, was signed in Perth.",
         "Read more: Other story", "© 2025 Example News"]
@@ -243,7 +243,7 @@ def test_html_in_declared_legacy_charset(store, tmp_path):
             "<body><p>Café “au lait”</p></body></html>")
     path = write(tmp_path / "legacy.html", html.encode("cp1252"))
     import_paths(store, [path])
-    assert store.document(1).text == "Café “au lait”"
+    assert store.documents.get(1).text == "Café “au lait”"
 
 
 def test_missing_path_is_reported(store, tmp_path):
@@ -255,12 +255,12 @@ def test_nothing_already_in_the_project_changes_on_a_bad_import(store, tmp_path)
     first = jsonl(tmp_path / "first.jsonl", {"text": "Kept text", "spans": [
         {"start": 0, "end": 4, "label": "ORG"}]})
     import_paths(store, [first])
-    store.set_status(1, Status.ACCEPTED, "ann")
+    store.documents.set_status(1, Status.ACCEPTED, "ann")
     second = jsonl(tmp_path / "second.jsonl", {"text": "Kept text", "spans": []}, "{broken")
     report = import_paths(store, [second])
     assert report.added == 0 and len(report.duplicates) == 1 and len(report.problems) == 1
-    assert store.document(1).status == Status.ACCEPTED
-    assert [(s.start, s.end, s.label) for s in store.spans(1)] == [(0, 4, "ORG")]
+    assert store.documents.get(1).status == Status.ACCEPTED
+    assert [(s.start, s.end, s.label) for s in store.spans.of(1)] == [(0, 4, "ORG")]
 
 
 def test_sample_data_imports_cleanly(store):
@@ -279,8 +279,8 @@ def test_labels_of_a_task_accepted_elsewhere_count_as_confirmed(store, tmp_path)
                  {"text": "BHP fell", "spans": spans, "answer": "reject"},
                  {"text": "BHP flat", "spans": spans})
     import_paths(store, [path])
-    first, second, third = (store.spans(i)[0] for i in (1, 2, 3))
+    first, second, third = (store.spans.of(i)[0] for i in (1, 2, 3))
     assert first.confirmed and first.annotator == "proj-maria"
-    assert store.sections(1)[0].annotator == "proj-maria"
+    assert store.sections.of(1)[0].annotator == "proj-maria"
     assert second.confirmed and second.annotator == IMPORTED
-    assert third.is_suggestion and third.source == IMPORTED
+    assert third.is_suggestion and third.origin == IMPORTED

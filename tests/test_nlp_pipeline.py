@@ -49,9 +49,9 @@ def test_manual_labelling_needs_no_model(store):
         load_model("xx_no_such_model")
     from annotator.domain import NewDocument
 
-    [doc_id] = store.add_documents([NewDocument("Rio Tinto cut jobs.", "t.txt")]).added
-    stored, _ = store.add_span(doc_id, Span(0, 9, "ORG"))
-    assert store.spans(doc_id) == [stored]
+    [doc_id] = store.documents.add([NewDocument("Rio Tinto cut jobs.", "t.txt")]).added
+    stored, _ = store.spans.add(doc_id, Span(0, 9, "ORG"))
+    assert store.spans.of(doc_id) == [stored]
     assert [t["text"] for t in make_tokenizer("en")("Rio Tinto cut jobs.")][:2] == ["Rio", "Tinto"]
 
 

@@ -34,7 +34,7 @@ ARTICLES = [
 
 def _add(store, texts=ARTICLES, status=Status.NEW) -> list[int]:
     docs = [NewDocument(t, f"doc{i}.txt", status=status) for i, t in enumerate(texts)]
-    return store.add_documents(docs).added
+    return store.documents.add(docs).added
 
 
 def test_candidates_are_stored_with_model_name_and_version(store):
@@ -42,12 +42,12 @@ def test_candidates_are_stored_with_model_name_and_version(store):
     report = preannotate_project(store)
     assert report.model == MODEL
     assert report.documents == len(ids)
-    spans = store.spans(ids[0])
-    assert spans and all(s.source == SOURCE and s.annotator is None for s in spans)
+    spans = store.spans.of(ids[0])
+    assert spans and all(s.origin == SOURCE and s.annotator is None for s in spans)
     text = ARTICLES[0]
     found = {(text[s.start:s.end], s.label) for s in spans}
     assert {("Jane Smith", "PERSON"), ("Perth", "GPE")} <= found
-    assert all(store.is_preannotated(i, MODEL) for i in ids)
+    assert all(store.suggestions.is_preannotated(i, MODEL) for i in ids)
 
 
 def test_only_labels_in_the_project_label_set_are_kept(store):
@@ -57,43 +57,43 @@ def test_only_labels_in_the_project_label_set_are_kept(store):
     predicted = {e.label_ for e in nlp(ARTICLES[0]).ents}
     assert {"PERCENT", "CARDINAL"} & predicted
     preannotate_project(store)
-    stored = {s.label for i in ids for s in store.spans(i)}
-    assert stored and stored <= set(store.label_names("entity"))
+    stored = {s.label for i in ids for s in store.spans.of(i)}
+    assert stored and stored <= set(store.labels.names("entity"))
     assert not {"PERCENT", "CARDINAL"} & stored
 
 
 def test_rerun_adds_nothing(store):
     ids = _add(store)
     first = preannotate_project(store)
-    before = {i: store.spans(i) for i in ids}, {i: store.sections(i) for i in ids}
+    before = {i: store.spans.of(i) for i in ids}, {i: store.sections.of(i) for i in ids}
     second = preannotate_project(store)
     assert first.entities > 0 and first.sections > 0
     assert (second.documents, second.entities, second.sections) == (0, 0, 0)
-    assert ({i: store.spans(i) for i in ids}, {i: store.sections(i) for i in ids}) == before
+    assert ({i: store.spans.of(i) for i in ids}, {i: store.sections.of(i) for i in ids}) == before
 
 
 def test_human_spans_and_sections_are_never_touched_or_overlapped(store):
     [doc_id] = _add(store, ARTICLES[:1])
     text = ARTICLES[0]
     start = text.index("Rio Tinto said")
-    mine, _ = store.add_span(doc_id, Span(start, start + 3, "PERSON", HUMAN, "ana"))
+    mine, _ = store.spans.add(doc_id, Span(start, start + 3, "PERSON", HUMAN, "ana"))
     headline = 2
-    store.set_sections(doc_id, [headline], "boilerplate", HUMAN, "ana")
+    store.sections.set(doc_id, [headline], "boilerplate", HUMAN, "ana")
     preannotate_project(store)
-    spans = store.spans(doc_id)
+    spans = store.spans.of(doc_id)
     assert mine in spans
     assert not [s for s in spans if s != mine and s.overlaps(mine)]
-    sections = {s.block: s for s in store.sections(doc_id)}
-    assert sections[headline].label == "boilerplate" and sections[headline].source == HUMAN
-    assert sections[0].source == RULES
+    sections = {s.block: s for s in store.sections.of(doc_id)}
+    assert sections[headline].label == "boilerplate" and sections[headline].origin == HUMAN
+    assert sections[0].origin == RULES
 
 
 def test_every_block_gets_a_section_suggestion_with_source_rules(store):
     [doc_id] = _add(store, ARTICLES[:1])
     preannotate_project(store)
-    sections = store.sections(doc_id)
+    sections = store.sections.of(doc_id)
     assert [s.block for s in sections] == [b.index for b in blocks(ARTICLES[0])]
-    assert {s.source for s in sections} == {RULES}
+    assert {s.origin for s in sections} == {RULES}
     labels = [s.label for s in sections]
     assert labels == ["boilerplate", "boilerplate", "body", "byline", "body", "boilerplate"]
 
@@ -113,8 +113,8 @@ def test_interrupted_run_resumes_where_it_stopped(store, tmp_path):
         fresh_ids = _add(fresh)
         whole = preannotate_project(fresh, batch_size=2)
         assert stopped.entities + rest.entities == whole.entities
-        assert [[(s.start, s.end, s.label) for s in fresh.spans(i)] for i in fresh_ids] == [
-            [(s.start, s.end, s.label) for s in store.spans(i)] for i in ids]
+        assert [[(s.start, s.end, s.label) for s in fresh.spans.of(i)] for i in fresh_ids] == [
+            [(s.start, s.end, s.label) for s in store.spans.of(i)] for i in ids]
 
 
 def test_progress_is_reported_after_each_committed_batch(store):
@@ -128,19 +128,19 @@ def test_finished_documents_get_no_new_suggestions(store):
     [doc_id] = _add(store, ARTICLES[1:2], status=Status.ACCEPTED)
     report = preannotate_project(store)
     assert report.documents == 0
-    assert store.spans(doc_id) == [] and store.sections(doc_id) == []
+    assert store.spans.of(doc_id) == [] and store.sections.of(doc_id) == []
 
 
 def test_missing_model_raises_and_changes_nothing(store):
     [doc_id] = _add(store, ARTICLES[:1])
     with pytest.raises(ModelNotFound):
         preannotate_project(store, "xx_no_such_model")
-    assert store.spans(doc_id) == [] and not store.is_preannotated(doc_id, MODEL)
+    assert store.spans.of(doc_id) == [] and not store.suggestions.is_preannotated(doc_id, MODEL)
 
 
 def test_project_setting_chooses_the_model(store):
     _add(store, ARTICLES[:1])
-    store.set_setting("model", "xx_no_such_model")
+    store.settings.set("model", "xx_no_such_model")
     with pytest.raises(ModelNotFound, match="xx_no_such_model"):
         preannotate_project(store)
 
@@ -154,13 +154,13 @@ def test_patterns_add_candidates_with_source_pattern(store, tmp_path: Path):
         '{"label": "PRODUCT", "pattern": "iron ore"}\n', encoding="utf-8")
     report = preannotate_project(store, patterns=patterns)
     assert report.problems == []
-    by_text = {_text_of(store, doc_id, s): s for s in store.spans(doc_id)}
-    assert by_text["Serra Verde"].source == "pattern" and by_text["Serra Verde"].label == "ORG"
-    assert by_text["iron ore"].source == "pattern" and by_text["iron ore"].label == "PRODUCT"
+    by_text = {_text_of(store, doc_id, s): s for s in store.spans.of(doc_id)}
+    assert by_text["Serra Verde"].origin == "pattern" and by_text["Serra Verde"].label == "ORG"
+    assert by_text["iron ore"].origin == "pattern" and by_text["iron ore"].label == "PRODUCT"
 
 
 def _text_of(store, doc_id: int, span: Span) -> str:
-    return store.document(doc_id).text[span.start:span.end]
+    return store.documents.get(doc_id).text[span.start:span.end]
 
 
 def test_bad_pattern_lines_are_reported_by_line_and_the_rest_used(store, tmp_path: Path):
@@ -176,8 +176,8 @@ def test_bad_pattern_lines_are_reported_by_line_and_the_rest_used(store, tmp_pat
     lines = sorted(p.line for p in report.problems)
     assert lines == [1, 2, 4, 5]
     assert all(str(p).startswith(f"{patterns}:") for p in report.problems)
-    assert "Serra Verde" in {_text_of(store, doc_id, s) for s in store.spans(doc_id)
-                             if s.source == "pattern"}
+    assert "Serra Verde" in {_text_of(store, doc_id, s) for s in store.spans.of(doc_id)
+                             if s.origin == "pattern"}
 
 
 def test_long_texts_are_cut_at_line_breaks_for_spacy():
@@ -202,7 +202,7 @@ def test_entities_in_a_long_document_keep_their_offsets(store, monkeypatch):
 
     monkeypatch.setattr(pre._Setup, "load", small_limit)
     preannotate_project(store)
-    found = [(text[s.start:s.end], s.label) for s in store.spans(doc_id)]
+    found = [(text[s.start:s.end], s.label) for s in store.spans.of(doc_id)]
     assert found.count(("Tim Cook", "PERSON")) == 3
 
 
@@ -216,8 +216,8 @@ def test_worker_processes_are_spawned_and_give_the_same_result(store, tmp_path):
         single_ids = _add(single)
         preannotate_project(single, batch_size=2)
         assert report.documents == 5
-        assert [[(s.start, s.end, s.label, s.source) for s in store.spans(i)] for i in ids] == [
-            [(s.start, s.end, s.label, s.source) for s in single.spans(i)] for i in single_ids]
+        assert [[(s.start, s.end, s.label, s.origin) for s in store.spans.of(i)] for i in ids] == [
+            [(s.start, s.end, s.label, s.origin) for s in single.spans.of(i)] for i in single_ids]
 
 
 def test_html_pages_get_sections_from_their_stored_page_and_features(store):
@@ -227,10 +227,10 @@ def test_html_pages_get_sections_from_their_stored_page_and_features(store):
 
     page = Path(__file__).resolve().parent / "data" / "html_dev" / "01-news-article.html"
     import_paths(store, [page])
-    [doc_id] = store.document_ids()
+    [doc_id] = store.documents.ids()
     preannotate_project(store)
-    text = store.document(doc_id).text
-    sections = store.sections(doc_id)
+    text = store.documents.get(doc_id).text
+    sections = store.sections.of(doc_id)
     assert len(sections) == len(blocks(text))
     labels = {text[s.start:s.end]: s.label for s in sections}
     gold = (page.with_name("01-news-article.body.txt").read_text(encoding="utf-8")

@@ -52,10 +52,10 @@ def write_inputs(folder: Path) -> Path:
 
 
 def label(store, doc_id: int, words: dict[str, str], annotator: str = "maria") -> None:
-    text = store.document(doc_id).text
+    text = store.documents.get(doc_id).text
     for word, name in words.items():
         start = text.index(word)
-        store.add_span(doc_id, Span(start, start + len(word), name, annotator=annotator))
+        store.spans.add(doc_id, Span(start, start + len(word), name, annotator=annotator))
 
 
 @pytest.fixture
@@ -64,25 +64,26 @@ def original(tmp_path) -> Path:
     result = run("import", "--db", str(db), str(write_inputs(tmp_path / "in")))
     assert result.exit_code == 0, result.output
     with open_store(db) as store:
-        by_source = {store.document(i).source.rsplit("/", 1)[-1]: i for i in store.document_ids()}
+        by_source = {store.documents.get(i).source.rsplit("/", 1)[-1]: i
+                     for i in store.documents.ids()}
         emoji, windows, legacy = by_source["emoji.txt"], by_source["windows.txt"], by_source[
             "legacy.txt"]
-        assert store.document(windows).text == CRLF.replace("\r\n", "\n")
-        assert store.document(legacy).text == CP1252
+        assert store.documents.get(windows).text == CRLF.replace("\r\n", "\n")
+        assert store.documents.get(legacy).text == CP1252
         label(store, emoji, {"Zoë Müller": "PERSON", "Rio Tinto": "ORG", "Perth": "GPE",
                              "Monday": "DATE", "Ali Khan": "PERSON"})
-        store.set_sections(emoji, [0], "body")
-        store.set_sections(emoji, [1], "byline")
+        store.sections.set(emoji, [0], "body")
+        store.sections.set(emoji, [1], "byline")
         label(store, windows, {"Angela Merkel": "PERSON", "Emmanuel Macron": "PERSON",
                                "Berlin": "GPE", "Jane Doe": "PERSON"})
-        store.set_sections(windows, [0], "boilerplate")
-        store.set_sections(windows, [1, 2], "body")  # a blank line between: one range
+        store.sections.set(windows, [0], "boilerplate")
+        store.sections.set(windows, [1, 2], "body")  # a blank line between: one range
         label(store, legacy, {"François Hollande": "PERSON", "Lyon": "GPE", "€5m": "MONEY"})
-        store.set_sections(legacy, [0], "body")
-        store.set_sections(legacy, [1], "boilerplate")
-        store.set_status(emoji, Status.ACCEPTED, "maria")
-        store.set_status(windows, Status.REJECTED, "maria")
-        store.set_status(legacy, Status.ACCEPTED, "maria")
+        store.sections.set(legacy, [0], "body")
+        store.sections.set(legacy, [1], "boilerplate")
+        store.documents.set_status(emoji, Status.ACCEPTED, "maria")
+        store.documents.set_status(windows, Status.REJECTED, "maria")
+        store.documents.set_status(legacy, Status.ACCEPTED, "maria")
     return db
 
 
@@ -90,12 +91,12 @@ def state(db: Path) -> list[tuple]:
     """What a round trip must keep: text, spans, sections, status and meta, per document."""
     with open_store(db) as store:
         out = []
-        for doc_id in store.document_ids():
-            doc = store.document(doc_id)
+        for doc_id in store.documents.ids():
+            doc = store.documents.get(doc_id)
             out.append((
                 doc.text, doc.status,
-                [(s.start, s.end, s.label) for s in store.spans(doc_id)],
-                [(s.block, s.start, s.end, s.label) for s in store.sections(doc_id)],
+                [(s.start, s.end, s.label) for s in store.spans.of(doc_id)],
+                [(s.block, s.start, s.end, s.label) for s in store.sections.of(doc_id)],
                 {k: v for k, v in doc.meta.items() if k != "source"},
                 doc.meta.get("source") or doc.source,  # where it came from, as exports say
             ))

@@ -22,23 +22,23 @@ def run(*args: str):
 
 @pytest.fixture
 def labelled(store):
-    ids = store.add_documents([
+    ids = store.documents.add([
         NewDocument(TEXT, "a.txt", meta={"source": "https://news.example/a"}),
         NewDocument("BHP cut 200 jobs.\nSubscribe", "b.txt"),
         NewDocument("Unfinished article about Apple.", "c.txt"),
     ]).added
     for word, label in [("Zoë Müller", "PERSON"), ("Rio Tinto", "ORG"), ("Perth", "GPE")]:
         start = TEXT.index(word)
-        store.add_span(ids[0], Span(start, start + len(word), label, annotator="maria"))
-    store.set_sections(ids[0], [0], "boilerplate")
-    store.set_sections(ids[0], [1], "body")
-    store.set_sections(ids[0], [2], "byline")
-    store.add_span(ids[1], Span(0, 3, "ORG"))
-    store.set_sections(ids[1], [0], "body")
-    store.set_sections(ids[1], [1], "boilerplate")
-    store.set_status(ids[0], Status.ACCEPTED, "maria")
-    store.set_status(ids[1], Status.REJECTED, "maria")
-    store.set_sections(ids[2], [0], "body")
+        store.spans.add(ids[0], Span(start, start + len(word), label, annotator="maria"))
+    store.sections.set(ids[0], [0], "boilerplate")
+    store.sections.set(ids[0], [1], "body")
+    store.sections.set(ids[0], [2], "byline")
+    store.spans.add(ids[1], Span(0, 3, "ORG"))
+    store.sections.set(ids[1], [0], "body")
+    store.sections.set(ids[1], [1], "boilerplate")
+    store.documents.set_status(ids[0], Status.ACCEPTED, "maria")
+    store.documents.set_status(ids[1], Status.REJECTED, "maria")
+    store.sections.set(ids[2], [0], "body")
     return ids
 
 
@@ -75,7 +75,7 @@ def test_conll_export_is_iob2_with_a_sentence_per_line(store, labelled, tmp_path
 def test_conll_misaligned_span_is_reported_and_no_file_replaces_the_old_one(store, labelled,
                                                                             tmp_path):
     start = TEXT.index("Tinto")
-    store.add_span(labelled[0], Span(start, start + 3, "ORG"))  # "Tin" replaces "Rio Tinto"
+    store.spans.add(labelled[0], Span(start, start + 3, "ORG"))  # "Tin" replaces "Rio Tinto"
     out = tmp_path / "ner.conll"
     out.write_text("old\n")
     result = CliRunner().invoke(main, ["export", "--db", str(store.path), "--format", "conll",

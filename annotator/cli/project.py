@@ -111,7 +111,7 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
     with open_project(db_path) as store:
         writer = JSONL_FORMATS[fmt](store)
         statuses = export_statuses(include_all)
-        total = len(store.document_ids(statuses))
+        total = len(store.documents.ids(statuses))
         with progress(total, "Exporting") as advance:
             items = iter_items(store, include_all, provenance=False)
             count = write_jsonl(items, writer, out,
@@ -127,17 +127,17 @@ def stats_command(db_path: Path) -> None:
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no such project file")
     with open_project(db_path) as store:
-        counts = store.status_counts()
+        counts = store.documents.status_counts()
         total = sum(counts.values())
         finished = counts[Status.ACCEPTED] + counts[Status.REJECTED]
         click.echo(f"{db_path}: {total} documents, {finished} finished")
         click.echo("Documents by status:")
         for status, n in counts.items():
             click.echo(f"  {status.value:<12} {n:>8}")
-        for title, table in (("Entity spans by label:", "spans"), ("Sections by label:",
-                                                                   "sections")):
+        for title, part in (("Entity spans by label:", store.spans),
+                            ("Sections by label:", store.sections)):
             click.echo(title)
-            rows = store.label_counts(table)
+            rows = part.label_counts()
             for label, n, confirmed in rows:
                 click.echo(f"  {label:<14} {n:>8}  ({confirmed} confirmed)")
             if not rows:

@@ -33,7 +33,7 @@ def export_training(db_path: Path, fmt: str, out: str, include_all: bool, split:
     from annotator.io import training_formats as tf
 
     with open_project(db_path) as store:
-        total = len(store.document_ids(tf.training_statuses(include_all)))
+        total = len(store.documents.ids(tf.training_statuses(include_all)))
         with progress(total, "Exporting") as advance:
             if fmt == "spacy":
                 if out == "-":
@@ -46,7 +46,7 @@ def export_training(db_path: Path, fmt: str, out: str, include_all: bool, split:
             else:
                 from annotator.nlp.tokens import make_tokenizer
 
-                tokenize = make_tokenizer(store.setting("lang", "en") or "en")
+                tokenize = make_tokenizer(store.settings.get("lang", "en") or "en")
                 result = tf.write_conll(store, out, tokenize, include_all, skip_misaligned,
                                         lambda: advance(1))
     if result.split is not None and not result.split.grouped:

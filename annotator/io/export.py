@@ -51,10 +51,10 @@ def items_with_status(
     store: Store, statuses: list[Status] | None, batch_size: int = 500, provenance: bool = True
 ) -> Iterator[Item]:
     """Documents of the given statuses (``None``: all) with their labels, a batch at a time."""
-    for docs in store.iter_documents(statuses, batch_size=batch_size):
+    for docs in store.documents.iter(statuses, batch_size=batch_size):
         ids = [d.id for d in docs]
-        spans = store.spans_for(ids, provenance=provenance)
-        sections = store.sections_for(ids)
+        spans = store.spans.of_many(ids, provenance=provenance)
+        sections = store.sections.of_many(ids)
         for doc in docs:
             yield Item(doc, spans[doc.id], sections[doc.id])
 

@@ -11,7 +11,7 @@ def _prodigy(store: Any) -> Callable:
     from annotator.io.formats import prodigy_writer
     from annotator.nlp.tokens import make_tokenizer
 
-    return prodigy_writer(make_tokenizer(store.setting("lang", "en") or "en"))
+    return prodigy_writer(make_tokenizer(store.settings.get("lang", "en") or "en"))
 
 
 def _doccano(store: Any) -> Callable:

@@ -122,7 +122,7 @@ def import_paths(
         if should_stop is not None and should_stop():
             raise Cancelled()
 
-    result = store.add_documents(
+    result = store.documents.add(
         _records(paths, report, on_file), batch_size=batch_size, on_batch=after_batch
     )
     report.added = len(result.added)

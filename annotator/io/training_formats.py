@@ -191,7 +191,7 @@ class TrainingExport:
 def make_split(store: Store, include_all: bool, ratio: float, seed: int) -> Split:
     """Read only ids and sources (a batch at a time) and split them."""
     keys = [(doc.id, source_of(doc))
-            for batch in store.iter_documents(training_statuses(include_all))
+            for batch in store.documents.iter(training_statuses(include_all))
             for doc in batch]
     return split_documents(keys, ratio, seed)
 
@@ -209,8 +209,8 @@ def write_spacy(store: Store, out_dir: Path, include_all: bool = False,
 
     result = TrainingExport(misaligned=[])
     result.split = make_split(store, include_all, split, seed) if split is not None else None
-    lang = store.setting("lang", "en") or "en"
-    exporter = DocBinExport(out_dir, lang, store.label_names("section"), shard_size)
+    lang = store.settings.get("lang", "en") or "en"
+    exporter = DocBinExport(out_dir, lang, store.labels.names("section"), shard_size)
     try:
         with cached_msgpack_codecs():
             for item in iter_training_items(store, include_all):

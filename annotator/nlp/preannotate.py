@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import PATTERN, RULES, Span, blocks
+from annotator.domain import PATTERN, RULES, Span, blocks, model_origin
 from annotator.nlp.patterns import (
     SPANS_KEY,
     PatternProblem,
@@ -75,12 +75,12 @@ class _Setup:
     patterns: list[dict[str, Any]]
     entity_labels: frozenset[str]
     section_labels: frozenset[str]
-    source: str = ""
+    origin: str = ""
     nlp: Any = None
 
     def load(self) -> None:
         self.nlp = load_model(self.model)
-        self.source = f"model:{model_id(self.nlp)}"
+        self.origin = model_origin(model_id(self.nlp))
         if self.patterns:
             add_pattern_ruler(self.nlp, self.patterns)
 
@@ -105,14 +105,14 @@ def preannotate_project(
     was committed and ``cancelled=True`` (it does not raise), so the caller can show how far it got.
     A bad pattern line is reported in ``report.problems`` and skipped.
     """
-    entity_labels = frozenset(store.label_names("entity"))
+    entity_labels = frozenset(store.labels.names("entity"))
     rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
-    setup = _Setup(model or store.setting("model") or DEFAULT_MODEL, rules, entity_labels,
-                   frozenset(store.label_names("section")))
+    setup = _Setup(model or store.settings.get("model") or DEFAULT_MODEL, rules, entity_labels,
+                   frozenset(store.labels.names("section")))
     setup.load()
-    report = PreannotateReport(model=setup.source.removeprefix("model:"), problems=problems)
+    report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
     run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
-    report.pending = store.count_pending(run_key)
+    report.pending = store.suggestions.count_pending(run_key)
     batches = _items(store, run_key, batch_size)
     analysed = (_pooled(setup, batches, n_process) if n_process > 1
                 else (_analyse(setup, b) for b in batches))
@@ -130,8 +130,8 @@ def preannotate_project(
 
 
 def _items(store: Any, run_key: str, batch_size: int) -> Iterator[list[Item]]:
-    for batch in store.iter_pending(run_key, batch_size):
-        pages = store.html_pages_for([doc_id for doc_id, _ in batch])
+    for batch in store.suggestions.iter_pending(run_key, batch_size):
+        pages = store.suggestions.html_pages([doc_id for doc_id, _ in batch])
         yield [(doc_id, text, *pages.get(doc_id, (None, None))) for doc_id, text in batch]
 
 
@@ -144,7 +144,7 @@ def _commit(store: Any, run_key: str, results: list[_Analysis],
                        r.sections, RULES)
         for r in results
     ]
-    n_spans, n_sections = store.add_suggestions(run_key, batch)
+    n_spans, n_sections = store.suggestions.add(run_key, batch)
     report.documents += len(results)
     report.entities += n_spans
     report.sections += n_sections
@@ -160,7 +160,7 @@ def _analyse(setup: _Setup, items: Sequence[Item]) -> list[_Analysis]:
     found: list[list[EntityTuple]] = [[] for _ in items]
     tokens = [0] * len(items)
     for doc, (i, offset, piece) in nlp.pipe(pieces, as_tuples=True, batch_size=len(items) or 1):
-        found[i] += doc_entities(doc, piece, setup.entity_labels, setup.source, offset)
+        found[i] += doc_entities(doc, piece, setup.entity_labels, setup.origin, offset)
         tokens[i] += len(doc)
     out = []
     for (doc_id, text, html, features), ents, n_tokens in zip(items, found, tokens, strict=True):

@@ -1,9 +1,11 @@
 """The only package that talks to SQLite."""
 
+from pathlib import Path
+
 from annotator.store.db import Store
 
 
-def open_store(path) -> Store:
+def open_store(path: str | Path) -> Store:
     """Open or create a project file and bring its schema up to date."""
     return Store(path)
 

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Protocol
 
 from annotator.domain import (
+    IMPORTED,
     NewDocument,
     blocks,
     blocks_in_range,
     content_hash,
     title_of,
 )
-from annotator.store.annotations import now
+from annotator.store.base import now
 from annotator.store.migrations import ENTITY_COLOURS, SECTION_COLOURS
+from annotator.store.spans import INSERT_SPAN
 
 
 @dataclass
@@ -34,47 +34,13 @@ class AddResult:
     duplicates: list[tuple[str, int]] = field(default_factory=list)
 
 
-class _Store(Protocol):
-    conn: sqlite3.Connection
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
-    def label_names(self, kind: str) -> list[str]: ...
-
-
-def _batches(items: Iterable[NewDocument], size: int) -> Iterator[list[NewDocument]]:
+def batches(items: Iterable[NewDocument], size: int) -> Iterator[list[NewDocument]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
 
 
-class BulkMixin:
-    """Bulk operations of :class:`annotator.store.db.Store`."""
-
-    def add_documents(
-        self: _Store,
-        records: Iterable[NewDocument],
-        batch_size: int = 1000,
-        on_batch: Callable[[AddResult], None] | None = None,
-    ) -> AddResult:
-        """Insert documents with their spans and sections, skipping texts already present.
-
-        Each batch is one transaction: a crash loses at most the batch in flight, never what was
-        committed before. ``on_batch`` is called after each commit (progress, cancellation).
-        """
-        result = AddResult()
-        known_labels = {kind: set(self.label_names(kind)) for kind in ("entity", "section")}
-        for batch in _batches(records, batch_size):
-            step = AddResult()
-            with self.transaction() as conn:
-                _insert_batch(conn, batch, step, known_labels)
-            result.added += step.added
-            result.duplicates += step.duplicates
-            if on_batch is not None:
-                on_batch(step)
-        return result
-
-
-def _insert_batch(
+def insert_batch(
     conn: sqlite3.Connection,
     batch: list[NewDocument],
     result: AddResult,
@@ -106,15 +72,14 @@ def _insert_batch(
                 "INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
                 [doc_id, rec.html, json.dumps(rec.block_features or [])],
             )
-    _ensure_labels(conn, "entity", {row[3] for row in span_rows}, known_labels)
-    _ensure_labels(conn, "section", {row[4] for row in section_rows}, known_labels)
+    ensure_labels(conn, "entity", {row[3] for row in span_rows}, known_labels)
+    ensure_labels(conn, "section", {row[4] for row in section_rows}, known_labels)
     conn.executemany(
-        'INSERT INTO spans (doc_id, start, "end", label, source, annotator, created_at) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        INSERT_SPAN,
         span_rows,
     )
     conn.executemany(
-        'INSERT OR REPLACE INTO sections (doc_id, block, start, "end", label, source, annotator, '
+        'INSERT OR REPLACE INTO sections (doc_id, block, start, "end", label, origin, annotator, '
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         section_rows,
     )
@@ -128,7 +93,7 @@ def _section_rows(doc_id: int, rec: NewDocument, stamp: str) -> list[tuple]:
     rows = []
     for start, end, label in rec.sections:
         for b in blocks_in_range(doc_blocks, start, end):
-            rows.append((doc_id, b.index, b.start, b.end, label, "imported", rec.annotator,
+            rows.append((doc_id, b.index, b.start, b.end, label, IMPORTED, rec.annotator,
                          stamp))
     return rows
 
@@ -144,7 +109,7 @@ def _existing_hashes(conn: sqlite3.Connection, hashes: list[str]) -> dict[str, i
     return found
 
 
-def _ensure_labels(
+def ensure_labels(
     conn: sqlite3.Connection, kind: str, names: set[str], known: dict[str, set[str]]
 ) -> None:
     """Labels that arrive with imported data join the project's label set, as in Prodigy."""
@@ -157,7 +122,7 @@ def _ensure_labels(
         else:
             colour = SECTION_COLOURS.get(name, "#607d8b")
         conn.execute(
-            "INSERT OR IGNORE INTO labels (kind, name, color, key, position) "
+            "INSERT OR IGNORE INTO labels (kind, name, colour, key, position) "
             "VALUES (?, ?, ?, '', ?)",
             [kind, name, colour, position],
         )

@@ -3,7 +3,7 @@ what kept.
 
 Documents are matched by content hash. For each document of a source file:
 
-- **not in the target**: copied with its status, meta, spans and sections (each keeps its ``source``
+- **not in the target**: copied with its status, meta, spans and sections (each keeps its ``origin``
   and ``annotator``), its HTML page and pre-annotation bookkeeping;
 - **untouched in the source** (status ``new`` and no confirmed label): nothing to take;
 - **untouched in the target**: the source's labels and status replace the target's machine
@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import HUMAN, Status
-from annotator.store.annotations import now
-from annotator.store.bulk import _ensure_labels
+from annotator.store.base import now
+from annotator.store.bulk import ensure_labels
 from annotator.store.db import Store
+from annotator.store.sections import INSERT_SECTION
+from annotator.store.spans import INSERT_SPAN
 
 BATCH = 500
 DOC_FIELDS = "id, hash, text, source, title, meta, status, created_at, updated_at"
@@ -51,7 +53,7 @@ class Version:
     def touched(self) -> bool:
         """A person has worked on it: its status moved on or a label is confirmed."""
         return self.status != Status.NEW.value or any(
-            r["annotator"] is not None or r["source"] == HUMAN for r in self.spans + self.sections)
+            r["annotator"] is not None or r["origin"] == HUMAN for r in self.spans + self.sections)
 
     def labels(self) -> tuple[frozenset, frozenset]:
         return (frozenset((s["start"], s["end"], s["label"]) for s in self.spans),
@@ -113,14 +115,14 @@ def merge_project(store: Store, path: Path) -> MergeReport:
     report = MergeReport(str(path))
     src = _open_read_only(path)
     try:
-        known = {kind: set(store.label_names(kind)) for kind in ("entity", "section")}
+        known = {kind: set(store.labels.names(kind)) for kind in ("entity", "section")}
         for rows in _source_batches(src):
             versions = _versions(src, [r[0] for r in rows])
             with store.transaction() as conn:
                 for row in rows:
                     _merge_document(conn, src, row, versions[row[0]], report)
-                _ensure_labels(conn, "entity", _labels_in(versions, "spans"), known)
-                _ensure_labels(conn, "section", _labels_in(versions, "sections"), known)
+                ensure_labels(conn, "entity", _labels_in(versions, "spans"), known)
+                ensure_labels(conn, "section", _labels_in(versions, "sections"), known)
     finally:
         src.close()
     return report
@@ -146,6 +148,23 @@ def _source_batches(src: sqlite3.Connection) -> Iterator[list[tuple]]:
         last = rows[-1][0]
 
 
+def _origin_column(conn: sqlite3.Connection, table: str) -> str:
+    """Projects before schema m004 called a label's provenance ``source``."""
+    columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    return "origin" if "origin" in columns else "source"
+
+
+def version_from_json(status: str, spans: str, sections: str) -> Version:
+    """A version kept in ``conflicts``; rows written before m004 say ``source``."""
+    def rows(text: str) -> list[dict[str, Any]]:
+        out = json.loads(text)
+        for r in out:
+            if "source" in r:
+                r["origin"] = r.pop("source")
+        return out
+    return Version(status, rows(spans), rows(sections))
+
+
 def _versions(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, Version]:
     """Status and labels of documents (of either project), read in two queries."""
     marks = ", ".join("?" for _ in doc_ids)
@@ -155,15 +174,16 @@ def _versions(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, Version
             f"SELECT id, status FROM documents WHERE id IN ({marks})", doc_ids)
     }
     for row in conn.execute(
-            f'SELECT doc_id, start, "end", label, source, annotator, created_at FROM spans '
-            f'WHERE doc_id IN ({marks}) ORDER BY doc_id, start', doc_ids):
+            f'SELECT doc_id, start, "end", label, {_origin_column(conn, "spans")}, annotator, '
+            f'created_at FROM spans WHERE doc_id IN ({marks}) ORDER BY doc_id, start', doc_ids):
         out[row[0]].spans.append(dict(zip(
-            ("start", "end", "label", "source", "annotator", "created_at"), row[1:], strict=True)))
+            ("start", "end", "label", "origin", "annotator", "created_at"), row[1:], strict=True)))
     for row in conn.execute(
-            f'SELECT doc_id, block, start, "end", label, source, annotator, created_at '
-            f"FROM sections WHERE doc_id IN ({marks}) ORDER BY doc_id, block", doc_ids):
+            f'SELECT doc_id, block, start, "end", label, {_origin_column(conn, "sections")}, '
+            f"annotator, created_at FROM sections WHERE doc_id IN ({marks}) "
+            "ORDER BY doc_id, block", doc_ids):
         out[row[0]].sections.append(dict(zip(
-            ("block", "start", "end", "label", "source", "annotator", "created_at"), row[1:],
+            ("block", "start", "end", "label", "origin", "annotator", "created_at"), row[1:],
             strict=True)))
     return out
 
@@ -231,14 +251,12 @@ def _tables(src: sqlite3.Connection) -> set[str]:
 
 def _insert_labels(conn: sqlite3.Connection, doc_id: int, version: Version) -> None:
     conn.executemany(
-        'INSERT INTO spans (doc_id, start, "end", label, source, annotator, created_at) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(doc_id, s["start"], s["end"], s["label"], s["source"], s["annotator"],
+        INSERT_SPAN,
+        [(doc_id, s["start"], s["end"], s["label"], s["origin"], s["annotator"],
           s["created_at"]) for s in version.spans])
     conn.executemany(
-        'INSERT INTO sections (doc_id, block, start, "end", label, source, annotator, '
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(doc_id, s["block"], s["start"], s["end"], s["label"], s["source"], s["annotator"],
+        INSERT_SECTION,
+        [(doc_id, s["block"], s["start"], s["end"], s["label"], s["origin"], s["annotator"],
           s["created_at"]) for s in version.sections])
 
 
@@ -313,8 +331,7 @@ def resolve_conflict(store: Store, conflict_id: int, take_theirs: bool) -> None:
         if take_theirs:
             ours = _versions(conn, [doc_id])[doc_id]
             _keep_version(conn, doc_id, str(store.path), ours, resolved=True)
-            _replace_labels(conn, doc_id, Version(status, json.loads(spans),
-                                                  json.loads(sections)))
+            _replace_labels(conn, doc_id, version_from_json(status, spans, sections))
         conn.execute("UPDATE conflicts SET resolved_at = ? WHERE id = ?", [now(), conflict_id])
 
 
@@ -324,7 +341,8 @@ def describe_conflicts(store: Store) -> list[str]:
     for item in conflicts(store):
         doc_id = item["doc_id"]
         ours = _versions(store.conn, [doc_id])[doc_id]
-        theirs = Version(item["status"], item["spans"], item["sections"])
+        theirs = version_from_json(item["status"], json.dumps(item["spans"]),
+                                   json.dumps(item["sections"]))
         who = ", ".join(item["annotators"]) or "unnamed"
         diff = "; ".join(differences(ours, theirs)) or "now the same"
         lines.append(f"#{item['id']} document {doc_id} from {item['origin']} ({who}): {diff}")

@@ -146,3 +146,12 @@ def m003_merge_conflicts(db: Database) -> None:
             UNIQUE (doc_id, version)
         )"""
     )
+
+
+@migrations()
+def m004_origin_and_colour(db: Database) -> None:
+    """One name per meaning: a span's or section's provenance is its ``origin`` (``source`` is
+    the file a document came from), and ``colour`` is spelled as in the code."""
+    db.execute("ALTER TABLE spans RENAME COLUMN source TO origin")
+    db.execute("ALTER TABLE sections RENAME COLUMN source TO origin")
+    db.execute("ALTER TABLE labels RENAME COLUMN color TO colour")

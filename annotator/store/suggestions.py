@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from annotator.domain import Span, Status
-from annotator.store.annotations import now
+from annotator.domain import HUMAN, RULES, Span, Status
+from annotator.store.base import Base, marks, now
+from annotator.store.spans import INSERT_SPAN
 
 # Finished documents are a person's decision; new suggestions there would leak into the export.
 PREANNOTATE_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.SKIPPED)
@@ -33,31 +33,37 @@ class DocSuggestions:
     doc_id: int
     spans: list[Span] = field(default_factory=list)
     sections: list[tuple[int, int, int, str]] = field(default_factory=list)
-    section_source: str = "rules"
+    section_origin: str = RULES
 
 
-class _Store(Protocol):
-    conn: sqlite3.Connection
+@dataclass(frozen=True)
+class Confirmed:
+    """What "Apply suggestions" (or accepting) confirmed: span identities ``(start, end)`` and
+    block numbers, so that undo can un-confirm exactly those, whatever their row ids are now."""
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    spans: tuple[tuple[int, int], ...] = ()
+    blocks: tuple[int, ...] = ()
 
 
-def _marks(items: Sequence[Any]) -> str:
-    return ", ".join("?" for _ in items)
+class Suggestions:
+    """``store.suggestions``: machine suggestions in bulk, and confirming them."""
 
+    def __init__(self, base: Base):
+        self._base = base
+        self.conn = base.conn
 
-class SuggestionsMixin:
-    """Bulk suggestion writes of :class:`annotator.store.db.Store`."""
+    def transaction(self):
+        return self._base.transaction()
 
     def count_pending(
-        self: _Store, run_key: str, statuses: Sequence[Status] = PREANNOTATE_STATUSES
+        self, run_key: str, statuses: Sequence[Status] = PREANNOTATE_STATUSES
     ) -> int:
         """Documents in ``statuses`` not yet pre-annotated under ``run_key``."""
         sql, params = _pending_sql("count(*)", run_key, statuses)
         return self.conn.execute(sql, params).fetchone()[0]
 
     def iter_pending(
-        self: _Store,
+        self,
         run_key: str,
         batch_size: int,
         statuses: Sequence[Status] = PREANNOTATE_STATUSES,
@@ -75,24 +81,24 @@ class SuggestionsMixin:
             yield batch
             last = batch[-1][0]
 
-    def html_pages_for(self: _Store, doc_ids: Sequence[int]) -> dict[int, tuple[str, list[dict]]]:
+    def html_pages(self, doc_ids: Sequence[int]) -> dict[int, tuple[str, list[dict]]]:
         """``doc_id -> (html, per-block features)`` for the documents that came from HTML."""
         if not doc_ids:
             return {}
         rows = self.conn.execute(
-            f"SELECT doc_id, html, blocks FROM html_pages WHERE doc_id IN ({_marks(doc_ids)})",
+            f"SELECT doc_id, html, blocks FROM html_pages WHERE doc_id IN ({marks(doc_ids)})",
             list(doc_ids),
         )
         return {r[0]: (r[1], json.loads(r[2] or "[]")) for r in rows}
 
-    def is_preannotated(self: _Store, doc_id: int, run_key: str) -> bool:
+    def is_preannotated(self, doc_id: int, run_key: str) -> bool:
         row = self.conn.execute(
             "SELECT 1 FROM preannotated WHERE doc_id = ? AND model = ?", [doc_id, run_key]
         ).fetchone()
         return row is not None
 
-    def add_suggestions(
-        self: _Store, run_key: str, batch: Iterable[DocSuggestions]
+    def add(
+        self, run_key: str, batch: Iterable[DocSuggestions]
     ) -> tuple[int, int]:
         """Store a batch of suggestions and mark its documents done under ``run_key``, in one
         transaction. Returns ``(spans stored, sections stored)``."""
@@ -104,20 +110,16 @@ class SuggestionsMixin:
         with self.transaction() as conn:
             taken = _existing_spans(conn, ids)
             span_rows = [
-                (s.doc_id, sp.start, sp.end, sp.label, sp.source, None, stamp)
+                (s.doc_id, sp.start, sp.end, sp.label, sp.origin, None, stamp)
                 for s in items
                 for sp in _free_spans(s.spans, taken.get(s.doc_id, []))
             ]
-            conn.executemany(
-                'INSERT INTO spans (doc_id, start, "end", label, source, annotator, created_at) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                span_rows,
-            )
+            conn.executemany(INSERT_SPAN, span_rows)
             before = conn.total_changes
             conn.executemany(
-                'INSERT OR IGNORE INTO sections (doc_id, block, start, "end", label, source, '
+                'INSERT OR IGNORE INTO sections (doc_id, block, start, "end", label, origin, '
                 "annotator, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                [(s.doc_id, b, start, end, label, s.section_source, stamp)
+                [(s.doc_id, b, start, end, label, s.section_origin, stamp)
                  for s in items for b, start, end, label in s.sections],
             )
             n_sections = conn.total_changes - before
@@ -127,11 +129,38 @@ class SuggestionsMixin:
             )
         return len(span_rows), n_sections
 
+    def confirm(self, doc_id: int, annotator: str) -> Confirmed:
+        """Confirm every remaining suggestion of a document in the name of ``annotator``, in
+        one transaction ("Apply suggestions"; accepting does it too). Returns what it confirmed,
+        for undo. ``KeyError`` for an unknown document."""
+        base = self._base
+        base.text_of(doc_id)
+        with base.transaction() as conn:
+            spans = conn.execute(
+                'SELECT start, "end" FROM spans WHERE doc_id = ? AND annotator IS NULL '
+                "AND origin != ?", [doc_id, HUMAN]).fetchall()
+            blocks = conn.execute(
+                "SELECT block FROM sections WHERE doc_id = ? AND annotator IS NULL "
+                "AND origin != ?", [doc_id, HUMAN]).fetchall()
+            for table in ("spans", "sections"):
+                conn.execute(f"UPDATE {table} SET annotator = ? WHERE doc_id = ? AND "
+                             "annotator IS NULL AND origin != ?", [annotator, doc_id, HUMAN])
+            base.touch(conn, doc_id)
+        return Confirmed(tuple(map(tuple, spans)), tuple(b[0] for b in blocks))
+
+    def unconfirm(self, doc_id: int, confirmed: Confirmed) -> None:
+        """Undo of :meth:`confirm`: those spans and blocks become suggestions again."""
+        with self._base.transaction() as conn:
+            conn.executemany('UPDATE spans SET annotator = NULL WHERE doc_id = ? AND start = ? '
+                             'AND "end" = ?', [(doc_id, s, e) for s, e in confirmed.spans])
+            conn.executemany("UPDATE sections SET annotator = NULL WHERE doc_id = ? AND "
+                             "block = ?", [(doc_id, b) for b in confirmed.blocks])
+
 
 def _pending_sql(
     columns: str, run_key: str, statuses: Sequence[Status], after: int | None = None
 ) -> tuple[str, list[Any]]:
-    where = [f"d.status IN ({_marks(statuses)})",
+    where = [f"d.status IN ({marks(statuses)})",
              "NOT EXISTS (SELECT 1 FROM preannotated p WHERE p.doc_id = d.id AND p.model = ?)"]
     params: list[Any] = [s.value for s in statuses] + [run_key]
     if after is not None:
@@ -143,7 +172,7 @@ def _pending_sql(
 def _existing_spans(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, list[tuple]]:
     out: dict[int, list[tuple]] = {}
     rows = conn.execute(
-        f'SELECT doc_id, start, "end" FROM spans WHERE doc_id IN ({_marks(doc_ids)})', doc_ids
+        f'SELECT doc_id, start, "end" FROM spans WHERE doc_id IN ({marks(doc_ids)})', doc_ids
     )
     for doc_id, start, end in rows:
         out.setdefault(doc_id, []).append((start, end))

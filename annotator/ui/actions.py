@@ -65,7 +65,7 @@ def label_action(parent: QWidget, label: Label, slot: Callable[[str], object]) -
     """``label:NAME`` for entities, ``section:name`` for sections; the key comes from the
     project's label set."""
     prefix = "label" if label.kind == "entity" else "section"
-    action = QAction(swatch(label.color), label.name, parent)
+    action = QAction(swatch(label.colour), label.name, parent)
     action.setObjectName(f"{prefix}:{label.name}")
     action.setIconText(label.name)
     if label.key:

@@ -59,7 +59,7 @@ class DocumentListModel(QAbstractTableModel):
         """Re-count and drop the cache (after an import, a filter change, a new project)."""
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.store.count_documents(self.status, self.text)
+        self._count = self.store.documents.count(self.status, self.text)
         self.endResetModel()
 
     def set_store(self, store: Store) -> None:
@@ -71,7 +71,7 @@ class DocumentListModel(QAbstractTableModel):
     def _page(self, number: int) -> list[dict[str, Any]]:
         page = self._pages.get(number)
         if page is None:
-            page = self.store.list_documents(number * PAGE, PAGE, self.status, self.text)
+            page = self.store.documents.page(number * PAGE, PAGE, self.status, self.text)
             self.rows_fetched += len(page)
             self._pages[number] = page
             while len(self._pages) > MAX_PAGES:

@@ -73,7 +73,7 @@ def export_job(db_path: Path, fmt: str, out: Path, include_all: bool):
 
         with open_store(db_path) as store:
             statuses = _statuses(fmt, include_all)
-            total = len(store.document_ids(statuses))
+            total = len(store.documents.ids(statuses))
             done = [0]
 
             def on_item() -> None:
@@ -112,7 +112,7 @@ def _training_export(store, fmt: str, out: Path, include_all: bool, on_item) -> 
     else:
         from annotator.nlp.tokens import make_tokenizer
 
-        tokenize = make_tokenizer(store.setting("lang", "en") or "en")
+        tokenize = make_tokenizer(store.settings.get("lang", "en") or "en")
         result = tf.write_conll(store, out, tokenize, include_all, skip_misaligned=True,
                                 on_item=on_item)
     problems = [str(m) for m in result.misaligned or []]

@@ -108,8 +108,8 @@ class MainWindow(JobsMixin, QMainWindow):
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)
-        a["undo"] = make_action(self, "undo", self.controller.undo_stack.undo)
-        a["redo"] = make_action(self, "redo", self.controller.undo_stack.redo)
+        a["undo"] = make_action(self, "undo", self.controller.undo)
+        a["redo"] = make_action(self, "redo", self.controller.redo)
         self._follow_undo_stack(a["undo"], a["redo"])
         a["dark"].setCheckable(True)
         self.actions_by_name = a
@@ -120,12 +120,15 @@ class MainWindow(JobsMixin, QMainWindow):
         """Enabled when there is something to undo; what it would undo goes in the tooltip and
         status tip, not the text, so the toolbar never changes width (no relayout per edit)."""
         stack = self.controller.undo_stack
-        undo.setEnabled(False)
-        redo.setEnabled(False)
-        stack.canUndoChanged.connect(undo.setEnabled)
-        stack.canRedoChanged.connect(redo.setEnabled)
-        stack.undoTextChanged.connect(lambda t: undo.setStatusTip(f"Undo {t}".strip()))
-        stack.redoTextChanged.connect(lambda t: redo.setStatusTip(f"Redo {t}".strip()))
+
+        def follow() -> None:
+            undo.setEnabled(stack.can_undo)
+            redo.setEnabled(stack.can_redo)
+            undo.setStatusTip(f"Undo {stack.undo_text}".strip())
+            redo.setStatusTip(f"Redo {stack.redo_text}".strip())
+
+        follow()
+        self.controller.undo_state_changed.connect(follow)
 
     def _build_label_actions(self) -> None:
         """The label set lives in the project file, so these are rebuilt per project."""
@@ -133,13 +136,13 @@ class MainWindow(JobsMixin, QMainWindow):
             self.removeAction(action)
             action.deleteLater()
         self.label_actions = [label_action(self, lab, self.label_selection)
-                              for lab in self.store.labels("entity")]
+                              for lab in self.store.labels.of("entity")]
         self.section_actions = [label_action(self, lab, self.tag_sections)
-                                for lab in self.store.labels("section")]
+                                for lab in self.store.labels.of("section")]
         self.side.set_palette(self.label_actions, self.section_actions)
         self.editor.set_label_colours(
-            {lab.name: lab.color for lab in self.store.labels("entity")},
-            {lab.name: lab.color for lab in self.store.labels("section")},
+            {lab.name: lab.colour for lab in self.store.labels.of("entity")},
+            {lab.name: lab.colour for lab in self.store.labels.of("section")},
         )
         build_menus(self)
 
@@ -175,12 +178,10 @@ class MainWindow(JobsMixin, QMainWindow):
                         warning=True)
             return False
         self.stop_jobs()
-        self.controller.undo_stack.clear()
-        self.controller.close_document()
+        self.controller.set_store(store)
         self.store.close()
         self.db_path = Path(path)
         self.store = store
-        self.controller.store = self.store
         self._project_opened()
         return True
 
@@ -260,7 +261,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.doc_header.setText(f"#{doc.id}  ·  {status}  ·  {source}")
 
     def _update_counts(self) -> None:
-        counts = self.store.status_counts()
+        counts = self.store.documents.status_counts()
         total = sum(counts.values())
         finished = sum(n for s, n in counts.items() if s.finished)
         self.counts.setText(f"{finished} of {total} finished")

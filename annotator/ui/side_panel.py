@@ -130,7 +130,7 @@ class SpanListModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             who = span.annotator or "suggestion"
-            return f"{span.label} {span.start}-{span.end} · {span.source} · {who}"
+            return f"{span.label} {span.start}-{span.end} · {span.origin} · {who}"
         return None
 
 

@@ -52,7 +52,7 @@ def project(tmp_path: Path) -> Path:
         docs[2].spans = [Span(start, start + len("Zürich"), "GPE", "model:test@1", None)]
         docs[2].sections = [(0, len(third.split("\n")[0]), "byline")]
         docs[2].status = Status.NEW
-        store.add_documents(docs)
+        store.documents.add(docs)
     return path
 
 

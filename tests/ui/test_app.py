@@ -46,7 +46,7 @@ def test_annotator_gui_imports_paths_then_shows_the_window_until_it_is_closed(
     assert result.exit_code == 0, result.output
     assert shown == ["p.db — Annotator"]
     with open_store(db) as store:
-        assert store.count_documents() == 1
+        assert store.documents.count() == 1
 
 
 def test_window_layout_and_recent_projects_persist(project: Path, qtbot):
@@ -68,8 +68,8 @@ def test_window_layout_and_recent_projects_persist(project: Path, qtbot):
 def test_opening_another_project_switches_list_labels_and_title(window, tmp_path, qtbot):
     other = tmp_path / "other.db"
     with open_store(other) as store:
-        store.add_label("entity", "SHIP", "#7eb6e8", "S")
-        store.add_documents([NewDocument(text="The ferry Norrona left Torshavn.", source="x")])
+        store.labels.add("entity", "SHIP", "#7eb6e8", "S")
+        store.documents.add([NewDocument(text="The ferry Norrona left Torshavn.", source="x")])
     window.controller.label_range(0, 3, "ORG")
     window.open_project(other)
     assert window.windowTitle().startswith("other.db")
@@ -85,7 +85,7 @@ def test_a_file_that_is_not_a_project_is_reported_and_the_open_one_stays(window,
     assert window.open_project(bad) is False
     assert "not an annotator project" in window.last_report
     assert window.windowTitle().startswith("project.db")
-    assert window.controller.store.count_documents() == 3
+    assert window.controller.store.documents.count() == 3
 
 
 def test_annotator_gui_on_a_file_that_is_not_a_project_exits_with_a_message(tmp_path):

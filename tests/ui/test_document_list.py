@@ -18,8 +18,8 @@ def test_a_project_of_100000_documents_shows_its_first_rows_without_loading_them
         tmp_path, qtbot):
     db = tmp_path / "big.db"
     with open_store(db) as store:
-        store.add_documents(many_documents(100_000), batch_size=5000)
-        store.set_status(3, Status.ACCEPTED)
+        store.documents.add(many_documents(100_000), batch_size=5000)
+        store.documents.set_status(3, Status.ACCEPTED)
     from annotator.ui.app import main_window
 
     window = main_window(db)
@@ -41,9 +41,9 @@ def test_a_project_of_100000_documents_shows_its_first_rows_without_loading_them
 
 
 def test_the_list_filters_by_status_and_by_text(store, qapp):
-    store.add_documents(many_documents(500))
-    store.set_status(7, Status.ACCEPTED)
-    store.set_status(9, Status.ACCEPTED)
+    store.documents.add(many_documents(500))
+    store.documents.set_status(7, Status.ACCEPTED)
+    store.documents.set_status(9, Status.ACCEPTED)
     model = DocumentListModel(store)
     model.set_filter(Status.ACCEPTED, "")
     assert model.rowCount() == 2 and [model.doc_id(r) for r in range(2)] == [7, 9]
@@ -54,7 +54,7 @@ def test_the_list_filters_by_status_and_by_text(store, qapp):
 
 
 def test_a_row_changes_in_place_when_its_document_changes(store, qapp):
-    store.add_documents(many_documents(10))
+    store.documents.add(many_documents(10))
     model = DocumentListModel(store)
     model.doc_id(0)
     changed = []
@@ -65,6 +65,6 @@ def test_a_row_changes_in_place_when_its_document_changes(store, qapp):
 
 
 def test_find_row_locates_a_document_beyond_the_cached_pages(store, qapp):
-    store.add_documents(many_documents(3 * PAGE))
+    store.documents.add(many_documents(3 * PAGE))
     model = DocumentListModel(store)
     assert model.find_row(2 * PAGE + 5) == 2 * PAGE + 4

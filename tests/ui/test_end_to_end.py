@@ -32,7 +32,7 @@ def drag_select(qtbot, editor, start: int, end: int) -> None:
 
 def stored_spans(project, doc_id):
     with open_store(project) as store:
-        return [(s.start, s.end, s.label, s.source) for s in store.spans(doc_id)]
+        return [(s.start, s.end, s.label, s.origin) for s in store.spans.of(doc_id)]
 
 
 def pixel_under(editor, span) -> QColor:
@@ -57,7 +57,7 @@ def test_label_relabel_delete_undo_redo_sections_accept_export(window, project, 
     assert stored_spans(project, 2) == [(*span_range, "ORG", "human")]
     [shown] = editor.spans()
     assert (shown.start, shown.end, shown.label) == (*span_range, "ORG")
-    fill = span_fill(window.controller.store.labels("entity")[1].color, True, False)
+    fill = span_fill(window.controller.store.labels.of("entity")[1].colour, True, False)
     painted = pixel_under(editor, shown)
     assert abs(painted.red() - fill.red()) < 40 and abs(painted.green() - fill.green()) < 40
 
@@ -87,22 +87,22 @@ def test_label_relabel_delete_undo_redo_sections_accept_export(window, project, 
     editor.select_range(2, 2)
     qtbot.keyClick(editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     with open_store(project) as store:
-        assert [(s.block, s.label) for s in store.sections(2)] == [(0, "boilerplate")]
+        assert [(s.block, s.label) for s in store.sections.of(2)] == [(0, "boilerplate")]
     qtbot.keyClick(editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     with open_store(project) as store:
-        assert store.sections(2) == []
+        assert store.sections.of(2) == []
     # Select across the last two blocks and tag them body (Ctrl+2).
     second_line = text.index("Forecasters")
     editor.select_range(second_line + 3, len(text) - 2)
     window.findChild(QAction, "section:body").trigger()
     with open_store(project) as store:
-        assert [(s.block, s.label) for s in store.sections(2)] == [(1, "body"), (2, "body")]
+        assert [(s.block, s.label) for s in store.sections.of(2)] == [(1, "body"), (2, "body")]
     assert editor.section_of_block(1).label == "body"
 
     # Accept (A): stored, and the window moves on to the next unfinished document.
     qtbot.keyClick(editor, Qt.Key.Key_A)
     with open_store(project) as store:
-        assert store.document(2).status == Status.ACCEPTED
+        assert store.documents.get(2).status == Status.ACCEPTED
     assert window.controller.doc.id == 3
     assert window.findChild(QTableView, "documentList").currentIndex().row() == 2
     assert "1 of 3 finished" in window.counts.text()
@@ -189,7 +189,7 @@ def test_reject_skip_and_moving_between_documents_with_keys(window, project, qtb
     qtbot.keyClick(editor, Qt.Key.Key_Space)  # skip
     assert window.controller.doc.id == 3
     with open_store(project) as store:
-        assert [store.document(i).status for i in (1, 2, 3)] == [
+        assert [store.documents.get(i).status for i in (1, 2, 3)] == [
             Status.REJECTED, Status.SKIPPED, Status.NEW]
     qtbot.keyClick(editor, Qt.Key.Key_U)  # next unfinished wraps round to the skipped one
     assert window.controller.doc.id == 2

@@ -15,8 +15,8 @@ def test_workflow_keys_work_with_the_document_list_focused(window, project, qtbo
     qtbot.keyClick(view, Qt.Key.Key_Space)
     qtbot.keyClick(view, Qt.Key.Key_A)
     with open_store(project) as store:
-        assert store.document(1).status == Status.SKIPPED
-        assert store.document(2).status == Status.ACCEPTED
+        assert store.documents.get(1).status == Status.SKIPPED
+        assert store.documents.get(2).status == Status.ACCEPTED
 
 
 def test_typing_in_the_filter_does_not_trigger_single_key_commands(window, project, qtbot):
@@ -25,4 +25,4 @@ def test_typing_in_the_filter_does_not_trigger_single_key_commands(window, proje
     qtbot.keyClicks(search, "a x")
     assert search.text() == "a x"
     with open_store(project) as store:
-        assert store.document(1).status == Status.NEW
+        assert store.documents.get(1).status == Status.NEW

@@ -62,7 +62,7 @@ def test_cancel_stops_an_import_after_a_committed_batch(project, qtbot, tmp_path
     with qtbot.waitSignals([worker.cancelled, worker.finished], timeout=60_000, order="strict"):
         worker.start()
     with open_store(project) as store:
-        added = store.count_documents() - 3
+        added = store.documents.count() - 3
     assert 0 < added < 1200  # batches before the cancel stay; the rest never went in
 
 
@@ -100,9 +100,9 @@ def test_preannotate_from_the_app_shows_model_suggestions_in_the_open_document(
     assert "Pre-annotated" in window.last_report, window.last_report
     spans = window.controller.spans
     assert len(spans) > before
-    assert any(not s.confirmed and s.source.startswith("model:") for s in spans)
+    assert any(not s.confirmed and s.origin.startswith("model:") for s in spans)
     assert len(window.editor.spans()) == len(spans)
-    assert window.controller.undo_stack.count() == 0
+    assert len(window.controller.undo_stack) == 0
 
 
 def test_training_formats_export_from_the_app(window, qtbot, tmp_path):
@@ -157,4 +157,4 @@ def test_cancelling_preannotation_stops_the_child_and_keeps_committed_batches(pr
         worker.start()
     assert not worker.is_running()
     with open_store(project) as store:  # the first batch was committed before the stop
-        assert any(s.source.startswith("model:") for s in store.spans(1))
+        assert any(s.origin.startswith("model:") for s in store.spans.of(1))

@@ -1,0 +1,82 @@
+"""The change bus: every mutation announces one :class:`Changes` record, and every view that
+shows project data subscribes and refreshes itself (as Anki's operations do), instead of screens
+refreshing each other by hand.
+
+Changes come from an edit or its undo, an import, a pre-annotation, a merge, a training run, or
+another process writing to the same file (noticed through ``PRAGMA data_version``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one mutation touched, by document id. ``everything`` means any document may have
+    changed (a bulk job, another process): views re-read what they show. ``origin`` names the
+    mutation (``edit``, ``undo``, ``import``, ``preannotate``, ``merge``, ``external`` ...)."""
+
+    documents: frozenset[int] = frozenset()  # added, or text/meta changed
+    spans: frozenset[int] = frozenset()
+    sections: frozenset[int] = frozenset()
+    statuses: frozenset[int] = frozenset()
+    labels: bool = False  # the label set changed
+    everything: bool = False
+    origin: str = "edit"
+
+    @classmethod
+    def of(cls, doc_id: int, *, spans: bool = False, sections: bool = False,
+           status: bool = False, origin: str = "edit") -> Changes:
+        one = frozenset([doc_id])
+        return cls(spans=one if spans else frozenset(), sections=one if sections else frozenset(),
+                   statuses=one if status else frozenset(), origin=origin)
+
+    @classmethod
+    def all(cls, origin: str) -> Changes:
+        return cls(everything=True, labels=True, origin=origin)
+
+    def touches(self, doc_id: int) -> bool:
+        """Whether a view showing document ``doc_id`` must refresh."""
+        return self.everything or doc_id in (self.documents | self.spans | self.sections
+                                             | self.statuses)
+
+    def __bool__(self) -> bool:
+        return bool(self.everything or self.labels or self.documents or self.spans
+                    or self.sections or self.statuses)
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.documents | other.documents, self.spans | other.spans,
+                       self.sections | other.sections, self.statuses | other.statuses,
+                       self.labels or other.labels, self.everything or other.everything,
+                       self.origin if self.origin == other.origin else "several")
+
+
+Listener = Callable[[Changes], None]
+
+
+@dataclass
+class ChangeBus:
+    """Subscribers are called in order, on the thread that emits (the GUI thread in the app;
+    jobs in worker threads return their :class:`Changes` and the window emits them)."""
+
+    _listeners: list[Listener] = field(default_factory=list)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns the function that removes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def emit(self, changes: Changes) -> None:
+        if not changes:
+            return
+        for listener in list(self._listeners):
+            listener(changes)
+
+    def emit_all(self, changes: Iterable[Changes]) -> None:
+        for change in changes:
+            self.emit(change)

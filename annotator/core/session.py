@@ -1,0 +1,274 @@
+"""An editing session: the open document, a person's intents, and undo, without Qt.
+
+The session turns an intent (label this range, tag these blocks, accept) into a command, runs it
+against the store (one transaction, committed before anything is shown), puts it on the undo
+stack and announces the :class:`Changes` on the bus. Its view of the open document is re-read
+from the store whenever the bus says that document changed, whoever changed it, so what it holds
+is always what is on disk. A write the store refuses (a bad span, a stale view, a locked or
+read-only file, a full disk) changes nothing and is reported through ``view.show_message``: the
+person can press the key again to retry.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from typing import Protocol
+
+from annotator.core.changes import ChangeBus, Changes
+from annotator.core.commands import ConfirmSuggestions, EditSpans, SetStatus, TagSections
+from annotator.core.tokens import TokenGrid
+from annotator.core.undo import Command, UndoStack
+from annotator.domain import (
+    HUMAN,
+    Block,
+    Document,
+    Section,
+    Span,
+    SpanError,
+    Status,
+    blocks,
+    blocks_touching,
+    overlapping,
+)
+from annotator.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def default_annotator() -> str:
+    """Who labels: ``ANNOTATOR_NAME`` if set, else the login name."""
+    return os.environ.get("ANNOTATOR_NAME") or getpass.getuser()
+
+
+class SessionView(Protocol):
+    """What a session tells the window (intent-named, as in Mu). Every method is optional."""
+
+    def document_opened(self, doc_id: int) -> None: ...
+    def spans_changed(self, doc_id: int, removed: list[Span], added: list[Span]) -> None: ...
+    def sections_changed(self, doc_id: int) -> None: ...
+    def status_changed(self, doc_id: int, status: Status) -> None: ...
+    def show_message(self, text: str) -> None: ...
+
+
+class _Silent:
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        return lambda *args: None
+
+
+class Session:
+    """One person editing one project. ``view`` hears what changed; ``bus`` carries
+    :class:`Changes` to every other view (lists, counts) and from other sources (jobs)."""
+
+    def __init__(self, store: Store, annotator: str | None = None,
+                 bus: ChangeBus | None = None, view: SessionView | None = None):
+        self.store = store
+        self.annotator = annotator or default_annotator()
+        self.bus = bus or ChangeBus()
+        self.view: SessionView = view or _Silent()  # type: ignore[assignment]
+        self.undo_stack = UndoStack()
+        self.doc: Document | None = None
+        self.spans: list[Span] = []
+        self.sections: list[Section] = []
+        self.blocks: list[Block] = []
+        self.grid = TokenGrid("", "en")
+        self.bus.subscribe(self._on_changes)
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def open_document(self, doc_id: int) -> None:
+        self.doc = self.store.documents.get(doc_id)
+        self.spans = self.store.spans.of(doc_id)
+        self.sections = self.store.sections.of(doc_id)
+        self.blocks = blocks(self.doc.text)
+        self.grid = TokenGrid(self.doc.text, self.store.settings.get("lang", "en") or "en")
+        self.view.document_opened(doc_id)
+
+    def close_document(self) -> None:
+        self.doc = None
+        self.spans, self.sections, self.blocks = [], [], []
+        self.grid = TokenGrid("", "en")
+
+    def set_store(self, store: Store) -> None:
+        """Another project: its history does not apply here."""
+        self.undo_stack.clear()
+        self.close_document()
+        self.store = store
+
+    def _on_changes(self, changes: Changes) -> None:
+        """Re-read the open document when the bus says it changed, and tell the view what."""
+        doc = self.doc
+        if doc is None or not changes.touches(doc.id):
+            return
+        try:
+            fresh = self.store.documents.get(doc.id)
+        except KeyError:
+            self.close_document()
+            return
+        status_moved = fresh.status != doc.status
+        self.doc = fresh
+        if changes.everything or doc.id in changes.spans:
+            old, self.spans = self.spans, self.store.spans.of(doc.id)
+            kept = {s[:5] for s in self.spans}
+            was = {s[:5] for s in old}
+            self.view.spans_changed(doc.id, [s for s in old if s[:5] not in kept],
+                                    [s for s in self.spans if s[:5] not in was])
+        if changes.everything or doc.id in changes.sections:
+            self.sections = self.store.sections.of(doc.id)
+            self.view.sections_changed(doc.id)
+        if status_moved or doc.id in changes.statuses:
+            self.view.status_changed(doc.id, fresh.status)
+
+    # -- tokens ----------------------------------------------------------------------------------
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        return self.grid.snap(start, end)
+
+    def token_at(self, offset: int) -> tuple[int, int] | None:
+        return self.grid.token_at(offset)
+
+    # -- running commands --------------------------------------------------------------------------
+
+    def run(self, command: Command) -> bool:
+        """Do a command; put it on the undo stack and announce it only if the store took it."""
+        try:
+            changes = command.do(self.store)
+        except (SpanError, KeyError, sqlite3.Error) as exc:
+            self._refused("Not saved", exc)
+            return False
+        self.undo_stack.push(command)
+        self.bus.emit(changes)
+        return True
+
+    def undo(self) -> None:
+        """Undo the last edit, on whatever document it was made (which opens)."""
+        self._step(self.undo_stack.next_undo(), self.undo_stack.undo, "Undo")
+
+    def redo(self) -> None:
+        self._step(self.undo_stack.next_redo(), self.undo_stack.redo, "Redo")
+
+    def _step(self, command: Command | None, step: Callable[[Store], Changes],
+              what: str) -> None:
+        if command is None:
+            return
+        try:
+            if self.doc is None or self.doc.id != command.doc_id:
+                self.open_document(command.doc_id)
+            changes = step(self.store)
+        except (SpanError, KeyError, sqlite3.Error) as exc:
+            self._refused(f"{what} not possible", exc)
+            self.bus.emit(Changes.all("refresh"))  # show what the file holds now
+            return
+        self.bus.emit(changes)
+
+    def _refused(self, what: str, exc: BaseException) -> None:
+        log.info("%s: %s", what, exc)
+        hint = " (press again to retry)" if isinstance(exc, sqlite3.OperationalError) else ""
+        self.view.show_message(f"{what}: {exc}{hint}")
+
+    # -- entity spans ----------------------------------------------------------------------------
+
+    def span_at(self, offset: int) -> Span | None:
+        inside = [s for s in self.spans if s.start <= offset <= s.end]
+        return min(inside, key=lambda s: (offset == s.end, s.start)) if inside else None
+
+    def span_by_id(self, span_id: int) -> Span | None:
+        return next((s for s in self.spans if s.id == span_id), None)
+
+    def label_range(self, start: int, end: int, label: str, snap: bool = True) -> list[Span]:
+        """A label key with a selection makes a span (replacing what it overlaps); with a bare
+        cursor it relabels the span there, or labels the token there. Returns the span as
+        stored (empty when nothing changed)."""
+        if self.doc is None:
+            return []
+        if start == end:
+            span = self.span_at(start)
+            if span is not None:
+                return self.relabel(span, label)
+            token = self.token_at(start)
+            if token is None:
+                self.view.show_message("Select some text first")
+                return []
+            start, end = token
+        elif snap:
+            start, end = self.snap(start, end)
+        if not self.doc.text[start:end].strip():
+            self.view.show_message("Select some text first (not only spaces)")
+            return []
+        same = [s for s in self.spans if (s.start, s.end) == (start, end)]
+        if same:
+            return self.relabel(same[0], label)
+        new = Span(start, end, label, HUMAN, self.annotator)
+        return self._edit(f"Label {label}", overlapping(self.spans, start, end), [new])
+
+    def relabel(self, span: Span, label: str) -> list[Span]:
+        """Another label on a span relabels it; its own label on a suggestion confirms it."""
+        if label == span.label:
+            if span.confirmed:
+                return [span]
+            return self._edit(f"Confirm {label}", [span],
+                              [span._replace(annotator=self.annotator, id=None)])
+        new = Span(span.start, span.end, label, HUMAN, self.annotator)
+        return self._edit(f"Relabel {span.label} as {label}", [span], [new])
+
+    def delete_span(self, span: Span) -> None:
+        self._edit(f"Delete {span.label}", [span], [])
+
+    def resize_span(self, span_id: int, side: str, direction: int) -> list[Span]:
+        """Grow (+1) or shrink (-1) a span's start or end by one token, within its block."""
+        span = self.span_by_id(span_id)
+        if span is None:
+            return []
+        start, end = self.grid.resized(span.start, span.end, side, direction)
+        if (start, end) == (span.start, span.end) or end <= start:
+            return [span]
+        new = Span(start, end, span.label, HUMAN, self.annotator)
+        before = [span] + [s for s in overlapping(self.spans, start, end) if s.key != span.key]
+        return self._edit(f"Resize {span.label}", before, [new])
+
+    def _edit(self, text: str, before: list[Span], after: list[Span]) -> list[Span]:
+        """Returns the spans as stored (empty when the store refused the edit)."""
+        assert self.doc is not None
+        command = EditSpans(self.doc.id, text, [s.with_id(None) for s in before],
+                            [s.with_id(None) for s in after])
+        if not self.run(command):
+            return []
+        keys = {s.key for s in after}
+        return [s for s in self.spans if s.key in keys]
+
+    # -- sections ----------------------------------------------------------------------------------
+
+    def tag_sections(self, start: int, end: int, label: str) -> None:
+        """Tag the blocks a cursor or selection touches; the same key on blocks that already
+        carry that section (confirmed) clears them."""
+        if self.doc is None:
+            return
+        touched = [b.index for b in blocks_touching(self.blocks, start, end)]
+        if not touched:
+            self.view.show_message("Put the cursor in a block of text first")
+            return
+        current = {s.block: s for s in self.sections}
+        clear = all(b in current and current[b].label == label and current[b].confirmed
+                    for b in touched)
+        text = f"Clear {label}" if clear else f"Tag {label}"
+        self.run(TagSections(self.doc.id, text, touched, None if clear else label,
+                             self.annotator))
+
+    # -- suggestions and status ----------------------------------------------------------------
+
+    def apply_suggestions(self) -> None:
+        """Confirm every remaining suggestion of the open document, in one step."""
+        if self.doc is None:
+            return
+        if not any(not s.confirmed for s in [*self.spans, *self.sections]):
+            self.view.show_message("No suggestions left in this document")
+            return
+        self.run(ConfirmSuggestions(self.doc.id, self.annotator))
+
+    def set_status(self, status: Status) -> None:
+        if self.doc is None:
+            return
+        self.run(SetStatus(self.doc.id, status, self.doc.status, self.annotator))

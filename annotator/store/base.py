@@ -1,0 +1,72 @@
+"""What every part of the store shares: the connection and the one way to write.
+
+Each part (:mod:`documents`, :mod:`spans`, :mod:`sections`, :mod:`labels`, :mod:`suggestions`)
+holds the same :class:`Base`, so a transaction that spans parts (accepting a document confirms its
+suggestions) is still one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+
+def now() -> str:
+    """Timestamps in UTC, to the second, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def marks(items: Sequence[Any]) -> str:
+    """``?, ?, ?`` for an ``IN`` list of ``items``."""
+    return ", ".join("?" for _ in items)
+
+
+class Base:
+    """The open connection (autocommit; transactions are explicit) and its sqlite-utils view."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``), committed when the block ends and rolled
+        back if it raises; nested calls join the outer one through a savepoint."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def touch(self, conn: sqlite3.Connection, doc_id: int) -> None:
+        """Mark a document as being worked on after an edit (new becomes in progress)."""
+        conn.execute(
+            """UPDATE documents SET updated_at = ?,
+                   status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END
+               WHERE id = ?""",
+            [now(), doc_id],
+        )
+
+    def text_of(self, doc_id: int) -> str:
+        """A document's text; ``KeyError`` when there is no such document."""
+        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return row[0]
+
+    def label_names(self, kind: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT name FROM labels WHERE kind = ? ORDER BY position", [str(kind)]
+        )
+        return [r[0] for r in rows]

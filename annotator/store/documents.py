@@ -1,0 +1,149 @@
+"""Documents: reads for lists and exports, status changes, and batched inserts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from annotator.domain import Document, NewDocument, Status
+from annotator.store.base import Base, now
+from annotator.store.bulk import AddResult, batches, insert_batch
+
+DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at"
+
+
+def row_to_document(row: sqlite3.Row | tuple) -> Document:
+    doc_id, text, hash_, source, meta, status, created, updated = row
+    return Document(doc_id, text, hash_, source, json.loads(meta), Status(status), created, updated)
+
+
+class Documents:
+    """``store.documents``: the project's documents."""
+
+    def __init__(self, base: Base):
+        self._base = base
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._base.conn
+
+    def get(self, doc_id: int) -> Document:
+        """One document; ``KeyError`` when there is none with that id."""
+        row = self._conn.execute(f"SELECT {DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id])
+        found = row.fetchone()
+        if found is None:
+            raise KeyError(f"no document {doc_id}")
+        return row_to_document(found)
+
+    def ids(self, statuses: list[Status] | None = None) -> list[int]:
+        where, params = _status_filter(statuses)
+        rows = self._conn.execute(f"SELECT id FROM documents {where} ORDER BY id", params)
+        return [r[0] for r in rows]
+
+    def iter(
+        self, statuses: list[Status] | None = None, batch_size: int = 500
+    ) -> Iterator[list[Document]]:
+        """Documents in id order, a batch at a time, so exports never hold the project in memory."""
+        where, params = _status_filter(statuses)
+        where = f"{where} AND id > ?" if where else "WHERE id > ?"
+        last = 0
+        while True:
+            rows = self._conn.execute(
+                f"SELECT {DOC_COLUMNS} FROM documents {where} ORDER BY id LIMIT ?",
+                [*params, last, batch_size],
+            ).fetchall()
+            if not rows:
+                return
+            yield [row_to_document(r) for r in rows]
+            last = rows[-1][0]
+
+    def count(self, status: Status | None = None, text: str = "") -> int:
+        """How many documents match the list's filters (``TypeError``: status not a Status)."""
+        where, params = _list_filter(status, text)
+        return self._conn.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
+
+    def page(
+        self, offset: int, limit: int, status: Status | None = None, text: str = ""
+    ) -> list[dict[str, Any]]:
+        """One page of the document list: id, title, status and entity count; never the text.
+        ``TypeError`` when ``status`` is not a :class:`Status` (or ``None``)."""
+        where, params = _list_filter(status, text)
+        rows = self._conn.execute(
+            f"""SELECT d.id, d.title, d.status,
+                   (SELECT count(*) FROM spans s WHERE s.doc_id = d.id) AS n_spans
+               FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?""",
+            [*params, limit, offset],
+        )
+        return [
+            {"id": r[0], "title": r[1], "status": Status(r[2]), "n_spans": r[3]} for r in rows
+        ]
+
+    def status_counts(self) -> dict[Status, int]:
+        rows = self._conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
+        counts = {s: 0 for s in Status}
+        counts.update({Status(s): n for s, n in rows})
+        return counts
+
+    def set_status(self, doc_id: int, status: Status, annotator: str | None = None) -> None:
+        """Change a document's status. Accepting confirms its remaining suggestions in the name
+        of ``annotator``, so they count as a person's labels from then on. ``KeyError`` for an
+        unknown document."""
+        with self._base.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
+                [Status(status).value, now(), doc_id],
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"no document {doc_id}")
+            if status == Status.ACCEPTED and annotator:
+                for table in ("spans", "sections"):
+                    conn.execute(
+                        f"UPDATE {table} SET annotator = ? WHERE doc_id = ? AND annotator IS NULL",
+                        [annotator, doc_id],
+                    )
+
+    def add(
+        self,
+        records: Iterable[NewDocument],
+        batch_size: int = 1000,
+        on_batch: Callable[[AddResult], None] | None = None,
+    ) -> AddResult:
+        """Insert documents with their spans and sections, skipping texts already present.
+
+        Each batch is one transaction: a crash loses at most the batch in flight, never what was
+        committed before. ``on_batch`` is called after each commit (progress, cancellation);
+        what it raises ends the run with every earlier batch kept."""
+        result = AddResult()
+        known = {kind: set(self._base.label_names(kind)) for kind in ("entity", "section")}
+        for batch in batches(records, batch_size):
+            step = AddResult()
+            with self._base.transaction() as conn:
+                insert_batch(conn, batch, step, known)
+            result.added += step.added
+            result.duplicates += step.duplicates
+            if on_batch is not None:
+                on_batch(step)
+        return result
+
+
+def _status_filter(statuses: list[Status] | None) -> tuple[str, list[Any]]:
+    if not statuses:
+        return "", []
+    marks = ", ".join("?" for _ in statuses)
+    return f"WHERE status IN ({marks})", [Status(s).value for s in statuses]
+
+
+def _list_filter(status: Status | None, text: str) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if status is not None:
+        if not isinstance(status, Status):
+            raise TypeError(f"status must be a Status or None, not {status!r}")
+        clauses.append("status = ?")
+        params.append(status.value)
+    if text:
+        clauses.append("(title LIKE ? OR text LIKE ?)")
+        params += [f"%{text}%", f"%{text}%"]
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
