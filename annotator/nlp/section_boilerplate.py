@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 
+from annotator.nlp.section_base import BOILERPLATE, BlockView, Vote, rule
 from annotator.nlp.section_rules import _rx, is_date_line, is_name_line
-from annotator.nlp.sections import BOILERPLATE, BlockView, Vote, rule
+
+# Rules made by _phrase_rule (they have no module-level name of their own).
+MADE_RULES: list = []
 
 
 def _phrase_rule(name: str, pattern: str, weight: float, max_words: int, doc: str) -> None:
-    """Register a boilerplate rule that fires when ``pattern`` occurs in a line of at most
+    """Make a boilerplate rule that fires when ``pattern`` occurs in a line of at most
     ``max_words`` words; one call per habit keeps each rule named and testable."""
     regex = _rx(pattern)
 
@@ -26,7 +29,7 @@ def _phrase_rule(name: str, pattern: str, weight: float, max_words: int, doc: st
 
     check.__name__ = name
     check.__doc__ = doc
-    rule()(check)
+    MADE_RULES.append(rule()(check))
 
 
 _WHOLE = r"(?:\s*[|:\-–—]?\s*)[\W_]*$"

@@ -13,15 +13,7 @@ from __future__ import annotations
 
 import re
 
-from annotator.nlp.section_rules import (
-    follows_author,
-    has_email,
-    is_bio,
-    is_date_line,
-    is_name_line,
-    is_role_line,
-)
-from annotator.nlp.sections import (
+from annotator.nlp.section_base import (
     BODY,
     BOILERPLATE,
     BYLINE,
@@ -31,6 +23,14 @@ from annotator.nlp.sections import (
     Page,
     Vote,
     rule,
+)
+from annotator.nlp.section_rules import (
+    follows_author,
+    has_email,
+    is_bio,
+    is_date_line,
+    is_name_line,
+    is_role_line,
 )
 
 MAX_LIST = 25

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from annotator.nlp.sections import BODY, BOILERPLATE, BYLINE, RELATED, BlockView, Vote, rule
+from annotator.nlp.section_base import BODY, BOILERPLATE, BYLINE, RELATED, BlockView, Vote, rule
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from annotator.nlp.sections import BODY, BYLINE, RELATED, BlockView, Vote, rule
+from annotator.nlp.section_base import BODY, BYLINE, RELATED, BlockView, Vote, rule
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
