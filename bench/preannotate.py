@@ -1,4 +1,4 @@
-"""Pre-annotation throughput: ``preannotate_project`` beside a bare ``nlp.pipe``, same texts.
+"""Pre-annotation throughput: ``preannotate`` beside a bare ``nlp.pipe``, same texts.
 
 Usage: ``python bench/preannotate.py [--quick] [--docs N] [--batch-size N]``
 
@@ -9,7 +9,7 @@ rules have real work. Both sides load the same model with the same components (`
 
 - bare: ``nlp.pipe(texts, batch_size=N)``, consuming each ``Doc`` (``len(doc)``) and nothing else:
   the floor for running this model on these texts;
-- ours: ``preannotate_project`` on a project holding the same texts: reads them from SQLite,
+- ours: ``preannotate`` on a project holding the same texts: reads them from SQLite,
   runs ``nlp.pipe``, keeps labels in the project's set, computes a section for every block and
   writes entities, sections and the ``preannotated`` marks, one transaction per batch.
 
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotator.domain import NewDocument  # noqa: E402
 from annotator.nlp.pipeline import load_model  # noqa: E402
-from annotator.nlp.preannotate import preannotate_project  # noqa: E402
+from annotator.services.preannotation import preannotate  # noqa: E402
 from annotator.store import open_store  # noqa: E402
 
 PEOPLE = ["Jane Doe", "Ali Khan", "Zoë Müller", "José Núñez", "Wei Chen", "Amara Okafor",
@@ -95,17 +95,19 @@ def _now() -> Clock:
 def interleaved(texts: list[str], batch_size: int, warm: int, folder: Path) -> tuple[
     list[Clock], list[Clock], Any
 ]:
-    """Per timed batch, (wall, CPU) seconds of bare ``nlp.pipe`` and of ``preannotate_project``
+    """Per timed batch, (wall, CPU) seconds of bare ``nlp.pipe`` and of ``preannotate``
     over the same texts, the two taking turns so that a busy machine slows both alike.
 
-    ``preannotate_project`` runs once over the whole project; after it commits a batch, its
+    ``preannotate`` runs once over the whole project; after it commits a batch, its
     progress callback runs the bare pipeline over the next batch (timed on its own and left out
     of our time). The first ``warm`` documents are the warm-up on both sides."""
     nlp = load_model(None)
     sum(len(doc) for doc in nlp.pipe(texts[:warm], batch_size=batch_size))
     marks: list[tuple[int, Clock, Clock]] = []  # (documents done, callback start, callback end)
 
-    def on_progress(done: int, _total: int) -> None:
+    def on_progress(done: int, total: int, _message: str = "") -> None:
+        if not total:
+            return  # the model is loading: nothing committed yet
         start = _now()
         batch = texts[done:done + batch_size]
         tokens = sum(len(doc) for doc in nlp.pipe(batch, batch_size=batch_size))
@@ -115,7 +117,7 @@ def interleaved(texts: list[str], batch_size: int, warm: int, folder: Path) -> t
     with open_store(folder / "bench.db") as store:
         store.documents.add((NewDocument(t, f"doc{i}") for i, t in enumerate(texts)),
                             batch_size=1000)
-        report = preannotate_project(store, batch_size=batch_size, on_progress=on_progress)
+        report = preannotate(store, batch_size=batch_size, progress=on_progress)
     bare = [_delta(start, end) for done, start, end in marks[:-1] if done >= warm]
     ours = [_delta(prev[2], cur[1]) for prev, cur in zip(marks, marks[1:], strict=False)
             if prev[0] >= warm]
@@ -143,7 +145,7 @@ def main() -> None:
     bare_t = tuple(sum(c[k] for c in bare_batches) for k in (0, 1))
     ours_t = tuple(sum(c[k] for c in ours_batches) for k in (0, 1))
     rows = [("bare nlp.pipe (ner only)", bare_t, f"{len(timed)} run", "-", "-"),
-            ("preannotate_project", ours_t, f"{report.documents} stored", report.entities,
+            ("preannotate", ours_t, f"{report.documents} stored", report.entities,
              report.sections)]
     print(f"{len(texts)} generated pages, {words(texts):,} words; timed: {len(timed)} pages, "
           f"{n_words:,} words in {len(ours_batches)} batches of {args.batch_size}, after a "

@@ -257,32 +257,28 @@ def test_an_earlier_exports_files_are_replaced_not_left_to_pass_for_this_one(pro
 
 
 def test_a_cancelled_export_leaves_the_folder_as_it_was(project, tmp_path):
-    from annotator.io.training_formats import write_conll, write_spacy
-    from annotator.nlp.tokens import make_tokenizer
+    from annotator.core.tasks import Cancelled
+    from annotator.services.exporting import export
 
     store, _ = project
     out = tmp_path / "corpus"
-    first = write_spacy(store, out)
+    first = export(store, "spacy", out)
     assert first.written and first.files == {"corpus.spacy": 6, "blocks-corpus.spacy": 21}
     before = (out / "corpus.spacy").read_bytes()
-
-    class Cancelled(Exception):
-        pass
 
     def cancel_at(n: int):
         seen: list[int] = []
 
-        def on_item() -> None:
+        def should_stop() -> bool:
             seen.append(1)
-            if len(seen) == n:
-                raise Cancelled
+            return len(seen) == n
 
-        return on_item
+        return should_stop
 
     with pytest.raises(Cancelled):
-        write_spacy(store, out, split=0.5, on_item=cancel_at(3))
+        export(store, "spacy", out, split=0.5, should_stop=cancel_at(3))
     assert sorted(p.name for p in out.iterdir()) == ["blocks-corpus.spacy", "corpus.spacy"]
     assert (out / "corpus.spacy").read_bytes() == before
     with pytest.raises(Cancelled):
-        write_conll(store, tmp_path / "x.conll", make_tokenizer(), on_item=cancel_at(2))
+        export(store, "conll", tmp_path / "x.conll", should_stop=cancel_at(2))
     assert not (tmp_path / "x.conll").exists()

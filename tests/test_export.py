@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from annotator.domain import NewDocument, Span, Status
-from annotator.io.export import iter_items, write_jsonl
+from annotator.io.export import FINISHED, write_jsonl
 from annotator.io.formats import doccano_record, input_hash, prodigy_writer, token_bounds
 from annotator.nlp.tokens import make_tokenizer
+from annotator.services.exporting import iter_items as items_of
 
 EMOJI_TEXT = "🔥🇫🇷 Trending 👩‍👩‍👧: Zoë Müller joined Rio Tinto in Perth on Monday.\nBy Ali Khan"
 
@@ -41,7 +42,7 @@ def read_lines(path: Path) -> list[dict]:
 
 def test_prodigy_export_spans_match_text_and_tokens(store, labelled, tmp_path):
     out = tmp_path / "out.jsonl"
-    count = write_jsonl(iter_items(store), prodigy_writer(make_tokenizer()), out)
+    count = write_jsonl(items_of(store, FINISHED), prodigy_writer(make_tokenizer()), out)
     assert count == 2  # the new document is not finished
     records = read_lines(out)
     first = records[0]
@@ -63,29 +64,29 @@ def test_prodigy_export_spans_match_text_and_tokens(store, labelled, tmp_path):
 
 def test_hashes_are_stable_signed_32_bit_and_task_hash_follows_labels(store, labelled, tmp_path):
     writer = prodigy_writer(make_tokenizer())
-    one = [r for item in iter_items(store) for r in writer(item)]
-    two = [r for item in iter_items(store) for r in writer(item)]
+    one = [r for item in items_of(store, FINISHED) for r in writer(item)]
+    two = [r for item in items_of(store, FINISHED) for r in writer(item)]
     assert [r["_task_hash"] for r in one] == [r["_task_hash"] for r in two]
     for r in one:
         assert -(2**31) <= r["_input_hash"] < 2**31 and -(2**31) <= r["_task_hash"] < 2**31
         assert r["_input_hash"] == input_hash(r["text"])
     assert one[0]["_task_hash"] != one[1]["_task_hash"]
     store.spans.remove(labelled[0], store.spans.of(labelled[0])[0])
-    three = [r for item in iter_items(store) for r in writer(item)]
+    three = [r for item in items_of(store, FINISHED) for r in writer(item)]
     assert three[0]["_input_hash"] == one[0]["_input_hash"]
     assert three[0]["_task_hash"] != one[0]["_task_hash"]
 
 
 def test_all_includes_unfinished_documents(store, labelled, tmp_path):
     out = tmp_path / "all.jsonl"
-    assert write_jsonl(iter_items(store, include_all=True), doccano_record, out) == 3
+    assert write_jsonl(items_of(store, None), doccano_record, out) == 3
     last = read_lines(out)[2]
     assert last["label"] == [[0, 3, "ORG"]] and last["status"] == "in_progress"
 
 
 def test_doccano_export_flattens_meta(store, labelled, tmp_path):
     out = tmp_path / "d.jsonl"
-    write_jsonl(iter_items(store), doccano_record, out)
+    write_jsonl(items_of(store, FINISHED), doccano_record, out)
     rec = read_lines(out)[0]
     assert rec["id"] == labelled[0] and rec["site"] == "x" and rec["source"] == "a.txt"
     assert [rec["text"][s:e] for s, e, _ in rec["label"]] == [
@@ -102,7 +103,7 @@ def test_failed_export_leaves_no_file_and_keeps_the_old_one(store, labelled, tmp
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        write_jsonl(iter_items(store), broken, out)
+        write_jsonl(items_of(store, FINISHED), broken, out)
     assert out.read_text() == "previous export\n"
     assert list(tmp_path.glob("*.part")) == []
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from annotator.domain import IMPORTED, Status
-from annotator.io.importer import import_paths
+from annotator.services.importing import import_paths
 from annotator.store import Store
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"

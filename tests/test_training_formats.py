@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.domain import NewDocument, Span, Status
-from annotator.io.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 from annotator.io.training_formats import iob2_tags, split_documents
 from annotator.nlp.tokens import make_tokenizer
+from annotator.services.export_formats import DESCRIPTIONS, EXPORT_FORMATS
 
 TEXT = "Home | News\nZoë Müller joined Rio Tinto in Perth.\n\n  By Ali Khan  "
 

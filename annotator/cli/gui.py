@@ -17,7 +17,7 @@ def gui_command(db_path: Path, paths: tuple[Path, ...]) -> None:
     """Open the desktop app on a project, importing PATHS first."""
     import sqlite3
 
-    from annotator.io.importer import import_paths
+    from annotator.services.importing import import_paths
     from annotator.store import open_store
 
     try:

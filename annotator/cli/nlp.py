@@ -13,53 +13,7 @@ from typing import Any
 
 import click
 
-from annotator.cli.project import DB_OPTION, open_project
-
-
-class _LazyBar:
-    """A terminal progress bar whose length is known only once the model has loaded."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar: Any = None
-        self.shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_size: int = 64,
-                    n_process: int = 1) -> bool:
-    """Pre-annotate with a progress bar and print the outcome; ``False`` when something was
-    rejected (a bad pattern line). A missing model is a :class:`click.ClickException`."""
-    from annotator.nlp.pipeline import ModelNotFound
-    from annotator.nlp.preannotate import preannotate_project
-
-    bar = _LazyBar("Pre-annotating")
-    try:
-        report = preannotate_project(store, model, batch_size=batch_size, n_process=n_process,
-                                     patterns=patterns, on_progress=bar)
-    except ModelNotFound as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        bar.close()
-    for problem in report.problems:
-        click.echo(f"rejected pattern: {problem}", err=True)
-    click.echo(
-        f"Pre-annotated {report.documents} documents with {report.model}: {report.entities} "
-        f"entity suggestions, {report.sections} section suggestions."
-    )
-    return not report.problems
+from annotator.cli.common import DB_OPTION, open_project, run_preannotate
 
 
 @click.command(name="preannotate")
@@ -76,9 +30,7 @@ def preannotate_command(db_path: Path, model: str | None, batch_size: int, n_pro
     """Suggest entities (spaCy) and sections (rules) for documents not yet pre-annotated by this
     model version. Re-running adds nothing; an interrupted run resumes. Spans and sections a
     person made are never touched."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no such project file")
-    with open_project(db_path) as store:
+    with open_project(db_path, must_exist=True) as store:
         ok = run_preannotate(store, model, patterns, batch_size, n_process)
     if not ok:
         sys.exit(1)

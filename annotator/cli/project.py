@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from annotator.domain import Status
-from annotator.io.export_formats import (  # one registry for the CLI and the app
-    EXPORT_FORMATS,
-    JSONL_FORMATS,
-)
-
-DB_OPTION = click.option(
-    "--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="The project file (SQLite); created if it does not exist.",
-)
-
-
-@contextmanager
-def progress(length: int | None, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on a terminal; silent when stderr is a pipe or a file."""
-    if not sys.stderr.isatty():
-        yield lambda n=1: None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield bar.update
-
-
-def open_project(db_path: Path):
-    from annotator.store import open_store
-
-    return open_store(db_path)
+from annotator.cli.common import DB_OPTION, TerminalProgress, open_project, run_preannotate
+from annotator.domain import Misaligned, Status
+from annotator.services.export_formats import EXPORT_FORMATS
 
 
 @click.command(name="import")
@@ -52,11 +27,10 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
 
     Exits 1 when any file, line or span was rejected; everything else still goes in.
     """
-    from annotator.io.importer import expand_paths, import_paths
+    from annotator.services.importing import import_paths
 
-    files = [p for p in expand_paths(paths) if isinstance(p, Path)]
-    with open_project(db_path) as store, progress(len(files), "Importing") as advance:
-        report = import_paths(store, paths, on_file=lambda _p: advance(1))
+    with open_project(db_path) as store, TerminalProgress("Importing") as bar:
+        report = import_paths(store, paths, progress=bar)
     click.echo(
         f"Added {report.added} documents from {report.files} files; "
         f"{len(report.duplicates)} duplicates; {len(report.problems)} rejected."
@@ -67,8 +41,6 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
         kind = "dropped span" if problem.dropped_span else "rejected"
         click.echo(f"{kind}: {problem}", err=True)
     if preannotate:
-        from annotator.cli.nlp import run_preannotate
-
         with open_project(db_path) as store:
             if not run_preannotate(store, model, patterns):
                 sys.exit(1)
@@ -97,36 +69,47 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
                    seed: int, skip_misaligned: bool, shard_size: int) -> None:
     """Export labelled documents (by default only accepted and rejected ones; the training
     formats spacy, conll and blocks take accepted ones, or with --all all but rejected)."""
-    from annotator.io.export import export_statuses, iter_items, write_jsonl
+    from annotator.services.exporting import export
 
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no such project file")
     if fmt != "spacy" and (split is not None or shard_size):
         raise click.UsageError("--split and --shard-size apply to --format spacy only")
-    if fmt in ("spacy", "conll"):
-        from annotator.cli.training import export_training
+    if fmt == "spacy" and out == "-":
+        raise click.UsageError("--format spacy writes a folder; give --out DIR")
+    with open_project(db_path, must_exist=True) as store, TerminalProgress("Exporting") as bar:
+        try:
+            report = export(store, fmt, out, include_all=include_all, split=split, seed=seed,
+                            skip_misaligned=skip_misaligned, shard_size=shard_size,
+                            progress=bar)
+        except (ValueError, FileExistsError) as exc:  # no split, or a foreign folder
+            raise click.ClickException(str(exc)) from exc
+    if report.split is not None and not report.split.grouped:
+        click.echo("warning: every document comes from one source, so documents (not sources) "
+                   "were split; dev may hold near-duplicates of train.", err=True)
+    _report_misaligned(report.misaligned, skip_misaligned)
+    if fmt == "spacy":
+        files = ", ".join(f"{name} ({n})" for name, n in (report.files or {}).items())
+        click.echo(f"Exported {report.count} documents as spacy to {out}: {files or 'none'}")
+    else:
+        click.echo(f"Exported {report.count} {report.unit} as {fmt} to {out}", err=out == "-")
 
-        return export_training(db_path, fmt, out, include_all, split, seed, skip_misaligned,
-                               shard_size)
-    with open_project(db_path) as store:
-        writer = JSONL_FORMATS[fmt](store)
-        statuses = export_statuses(include_all)
-        total = len(store.documents.ids(statuses))
-        with progress(total, "Exporting") as advance:
-            items = iter_items(store, include_all, provenance=False)
-            count = write_jsonl(items, writer, out,
-                                on_item=lambda: advance(1))
-    unit = "blocks" if fmt == "blocks" else "documents"  # blocks writes a line per tagged block
-    click.echo(f"Exported {count} {unit} as {fmt} to {out}", err=out == "-")
+
+def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
+    """Every misaligned span on stderr; stop (exit 1) unless the person chose to skip them."""
+    for item in bad:
+        click.echo(f"misaligned: {item}", err=True)
+    if bad and not skip:
+        click.echo(f"{len(bad)} spans do not fall on token boundaries; no file was written. Fix "
+                   "them, or pass --skip-misaligned to leave them out.", err=True)
+        sys.exit(1)
+    if bad:
+        click.echo(f"Left out {len(bad)} misaligned spans (--skip-misaligned).", err=True)
 
 
 @click.command(name="stats")
 @DB_OPTION
 def stats_command(db_path: Path) -> None:
     """Documents by status, entity spans by label, sections by label."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no such project file")
-    with open_project(db_path) as store:
+    with open_project(db_path, must_exist=True) as store:
         counts = store.documents.status_counts()
         total = sum(counts.values())
         finished = counts[Status.ACCEPTED] + counts[Status.REJECTED]

@@ -1,5 +1,4 @@
-"""Training commands: ``train-config`` and ``merge``, and the non-JSONL exports (``spacy`` DocBins
-and ``conll``) that ``annotator export`` hands over to this module.
+"""Training and team commands: ``train-config``, ``merge`` and ``conflicts``.
 
 spaCy is imported inside the functions that need it, so ``merge`` starts in a fraction of a second.
 """
@@ -11,53 +10,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.project import DB_OPTION, open_project, progress
-from annotator.domain import Misaligned
-
-
-def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
-    """Every misaligned span on stderr; stop (exit 1) unless the person chose to skip them."""
-    for item in bad:
-        click.echo(f"misaligned: {item}", err=True)
-    if bad and not skip:
-        click.echo(f"{len(bad)} spans do not fall on token boundaries; no file was written. Fix "
-                   "them, or pass --skip-misaligned to leave them out.", err=True)
-        sys.exit(1)
-    if bad:
-        click.echo(f"Left out {len(bad)} misaligned spans (--skip-misaligned).", err=True)
-
-
-def export_training(db_path: Path, fmt: str, out: str, include_all: bool, split: float | None,
-                    seed: int, skip_misaligned: bool, shard_size: int) -> None:
-    """``export --format spacy|conll``; exits 1 when misaligned spans stopped the export."""
-    from annotator.io import training_formats as tf
-
-    with open_project(db_path) as store:
-        total = len(store.documents.ids(tf.training_statuses(include_all)))
-        with progress(total, "Exporting") as advance:
-            if fmt == "spacy":
-                if out == "-":
-                    raise click.UsageError("--format spacy writes a folder; give --out DIR")
-                try:
-                    result = tf.write_spacy(store, Path(out), include_all, split, seed,
-                                            skip_misaligned, shard_size, lambda: advance(1))
-                except (ValueError, FileExistsError) as exc:  # no split, or a foreign folder
-                    raise click.ClickException(str(exc)) from exc
-            else:
-                from annotator.nlp.tokens import make_tokenizer
-
-                tokenize = make_tokenizer(store.settings.get("lang", "en") or "en")
-                result = tf.write_conll(store, out, tokenize, include_all, skip_misaligned,
-                                        lambda: advance(1))
-    if result.split is not None and not result.split.grouped:
-        click.echo("warning: every document comes from one source, so documents (not sources) "
-                   "were split; dev may hold near-duplicates of train.", err=True)
-    _report_misaligned(result.misaligned or [], skip_misaligned)
-    if fmt == "spacy":
-        files = ", ".join(f"{name} ({n})" for name, n in (result.files or {}).items())
-        click.echo(f"Exported {result.documents} documents as spacy to {out}: {files or 'none'}")
-    else:
-        click.echo(f"Exported {result.documents} documents as conll to {out}", err=out == "-")
+from annotator.cli.common import DB_OPTION, TerminalProgress, open_project
 
 
 @click.command(name="train-config")
@@ -97,19 +50,18 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
     (both versions, with who labelled them) and listed here. Nothing is overwritten. Exits 1 when
     there are unresolved conflicts.
     """
-    from annotator.store.merge import merge_projects
+    from annotator.services.merging import merge
 
-    with open_project(db_path) as store:
+    with open_project(db_path) as store, TerminalProgress("Merging") as bar:
         try:
-            reports = merge_projects(store, sources)
+            run = merge(store, sources, progress=bar)
         except (ValueError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from exc
-    conflicts = 0
-    for report in reports:
+    for report in run.reports:
         click.echo(report.summary())
         for line in report.conflict_lines():
             click.echo(f"conflict: {line}", err=True)
-        conflicts += len(report.conflicts)
+    conflicts = run.conflicts
     if conflicts:
         click.echo(f"{conflicts} conflicts kept for curation (annotator conflicts --db "
                    f"{db_path} lists them).", err=True)
@@ -126,9 +78,7 @@ def conflicts_command(db_path: Path, resolve_id: int | None, take_theirs: bool) 
     """List the conflicts kept by merge, or resolve one."""
     from annotator.store.merge import describe_conflicts, resolve_conflict
 
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no such project file")
-    with open_project(db_path) as store:
+    with open_project(db_path, must_exist=True) as store:
         if resolve_id is not None:
             try:
                 resolve_conflict(store, resolve_id, take_theirs)

@@ -1,7 +1,8 @@
-"""Exports: stream documents a batch at a time into a temporary file, rename it on success.
+"""Exports: stream documents into a temporary file, rename it on success.
 
 A writer turns one document (with its spans and sections) into one JSON-able record; this module
-does the streaming, the atomic write and ``-`` for stdout, for every JSONL format alike.
+does the streaming, the atomic write and ``-`` for stdout, for every JSONL format alike. Items come
+from the caller (``annotator.services.exporting`` reads them from the store a batch at a time).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.domain import Document, Section, Span, Status
-from annotator.store import Store
 
 FINISHED = [Status.ACCEPTED, Status.REJECTED]
 
@@ -37,26 +37,6 @@ RecordWriter = Callable[[Item], Iterator[dict[str, Any]]]
 def export_statuses(include_all: bool) -> list[Status] | None:
     """Only finished documents by default; ``--all`` takes every document."""
     return None if include_all else FINISHED
-
-
-def iter_items(
-    store: Store, include_all: bool = False, batch_size: int = 500, provenance: bool = True
-) -> Iterator[Item]:
-    """Documents with their labels, read a batch at a time (never the whole project).
-    ``provenance=False`` leaves out who made each span, for formats that do not carry it."""
-    return items_with_status(store, export_statuses(include_all), batch_size, provenance)
-
-
-def items_with_status(
-    store: Store, statuses: list[Status] | None, batch_size: int = 500, provenance: bool = True
-) -> Iterator[Item]:
-    """Documents of the given statuses (``None``: all) with their labels, a batch at a time."""
-    for docs in store.documents.iter(statuses, batch_size=batch_size):
-        ids = [d.id for d in docs]
-        spans = store.spans.of_many(ids, provenance=provenance)
-        sections = store.sections.of_many(ids)
-        for doc in docs:
-            yield Item(doc, spans[doc.id], sections[doc.id])
 
 
 @contextmanager

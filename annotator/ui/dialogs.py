@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.io.export_formats import DESCRIPTIONS, EXPORT_FORMATS, FILE_FORMATS
+from annotator.services.export_formats import DESCRIPTIONS, EXPORT_FORMATS, FILE_FORMATS
 from annotator.ui.actions import EDITOR_KEYS
 
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.changes import Changes
 from annotator.domain import Status
 from annotator.store import Store
 
@@ -124,6 +125,22 @@ class DocumentListModel(QAbstractTableModel):
         if data is not None:
             data.update(changes)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def apply_changes(self, changes: Changes) -> None:
+        """The list refreshes itself from the change bus: new documents (or anything) re-count
+        the list; label and status changes re-read just the rows on screen that they touch."""
+        if changes.everything or changes.documents:
+            self.refresh()
+            return
+        touched = changes.spans | changes.sections | changes.statuses
+        cached = {data["id"]: number * PAGE + offset for number, page in self._pages.items()
+                  for offset, data in enumerate(page) if data["id"] in touched}
+        if not cached:
+            return
+        fresh = self.store.documents.rows_of(list(cached))
+        for doc_id in cached:
+            if doc_id in fresh:
+                self.update_document(doc_id, **fresh[doc_id])
 
     # -- Qt model interface ---------------------------------------------------------------------
 

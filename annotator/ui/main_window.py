@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.changes import Changes
 from annotator.domain import Status
 from annotator.store import Store, open_store
 from annotator.ui.actions import label_action, make_action
@@ -153,6 +154,8 @@ class MainWindow(JobsMixin, QMainWindow):
         c.sections_changed.connect(self._on_sections_changed)
         c.status_changed.connect(self._on_status_changed)
         c.message_posted.connect(self.show_message)
+        c.changed.connect(self.list_model.apply_changes)
+        c.changed.connect(self._on_changes)
         self.list_panel.document_chosen.connect(self._on_document_chosen)
         self.list_panel.list_reset.connect(self._on_list_reset)
         self.editor.span_selected.connect(self.side.select_span)
@@ -298,20 +301,24 @@ class MainWindow(JobsMixin, QMainWindow):
             return
         self.editor.apply_span_changes(removed, added)
         self.side.update_spans(removed, added)
-        self.list_model.update_document(doc_id, n_spans=len(c.spans), status=c.doc.status)
         self._update_header()
 
     def _on_sections_changed(self, doc_id: int) -> None:
         c = self.controller
         if c.doc is not None and c.doc.id == doc_id:
             self.editor.show_sections(c.sections)
-            self.list_model.update_document(doc_id, status=c.doc.status)
             self._update_header()
 
     def _on_status_changed(self, doc_id: int, status: Status) -> None:
-        self.list_model.update_document(doc_id, status=status)
-        self._update_counts()
         self._update_header()
+
+    def _on_changes(self, changes: Changes) -> None:
+        """Whatever changed the project (an edit, a job, another window): counts and the label
+        set follow; the list and the open document follow on their own."""
+        if changes.labels:
+            self._build_label_actions()
+        if changes.everything or changes.documents or changes.statuses:
+            self._update_counts()
 
     # -- view --------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The main window's background work: projects, import (menus and drag and drop), pre-annotation
 and export. Each job runs in a :class:`~annotator.ui.workers.Worker` with progress and Cancel;
-when it ends the list and the open document are refreshed and the outcome is reported."""
+when it ends (or is cancelled) the :class:`~annotator.core.changes.Changes` its report carries go
+on the change bus, where every view refreshes itself, and the outcome is reported."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from annotator.core.changes import Changes
 from annotator.ui.dialogs import ExportDialog
-from annotator.ui.jobs import describe_preannotation, export_job, import_job, preannotate_job
+from annotator.ui.jobs import export_job, import_job, preannotate_job
 from annotator.ui.workers import Worker, stop_all
 
 JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project", "open-project")
@@ -81,8 +83,7 @@ class JobsMixin:
     def export_to(self, out: Path, fmt: str = "prodigy",
                   include_all: bool = False) -> Worker | None:
         return self.start_job("Exporting", export_job(self.db_path, fmt, Path(out), include_all),
-                              lambda summary: self.report("Export", summary.text(),
-                                                          "\n".join(summary.skipped)))
+                              self._on_exported)
 
     def start_job(self, title: str, fn: Callable[[Worker], Any],
                   on_success: Callable[[Any], None]) -> Worker | None:
@@ -94,7 +95,7 @@ class JobsMixin:
         worker.succeeded.connect(on_success)
         worker.failed.connect(lambda error: self.report(title, f"{title} failed: {error}",
                                                         warning=True))
-        worker.cancelled.connect(lambda: self._on_cancelled(title))
+        worker.cancelled.connect(lambda partial: self._on_cancelled(title, partial))
         worker.finished.connect(self._on_job_finished)
         self.worker = worker
         self._set_jobs_enabled(False)
@@ -117,26 +118,32 @@ class JobsMixin:
         self.worker = None
         self._set_jobs_enabled(True)
 
-    def _on_cancelled(self, title: str) -> None:
+    def _on_cancelled(self, title: str, partial: Any) -> None:
         self.report(title, f"{title} cancelled; what was done before stays.")
-        self._refresh_after_job()
+        self._announce(partial)
 
-    def _on_imported(self, summary) -> None:
-        details = "\n".join(summary.problems)
-        self.report("Import", summary.text(), details, warning=bool(summary.problems))
-        self._refresh_after_job()
+    def _on_imported(self, report) -> None:
+        text = (f"Imported {report.added} documents from {report.files} files; "
+                f"{len(report.duplicates)} already in the project; {len(report.problems)} "
+                "problems.")
+        details = "\n".join(str(p) for p in report.problems)
+        self.report("Import", text, details, warning=bool(report.problems))
+        self._announce(report)
+
+    def _on_exported(self, report) -> None:
+        self.report("Export", report.text(), "\n".join(str(m) for m in report.misaligned))
 
     def _on_preannotated(self, report) -> None:
-        self.controller.undo_stack.clear()  # suggestions changed under earlier edits
-        problems = "\n".join(str(p) for p in getattr(report, "problems", []))
-        self.report("Pre-annotate", describe_preannotation(report), problems)
-        self._refresh_after_job()
+        problems = "\n".join(str(p) for p in report.problems)
+        self.report("Pre-annotate", report.text(), problems)
+        self._announce(report)
 
-    def _refresh_after_job(self) -> None:
-        """The worker wrote through its own connection: re-read the list and the open document."""
-        self.list_model.refresh()
-        if self.controller.doc is not None:
-            self.controller.open_document(self.controller.doc.id)
+    def _announce(self, report: Any) -> None:
+        """The worker wrote through its own connection: put what it changed on the bus (a
+        cancelled job without a report may have changed anything)."""
+        changes = getattr(report, "changes", None)
+        self.controller.emit_changes(changes if changes is not None
+                                     else Changes.all("cancelled job"))
 
     def report(self, title: str, text: str, details: str = "", warning: bool = False) -> None:
         """Status bar for the summary; a (non-blocking) box when there are problems to read."""

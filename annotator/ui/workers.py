@@ -1,8 +1,9 @@
 """One helper to run slow work off the GUI thread: import, pre-annotation, export.
 
-The work is a plain function ``fn(task) -> result`` that reports progress through
-``task.progress(done, total, message)`` and polls ``task.should_stop()``; it opens its own store
-(its own SQLite connection) and returns plain data. Signals arrive on the GUI thread, queued.
+The work is a plain function ``fn(task) -> result`` that hands ``task.progress`` and
+``task.should_stop`` to a service task (:mod:`annotator.core.tasks`); it opens its own store (its
+own SQLite connection) and returns plain data, or raises the task protocol's ``Cancelled``.
+Signals arrive on the GUI thread, queued.
 Progress is throttled so a fast loop cannot flood the event loop. Every live worker is
 registered, so the window can cancel them on close and tests can prove none is left running.
 """
@@ -18,14 +19,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from annotator.core.tasks import Cancelled
+
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals
 _LIVE: set[Worker] = set()
-
-
-class Cancelled(Exception):
-    """Raised by work that noticed ``should_stop()``; committed batches stay."""
 
 
 class Worker(QObject):
@@ -35,7 +34,7 @@ class Worker(QObject):
     progressed = Signal(int, int, str)  # done, total (0: unknown), message
     succeeded = Signal(object)
     failed = Signal(str)
-    cancelled = Signal()
+    cancelled = Signal(object)  # the partial report of what was committed (or None)
     finished = Signal()  # always last, after one of the three above
 
     def __init__(self, title: str, fn: Callable[[Worker], Any], parent: QObject | None = None):
@@ -87,8 +86,8 @@ class _Thread(QThread):
         worker = self.worker
         try:
             worker.result = worker.fn(worker)
-        except Cancelled:
-            worker.cancelled.emit()
+        except Cancelled as exc:
+            worker.cancelled.emit(exc.partial)
         except Exception as exc:  # shown to the person; the app carries on
             log.warning("%s failed:\n%s", worker.title, traceback.format_exc())
             worker.error = str(exc) or type(exc).__name__

@@ -1,37 +1,36 @@
-"""The export formats, in one place for the CLI and the app: name -> factory(store) -> record
+"""The export formats, in one place for the CLI and the app: name -> factory(lang) -> record
 writer for :func:`annotator.io.export.write_jsonl`. Add a format here and both offer it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 
-def _prodigy(store: Any) -> Callable:
+def _prodigy(lang: str) -> Callable:
     from annotator.io.formats import prodigy_writer
     from annotator.nlp.tokens import make_tokenizer
 
-    return prodigy_writer(make_tokenizer(store.settings.get("lang", "en") or "en"))
+    return prodigy_writer(make_tokenizer(lang))
 
 
-def _doccano(store: Any) -> Callable:
+def _doccano(lang: str) -> Callable:
     from annotator.io.formats import doccano_record
 
     return doccano_record
 
 
-def _blocks(store: Any) -> Callable:
+def _blocks(lang: str) -> Callable:
     from annotator.io.training_formats import blocks_record
 
     return blocks_record
 
 
-# JSONL formats: name -> factory(store) -> record writer.
-JSONL_FORMATS: dict[str, Callable[[Any], Callable]] = {
+# JSONL formats: name -> factory(project language) -> record writer.
+JSONL_FORMATS: dict[str, Callable[[str], Callable]] = {
     "prodigy": _prodigy, "doccano": _doccano, "blocks": _blocks,
 }
-# Not one JSON line per document: written by annotator.io.training_formats.write_spacy (a folder
-# of DocBins) and write_conll (IOB2 text), not by write_jsonl.
+# Not one JSON line per document: written by annotator.services.exporting.write_spacy (a folder
+# of DocBins) and annotator.io.training_formats.write_conll (IOB2 text), not by write_jsonl.
 FILE_FORMATS = ("spacy", "conll")
 EXPORT_FORMATS = [*JSONL_FORMATS, *FILE_FORMATS]
 

@@ -1,0 +1,73 @@
+"""What every command module shares: the ``--db`` option, opening a project, and a terminal
+progress bar that speaks the task protocol (:mod:`annotator.core.tasks`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+DB_OPTION = click.option(
+    "--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The project file (SQLite); created if it does not exist.",
+)
+
+
+def open_project(db_path: Path, must_exist: bool = False):
+    """Open a project; with ``must_exist``, a missing file is a :class:`click.ClickException`."""
+    from annotator.store import open_store
+
+    if must_exist and not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such project file")
+    return open_store(db_path)
+
+
+class TerminalProgress:
+    """A task's ``progress(done, total, message)`` as a click progress bar on a terminal; silent
+    when stderr is a pipe or a file. The bar appears once the total is known (a model may load
+    first). Use as a context manager."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        if not sys.stderr.isatty() or not total:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_size: int = 64,
+                    n_process: int = 1) -> bool:
+    """Pre-annotate with a progress bar and print the outcome; ``False`` when something was
+    rejected (a bad pattern line). A missing model is a :class:`click.ClickException`."""
+    from annotator.nlp.pipeline import ModelNotFound
+    from annotator.services.preannotation import preannotate
+
+    try:
+        with TerminalProgress("Pre-annotating") as bar:
+            report = preannotate(store, model, batch_size=batch_size, n_process=n_process,
+                                 patterns=patterns, progress=bar)
+    except ModelNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    for problem in report.problems:
+        click.echo(f"rejected pattern: {problem}", err=True)
+    click.echo(
+        f"Pre-annotated {report.documents} documents with {report.model}: {report.entities} "
+        f"entity suggestions, {report.sections} section suggestions."
+    )
+    return not report.problems

@@ -1,0 +1,80 @@
+"""Run a task in a spawned process and follow it over one queue, with the task protocol.
+
+spaCy holds the GIL for stretches of 50-200 ms (loading a model, parsing a batch), which in a
+thread of the app's own process would freeze the window for as long. In a ``spawn`` child (never
+``fork``: the app runs Qt threads) the window never waits for it. The child runs
+``target(**kwargs, progress=..., should_stop=...)``; its progress, its result, a
+:class:`Cancelled` (with its partial report) or its error come back as messages on one queue.
+Nothing here imports Qt, so the child starts without it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Callable
+from typing import Any
+
+from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+
+POLL_SECONDS = 0.1
+
+
+class ChildFailed(Exception):
+    """The child reported an error (its message is for the person) or died."""
+
+
+def run_in_child(target: Callable[..., Any], kwargs: dict[str, Any], *,
+                 progress: Progress = no_progress, should_stop: ShouldStop = never,
+                 name: str = "annotator-task") -> Any:
+    """Run ``target`` (a module-level function, so ``spawn`` can find it) in a child process;
+    returns its result, raises :class:`Cancelled` when it stopped on ``should_stop``, or
+    :class:`ChildFailed`."""
+    ctx = multiprocessing.get_context("spawn")
+    messages = ctx.Queue()
+    stop = ctx.Event()
+    child = ctx.Process(target=_child_main, args=(target, kwargs, messages, stop), name=name,
+                        daemon=True)
+    child.start()
+    try:
+        return _follow(child, messages, stop, progress, should_stop)
+    finally:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _follow(child, messages, stop, progress: Progress, should_stop: ShouldStop) -> Any:
+    while True:
+        if should_stop():
+            stop.set()
+        try:
+            kind, payload = messages.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            if not child.is_alive():
+                raise ChildFailed(f"the {child.name} process ended unexpectedly "
+                                  f"(exit code {child.exitcode})") from None
+            continue
+        if kind == "progress":
+            progress(*payload)
+        elif kind == "done":
+            return payload
+        elif kind == "cancelled":
+            raise Cancelled(payload)
+        else:
+            raise ChildFailed(payload)
+
+
+def _child_main(target: Callable[..., Any], kwargs: dict[str, Any], messages, stop) -> None:
+    """The child: every outcome goes back as a message, errors as the text a person reads."""
+    try:
+        result = target(**kwargs,
+                        progress=lambda done, total, message="": messages.put(
+                            ("progress", (done, total, message))),
+                        should_stop=stop.is_set)
+        messages.put(("done", result))
+    except Cancelled as exc:
+        messages.put(("cancelled", exc.partial))
+    except Exception as exc:  # noqa: BLE001 - reported to the person, whatever it is
+        messages.put(("error", str(exc) or type(exc).__name__))

@@ -1,0 +1,172 @@
+"""Exports, as one task for the CLI and the window: documents read from the store a batch at a
+time, handed as plain items to the ``io`` writers (and to ``nlp.docbin`` for spaCy's DocBins).
+
+The output appears only when the export finished: a failure or a Cancel leaves no file behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.changes import Changes
+from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+from annotator.domain import Misaligned, Status
+from annotator.io.export import Item, export_meta, export_statuses, write_jsonl
+from annotator.io.training_formats import (
+    Split,
+    TrainingExport,
+    source_of,
+    split_documents,
+    training_statuses,
+    write_conll,
+)
+from annotator.services.export_formats import FILE_FORMATS, JSONL_FORMATS
+from annotator.store import Store
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote: ``count`` records (documents, or blocks for ``blocks``), the spans
+    it could not represent, and for ``spacy`` the files and the split. ``written`` is False when
+    misaligned spans stopped it (nothing was written)."""
+
+    fmt: str
+    out: str
+    count: int = 0
+    misaligned: list[Misaligned] = field(default_factory=list)
+    files: dict[str, int] | None = None
+    split: Split | None = None
+    written: bool = True
+
+    @property
+    def unit(self) -> str:
+        return "blocks" if self.fmt == "blocks" else "documents"
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(origin="export")  # an export changes nothing in the project
+
+    def text(self) -> str:
+        note = (f"; {len(self.misaligned)} spans not on token boundaries left out"
+                if self.misaligned and self.written else "")
+        return f"Exported {self.count} {self.unit} as {self.fmt} to {self.out}{note}"
+
+
+def iter_items(store: Store, statuses: list[Status] | None, batch_size: int = 500,
+               provenance: bool = True) -> Iterator[Item]:
+    """Documents of the given statuses (``None``: all) with their labels, a batch at a time
+    (never the whole project). ``provenance=False`` leaves out who made each span."""
+    for docs in store.documents.iter(statuses, batch_size=batch_size):
+        ids = [d.id for d in docs]
+        spans = store.spans.of_many(ids, provenance=provenance)
+        sections = store.sections.of_many(ids)
+        for doc in docs:
+            yield Item(doc, spans[doc.id], sections[doc.id])
+
+
+def statuses_for(fmt: str, include_all: bool) -> list[Status] | None:
+    """Finished documents by default (``--all``: every one); training formats take accepted
+    ones (``--all``: all but rejected)."""
+    if fmt in FILE_FORMATS or fmt == "blocks":
+        return training_statuses(include_all)
+    return export_statuses(include_all)
+
+
+def export(
+    store: Store,
+    fmt: str,
+    out: str | Path,
+    *,
+    include_all: bool = False,
+    split: float | None = None,
+    seed: int = 0,
+    skip_misaligned: bool = False,
+    shard_size: int = 0,
+    progress: Progress = no_progress,
+    should_stop: ShouldStop = never,
+) -> ExportReport:
+    """Export in any format of :mod:`annotator.services.export_formats`. ``progress`` counts
+    documents; a stop raises :class:`Cancelled` and leaves no output. Raises ``ValueError`` for
+    an unknown format or a bad split, ``FileExistsError`` when a spacy folder holds other
+    files."""
+    if fmt not in JSONL_FORMATS and fmt not in FILE_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    statuses = statuses_for(fmt, include_all)
+    total = len(store.documents.ids(statuses))
+    report = ExportReport(fmt, str(out))
+    step = _stepper(total, progress, should_stop)
+    items = iter_items(store, statuses, provenance=False)
+    lang = store.settings.get("lang", "en") or "en"
+    if fmt in JSONL_FORMATS:
+        report.count = write_jsonl(items, JSONL_FORMATS[fmt](lang), out, on_item=step)
+    elif fmt == "spacy":
+        ratio_split = _split(store, statuses, split, seed) if split is not None else None
+        _fill(report, write_spacy(items, Path(out), lang, store.labels.names("section"),
+                                  ratio_split, skip_misaligned, shard_size, step))
+    else:
+        from annotator.nlp.tokens import make_tokenizer
+
+        _fill(report, write_conll(items, out, make_tokenizer(lang), skip_misaligned, step))
+    return report
+
+
+def _fill(report: ExportReport, result: TrainingExport) -> None:
+    report.count = result.documents
+    report.misaligned = result.misaligned or []
+    report.files = result.files
+    report.split = result.split
+    report.written = result.written
+
+
+def _stepper(total: int, progress: Progress, should_stop: ShouldStop) -> Callable[[], None]:
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        progress(done[0], total, f"Exporting {done[0]} of {total}")
+        if should_stop():
+            raise Cancelled()
+
+    return step
+
+
+def _split(store: Store, statuses: list[Status] | None, ratio: float, seed: int) -> Split:
+    """Read only ids and sources (a batch at a time) and split them."""
+    keys = [(doc.id, source_of(doc)) for batch in store.documents.iter(statuses)
+            for doc in batch]
+    return split_documents(keys, ratio, seed)
+
+
+def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels: list[str],
+                split: Split | None = None, skip_misaligned: bool = False,
+                shard_size: int = 0, on_item: Callable[[], None] | None = None
+                ) -> TrainingExport:
+    """DocBins of the items into ``out_dir`` (see :mod:`annotator.nlp.docbin` for the layout):
+    ``train.spacy``/``dev.spacy`` with ``split``, else ``corpus.spacy``; ``blocks-*.spacy`` for
+    the section classifier. With misaligned spans and no ``skip_misaligned`` nothing is written.
+    ``on_item`` runs after each document (progress; an exception it raises, e.g. a cancel,
+    leaves the folder as it was)."""
+    from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs  # spaCy only here
+
+    result = TrainingExport(misaligned=[], split=split)
+    exporter = DocBinExport(out_dir, lang, section_labels, shard_size)
+    try:
+        with cached_msgpack_codecs():
+            for item in items:
+                side = split.side(item.doc.id) if split else "corpus"
+                result.misaligned += exporter.add(side, item.doc.id, item.doc.text, item.spans,
+                                                  item.sections, export_meta(item.doc))
+                result.documents += 1
+                if on_item is not None:
+                    on_item()
+            if result.misaligned and not skip_misaligned:
+                exporter.abort()
+                return result
+            result.files = exporter.commit()
+        result.written = True
+    except BaseException:
+        exporter.abort()
+        raise
+    return result

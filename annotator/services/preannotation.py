@@ -1,0 +1,120 @@
+"""Pre-annotate a project: entity candidates from spaCy (and match patterns) plus a suggested
+section for every block, so that a person corrects instead of labelling from scratch.
+
+Each batch of documents is analysed by :mod:`annotator.nlp.preannotate`, then written in one
+transaction that also marks the documents as done for this run (see
+:mod:`annotator.store.suggestions`): re-running adds nothing, an interrupted run resumes after the
+last committed batch, and spans or sections a person made are never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.changes import Changes
+from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+from annotator.domain import RULES, Span
+from annotator.nlp.patterns import PatternProblem, patterns_key, read_patterns
+from annotator.nlp.pipeline import DEFAULT_MODEL
+from annotator.nlp.preannotate import Analysis, Analyzer, Item, analyse_batches
+from annotator.store import Store, open_store
+from annotator.store.suggestions import DocSuggestions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PreannotateReport:
+    """What a run did. ``model`` is ``NAME@VERSION``; ``pending`` the documents there were to
+    do; ``tokens`` the spaCy tokens analysed. Everything counted here was committed."""
+
+    documents: int = 0
+    entities: int = 0
+    sections: int = 0
+    model: str = ""
+    pending: int = 0
+    tokens: int = 0
+    problems: list[PatternProblem] = field(default_factory=list)
+    doc_ids: list[int] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        ids = frozenset(self.doc_ids)
+        return Changes(spans=ids, sections=ids, statuses=ids, origin="preannotate")
+
+    def text(self) -> str:
+        return (f"Pre-annotated {self.documents} documents with {self.model}: {self.entities} "
+                f"entity suggestions, {self.sections} section suggestions.")
+
+
+def preannotate(
+    store: Store,
+    model: str | None = None,
+    *,
+    batch_size: int = 64,
+    n_process: int = 1,
+    patterns: Path | None = None,
+    progress: Progress = no_progress,
+    should_stop: ShouldStop = never,
+) -> PreannotateReport:
+    """Suggest entities and sections for every unfinished document not yet done by this model
+    version (and pattern set).
+
+    ``model=None`` uses the project's ``model`` setting (default ``en_core_web_sm``); raises
+    :class:`annotator.nlp.pipeline.ModelNotFound` when none loads. ``progress(done, pending)``
+    runs after each committed batch; a stop raises :class:`Cancelled` whose ``partial`` is the
+    report of what was committed. A bad pattern line is reported in ``problems`` and skipped."""
+    entity_labels = frozenset(store.labels.names("entity"))
+    rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
+    progress(0, 0, "Loading the model…")
+    setup = Analyzer(model or store.settings.get("model") or DEFAULT_MODEL, rules,
+                     entity_labels, frozenset(store.labels.names("section")))
+    setup.load()
+    report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
+    run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
+    report.pending = store.suggestions.count_pending(run_key)
+    analysed = analyse_batches(setup, _items(store, run_key, batch_size), n_process)
+    try:
+        for results in analysed:
+            _commit(store, run_key, results, report)
+            progress(report.documents, report.pending,
+                     f"Pre-annotated {report.documents} of {report.pending} documents")
+            if should_stop():
+                raise Cancelled(report)
+    finally:
+        analysed.close()
+    log.info("pre-annotated %d documents with %s: %d entities, %d sections", report.documents,
+             run_key, report.entities, report.sections)
+    return report
+
+
+def preannotate_file(db_path: str, model: str | None = None, *, progress: Progress = no_progress,
+                     should_stop: ShouldStop = never) -> PreannotateReport:
+    """:func:`preannotate` on a project file, with a connection of its own: what a spawned
+    process runs (:mod:`annotator.core.child`)."""
+    with open_store(db_path) as store:
+        return preannotate(store, model, progress=progress, should_stop=should_stop)
+
+
+def _items(store: Store, run_key: str, batch_size: int) -> Iterator[list[Item]]:
+    for batch in store.suggestions.iter_pending(run_key, batch_size):
+        pages = store.suggestions.html_pages([doc_id for doc_id, _ in batch])
+        yield [(doc_id, text, *pages.get(doc_id, (None, None))) for doc_id, text in batch]
+
+
+def _commit(store: Store, run_key: str, results: list[Analysis],
+            report: PreannotateReport) -> None:
+    batch = [
+        DocSuggestions(r.doc_id, [Span(s, e, label, src) for s, e, label, src in r.entities],
+                       r.sections, RULES)
+        for r in results
+    ]
+    n_spans, n_sections = store.suggestions.add(run_key, batch)
+    report.documents += len(results)
+    report.entities += n_spans
+    report.sections += n_sections
+    report.tokens += sum(r.tokens for r in results)
+    report.doc_ids += [r.doc_id for r in results]
