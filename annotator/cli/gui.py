@@ -15,14 +15,12 @@ import click
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def gui_command(db_path: Path, paths: tuple[Path, ...]) -> None:
     """Open the desktop app on a project, importing PATHS first."""
-    import sqlite3
-
     from annotator.services.importing import import_paths
-    from annotator.store import open_store
+    from annotator.store import StorageError, open_store
 
     try:
         store = open_store(db_path)
-    except (sqlite3.DatabaseError, OSError) as exc:
+    except (StorageError, OSError) as exc:
         raise click.ClickException(f"{db_path}: not an annotator project ({exc})") from exc
     with store:
         report = import_paths(store, paths) if paths else None

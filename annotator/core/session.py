@@ -14,7 +14,6 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-import sqlite3
 from collections.abc import Callable
 from typing import Protocol
 
@@ -34,7 +33,7 @@ from annotator.domain import (
     blocks_touching,
     overlapping,
 )
-from annotator.store import Store
+from annotator.store import StorageBusy, StorageError, Store
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +135,7 @@ class Session:
         """Do a command; put it on the undo stack and announce it only if the store took it."""
         try:
             changes = command.do(self.store)
-        except (SpanError, KeyError, sqlite3.Error) as exc:
+        except (SpanError, KeyError, StorageError) as exc:
             self._refused("Not saved", exc)
             return False
         self.undo_stack.push(command)
@@ -158,7 +157,7 @@ class Session:
             if self.doc is None or self.doc.id != command.doc_id:
                 self.open_document(command.doc_id)
             changes = step(self.store)
-        except (SpanError, KeyError, sqlite3.Error) as exc:
+        except (SpanError, KeyError, StorageError) as exc:
             self._refused(f"{what} not possible", exc)
             self.bus.emit(Changes.all("refresh"))  # show what the file holds now
             return
@@ -166,7 +165,7 @@ class Session:
 
     def _refused(self, what: str, exc: BaseException) -> None:
         log.info("%s: %s", what, exc)
-        hint = " (press again to retry)" if isinstance(exc, sqlite3.OperationalError) else ""
+        hint = " (press again to retry)" if isinstance(exc, StorageBusy) else ""
         self.view.show_message(f"{what}: {exc}{hint}")
 
     # -- entity spans ----------------------------------------------------------------------------

@@ -1,8 +1,14 @@
 """The only package that talks to SQLite."""
 
 from pathlib import Path
+from sqlite3 import Error as StorageError
+from sqlite3 import OperationalError as StorageBusy
 
 from annotator.store.db import Store
+
+# What a store method raises when the file itself fails (not a database, locked by another
+# writer past the busy timeout, read-only, disk full): callers above the store catch these names
+# and never import sqlite3. StorageBusy (locked, read-only, full) is worth a retry.
 
 
 def open_store(path: str | Path) -> Store:
@@ -10,4 +16,4 @@ def open_store(path: str | Path) -> Store:
     return Store(path)
 
 
-__all__ = ["Store", "open_store"]
+__all__ = ["StorageBusy", "StorageError", "Store", "open_store"]

@@ -36,12 +36,6 @@ def application() -> QApplication:
     return app
 
 
-def set_dark(dark: bool) -> None:
-    app = QApplication.instance()
-    if app is not None:
-        apply_theme(app, dark)
-
-
 def main_window(db_path: str | Path) -> MainWindow:
     """The ready main window on a project file (created if it does not exist)."""
     application()

@@ -5,7 +5,6 @@ the controller's change signals."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.changes import Changes
 from annotator.domain import Status
-from annotator.store import Store, open_store
+from annotator.store import StorageError, Store, open_store
 from annotator.ui.actions import label_action, make_action
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs import ShortcutsDialog
@@ -29,6 +28,7 @@ from annotator.ui.editor import AnnotationView
 from annotator.ui.job_bar import JobBar
 from annotator.ui.list_panel import ListPanel
 from annotator.ui.side_panel import SidePanel
+from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_menus import build_menus, build_toolbar
 
@@ -176,7 +176,7 @@ class MainWindow(JobsMixin, QMainWindow):
         that is not a project is reported and the current project stays open."""
         try:
             store = open_store(Path(path))
-        except (sqlite3.DatabaseError, OSError) as exc:
+        except (StorageError, OSError) as exc:
             self.report("Open project", f"{path}: not an annotator project ({exc})",
                         warning=True)
             return False
@@ -329,8 +329,6 @@ class MainWindow(JobsMixin, QMainWindow):
         self.settings.setValue("zoom", self.editor.font().pointSizeF())
 
     def toggle_dark(self) -> None:
-        from annotator.ui.app import set_dark
-
         dark = self.actions_by_name["dark"].isChecked()
         set_dark(dark)
         self.settings.setValue("dark", dark)

@@ -88,3 +88,10 @@ def section_colour(colour: str, confirmed: bool) -> QColor:
     fill = QColor(colour)
     fill.setAlphaF(1.0 if confirmed else 0.45)
     return fill
+
+
+def set_dark(dark: bool) -> None:
+    """Switch the running application's palette."""
+    app = QApplication.instance()
+    if app is not None:
+        apply_theme(app, dark)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 
+from annotator.services.importing import BATCH_SIZE
 from annotator.store import open_store
 from annotator.ui.jobs import import_job
 from annotator.ui.workers import Worker
@@ -58,12 +59,14 @@ def test_cancel_stops_an_import_after_a_committed_batch(project, qtbot, tmp_path
     for i in range(1200):
         (folder / f"{i:04}.txt").write_text(f"Article number {i} about a town.", encoding="utf-8")
     worker = Worker("Importing", import_job(project, [folder]))
-    worker.progressed.connect(lambda *_: worker.cancel())
+    worker.cancel()  # asked to stop before it starts: it stops after its first committed batch
+    partial = []
+    worker.cancelled.connect(partial.append)
     with qtbot.waitSignals([worker.cancelled, worker.finished], timeout=60_000, order="strict"):
         worker.start()
     with open_store(project) as store:
         added = store.documents.count() - 3
-    assert 0 < added < 1200  # batches before the cancel stay; the rest never went in
+    assert added == BATCH_SIZE == partial[0].added  # that batch stays; the rest never went in
 
 
 def test_an_export_that_fails_is_reported_and_the_app_carries_on(window, qtbot, tmp_path):

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.app import set_dark
 from annotator.ui.dialogs import ShortcutsDialog
+from annotator.ui.theme import set_dark
 
 CONTRACT = ["accept", "reject", "skip", "next", "previous", "undo", "redo", "delete-span",
             "import", "export", "preannotate"]
