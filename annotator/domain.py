@@ -174,6 +174,7 @@ class Document:
     status: Status
     created_at: str = ""
     updated_at: str = ""
+    revision: int = 0  # raised by every write to the document or its labels
 
 
 @dataclass(slots=True)

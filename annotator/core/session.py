@@ -28,6 +28,7 @@ from annotator.domain import (
     Section,
     Span,
     SpanError,
+    StaleEdit,
     Status,
     blocks,
     blocks_touching,
@@ -74,12 +75,15 @@ class Session:
         self.sections: list[Section] = []
         self.blocks: list[Block] = []
         self.grid = TokenGrid("", "en")
+        self._seen: dict[int, int] = {}  # document id -> the revision this session last saw
+        self._data_version = store.data_version()
         self.bus.subscribe(self._on_changes)
 
     # -- opening ---------------------------------------------------------------------------------
 
     def open_document(self, doc_id: int) -> None:
         self.doc = self.store.documents.get(doc_id)
+        self._seen[doc_id] = self.doc.revision
         self.spans = self.store.spans.of(doc_id)
         self.sections = self.store.sections.of(doc_id)
         self.blocks = blocks(self.doc.text)
@@ -96,6 +100,8 @@ class Session:
         self.undo_stack.clear()
         self.close_document()
         self.store = store
+        self._seen.clear()
+        self._data_version = store.data_version()
 
     def _on_changes(self, changes: Changes) -> None:
         """Re-read the open document when the bus says it changed, and tell the view what."""
@@ -109,6 +115,7 @@ class Session:
             return
         status_moved = fresh.status != doc.status
         self.doc = fresh
+        self._seen[doc.id] = fresh.revision
         if changes.everything or doc.id in changes.spans:
             old, self.spans = self.spans, self.store.spans.of(doc.id)
             kept = {s[:5] for s in self.spans}
@@ -132,14 +139,59 @@ class Session:
     # -- running commands --------------------------------------------------------------------------
 
     def run(self, command: Command) -> bool:
-        """Do a command; put it on the undo stack and announce it only if the store took it."""
+        """Do a command; put it on the undo stack and announce it only if the store took it.
+        The document must still be as this session last saw it (checked in the command's own
+        transaction); otherwise the edit is refused and the document re-read."""
         try:
-            changes = command.do(self.store)
+            changes = self._write(command.doc_id, command.do)
+        except StaleEdit as exc:
+            self._changed_elsewhere(command.doc_id, "Not saved", exc)
+            return False
         except (SpanError, KeyError, StorageError) as exc:
             self._refused("Not saved", exc)
             return False
         self.undo_stack.push(command)
         self.bus.emit(changes)
+        return True
+
+    def _write(self, doc_id: int, write: Callable[[Store], Changes]) -> Changes:
+        """Run ``write`` in one transaction that first checks the document's revision; remember
+        the revision it leaves."""
+        with self.store.transaction():
+            current = self.store.documents.revisions([doc_id]).get(doc_id)
+            if current is None:
+                raise KeyError(f"no document {doc_id}")
+            seen = self._seen.get(doc_id, current)
+            if current != seen:
+                raise StaleEdit(f"document {doc_id} was changed in another window or by a job "
+                                "since it was shown")
+            changes = write(self.store)
+            self._seen[doc_id] = self.store.documents.revisions([doc_id])[doc_id]
+        return changes
+
+    def _changed_elsewhere(self, doc_id: int, what: str, exc: BaseException) -> None:
+        """Someone else changed the document: its edit history no longer applies, and the view
+        is re-read so the person sees what the file holds."""
+        self.undo_stack.forget(doc_id)
+        self._seen.pop(doc_id, None)
+        self._refused(f"{what} (reloaded; make the edit again)", exc)
+        self.bus.emit(Changes.of(doc_id, spans=True, sections=True, status=True,
+                                 origin="external"))
+
+    def check_external(self) -> bool:
+        """Notice writes by other connections (another window, a job, the CLI) through SQLite's
+        ``data_version``; when there were any, forget the history of documents they changed and
+        announce a refresh on the bus. Cheap enough to call a few times a second."""
+        version = self.store.data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        now = self.store.documents.revisions(list(self._seen))
+        for doc_id, seen in list(self._seen.items()):
+            if now.get(doc_id) != seen:
+                self.undo_stack.forget(doc_id)
+                self._seen.pop(doc_id)
+        self.bus.emit(Changes.all("external"))
         return True
 
     def undo(self) -> None:
@@ -156,7 +208,10 @@ class Session:
         try:
             if self.doc is None or self.doc.id != command.doc_id:
                 self.open_document(command.doc_id)
-            changes = step(self.store)
+            changes = self._write(command.doc_id, step)
+        except StaleEdit as exc:
+            self._changed_elsewhere(command.doc_id, f"{what} not possible", exc)
+            return
         except (SpanError, KeyError, StorageError) as exc:
             self._refused(f"{what} not possible", exc)
             self.bus.emit(Changes.all("refresh"))  # show what the file holds now

@@ -106,6 +106,12 @@ class UndoStack:
         self._changed()
         return changes
 
+    def forget(self, doc_id: int) -> None:
+        """Drop every step on one document: it changed elsewhere, so they no longer apply."""
+        self._done = [c for c in self._done if c.doc_id != doc_id]
+        self._undone = [c for c in self._undone if c.doc_id != doc_id]
+        self._changed()
+
     def clear(self) -> None:
         self._done.clear()
         self._undone.clear()

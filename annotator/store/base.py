@@ -52,11 +52,16 @@ class Base:
     def touch(self, conn: sqlite3.Connection, doc_id: int) -> None:
         """Mark a document as being worked on after an edit (new becomes in progress)."""
         conn.execute(
-            """UPDATE documents SET updated_at = ?,
+            """UPDATE documents SET updated_at = ?, revision = revision + 1,
                    status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END
                WHERE id = ?""",
             [now(), doc_id],
         )
+
+    def bump(self, conn: sqlite3.Connection, doc_ids: list[int]) -> None:
+        """Raise the revision of documents whose labels a machine changed (no status change)."""
+        conn.executemany("UPDATE documents SET revision = revision + 1 WHERE id = ?",
+                         [(i,) for i in doc_ids])
 
     def text_of(self, doc_id: int) -> str:
         """A document's text; ``KeyError`` when there is no such document."""

@@ -74,6 +74,11 @@ class Store:
         """One write transaction across parts; nested calls join the outer one."""
         return self._base.transaction()
 
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits to the
+        file (our own commits leave it alone), so a window can notice writes made elsewhere."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def schema_version(self) -> list[str]:
         return [m.name for m in migrations.applied(self.db)]
 

@@ -11,12 +11,13 @@ from annotator.domain import Document, NewDocument, Status
 from annotator.store.base import Base, marks, now
 from annotator.store.bulk import AddResult, batches, insert_batch
 
-DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at"
+DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at, revision"
 
 
 def row_to_document(row: sqlite3.Row | tuple) -> Document:
-    doc_id, text, hash_, source, meta, status, created, updated = row
-    return Document(doc_id, text, hash_, source, json.loads(meta), Status(status), created, updated)
+    doc_id, text, hash_, source, meta, status, created, updated, revision = row
+    return Document(doc_id, text, hash_, source, json.loads(meta), Status(status), created, updated,
+                    revision)
 
 
 class Documents:
@@ -86,6 +87,15 @@ class Documents:
             out.update((r[0], _list_row(r)) for r in rows)
         return out
 
+    def revisions(self, doc_ids: list[int]) -> dict[int, int]:
+        """The current revision of each document (see :class:`annotator.domain.Document`)."""
+        out: dict[int, int] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i:i + 500]
+            out.update(self._conn.execute(
+                f"SELECT id, revision FROM documents WHERE id IN ({marks(chunk)})", chunk))
+        return out
+
     def status_counts(self) -> dict[Status, int]:
         rows = self._conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
         counts = {s: 0 for s in Status}
@@ -98,7 +108,8 @@ class Documents:
         unknown document."""
         with self._base.transaction() as conn:
             cur = conn.execute(
-                "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
+                "UPDATE documents SET status = ?, updated_at = ?, revision = revision + 1 "
+                "WHERE id = ?",
                 [Status(status).value, now(), doc_id],
             )
             if cur.rowcount == 0:

@@ -210,8 +210,8 @@ def _merge_document(conn: sqlite3.Connection, src: sqlite3.Connection, row: tupl
             _keep_version(conn, doc_id, report.origin, theirs, resolved=True)
         report.agreed += 1
     elif ours.labels() == theirs.labels() and ours.status in UNFINISHED:
-        conn.execute("UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
-                     [theirs.status, now(), doc_id])
+        conn.execute("UPDATE documents SET status = ?, updated_at = ?, revision = revision + 1 "
+                     "WHERE id = ?", [theirs.status, now(), doc_id])
         report.status_taken += 1
     else:
         _keep_version(conn, doc_id, report.origin, theirs)
@@ -261,8 +261,8 @@ def _replace_labels(conn: sqlite3.Connection, doc_id: int, version: Version) -> 
     conn.execute("DELETE FROM spans WHERE doc_id = ?", [doc_id])
     conn.execute("DELETE FROM sections WHERE doc_id = ?", [doc_id])
     _insert_labels(conn, doc_id, version)
-    conn.execute("UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
-                 [version.status, now(), doc_id])
+    conn.execute("UPDATE documents SET status = ?, updated_at = ?, revision = revision + 1 "
+                 "WHERE id = ?", [version.status, now(), doc_id])
 
 
 def _keep_version(conn: sqlite3.Connection, doc_id: int, origin: str, theirs: Version,

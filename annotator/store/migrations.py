@@ -155,3 +155,11 @@ def m004_origin_and_colour(db: Database) -> None:
     db.execute("ALTER TABLE spans RENAME COLUMN source TO origin")
     db.execute("ALTER TABLE sections RENAME COLUMN source TO origin")
     db.execute("ALTER TABLE labels RENAME COLUMN color TO colour")
+
+
+@migrations()
+def m005_document_revision(db: Database) -> None:
+    """A counter per document, raised by every write to it or its labels: an editing session
+    compares it with the revision it last saw, so an edit made on a view that another window or
+    process has changed meanwhile is refused instead of silently undoing their work."""
+    db.execute("ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")

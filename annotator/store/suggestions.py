@@ -127,6 +127,7 @@ class Suggestions:
                 "INSERT OR IGNORE INTO preannotated (doc_id, model, created_at) VALUES (?, ?, ?)",
                 [(i, run_key, stamp) for i in ids],
             )
+            self._base.bump(conn, ids)
         return len(span_rows), n_sections
 
     def confirm(self, doc_id: int, annotator: str) -> Confirmed:
@@ -155,6 +156,7 @@ class Suggestions:
                              'AND "end" = ?', [(doc_id, s, e) for s, e in confirmed.spans])
             conn.executemany("UPDATE sections SET annotator = NULL WHERE doc_id = ? AND "
                              "block = ?", [(doc_id, b) for b in confirmed.blocks])
+            self._base.bump(conn, [doc_id])
 
 
 def _pending_sql(

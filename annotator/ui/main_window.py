@@ -27,6 +27,7 @@ from annotator.ui.document_list import DocumentListModel
 from annotator.ui.editor import AnnotationView
 from annotator.ui.job_bar import JobBar
 from annotator.ui.list_panel import ListPanel
+from annotator.ui.project_watch import ProjectWatch
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
@@ -45,6 +46,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.store: Store = open_store(self.db_path)
         self.controller = Controller(self.store, parent=self)
         self.list_model = DocumentListModel(self.store, self)
+        self.watch = ProjectWatch(self.controller, self)
         self._build_widgets()
         self._build_actions()
         build_menus(self)
@@ -156,6 +158,7 @@ class MainWindow(JobsMixin, QMainWindow):
         c.message_posted.connect(self.show_message)
         c.changed.connect(self.list_model.apply_changes)
         c.changed.connect(self._on_changes)
+        self.watch.others_open.connect(self._warn_open_elsewhere)
         self.list_panel.document_chosen.connect(self._on_document_chosen)
         self.list_panel.list_reset.connect(self._on_list_reset)
         self.editor.span_selected.connect(self.side.select_span)
@@ -170,6 +173,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self._build_label_actions()
         self.list_model.set_store(self.store)
         self._remember_recent(self.db_path)
+        self.watch.start(self.db_path)
 
     def open_project(self, path: Path) -> bool:
         """Switch to another project file (created if new). Everything is saved already; a file
@@ -363,7 +367,14 @@ class MainWindow(JobsMixin, QMainWindow):
         self.actions_by_name["dark"].setChecked(self.settings.value("dark", False) in
                                                 (True, "true"))
 
+    def _warn_open_elsewhere(self) -> None:
+        self.report("Open elsewhere", f"{self.db_path.name} is also open in another window.",
+                    "Both can label. Each window shows what the other saves within a second, "
+                    "and an edit made on a view that the other window changed is refused and "
+                    "the document reloaded.", warning=True)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watch.stop()
         self.stop_jobs()
         self.list_panel.stop_timers()  # nothing may touch the store once it is closed
         self.side.stop_timers()
