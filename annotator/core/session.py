@@ -52,6 +52,7 @@ class SessionView(Protocol):
     def sections_changed(self, doc_id: int) -> None: ...
     def status_changed(self, doc_id: int, status: Status) -> None: ...
     def show_message(self, text: str) -> None: ...
+    def show_write_failed(self, text: str) -> None: ...
 
 
 class _Silent:
@@ -219,9 +220,15 @@ class Session:
         self.bus.emit(changes)
 
     def _refused(self, what: str, exc: BaseException) -> None:
+        """Tell the person; a failure of the file itself (locked, read-only, full) is more than
+        a note in passing: nothing was saved, and pressing the key again retries."""
         log.info("%s: %s", what, exc)
-        hint = " (press again to retry)" if isinstance(exc, StorageBusy) else ""
-        self.view.show_message(f"{what}: {exc}{hint}")
+        if isinstance(exc, StorageError):
+            hint = " Press the key again to retry." if isinstance(exc, StorageBusy) else ""
+            self.view.show_write_failed(f"{what}: the project file refused the write "
+                                        f"({exc}).{hint}")
+        else:
+            self.view.show_message(f"{what}: {exc}")
 
     # -- entity spans ----------------------------------------------------------------------------
 

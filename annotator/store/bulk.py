@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 from annotator.domain import (
     IMPORTED,
@@ -32,12 +30,6 @@ class AddResult:
 
     added: list[int] = field(default_factory=list)
     duplicates: list[tuple[str, int]] = field(default_factory=list)
-
-
-def batches(items: Iterable[NewDocument], size: int) -> Iterator[list[NewDocument]]:
-    it = iter(items)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 def insert_batch(

@@ -27,17 +27,22 @@ from annotator.store.suggestions import Suggestions
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+# The window's own connection waits at most this long for the write lock: bulk writers hold it
+# for about 50 ms per transaction, so a longer wait means something is wrong, and the person is
+# told (and can retry) rather than left with a frozen window.
+INTERACTIVE_TIMEOUT_MS = 1_000
 
 
-def connect(path: str | Path) -> Database:
+def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Open (creating if needed) a project database with our pragmas, and upgrade its schema."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # for opening and migrating
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn, execute_plugins=False)  # our connection, not third-party hooks
     migrations.apply(db)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     return db
 
 
@@ -49,9 +54,9 @@ class Store:
     edit that cannot be stored; ``sqlite3.OperationalError`` ("database is locked") when another
     writer holds the file longer than the busy timeout."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.path = Path(path)
-        self._base = Base(connect(self.path))
+        self._base = Base(connect(self.path, busy_timeout_ms))
         self.db = self._base.db
         self.conn = self._base.conn
         self.documents = Documents(self._base)

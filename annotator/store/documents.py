@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from annotator.domain import Document, NewDocument, Status
 from annotator.store.base import Base, marks, now
-from annotator.store.bulk import AddResult, batches, insert_batch
+from annotator.store.bulk import AddResult, insert_batch
 
+# How long a bulk write may hold the project's write lock per transaction: a person's label
+# waits at most about this long while an import, a pre-annotation or a merge runs.
+LOCK_SECONDS = 0.05
 DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at, revision"
 
 
@@ -126,18 +131,26 @@ class Documents:
         records: Iterable[NewDocument],
         batch_size: int = 1000,
         on_batch: Callable[[AddResult], None] | None = None,
+        lock_seconds: float = LOCK_SECONDS,
     ) -> AddResult:
         """Insert documents with their spans and sections, skipping texts already present.
 
         Each batch is one transaction: a crash loses at most the batch in flight, never what was
-        committed before. ``on_batch`` is called after each commit (progress, cancellation);
-        what it raises ends the run with every earlier batch kept."""
+        committed before. Batches are sized so that each holds the write lock for about
+        ``lock_seconds`` (at most ``batch_size`` documents): a person labelling in the window
+        meanwhile waits no longer than that. ``on_batch`` is called after each commit
+        (progress, cancellation); what it raises ends the run with every earlier batch kept."""
         result = AddResult()
         known = {kind: set(self._base.label_names(kind)) for kind in ("entity", "section")}
-        for batch in batches(records, batch_size):
+        it = iter(records)
+        size = min(batch_size, 20)
+        while batch := list(islice(it, size)):
             step = AddResult()
+            started = time.perf_counter()
             with self._base.transaction() as conn:
                 insert_batch(conn, batch, step, known)
+            held = time.perf_counter() - started
+            size = max(1, min(batch_size, int(len(batch) * lock_seconds / max(held, 1e-4))))
             result.added += step.added
             result.duplicates += step.duplicates
             if on_batch is not None:

@@ -36,7 +36,7 @@ from annotator.store.db import Store
 from annotator.store.sections import INSERT_SECTION
 from annotator.store.spans import INSERT_SPAN
 
-BATCH = 500
+BATCH = 50  # documents per transaction: the write lock is held briefly (see LOCK_SECONDS)
 DOC_FIELDS = "id, hash, text, source, title, meta, status, created_at, updated_at"
 UNFINISHED = {Status.NEW.value, Status.IN_PROGRESS.value}
 

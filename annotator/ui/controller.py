@@ -21,6 +21,7 @@ class Controller(QObject):
     sections_changed = Signal(int)
     status_changed = Signal(int, object)  # doc id, Status
     message_posted = Signal(str)  # a note for the status bar
+    write_failed = Signal(str)  # the project file refused a write: nothing was saved
     changed = Signal(object)  # every Changes record on the bus
     undo_state_changed = Signal()  # what can be undone or redone changed
 
@@ -129,3 +130,6 @@ class _Relay:
 
     def show_message(self, text: str) -> None:
         self.c.message_posted.emit(text)
+
+    def show_write_failed(self, text: str) -> None:
+        self.c.write_failed.emit(text)

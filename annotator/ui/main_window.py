@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -43,7 +44,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.setAccessibleName("Annotator")
         self.settings = settings or QSettings()
         self.db_path = Path(db_path)
-        self.store: Store = open_store(self.db_path)
+        self.store: Store = open_store(self.db_path, interactive=True)
         self.controller = Controller(self.store, parent=self)
         self.list_model = DocumentListModel(self.store, self)
         self.watch = ProjectWatch(self.controller, self)
@@ -159,6 +160,7 @@ class MainWindow(JobsMixin, QMainWindow):
         c.changed.connect(self.list_model.apply_changes)
         c.changed.connect(self._on_changes)
         self.watch.others_open.connect(self._warn_open_elsewhere)
+        c.write_failed.connect(self._on_write_failed)
         self.list_panel.document_chosen.connect(self._on_document_chosen)
         self.list_panel.list_reset.connect(self._on_list_reset)
         self.editor.span_selected.connect(self.side.select_span)
@@ -179,7 +181,7 @@ class MainWindow(JobsMixin, QMainWindow):
         """Switch to another project file (created if new). Everything is saved already; a file
         that is not a project is reported and the current project stays open."""
         try:
-            store = open_store(Path(path))
+            store = open_store(Path(path), interactive=True)
         except (StorageError, OSError) as exc:
             self.report("Open project", f"{path}: not an annotator project ({exc})",
                         warning=True)
@@ -366,6 +368,17 @@ class MainWindow(JobsMixin, QMainWindow):
             self.editor.zoom(round(size - self.editor.font().pointSizeF()))
         self.actions_by_name["dark"].setChecked(self.settings.value("dark", False) in
                                                 (True, "true"))
+
+    def _on_write_failed(self, text: str) -> None:
+        """One box (reused, never stacked) says that nothing was saved and why."""
+        self.show_message(text)
+        box = self.findChild(QMessageBox, "writeFailedBox")
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", text,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("writeFailedBox")
+        box.setText(text)
+        box.open()
 
     def _warn_open_elsewhere(self) -> None:
         self.report("Open elsewhere", f"{self.db_path.name} is also open in another window.",

