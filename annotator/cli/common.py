@@ -52,18 +52,22 @@ class TerminalProgress:
 
 
 def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_size: int = 64,
-                    n_process: int = 1) -> bool:
+                    n_process: int = 1, trust_model: bool = False) -> bool:
     """Pre-annotate with a progress bar and print the outcome; ``False`` when something was
-    rejected (a bad pattern line). A missing model is a :class:`click.ClickException`."""
+    rejected (a bad pattern line). A missing or untrusted model is a
+    :class:`click.ClickException`."""
     from annotator.nlp.pipeline import ModelNotFound
-    from annotator.services.preannotation import preannotate
+    from annotator.services.preannotation import UntrustedModel, preannotate
 
     try:
         with TerminalProgress("Pre-annotating") as bar:
             report = preannotate(store, model, batch_size=batch_size, n_process=n_process,
-                                 patterns=patterns, progress=bar)
+                                 patterns=patterns, trust_model=trust_model, progress=bar)
     except ModelNotFound as exc:
         raise click.ClickException(str(exc)) from exc
+    except UntrustedModel as exc:
+        raise click.ClickException(f"{exc}: pass --trust-model to load it, or --model NAME "
+                                   "to use another") from exc
     for problem in report.problems:
         click.echo(f"rejected pattern: {problem}", err=True)
     click.echo(
@@ -71,3 +75,9 @@ def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_
         f"entity suggestions, {report.sections} section suggestions."
     )
     return not report.problems
+
+
+TRUST_MODEL_OPTION = click.option(
+    "--trust-model", is_flag=True,
+    help="Load the model folder the project's settings name even when it lies outside the "
+         "project's folder (a project file may come from someone else).")

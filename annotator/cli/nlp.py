@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from annotator.cli.common import DB_OPTION, open_project, run_preannotate
+from annotator.cli.common import DB_OPTION, TRUST_MODEL_OPTION, open_project, run_preannotate
 
 
 @click.command(name="preannotate")
@@ -24,14 +24,15 @@ from annotator.cli.common import DB_OPTION, open_project, run_preannotate
 @click.option("--n-process", type=click.IntRange(1), default=1, show_default=True,
               help="Worker processes (spawned, never forked).")
 @click.option("--patterns", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSONL match patterns (EntityRuler / Prodigy); matches get source 'pattern'.")
+              help="JSONL match patterns (EntityRuler / Prodigy); matches get origin 'pattern'.")
+@TRUST_MODEL_OPTION
 def preannotate_command(db_path: Path, model: str | None, batch_size: int, n_process: int,
-                        patterns: Path | None) -> None:
+                        patterns: Path | None, trust_model: bool) -> None:
     """Suggest entities (spaCy) and sections (rules) for documents not yet pre-annotated by this
     model version. Re-running adds nothing; an interrupted run resumes. Spans and sections a
     person made are never touched."""
     with open_project(db_path, must_exist=True) as store:
-        ok = run_preannotate(store, model, patterns, batch_size, n_process)
+        ok = run_preannotate(store, model, patterns, batch_size, n_process, trust_model)
     if not ok:
         sys.exit(1)
 

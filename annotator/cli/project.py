@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import DB_OPTION, TerminalProgress, open_project, run_preannotate
+from annotator.cli.common import (
+    DB_OPTION,
+    TRUST_MODEL_OPTION,
+    TerminalProgress,
+    open_project,
+    run_preannotate,
+)
 from annotator.domain import Misaligned, Status
 from annotator.services.export_formats import EXPORT_FORMATS
 
@@ -21,8 +27,9 @@ from annotator.services.export_formats import EXPORT_FORMATS
               "project's setting).")
 @click.option("--patterns", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSONL match patterns for --preannotate.")
+@TRUST_MODEL_OPTION
 def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
-                   model: str | None, patterns: Path | None) -> None:
+                   model: str | None, patterns: Path | None, trust_model: bool) -> None:
     """Import text, JSONL and HTML files or folders (walked recursively) into a project.
 
     Exits 1 when any file, line or span was rejected; everything else still goes in.
@@ -42,7 +49,7 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
         click.echo(f"{kind}: {problem}", err=True)
     if preannotate:
         with open_project(db_path) as store:
-            if not run_preannotate(store, model, patterns):
+            if not run_preannotate(store, model, patterns, trust_model=trust_model):
                 sys.exit(1)
     if report.problems:
         sys.exit(1)

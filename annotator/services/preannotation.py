@@ -26,6 +26,36 @@ from annotator.store.suggestions import DocSuggestions
 log = logging.getLogger(__name__)
 
 
+class UntrustedModel(Exception):
+    """The project file names a pipeline folder outside the project's own folder: loading it
+    would run whatever that folder holds, so it needs the person's consent first."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"the project asks to load the model folder {path}, which is outside "
+                         "the project's folder; load it only if you trust it")
+        self.path = path
+
+
+def project_model(store: Store) -> str:
+    """The model the project's ``model`` setting names: a package name as it is, a folder
+    resolved against the project's own folder (so a project can carry its model beside it)."""
+    name = store.settings.get("model") or DEFAULT_MODEL
+    if not ("/" in name or "\\" in name or name.startswith((".", "~"))):
+        return name
+    path = Path(name).expanduser()
+    return str((path if path.is_absolute() else store.path.resolve().parent / path).resolve())
+
+
+def model_to_confirm(store: Store) -> Path | None:
+    """The model folder the project's ``model`` setting names, when it needs the person's
+    consent: a path (not a package name) that does not lie inside the project's folder. A
+    project file may come from someone else; a package name only loads what pip installed."""
+    path = Path(project_model(store))
+    if not path.is_absolute():
+        return None  # a package name
+    return None if path.is_relative_to(store.path.resolve().parent) else path
+
+
 @dataclass
 class PreannotateReport:
     """What a run did. ``model`` is ``NAME@VERSION``; ``pending`` the documents there were to
@@ -57,6 +87,7 @@ def preannotate(
     batch_size: int = 64,
     n_process: int = 1,
     patterns: Path | None = None,
+    trust_model: bool = False,
     progress: Progress = no_progress,
     should_stop: ShouldStop = never,
 ) -> PreannotateReport:
@@ -64,13 +95,18 @@ def preannotate(
     version (and pattern set).
 
     ``model=None`` uses the project's ``model`` setting (default ``en_core_web_sm``); raises
-    :class:`annotator.nlp.pipeline.ModelNotFound` when none loads. ``progress(done, pending)``
-    runs after each committed batch; a stop raises :class:`Cancelled` whose ``partial`` is the
-    report of what was committed. A bad pattern line is reported in ``problems`` and skipped."""
+    :class:`annotator.nlp.pipeline.ModelNotFound` when none loads, and :class:`UntrustedModel`
+    (before loading anything) when the setting names a folder outside the project's folder and
+    ``trust_model`` is not set. A ``model`` the caller passes is the caller's own choice.
+    ``progress(done, pending)`` runs after each committed batch; a stop raises
+    :class:`Cancelled` whose ``partial`` is the report of what was committed. A bad pattern
+    line is reported in ``problems`` and skipped."""
+    if model is None and not trust_model and (folder := model_to_confirm(store)) is not None:
+        raise UntrustedModel(folder)
     entity_labels = frozenset(store.labels.names("entity"))
     rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
     progress(0, 0, "Loading the model…")
-    setup = Analyzer(model or store.settings.get("model") or DEFAULT_MODEL, rules,
+    setup = Analyzer(model or project_model(store), rules,
                      entity_labels, frozenset(store.labels.names("section")))
     setup.load()
     report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
@@ -91,12 +127,14 @@ def preannotate(
     return report
 
 
-def preannotate_file(db_path: str, model: str | None = None, *, progress: Progress = no_progress,
+def preannotate_file(db_path: str, model: str | None = None, trust_model: bool = False, *,
+                     progress: Progress = no_progress,
                      should_stop: ShouldStop = never) -> PreannotateReport:
     """:func:`preannotate` on a project file, with a connection of its own: what a spawned
     process runs (:mod:`annotator.core.child`)."""
     with open_store(db_path) as store:
-        return preannotate(store, model, progress=progress, should_stop=should_stop)
+        return preannotate(store, model, trust_model=trust_model, progress=progress,
+                           should_stop=should_stop)
 
 
 def _items(store: Store, run_key: str, batch_size: int) -> Iterator[list[Item]]:

@@ -43,7 +43,7 @@ def export_job(db_path: Path, fmt: str, out: Path, include_all: bool) -> Job:
     return run
 
 
-def preannotate_job(db_path: Path, model: str | None = None) -> Job:
+def preannotate_job(db_path: Path, model: str | None = None, trust_model: bool = False) -> Job:
     """Model suggestions for every unfinished document, computed in a spawned child process so
     spaCy never holds up the window (:mod:`annotator.core.child`)."""
 
@@ -51,7 +51,8 @@ def preannotate_job(db_path: Path, model: str | None = None) -> Job:
         from annotator.core.child import run_in_child
         from annotator.services.preannotation import preannotate_file
 
-        return run_in_child(preannotate_file, {"db_path": str(db_path), "model": model},
+        return run_in_child(preannotate_file, {"db_path": str(db_path), "model": model,
+                                               "trust_model": trust_model},
                             progress=task.progress, should_stop=task.should_stop,
                             name="pre-annotation")
 

@@ -76,9 +76,37 @@ class JobsMixin:
             return None
         return self.start_job("Importing", import_job(self.db_path, paths), self._on_imported)
 
-    def preannotate(self) -> Worker | None:
-        return self.start_job("Pre-annotating", preannotate_job(self.db_path),
+    def preannotate(self, trust_model: bool = False) -> Worker | None:
+        """Pre-annotate; a model folder the project file names outside the project's folder
+        is loaded only once the person said yes (remembered per folder)."""
+        from annotator.services.preannotation import model_to_confirm
+
+        folder = model_to_confirm(self.store)
+        trusted = [str(p) for p in self.settings.value("trusted_models", []) or []]
+        if folder is not None and not trust_model and str(folder) not in trusted:
+            self._ask_trust_model(folder)
+            return None
+        return self.start_job("Pre-annotating",
+                              preannotate_job(self.db_path, trust_model=folder is not None),
                               self._on_preannotated)
+
+    def _ask_trust_model(self, folder: Path) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Question, "Load this model?",
+                          f"This project asks to pre-annotate with the model folder\n{folder}\n"
+                          "which lies outside the project's folder. A model folder can hold "
+                          "code: load it only if you trust where it came from.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("trustModelBox")
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                trusted = [str(p) for p in self.settings.value("trusted_models", []) or []]
+                self.settings.setValue("trusted_models", [*trusted, str(folder)])
+                self.preannotate(trust_model=True)
+
+        box.finished.connect(answered)
+        box.open()
+        return box
 
     def export_to(self, out: Path, fmt: str = "prodigy",
                   include_all: bool = False) -> Worker | None:
