@@ -131,7 +131,9 @@ class Session:
 
     # -- tokens ----------------------------------------------------------------------------------
 
-    def snap(self, start: int, end: int) -> tuple[int, int]:
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """The selection widened to whole word tokens in one block (``None``: no word in it);
+        see :class:`TokenGrid`."""
         return self.grid.snap(start, end)
 
     def token_at(self, offset: int) -> tuple[int, int] | None:
@@ -241,8 +243,10 @@ class Session:
 
     def label_range(self, start: int, end: int, label: str, snap: bool = True) -> list[Span]:
         """A label key with a selection makes a span (replacing what it overlaps); with a bare
-        cursor it relabels the span there, or labels the token there. Returns the span as
-        stored (empty when nothing changed)."""
+        cursor it relabels the span there, or labels the word there. With ``snap`` (all but an
+        Alt-drag) the span starts and ends on a word token and stays in one block (a selection
+        over several keeps one, and says so). Returns the span as stored (empty when nothing
+        changed)."""
         if self.doc is None:
             return []
         if start == end:
@@ -255,7 +259,14 @@ class Session:
                 return []
             start, end = token
         elif snap:
-            start, end = self.snap(start, end)
+            snapped = self.snap(start, end)
+            if snapped is None:
+                self.view.show_message("Select a word first (not only spaces or punctuation)")
+                return []
+            if len(blocks_touching(self.blocks, start, end)) > 1:
+                self.view.show_message("A span stays within one line: labelled "
+                                       f"“{self.doc.text[snapped[0]:snapped[1]]}”")
+            start, end = snapped
         if not self.doc.text[start:end].strip():
             self.view.show_message("Select some text first (not only spaces)")
             return []
@@ -279,12 +290,14 @@ class Session:
         self._edit(f"Delete {span.label}", [span], [])
 
     def resize_span(self, span_id: int, side: str, direction: int) -> list[Span]:
-        """Grow (+1) or shrink (-1) a span's start or end by one token, within its block."""
+        """Grow (+1) or shrink (-1) a span's start or end by one word token, within its block."""
         span = self.span_by_id(span_id)
         if span is None:
             return []
         start, end = self.grid.resized(span.start, span.end, side, direction)
         if (start, end) == (span.start, span.end) or end <= start:
+            if direction > 0:
+                self.view.show_message("A span stays within one line: no word to grow into")
             return [span]
         new = Span(start, end, span.label, HUMAN, self.annotator)
         before = [span] + [s for s in overlapping(self.spans, start, end) if s.key != span.key]

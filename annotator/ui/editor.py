@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
+from annotator.core.tokens import trim_to_word
 from annotator.domain import Section, Span
 from annotator.ui.gutter import SectionGutter
 from annotator.ui.span_painter import Mark, Style, paint_decorations, paint_fills, place_marks
@@ -365,6 +366,17 @@ class AnnotationView(QTextEdit):
         """Alt-drag selects characters exactly; a plain drag snaps to tokens when labelled."""
         self.snap = not (event.modifiers() & Qt.KeyboardModifier.AltModifier)
         super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double-click selects the word under the mouse without the quotes, punctuation or
+        clitic Qt's word keeps ("Japan’s" selects "Japan"); with Alt, Qt's word as it is."""
+        self.snap = not (event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        super().mouseDoubleClickEvent(event)
+        if self.snap and self.textCursor().hasSelection():
+            start, end = self.selection_range()
+            lo, hi = trim_to_word(self.toPlainText(), start, end)
+            if lo < hi and (lo, hi) != (start, end):
+                self.select_range(lo, hi)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Shift+Left/Right on a selected span move its end by a token (grow / shrink);
