@@ -79,7 +79,7 @@ class Controller(QObject):
     def span_at(self, offset: int) -> Span | None:
         return self.session.span_at(offset)
 
-    def snap(self, start: int, end: int) -> tuple[int, int]:
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
         return self.session.snap(start, end)
 
     def label_range(self, start: int, end: int, label: str, snap: bool = True) -> list[Span]:
