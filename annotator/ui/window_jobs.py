@@ -21,11 +21,19 @@ JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project"
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 
 
+def preannotates_on_import(store: Any) -> bool:
+    """Whether an import in the window goes on to pre-annotate: when the project has a model
+    and its ``preannotate_on_import`` setting is not ``off`` (it is on by default)."""
+    return bool(store.settings.get("model")) and (
+        store.settings.get("preannotate_on_import", "on") != "off")
+
+
 class JobsMixin:
     """Mixed into MainWindow (which provides store, controller, list_model, job_bar...)."""
 
     worker: Worker | None = None
     last_report: str = ""
+    next_job: Callable[[], Any] | None = None  # started when the running job has finished
 
     # -- choosing files (non-blocking dialogs: the window keeps running) -----------------------
 
@@ -145,6 +153,9 @@ class JobsMixin:
     def _on_job_finished(self) -> None:
         self.worker = None
         self._set_jobs_enabled(True)
+        follow, self.next_job = self.next_job, None
+        if follow is not None:
+            follow()
 
     def _on_cancelled(self, title: str, partial: Any) -> None:
         self.report(title, f"{title} cancelled; what was done before stays.")
@@ -157,6 +168,8 @@ class JobsMixin:
         details = "\n".join(str(p) for p in report.problems)
         self.report("Import", text, details, warning=bool(report.problems))
         self._announce(report)
+        if report.added and preannotates_on_import(self.store):
+            self.next_job = self.preannotate  # as `make run` and `import --preannotate` do
 
     def _on_exported(self, report) -> None:
         self.report("Export", report.text(), "\n".join(str(m) for m in report.misaligned))

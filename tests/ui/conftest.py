@@ -53,6 +53,10 @@ def project(tmp_path: Path) -> Path:
         docs[2].sections = [(0, len(third.split("\n")[0]), "byline")]
         docs[2].status = Status.NEW
         store.documents.add(docs)
+        # Window tests of import look at the import alone (pre-annotation loads spaCy in a
+        # child); test_jobs.py::test_an_import_in_the_window_goes_on_to_pre_annotate turns the
+        # default back on.
+        store.settings.set("preannotate_on_import", "off")
     return path
 
 

@@ -109,6 +109,26 @@ def test_preannotate_from_the_app_shows_model_suggestions_in_the_open_document(
     assert len(window.controller.undo_stack) == 0
 
 
+@pytest.mark.slow
+def test_an_import_in_the_window_goes_on_to_pre_annotate(window, qtbot, tmp_path):
+    """As `make run` does: the project has a model and the setting is on by default, so the
+    imported article arrives with the model's suggestions, without another command."""
+    with open_store(window.db_path) as store:
+        store.settings.set("preannotate_on_import", "on")
+    path = tmp_path / "new.txt"
+    path.write_text("Rio Tinto said on Monday that Jane Smith will lead its office in Perth.",
+                    encoding="utf-8")
+    wait_job(qtbot, window, lambda: window.import_paths([path]))
+    worker = window.worker
+    assert worker is not None and worker.title == "Pre-annotating"
+    with qtbot.waitSignal(worker.finished, timeout=120_000):
+        pass
+    assert "Pre-annotated" in window.last_report, window.last_report
+    with open_store(window.db_path) as store:
+        new = store.documents.ids()[-1]
+        assert any(s.origin.startswith("model:") for s in store.spans.of(new))
+
+
 def test_training_formats_export_from_the_app(window, qtbot, tmp_path):
     """conll and spacy (a folder of DocBins) take accepted documents."""
     window.go_row(2)
