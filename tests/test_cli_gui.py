@@ -32,7 +32,7 @@ def isolated(tmp_path: Path, monkeypatch):
 def make_project(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open_store(path) as store:
-        store.add_documents([NewDocument(text=text, source="a.txt")])
+        store.documents.add([NewDocument(text=text, source="a.txt")])
     return path
 
 
@@ -105,7 +105,7 @@ def test_a_project_file_given_as_a_path_is_opened_not_imported(qapp, tmp_path):
     assert result.exit_code == 0, result.output
     assert opened == [project]
     with open_store(project) as store:
-        assert store.count_documents() == 2  # b.txt went in; p.db was not read as text
+        assert store.documents.count() == 2  # b.txt went in; p.db was not read as text
 
 
 def test_two_project_files_at_once_are_a_usage_error(tmp_path):
