@@ -1,8 +1,8 @@
 """``annotator gui``: the desktop app (the default command).
 
-Without ``--db`` it opens the last project the window had open (the window then shows that
-project's last document); with no last project, ``project.db`` in the user's data folder
-(see :mod:`annotator.ui.recent`). It never makes a project in the current folder unasked.
+Without ``--db`` it opens the last project the window had open; with no last project,
+``project.db`` in the user's data folder (see :func:`annotator.ui.app.project_to_open`). It
+never makes a project in the current folder unasked.
 """
 
 from __future__ import annotations
@@ -39,16 +39,15 @@ def choose_project(db_path: Path | None, paths: tuple[Path, ...]) -> tuple[Path,
         return db_path, rest
     if projects:
         return projects[0], rest
-    from annotator.ui.recent import default_project, last_project
+    from annotator.ui.app import project_to_open
 
-    last = last_project()
-    if last is not None:
-        click.echo(f"Opening the last project: {last}", err=True)
-        return last, rest
-    default = default_project()
-    click.echo(f"Opening {default} (no project given and none opened before; --db FILE "
-               "chooses another)", err=True)
-    return default, rest
+    path, was_open = project_to_open()
+    if was_open:
+        click.echo(f"Opening the last project: {path}", err=True)
+    else:
+        click.echo(f"Opening {path} (no project given and none opened before; --db FILE "
+                   "chooses another)", err=True)
+    return path, rest
 
 
 def check_desktop_libraries() -> None:
