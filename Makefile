@@ -15,9 +15,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# Imports the samples (again is harmless: duplicates are skipped) and pre-annotates them, so the
-# window opens with spaCy's candidate entities and the section suggestions in place.
+# Checks that Qt's platform plugin finds the desktop's system libraries (on Linux with a display;
+# installs the missing Debian packages as root or with passwordless sudo, otherwise prints the
+# apt-get command and stops), imports the samples (again is harmless: duplicates are skipped and
+# counted) and pre-annotates them, so the window opens with spaCy's candidate entities and the
+# section suggestions in place.
 run: $(STAMP)
+	$(BIN)/python -m annotator.qt_deps --install
 	$(BIN)/annotator import --db $(DB) --preannotate sample_data
 	$(BIN)/annotator gui --db $(DB)
 

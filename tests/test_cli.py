@@ -43,7 +43,7 @@ def test_import_exits_1_and_lists_each_rejection_while_the_rest_goes_in(tmp_path
     assert "Added 4 documents from 5 files; 0 duplicates; 2 rejected." in result.stdout
     assert f"rejected: {corpus / 'bad.jsonl'}:2: not valid JSON" in result.stderr
     assert f"rejected: {corpus / 'empty.txt'}: file is empty" in result.stderr
-    again = run("import", "--db", str(db), str(corpus / "a.txt"))
+    again = run("-v", "import", "--db", str(db), str(corpus / "a.txt"))
     assert again.exit_code == 0 and "1 duplicates" in again.stdout
     assert "same text as document 1" in again.stderr
 

@@ -38,11 +38,14 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
 
     with open_project(db_path) as store, TerminalProgress("Importing") as bar:
         report = import_paths(store, paths, progress=bar)
+    list_duplicates = click.get_current_context().find_root().params.get("verbose", 0) > 0
+    hint = " (already in the project; `annotator -v import` lists them)" if report.duplicates \
+        and not list_duplicates else ""
     click.echo(
         f"Added {report.added} documents from {report.files} files; "
-        f"{len(report.duplicates)} duplicates; {len(report.problems)} rejected."
+        f"{len(report.duplicates)} duplicates{hint}; {len(report.problems)} rejected."
     )
-    for source, existing in report.duplicates:
+    for source, existing in report.duplicates if list_duplicates else ():
         click.echo(f"duplicate: {source} (same text as document {existing})", err=True)
     for problem in report.problems:
         kind = "dropped span" if problem.dropped_span else "rejected"

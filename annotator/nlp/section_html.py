@@ -9,8 +9,10 @@ an explicit cue's.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from types import ModuleType
 
 from annotator.nlp.section_base import BODY, BOILERPLATE, BYLINE, RELATED, BlockView, Vote, rule
 
@@ -24,11 +26,28 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", _NOT_WORD.sub(" ", text.casefold())).strip()
 
 
-def extract_main_text(html: str) -> str:
-    """Trafilatura's article text for a page ('' when it finds none); comments excluded."""
-    import trafilatura
-
+@functools.cache
+def _trafilatura() -> ModuleType | None:
+    """trafilatura, or None when it or a library it needs cannot be imported (``lxml_html_clean``
+    is the usual one: pip 23's resolver does not install it for justext). Warned once per
+    process; the other HTML rules still vote, so a pre-annotation run goes on."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        log.warning("trafilatura cannot be imported (%s): section suggestions for HTML pages go "
+                    "on without its article extraction; `pip install trafilatura "
+                    "lxml_html_clean` brings it back", exc)
+        return None
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    return trafilatura
+
+
+def extract_main_text(html: str) -> str:
+    """Trafilatura's article text for a page; '' when it finds none or is not installed (see
+    :func:`_trafilatura`); comments excluded."""
+    trafilatura = _trafilatura()
+    if trafilatura is None:
+        return ""
     try:
         text = trafilatura.extract(html, include_comments=False, include_tables=True,
                                    output_format="txt", deduplicate=False, favor_recall=True)

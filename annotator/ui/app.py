@@ -1,7 +1,8 @@
 """The application: QApplication set-up, theme, and the entry points the CLI and tests use.
 
 ``main_window(db_path)`` returns the ready window (project open, first document shown);
-``run(db_path)`` shows it and runs the event loop.
+``run(db_path)`` shows it and runs the event loop; ``project_to_open()`` says which project
+``annotator gui`` opens when given none.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from annotator.ui import recent
 from annotator.ui.main_window import MainWindow
 from annotator.ui.theme import RESOURCES, apply_theme
 
@@ -47,3 +49,11 @@ def run(db_path: str | Path) -> int:
     window = MainWindow(Path(db_path))
     window.show()
     return app.exec()
+
+
+def project_to_open() -> tuple[Path, bool]:
+    """``(path, True)`` for the last project the window had open, else ``(project.db in the
+    user's data folder, False)``; reads the settings only, before any window (see
+    :mod:`annotator.ui.recent`)."""
+    last = recent.last_project()
+    return (last, True) if last is not None else (recent.default_project(), False)
