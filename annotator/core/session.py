@@ -116,7 +116,11 @@ class Session:
             return
         status_moved = fresh.status != doc.status
         self.doc = fresh
-        self._seen[doc.id] = fresh.revision
+        if changes.origin not in ("edit", "undo") and fresh.revision != self._seen.get(doc.id):
+            # a job or another window changed the document under its history: the view shows
+            # the new state, and undo no longer reaches behind it
+            self.undo_stack.forget(doc.id)
+            self._seen[doc.id] = fresh.revision
         if changes.everything or doc.id in changes.spans:
             old, self.spans = self.spans, self.store.spans.of(doc.id)
             kept = {s[:5] for s in self.spans}

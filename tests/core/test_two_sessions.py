@@ -94,3 +94,23 @@ def test_a_second_process_on_the_project_is_seen(tmp_path):
         holder.wait()
     assert not mine.others_now()  # a process that dies holds nothing
     mine.release()
+
+
+def test_a_job_that_changed_the_open_document_ends_its_history_but_not_the_next_edit(two):
+    """When the window's own job announces that it changed the open document, the view shows
+    the new state, the next edit is saved at once, and undo no longer reaches behind the job."""
+    from annotator.core.changes import Changes
+    from annotator.store.suggestions import DocSuggestions
+
+    a, b = two
+    lumen = TEXT.index("Lumen")
+    a.label_range(lumen, lumen + 5, "ORG", snap=False)
+    marina = TEXT.index("Marina")
+    b.store.suggestions.add("job", [DocSuggestions(1, [Span(marina, marina + 6, "PERSON",
+                                                            "model:m@1")])])
+    a.bus.emit(Changes(spans=frozenset([1]), origin="preannotate"))
+    assert "PERSON" in [s.label for s in a.spans]
+    assert not a.undo_stack.can_undo
+    costa = TEXT.index("Costa")
+    assert a.label_range(costa, costa + 5, "PERSON", snap=False)
+    assert a.undo_stack.can_undo
