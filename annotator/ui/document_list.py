@@ -53,14 +53,22 @@ class DocumentListModel(QAbstractTableModel):
     # -- filtering and refreshing -----------------------------------------------------------------
 
     def set_filter(self, status: Status | None, text: str) -> None:
-        self.status, self.text = status, text.strip()
-        self.refresh()
+        """Show only documents with ``status`` (None: any) whose title or text contains
+        ``text``. A filter the store refuses (TypeError for a status that is not a Status)
+        raises before anything changes, so the list keeps working with the previous one."""
+        text = text.strip()
+        count = self.store.documents.count(status, text)
+        self.status, self.text = status, text
+        self._reset(count)
 
     def refresh(self) -> None:
         """Re-count and drop the cache (after an import, a filter change, a new project)."""
+        self._reset(self.store.documents.count(self.status, self.text))
+
+    def _reset(self, count: int) -> None:
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.store.documents.count(self.status, self.text)
+        self._count = count
         self.endResetModel()
 
     def set_store(self, store: Store) -> None:

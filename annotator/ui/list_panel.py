@@ -36,7 +36,7 @@ class ListPanel(QWidget):
         self.status.setAccessibleName("Show documents with status")
         self.status.addItem("All", None)
         for status, text in STATUS_TEXT.items():
-            self.status.addItem(text.capitalize(), status)
+            self.status.addItem(text.capitalize(), status.value)
         self.search = QLineEdit()
         self.search.setObjectName("textFilter")
         self.search.setAccessibleName("Filter documents by text")
@@ -111,9 +111,14 @@ class ListPanel(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    def chosen_status(self) -> Status | None:
+        """The status picked in the combo box. Qt hands item data back as it pleases (PySide6
+        6.11 turns a ``Status`` into a plain ``str``), so it is converted back here."""
+        data = self.status.currentData()
+        return None if data is None else Status(data)
+
     def _apply_filter(self) -> None:
-        status: Status | None = self.status.currentData()
-        self.model.set_filter(status, self.search.text())
+        self.model.set_filter(self.chosen_status(), self.search.text())
 
     def _on_reset(self) -> None:
         self.list_reset.emit()
