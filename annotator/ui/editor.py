@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
+from math import ceil, floor
 
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -92,6 +94,8 @@ class AnnotationView(QTextEdit):
         self.gutter = SectionGutter(self)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
+        # A selection that collapses where it ends (labelling a drag) moves no cursor.
+        self.selectionChanged.connect(self._on_cursor_moved)
         self.document().documentLayout().documentSizeChanged.connect(self._forget_placement)
         self._update_margins()
 
@@ -241,13 +245,17 @@ class AnnotationView(QTextEdit):
 
     # -- painting ------------------------------------------------------------------------------
 
-    def _style(self) -> Style:
+    def _tag_font(self) -> QFont:
         font = QFont(self.font())
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.68))
         font.setWeight(QFont.Weight.DemiBold)
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 104)
+        return font
+
+    def _style(self) -> Style:
         highlight = self.palette().color(QPalette.ColorRole.Highlight)
-        return Style(self._entity_colours, is_dark(self.palette()), font, self._selected, highlight)
+        return Style(self._entity_colours, is_dark(self.palette()), self._tag_font(),
+                     self._selected, highlight)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         style = self._style()
@@ -255,7 +263,7 @@ class AnnotationView(QTextEdit):
         painted = []
         region = event.rect()
         for block, top, height in self.visible_blocks():
-            if top > region.bottom() + 2 or top + height + self._tag_room() < region.top():
+            if top > region.bottom() + 2 or top + height + self._tag_extent() < region.top():
                 continue  # outside what needs repainting (a partial update)
             placed = self._placed_marks(block)
             painted.append((block, top, placed, self._origin(block, top, offset)))
@@ -304,17 +312,28 @@ class AnnotationView(QTextEdit):
     def _tag_room(self) -> int:
         return max(9, round(self.fontMetrics().height() * 0.7))
 
+    def _tag_extent(self) -> int:
+        """How far below a line's bottom a label tag can reach (pixels): the tag is drawn one
+        pixel under the line in the tag font, so below the last line of a block it lies
+        outside the block's bounding rectangle, in the gap before the next block."""
+        return ceil(QFontMetricsF(self._tag_font()).height()) + 2
+
     def _origin(self, block: QTextBlock, top: float, offset: QPointF) -> QPointF:
         rect = self.document().documentLayout().blockBoundingRect(block)
         return QPointF(rect.left() + offset.x(), top)
 
     def _update_block(self, number: int) -> None:
+        """Repaint everything a block's spans can cover: the block, the tags under its last line
+        (below the block's rectangle), and the whole width, since a tag may be wider than its
+        span and run past the text's right edge. A smaller area leaves stale tags behind."""
         block = self.document().findBlockByNumber(number)
         if not block.isValid():
             return
-        rect = self.document().documentLayout().blockBoundingRect(block).toAlignedRect()
-        rect.translate(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
-        self.viewport().update(rect.adjusted(-4, -4, 4, 4))
+        rect = self.document().documentLayout().blockBoundingRect(block)
+        scroll = self.verticalScrollBar().value()
+        top = floor(rect.top() - scroll) - 4
+        bottom = ceil(rect.bottom() - scroll) + self._tag_extent() + 4
+        self.viewport().update(QRect(0, top, self.viewport().width(), bottom - top))
 
     def _apply_spacing(self) -> None:
         """Room under every line for the label tags: a line distance that follows the zoom."""
