@@ -24,7 +24,9 @@ from annotator.store import Store
 
 PAGE = 200
 MAX_PAGES = 50
-COLUMNS = ("Document", "Status", "Entities")
+COLUMNS = ("Document", "Status", "#")  # "#": the number of entities (its header's tooltip)
+COLUMN_TIPS = ("The document's title (its first line)", "Where the document stands",
+               "Entities marked in the document")
 STATUS_TEXT = {
     Status.NEW: "new", Status.IN_PROGRESS: "in progress", Status.ACCEPTED: "accepted",
     Status.REJECTED: "rejected", Status.SKIPPED: "skipped",
@@ -160,8 +162,12 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMN_TIPS[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -48,7 +48,7 @@ class ListPanel(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 0, 8)
+        layout.setContentsMargins(8, 8, 2, 8)
         layout.setSpacing(6)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
@@ -72,9 +72,12 @@ class ListPanel(QWidget):
         header.setAccessibleName("Columns: document, status, entities")
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 84), (2, 64)):
+        # Status and count columns just wide enough for their words, so titles get the rest.
+        metrics = view.fontMetrics()
+        widest_status = max(metrics.horizontalAdvance(t) for t in STATUS_TEXT.values())
+        for column, width in ((1, widest_status), (2, metrics.horizontalAdvance("0000"))):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
+            header.resizeSection(column, width + 14)
         model.modelReset.connect(self._on_reset)
         view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         return view

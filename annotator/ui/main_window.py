@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -32,6 +32,7 @@ from annotator.ui.project_watch import ProjectWatch
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
+from annotator.ui.window_layout import PANE_STRETCH, first_size, pane_sizes
 from annotator.ui.window_menus import build_menus, build_toolbar
 
 MAX_RECENT = 8
@@ -80,10 +81,10 @@ class MainWindow(JobsMixin, QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setAccessibleName("Main areas")
-        for widget, stretch in ((self.list_panel, 0), (centre, 1), (self.side, 0)):
+        for widget, stretch in zip((self.list_panel, centre, self.side), PANE_STRETCH,
+                                   strict=True):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
-        self.splitter.setSizes([300, 820, 300])
         self.setCentralWidget(self.splitter)
         self.counts = QLabel()
         self.counts.setObjectName("finishedCount")
@@ -356,13 +357,12 @@ class MainWindow(JobsMixin, QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self.resize(first_size())
         state = self.settings.value("state")
         if state is not None:
             self.restoreState(state)
         splitter = self.settings.value("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        self._default_panes = splitter is None or not self.splitter.restoreState(splitter)
         size = float(self.settings.value("zoom", 0) or 0)
         if size:
             self.editor.zoom(round(size - self.editor.font().pointSizeF()))
@@ -385,6 +385,15 @@ class MainWindow(JobsMixin, QMainWindow):
                     "Both can label. Each window shows what the other saves within a second, "
                     "and an edit made on a view that the other window changed is refused and "
                     "the document reloaded.", warning=True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time, with no saved layout: divide the width the window really has."""
+        if self._default_panes:
+            self._default_panes = False
+            self.splitter.setSizes(pane_sizes(self.splitter.width() or self.width(),
+                                              self.list_panel.minimumSizeHint().width(),
+                                              self.side.minimumSizeHint().width()))
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watch.stop()

@@ -142,7 +142,7 @@ class SidePanel(QWidget):
         self.setObjectName("sidePanel")
         self.setAccessibleName("Labels and spans")
         self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(10, 10, 10, 10)
+        self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(8)
         self.entity_grid = self._section_box("Entities", "entityPalette")
         self.section_grid = self._section_box("Sections", "sectionPalette")
@@ -193,7 +193,8 @@ class SidePanel(QWidget):
         box.setAccessibleName(f"{title} palette")
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
+        grid.setHorizontalSpacing(2)  # a key sits next to its label; column 2 keeps pairs apart
+        grid.setColumnMinimumWidth(2, 8)
         grid.setVerticalSpacing(3)
         self._layout.addWidget(box)
         return grid
@@ -215,11 +216,11 @@ class SidePanel(QWidget):
                 key = QLabel(action.shortcut().toString())
                 key.setObjectName("keyCap")
                 key.setAccessibleName(f"Key for {action.iconText()}")
-                col = (row % 2) * 2 if grid is self.entity_grid else 0
+                col = (row % 2) * 3 if grid is self.entity_grid else 0
                 line = row // 2 if grid is self.entity_grid else row
                 grid.addWidget(button, line, col)
                 grid.addWidget(key, line, col + 1, Qt.AlignmentFlag.AlignLeft)
-            grid.setColumnStretch(4, 1)
+            grid.setColumnStretch(5, 1)
 
     def show_spans(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
         self._pending.clear()

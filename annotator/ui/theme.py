@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
@@ -62,10 +62,29 @@ def stylesheet(dark: bool) -> str:
     return qss
 
 
+class AppStyle(QProxyStyle):
+    """Fusion with a toolbar overflow button wide enough to see and hit (Fusion's is 12 px,
+    which our toolbar padding left empty: the button was there but showed nothing)."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option=None, widget=None) -> int:
+        if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
+            return 26
+        return super().pixelMetric(metric, option, widget)
+
+
 def apply_theme(app: QApplication, dark: bool) -> None:
-    app.setStyle("Fusion")
+    """Fusion, our palette and stylesheet. Applied once per change: setting the same style
+    again while windows are open re-creates the style under them, and widgets made after that
+    lose the stylesheet's padding (a second window drew its toolbar 8 px shorter)."""
+    if app.property("annotatorDark") == dark:
+        return
+    app.setStyle(AppStyle())
     app.setPalette(make_palette(dark))
     app.setStyleSheet(stylesheet(dark))
+    app.setProperty("annotatorDark", dark)
 
 
 def span_fill(colour: str, confirmed: bool, dark: bool) -> QColor:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -23,12 +23,16 @@ MENUS = {
 }
 TOOLBAR = ["accept", "reject", "skip", "-", "previous", "next", "next-unfinished", "-", "undo",
            "redo", "-", "apply-suggestions", "preannotate", "export"]
+# Shorter words on the toolbar than in the menus, so every action fits at 1024 px.
+TOOLBAR_TEXT = {"previous": "Previous", "next": "Next"}
 
 
 def build_menus(window: MainWindow) -> None:
     """(Re)build the menu bar: label actions and recent projects change with the project."""
     bar = window.menuBar()
     bar.clear()
+    for old in bar.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        old.deleteLater()  # clear() only takes the menus off the bar
     actions = window.actions_by_name
     for title, names in MENUS.items():
         menu = bar.addMenu(title)
@@ -62,6 +66,13 @@ def build_toolbar(window: MainWindow) -> None:
     for name in TOOLBAR:
         if name == "-":
             toolbar.addSeparator()
-        else:
-            toolbar.addAction(window.actions_by_name[name])
+            continue
+        action = window.actions_by_name[name]
+        if name in TOOLBAR_TEXT:
+            action.setIconText(TOOLBAR_TEXT[name])
+        toolbar.addAction(action)
+    more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    if more is not None:
+        more.setAccessibleName("More toolbar actions")
+        more.setToolTip("More actions (the window is too narrow to show them all)")
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)

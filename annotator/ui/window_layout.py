@@ -1,0 +1,34 @@
+"""How the main window divides its width, and its first size.
+
+1024 x 700 is the smallest size we support. There the document list and the side panel get
+about a fifth of the width each (never less than they need to show their contents) and the
+article the rest; when the window shrinks, the panels give up width along with the article
+(stretch 1 : 3 : 1) instead of the article alone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
+
+PANE_STRETCH = (1, 3, 1)  # document list, article, side panel
+LIST_SHARE, SIDE_SHARE = 0.22, 0.2
+FIRST_SIZE = QSize(1400, 860)
+
+
+def pane_sizes(width: int, list_min: int, side_min: int) -> list[int]:
+    """Widths (px) of the document list, the article and the side panel for a window
+    ``width`` px wide: the panels about a fifth each but at least their minimum, the article
+    the rest (never negative)."""
+    list_width = max(list_min, round(width * LIST_SHARE))
+    side_width = max(side_min, round(width * SIDE_SHARE))
+    return [list_width, max(0, width - list_width - side_width), side_width]
+
+
+def first_size() -> QSize:
+    """The size of a window with no saved geometry: 1400 x 860, or the room the screen has for
+    windows when that is less."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return FIRST_SIZE
+    return FIRST_SIZE.boundedTo(screen.availableGeometry().size())
