@@ -35,7 +35,12 @@ COMMANDS: dict[str, tuple[str, list[str], str]] = {
     "zoom-out": ("Zoom &out", ["Ctrl+-"], "Smaller text"),
     "zoom-reset": ("&Actual size", ["Ctrl+0"], "Default text size"),
     "dark": ("&Dark palette", ["Ctrl+Shift+D"], "Switch between light and dark"),
-    "find": ("&Filter documents", ["Ctrl+F"], "Filter the document list by text"),
+    "find-in-article": ("&Find in article…", ["Ctrl+F"],
+                        "Search the article's text (Escape closes the find bar)"),
+    "find-next": ("Find &next", ["F3", "Ctrl+G"], "Select the next match in the article"),
+    "find-previous": ("Find pre&vious", ["Shift+F3", "Ctrl+Shift+G"],
+                      "Select the previous match in the article"),
+    "find": ("&Filter documents", ["Ctrl+Shift+F"], "Filter the document list by text"),
     "shortcuts": ("&Keyboard shortcuts", ["F1"], "This list"),
 }
 EDITOR_KEYS = [
@@ -46,6 +51,8 @@ EDITOR_KEYS = [
     ("Shift+Right / Shift+Left", "On a selected span: grow / shrink its end by a token"),
     ("Alt+Shift+Left / Alt+Shift+Right", "On a selected span: grow / shrink its start"),
     ("Ctrl+wheel", "Zoom"),
+    ("Enter / Shift+Enter in the find bar", "Next / previous match"),
+    ("Escape in the find bar", "Close it; the match stays selected, so a label key labels it"),
 ]
 
 

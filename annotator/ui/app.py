@@ -2,7 +2,7 @@
 
 ``main_window(db_path)`` returns the ready window (project open, first document shown);
 ``run(db_path)`` shows it and runs the event loop; ``project_to_open()`` says which project
-``annotator gui`` opens when given none.
+``annotator gui`` opens when given none, ``last_document(db_path)`` the document it reopens there.
 """
 
 from __future__ import annotations
@@ -57,3 +57,9 @@ def project_to_open() -> tuple[Path, bool]:
     :mod:`annotator.ui.recent`)."""
     last = recent.last_project()
     return (last, True) if last is not None else (recent.default_project(), False)
+
+
+def last_document(db_path: str | Path) -> int | None:
+    """The id of the document last open in a project (None if never opened here); the window
+    reopens it by itself."""
+    return recent.last_document(Path(db_path))

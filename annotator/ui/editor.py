@@ -3,15 +3,11 @@ gutter beside it.
 
 This is the one place that converts between Qt's text positions (UTF-16 code units) and the
 store's offsets (Python code points). Everything that goes in or comes out of this class's public
-methods is in code points; Qt positions stay inside. Emoji, flags and other characters outside the
-Basic Multilingual Plane are two UTF-16 units but one code point, so without this a span after an
-emoji would shift by one per emoji.
+methods is in code points; Qt positions stay inside (:class:`annotator.ui.offsets.OffsetMap`).
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from math import ceil, floor
 
@@ -36,31 +32,11 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from annotator.core.tokens import trim_to_word
 from annotator.domain import Section, Span
 from annotator.ui.gutter import SectionGutter
+from annotator.ui.offsets import OffsetMap
 from annotator.ui.span_painter import Mark, Style, paint_decorations, paint_fills, place_marks
 from annotator.ui.theme import is_dark
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 DIMMED_SECTIONS = frozenset({"boilerplate"})
-
-
-class OffsetMap:
-    """Code points <-> UTF-16 code units for one text, in O(log n) per position.
-
-    Only characters above U+FFFF differ (two units for one code point), so it keeps their places
-    and counts them with a bisection; a text without any is the identity.
-    """
-
-    def __init__(self, text: str):
-        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
-        self._qt_starts = [cp + i for i, cp in enumerate(self._astral)]
-        self.length = len(text)
-
-    def to_qt(self, offset: int) -> int:
-        return offset + bisect_left(self._astral, offset)
-
-    def from_qt(self, position: int) -> int:
-        """A position inside a surrogate pair snaps to the start of its character."""
-        return position - bisect_left(self._qt_starts, position)
 
 
 class AnnotationView(QTextEdit):
@@ -82,6 +58,7 @@ class AnnotationView(QTextEdit):
         self.setAcceptDrops(False)
         self.document().setDocumentMargin(14)
         self._map = OffsetMap("")
+        self._text = ""
         self._spans: dict[int, Span] = {}
         self._span_blocks: dict[int, range] = {}
         self._marks: dict[int, list[Mark]] = {}
@@ -110,7 +87,9 @@ class AnnotationView(QTextEdit):
     def show_document(self, text: str, spans: Sequence[Span], sections: Sequence[Section]) -> None:
         """Replace the text and its annotations; the cursor goes to the top."""
         self._selected = None
+        self.setExtraSelections([])
         self.setPlainText(text)
+        self._text = text
         self._map = OffsetMap(text)
         self._apply_spacing()
         self._spans.clear()
@@ -140,6 +119,10 @@ class AnnotationView(QTextEdit):
         }
         self.viewport().update()
         self.gutter.update()
+
+    def text(self) -> str:
+        """The article as shown, in code points (what offsets index)."""
+        return self._text
 
     def spans(self) -> list[Span]:
         return sorted(self._spans.values(), key=lambda s: (s.start, s.end))
@@ -178,12 +161,16 @@ class AnnotationView(QTextEdit):
     def cursor_offset(self) -> int:
         return self._map.from_qt(self.textCursor().position())
 
-    def select_range(self, start: int, end: int) -> None:
-        """Put the cursor at ``start`` and select up to ``end`` (code points)."""
+    def text_cursor(self, start: int, end: int) -> QTextCursor:
+        """A cursor at ``start`` selecting up to ``end`` (code points)."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(start))
         cursor.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
+        return cursor
+
+    def select_range(self, start: int, end: int) -> None:
+        """Put the cursor at ``start`` and select up to ``end`` (code points)."""
+        self.setTextCursor(self.text_cursor(start, end))
         self.ensureCursorVisible()
 
     def offset_at(self, point: QPoint) -> int:

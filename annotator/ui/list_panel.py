@@ -40,7 +40,7 @@ class ListPanel(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("textFilter")
         self.search.setAccessibleName("Filter documents by text")
-        self.search.setPlaceholderText("Filter (Ctrl+F)")
+        self.search.setPlaceholderText("Filter (Ctrl+Shift+F)")
         self.search.setClearButtonEnabled(True)
         self.view = self._make_view(model)
         filters = QHBoxLayout()

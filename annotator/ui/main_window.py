@@ -26,16 +26,21 @@ from annotator.ui.controller import Controller
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.editor import AnnotationView
+from annotator.ui.find_bar import FindBar
 from annotator.ui.job_bar import JobBar
 from annotator.ui.list_panel import ListPanel
 from annotator.ui.project_watch import ProjectWatch
+from annotator.ui.recent import (
+    last_document,
+    recent_projects,
+    remember_document,
+    remember_project,
+)
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, first_size, pane_sizes
 from annotator.ui.window_menus import build_menus, build_toolbar
-
-MAX_RECENT = 8
 
 
 class MainWindow(JobsMixin, QMainWindow):
@@ -55,6 +60,7 @@ class MainWindow(JobsMixin, QMainWindow):
         build_toolbar(self)
         self._wire()
         self.setAcceptDrops(True)
+        self._reopen: int | None = None
         self._restore_settings()
         self._project_opened()
 
@@ -75,8 +81,10 @@ class MainWindow(JobsMixin, QMainWindow):
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        self.find_bar = FindBar(self.editor, centre)
         column.addWidget(self.doc_header)
         column.addWidget(self.editor, 1)
+        column.addWidget(self.find_bar)
         self.side = SidePanel(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -110,6 +118,8 @@ class MainWindow(JobsMixin, QMainWindow):
             "zoom-in": lambda: self.zoom(1), "zoom-out": lambda: self.zoom(-1),
             "zoom-reset": lambda: self.zoom(0), "dark": self.toggle_dark,
             "find": self.list_panel.focus_filter, "shortcuts": self.show_shortcuts,
+            "find-in-article": self.find_bar.open_bar, "find-next": self.find_bar.next,
+            "find-previous": self.find_bar.previous,
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)
@@ -174,6 +184,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.setWindowTitle(f"{self.db_path.name} — Annotator")
         self.setWindowFilePath(str(self.db_path))
         self._build_label_actions()
+        self._reopen = last_document(self.db_path, self.settings)
         self.list_model.set_store(self.store)
         self._remember_recent(self.db_path)
         self.watch.start(self.db_path)
@@ -196,16 +207,12 @@ class MainWindow(JobsMixin, QMainWindow):
         return True
 
     def _remember_recent(self, path: Path) -> None:
-        recent = [p for p in self.recent_projects() if p != str(path.resolve())]
-        recent.insert(0, str(path.resolve()))
-        self.settings.setValue("recent", recent[:MAX_RECENT])
+        remember_project(path, self.settings)
         build_menus(self)
 
     def recent_projects(self) -> list[str]:
-        value = self.settings.value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or []]
+        """Absolute paths of the recent projects, the most recent first."""
+        return [str(p) for p in recent_projects(self.settings)]
 
     # -- documents and navigation ------------------------------------------------------------------
 
@@ -236,6 +243,11 @@ class MainWindow(JobsMixin, QMainWindow):
         row = self.list_model.find_row(doc.id) if doc is not None else None
         if row is not None:
             self.list_panel.set_current_row(row, quiet=True)
+            return
+        reopen, self._reopen = self._reopen, None  # a project's last document, once
+        row = self.list_model.find_row(reopen) if reopen is not None and doc is None else None
+        if row is not None:
+            self.go_row(row)
         elif self.list_model.rowCount() > 0:
             self.go_row(0)
         elif doc is None:
@@ -250,7 +262,9 @@ class MainWindow(JobsMixin, QMainWindow):
         assert c.doc is not None
         self.editor.show_document(c.doc.text, c.spans, c.sections)
         self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
+        self.find_bar.text_changed()
         self._update_header()
+        remember_document(self.db_path, doc_id, self.settings)
         if self.list_model.doc_id(self.list_panel.current_row()) != doc_id:
             row = self.list_model.find_row(doc_id)
             if row is not None:

@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
+from annotator.ui.recent import recent_labels
+
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 MENUS = {
     "&File": ["new-project", "open-project", "recent", "-", "import", "import-folder",
               "preannotate", "export", "-", "quit"],
-    "&Edit": ["undo", "redo", "-", "delete-span", "apply-suggestions"],
+    "&Edit": ["undo", "redo", "-", "delete-span", "apply-suggestions", "-", "find-in-article",
+              "find-next", "find-previous"],
     "&Labels": ["entities", "-", "sections"],
     "&Document": ["accept", "reject", "skip", "-", "next", "previous", "next-unfinished",
                   "find"],
@@ -40,12 +43,7 @@ def build_menus(window: MainWindow) -> None:
             if name == "-":
                 menu.addSeparator()
             elif name == "recent":
-                recent = menu.addMenu("Open &recent")
-                for path in window.recent_projects():
-                    item = recent.addAction(Path(path).name)
-                    item.setToolTip(path)
-                    item.triggered.connect(lambda _c=False, p=path: window.open_project(Path(p)))
-                recent.setEnabled(bool(window.recent_projects()))
+                _add_recent(window, menu)
             elif name == "entities":
                 for action in getattr(window, "label_actions", []):
                     menu.addAction(action)
@@ -54,6 +52,22 @@ def build_menus(window: MainWindow) -> None:
                     menu.addAction(action)
             else:
                 menu.addAction(actions[name])
+
+
+def _add_recent(window: MainWindow, menu: QMenu) -> None:
+    """File > Open recent: each project as ``&N name — folder``, enough of the folder to tell
+    two ``p.db`` apart; the full path in the tooltip and status bar."""
+    recent = menu.addMenu("Open &recent")
+    recent.setToolTipsVisible(True)
+    paths = window.recent_projects()
+    labels = recent_labels([Path(p) for p in paths])
+    for number, (path, label) in enumerate(zip(paths, labels, strict=True), 1):
+        item = recent.addAction(f"&{number} {label.replace('&', '&&')}")
+        item.setToolTip(path)
+        item.setStatusTip(path)
+        item.setData(path)
+        item.triggered.connect(lambda _c=False, p=path: window.open_project(Path(p)))
+    recent.setEnabled(bool(paths))
 
 
 def build_toolbar(window: MainWindow) -> None:

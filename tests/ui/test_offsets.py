@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QTextCursor
 
-from annotator.ui.editor import AnnotationView, OffsetMap
+from annotator.ui.editor import AnnotationView
+from annotator.ui.offsets import OffsetMap
 
 TEXTS = {
     "emoji": "Storm 🌀🌀 hits: Météo-France warns",
