@@ -27,6 +27,13 @@ from annotator.services.export_formats import DESCRIPTIONS, EXPORT_FORMATS, FILE
 from annotator.ui.actions import EDITOR_KEYS
 
 
+def default_export_path(db_path: Path) -> Path:
+    """Where an export goes unless the person says otherwise: beside the project, named after
+    it, never a hidden file (``.sample-project.db`` exports to ``sample-project.jsonl``)."""
+    name = db_path.stem.lstrip(".") or "export"
+    return db_path.with_name(f"{name}.jsonl")
+
+
 class ExportDialog(QDialog):
     """Format, which documents, where."""
 

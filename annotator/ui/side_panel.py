@@ -223,8 +223,12 @@ class SidePanel(QWidget):
             grid.setColumnStretch(5, 1)
 
     def show_spans(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
+        """Another document: its spans from the top (a table keeps its scroll position across
+        a model reset, which showed the new list at the old document's place)."""
         self._pending.clear()
+        self._refresh.stop()
         self.span_model.show(text, spans, colours)
+        self.span_list.scrollToTop()
         self._update_title()
 
     def update_spans(self, removed: list[Span], added: list[Span]) -> None:

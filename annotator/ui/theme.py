@@ -52,11 +52,12 @@ def make_palette(dark: bool) -> QPalette:
 
 
 def stylesheet(dark: bool) -> str:
-    """resources/app.qss with the palette's colours filled in (``@name`` placeholders)."""
+    """resources/app.qss with the palette's colours filled in (``@name`` placeholders) and
+    ``@resources`` as the folder of our images."""
     path = RESOURCES / "app.qss"
     if not path.exists():
         return ""
-    qss = path.read_text(encoding="utf-8")
+    qss = path.read_text(encoding="utf-8").replace("@resources", RESOURCES.as_posix())
     for name, value in sorted((DARK if dark else LIGHT).items(), key=lambda kv: -len(kv[0])):
         qss = qss.replace(f"@{name}", value)
     return qss

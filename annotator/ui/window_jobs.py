@@ -13,7 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.changes import Changes
-from annotator.ui.dialogs import ExportDialog
+from annotator.ui.dialogs import ExportDialog, default_export_path
 from annotator.ui.jobs import export_job, import_job, preannotate_job
 from annotator.ui.workers import Worker, stop_all
 
@@ -72,7 +72,7 @@ class JobsMixin:
                           lambda files: self.import_paths([Path(f) for f in files]))
 
     def ask_export(self) -> ExportDialog:
-        dialog = ExportDialog(self, self.db_path.with_suffix(".jsonl"))
+        dialog = ExportDialog(self, default_export_path(self.db_path))
         dialog.accepted.connect(lambda: self.export_to(*dialog.choice()))
         dialog.open()
         return dialog

@@ -67,9 +67,9 @@ def test_ctrl_f_finds_in_the_article_and_escape_leaves_the_match_to_label(
     assert editor.selection_range() == (brest, brest + 5)
     press(qtbot, Qt.Key.Key_3)  # GPE on the match
     with open_store(project) as store:
-        assert [(s.start, s.end, s.label) for s in store.spans(2)] == [
+        assert [(s.start, s.end, s.label) for s in store.spans.of(2)] == [
             (brest, brest + 5, "GPE")]
-        assert store.document(2).status == Status.IN_PROGRESS  # nothing else was triggered
+        assert store.documents.get(2).status == Status.IN_PROGRESS  # nothing else was triggered
 
 
 def test_a_search_with_no_match_says_so_and_f3_wraps_round(window, qtbot):

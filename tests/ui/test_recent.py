@@ -17,7 +17,7 @@ from annotator.ui.recent import last_project, recent_labels
 def make_project(path: Path, *texts: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open_store(path) as store:
-        store.add_documents([NewDocument(text=t, source=f"{i}.txt") for i, t in enumerate(texts)])
+        store.documents.add([NewDocument(text=t, source=f"{i}.txt") for i, t in enumerate(texts)])
     return path
 
 
