@@ -39,7 +39,7 @@ from annotator.ui.recent import (
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
-from annotator.ui.window_layout import PANE_STRETCH, first_size, pane_sizes
+from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
 from annotator.ui.window_menus import build_menus, build_toolbar
 
 
@@ -367,16 +367,7 @@ class MainWindow(JobsMixin, QMainWindow):
     # -- settings and closing ------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(first_size())
-        state = self.settings.value("state")
-        if state is not None:
-            self.restoreState(state)
-        splitter = self.settings.value("splitter")
-        self._default_panes = splitter is None or not self.splitter.restoreState(splitter)
+        self._default_panes = not restore_layout(self, self.splitter, self.settings)
         size = float(self.settings.value("zoom", 0) or 0)
         if size:
             self.editor.zoom(round(size - self.editor.font().pointSizeF()))
@@ -404,9 +395,7 @@ class MainWindow(JobsMixin, QMainWindow):
         """The first time, with no saved layout: divide the width the window really has."""
         if self._default_panes:
             self._default_panes = False
-            self.splitter.setSizes(pane_sizes(self.splitter.width() or self.width(),
-                                              self.list_panel.minimumSizeHint().width(),
-                                              self.side.minimumSizeHint().width()))
+            divide_panes(self.splitter)
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -414,8 +403,6 @@ class MainWindow(JobsMixin, QMainWindow):
         self.stop_jobs()
         self.list_panel.stop_timers()  # nothing may touch the store once it is closed
         self.side.stop_timers()
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("state", self.saveState())
-        self.settings.setValue("splitter", self.splitter.saveState())
+        save_layout(self, self.splitter, self.settings)
         self.store.close()
         super().closeEvent(event)

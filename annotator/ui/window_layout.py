@@ -8,8 +8,9 @@ article the rest; when the window shrinks, the panels give up width along with t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 PANE_STRETCH = (1, 3, 1)  # document list, article, side panel
 LIST_SHARE, SIDE_SHARE = 0.22, 0.2
@@ -32,3 +33,32 @@ def first_size() -> QSize:
     if screen is None:
         return FIRST_SIZE
     return FIRST_SIZE.boundedTo(screen.availableGeometry().size())
+
+
+def restore_layout(window: QMainWindow, panes: QSplitter, settings: QSettings) -> bool:
+    """Geometry, toolbars and pane widths as the person left them (or the first size).
+    Returns whether pane widths were restored; if not, call :func:`divide_panes` once the
+    window has its real width."""
+    geometry = settings.value("geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(first_size())
+    state = settings.value("state")
+    if state is not None:
+        window.restoreState(state)
+    saved = settings.value("splitter")
+    return saved is not None and panes.restoreState(saved)
+
+
+def save_layout(window: QMainWindow, panes: QSplitter, settings: QSettings) -> None:
+    settings.setValue("geometry", window.saveGeometry())
+    settings.setValue("state", window.saveState())
+    settings.setValue("splitter", panes.saveState())
+
+
+def divide_panes(panes: QSplitter) -> None:
+    """The default widths for the splitter's width now (list, article, side panel)."""
+    first, last = panes.widget(0), panes.widget(panes.count() - 1)
+    panes.setSizes(pane_sizes(panes.width(), first.minimumSizeHint().width(),
+                              last.minimumSizeHint().width()))

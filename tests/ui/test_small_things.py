@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from annotator.domain import NewDocument, Span, Status
 from annotator.store import open_store
-from annotator.ui.theme import set_dark
 from annotator.ui.dialogs import ExportDialog
+from annotator.ui.theme import set_dark
 
 WORDS = ["Oslo", "Bergen", "Tromsø", "Bodø", "Ålesund", "Stavanger"]
 
