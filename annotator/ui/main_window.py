@@ -40,7 +40,7 @@ from annotator.ui.side_panel import SidePanel
 from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
-from annotator.ui.window_menus import build_menus, build_toolbar
+from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
 
 
 class MainWindow(JobsMixin, QMainWindow):
@@ -352,6 +352,7 @@ class MainWindow(JobsMixin, QMainWindow):
     def toggle_dark(self) -> None:
         dark = self.actions_by_name["dark"].isChecked()
         set_dark(dark)
+        restyle_toolbar(self)
         self.settings.setValue("dark", dark)
         self.editor.viewport().update()
 

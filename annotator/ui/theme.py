@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
@@ -65,15 +66,39 @@ def stylesheet(dark: bool) -> str:
 
 class AppStyle(QProxyStyle):
     """Fusion with a toolbar overflow button wide enough to see and hit (Fusion's is 12 px,
-    which our toolbar padding left empty: the button was there but showed nothing)."""
+    which our toolbar padding left empty: the button was there but showed nothing), and its
+    chevrons drawn in the palette's text colour (Fusion's are dark on the dark palette too)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ink: str) -> None:
         super().__init__(QStyleFactory.create("Fusion"))
+        self._chevrons = _chevrons(QColor(ink))
 
     def pixelMetric(self, metric: QStyle.PixelMetric, option=None, widget=None) -> int:
         if metric == QStyle.PixelMetric.PM_ToolBarExtensionExtent:
             return 26
         return super().pixelMetric(metric, option, widget)
+
+    def standardIcon(self, icon: QStyle.StandardPixmap, option=None, widget=None) -> QIcon:
+        if icon == QStyle.StandardPixmap.SP_ToolBarHorizontalExtensionButton:
+            return self._chevrons
+        return super().standardIcon(icon, option, widget)
+
+
+def _chevrons(ink: QColor) -> QIcon:
+    """"»" as two strokes, 16 px (drawn at twice the size for sharp high-DPI screens)."""
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(ink, 3.2)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    for x in (7, 16):
+        painter.drawPolyline([QPointF(x, 9), QPointF(x + 7, 16), QPointF(x, 23)])
+    painter.end()
+    pixmap.setDevicePixelRatio(2)
+    return QIcon(pixmap)
 
 
 def apply_theme(app: QApplication, dark: bool) -> None:
@@ -82,7 +107,7 @@ def apply_theme(app: QApplication, dark: bool) -> None:
     lose the stylesheet's padding (a second window drew its toolbar 8 px shorter)."""
     if app.property("annotatorDark") == dark:
         return
-    app.setStyle(AppStyle())
+    app.setStyle(AppStyle((DARK if dark else LIGHT)["text"]))
     app.setPalette(make_palette(dark))
     app.setStyleSheet(stylesheet(dark))
     app.setProperty("annotatorDark", dark)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
+from PySide6.QtWidgets import QMenu, QStyle, QToolBar, QToolButton
 
 from annotator.ui.recent import recent_labels
 
@@ -90,3 +90,14 @@ def build_toolbar(window: MainWindow) -> None:
         more.setAccessibleName("More toolbar actions")
         more.setToolTip("More actions (the window is too narrow to show them all)")
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+    restyle_toolbar(window)
+
+
+def restyle_toolbar(window: MainWindow) -> None:
+    """After a palette switch: Qt keeps the overflow button's icon from when the button was
+    made, so its chevrons stayed dark on the dark palette."""
+    toolbar = window.findChild(QToolBar, "workflowToolbar")
+    more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button") if toolbar else None
+    if more is not None:
+        more.setIcon(more.style().standardIcon(
+            QStyle.StandardPixmap.SP_ToolBarHorizontalExtensionButton, None, more))

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
 
+from annotator.ui.theme import set_dark
 from annotator.ui.window_menus import TOOLBAR
 
 SMALLEST = (1024, 700)
@@ -66,9 +68,24 @@ def test_a_layout_saved_in_a_wider_window_still_leaves_the_article_most_room(
     window.close()
 
 
+@pytest.mark.parametrize("dark", [False, True])
 def test_below_the_smallest_size_the_overflow_button_shows_and_opens_the_rest(
-        project, qtbot, tmp_path):
+        project, qtbot, tmp_path, dark):
+    """In both palettes, also after switching while the window is open (Ctrl+Shift+D)."""
     window = open_window(project, qtbot, (760, 560))
+    try:
+        if dark:
+            window.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+            qtbot.keyClick(window.editor, Qt.Key.Key_D,
+                           Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+            assert window.actions_by_name["dark"].isChecked()
+        _overflow_shows_and_opens(window, qtbot, tmp_path)
+    finally:
+        set_dark(False)
+
+
+def _overflow_shows_and_opens(window, qtbot, tmp_path) -> None:
     toolbar = window.findChild(QToolBar, "workflowToolbar")
     hidden = [n for n in TOOLBAR if n != "-"
               and not toolbar.widgetForAction(window.actions_by_name[n]).isVisible()]
@@ -76,10 +93,11 @@ def test_below_the_smallest_size_the_overflow_button_shows_and_opens_the_rest(
     more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
     assert more.isVisible() and more.width() >= 20
     assert window.rect().contains(rect_in_window(more))
-    image = window.grab(rect_in_window(more)).toImage()
+    inside = rect_in_window(more).adjusted(4, 4, -4, -4)  # within its border
+    image = window.grab(inside).toImage()
     shades = {image.pixelColor(x, y).lightness()
               for x in range(image.width()) for y in range(image.height())}
-    assert max(shades) - min(shades) > 80  # an arrow is drawn on it, not an empty box
+    assert max(shades) - min(shades) > 100  # chevrons that stand out, not an empty box
     window.grab().save(str(tmp_path / "window-760x560.png"))
 
     qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
