@@ -55,7 +55,7 @@ def open_and_add(paths: list[str], barrier, results, index: int) -> None:
         barrier.wait(timeout=120)
         try:
             with open_store(path) as store:
-                store.add_documents([NewDocument(f"Process {index} was here.", f"p{index}.txt")])
+                store.documents.add([NewDocument(f"Process {index} was here.", f"p{index}.txt")])
             results.put((path, index, ""))
         except Exception as exc:  # reported to the test, which fails on any
             results.put((path, index, f"{type(exc).__name__}: {exc}"))

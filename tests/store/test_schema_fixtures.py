@@ -64,36 +64,36 @@ def test_a_past_version_project_reads_the_same_read_only_and_stays_unchanged(tmp
 
 def check_documents(store, want: dict) -> None:
     docs = want["documents"]
-    assert store.document_ids() == [d[0] for d in docs]
-    titles = {row["id"]: row["title"] for row in store.list_documents(0, 100)}
+    assert store.documents.ids() == [d[0] for d in docs]
+    titles = {row["id"]: row["title"] for row in store.documents.page(0, 100)}
     for doc_id, text, digest, source, title, meta, status, created, updated in docs:
-        doc = store.document(doc_id)
+        doc = store.documents.get(doc_id)
         assert (doc.text, doc.hash, doc.source, doc.meta) == (text, digest, source, meta)
         assert (doc.status.value, doc.created_at, doc.updated_at) == (status, created, updated)
         assert titles[doc_id] == title
         spans = sorted(want["spans"].get(str(doc_id), []))
-        assert sorted(r[:5] for r in rows(store.spans(doc_id))) == spans
+        assert sorted(r[:5] for r in rows(store.spans.of(doc_id))) == spans
         sections = want["sections"].get(str(doc_id), [])
-        assert [r[:6] for r in rows(store.sections(doc_id))] == sections
+        assert [r[:6] for r in rows(store.sections.of(doc_id))] == sections
 
 
 def check_labels_and_settings(store, want: dict) -> None:
     for kind in ("entity", "section"):
-        stored = [[r[1], r[0], *r[2:5]] for r in rows(store.labels(kind))]  # kind, name, ...
+        stored = [[r[1], r[0], *r[2:5]] for r in rows(store.labels.of(kind))]  # kind, name, ...
         assert stored == [label for label in want["labels"] if label[0] == kind]
     assert all(label in want["labels"] for label in want["added_labels"])
     assert all(any(label[:2] == r[:2] and label[2] == r[2] for label in want["labels"])
                for r in want["recoloured"])
     for key, value in want["settings"].items():
-        assert store.setting(key) == value
+        assert store.settings.get(key) == value
 
 
 def check_later_tables(store, want: dict) -> None:
     """Pre-annotation runs and HTML pages (m002) and merge conflicts (m003), where written."""
     for doc_id, model, _created in want.get("preannotated", []):
-        assert store.is_preannotated(doc_id, model)
+        assert store.suggestions.is_preannotated(doc_id, model)
     pages = {doc_id: (html, blocks) for doc_id, html, blocks in want.get("html_pages", [])}
-    assert store.html_pages_for(store.document_ids()) == pages
+    assert store.suggestions.html_pages(store.documents.ids()) == pages
     conflicts = store.conn.execute(
         "SELECT doc_id, origin, annotators, status, spans, sections, version, created_at, "
         "resolved_at FROM conflicts").fetchall()

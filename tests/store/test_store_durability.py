@@ -22,7 +22,7 @@ from annotator.store import open_store
 
 with open_store(sys.argv[1]) as store:
     for i in range(int(sys.argv[2])):
-        store.add_span(1, Span(2 * i, 2 * i + 1, "PERSON"))
+        store.spans.add(1, Span(2 * i, 2 * i + 1, "PERSON"))
 """
 
 
@@ -45,8 +45,8 @@ def test_every_edit_is_synced_to_disk_before_it_returns(tmp_path):
     checkpoints, so a power cut could undo labels already drawn as saved)."""
     project = tmp_path / "p.db"
     with open_store(project) as store:
-        store.add_documents([NewDocument("w " * 100, "w.txt")])
+        store.documents.add([NewDocument("w " * 100, "w.txt")])
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert count_syncs(tmp_path, project, EDITS) >= EDITS
     with open_store(project) as store:
-        assert len(store.spans(1)) == EDITS
+        assert len(store.spans.of(1)) == EDITS

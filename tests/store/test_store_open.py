@@ -112,7 +112,7 @@ def test_our_project_from_before_application_ids_is_recognised_and_given_one(old
 def make_newer(path: Path) -> None:
     """A project as a future annotator leaves it: a migration this version does not know."""
     with open_store(path) as store:
-        store.add_documents([NewDocument("Ana Souza visited Lisbon.", "a.txt")])
+        store.documents.add([NewDocument("Ana Souza visited Lisbon.", "a.txt")])
         with store.transaction() as conn:
             conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
                          "VALUES ('annotator', 'm999_from_the_future', 'x')")
@@ -126,11 +126,11 @@ def test_a_project_from_a_newer_version_opens_read_only_and_is_never_written(tmp
     with open_store(path) as store:
         assert store.read_only
         assert "newer annotator" in store.notice and "m999_from_the_future" in store.notice
-        assert store.document(1).text == "Ana Souza visited Lisbon."
+        assert store.documents.get(1).text == "Ana Souza visited Lisbon."
         with pytest.raises(ReadOnlyProjectError, match="newer annotator"):
-            store.add_span(1, Span(0, 9, "PERSON"))
+            store.spans.add(1, Span(0, 9, "PERSON"))
         with pytest.raises(ReadOnlyProjectError):
-            store.set_status(1, Status.ACCEPTED)
+            store.documents.set_status(1, Status.ACCEPTED)
         with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
             store.conn.execute("DELETE FROM spans")  # even raw SQL cannot write
     assert fingerprint(path) == before
@@ -168,9 +168,9 @@ def test_a_read_only_store_of_an_old_project_reads_everything_and_writes_nothing
     with open_store(old_m001, read_only=True) as store:
         assert store.read_only
         assert store.schema_version() == list(known_migrations())
-        assert len(store.document_ids()) == 6
+        assert len(store.documents.ids()) == 6
         with pytest.raises(ReadOnlyProjectError):
-            store.set_setting("lang", "en")
+            store.settings.set("lang", "en")
     assert fingerprint(old_m001) == before
 
 
@@ -185,8 +185,8 @@ def test_read_only_verbs_see_edits_another_process_has_committed(tmp_path):
     """A read-only connection reads the WAL, so an export while the window is open is current."""
     path = tmp_path / "p.db"
     with open_store(path) as writer:
-        doc = writer.add_documents([NewDocument("Ana Souza visited Lisbon.", "a.txt")]).added[0]
-        writer.set_status(doc, Status.ACCEPTED)
+        doc = writer.documents.add([NewDocument("Ana Souza visited Lisbon.", "a.txt")]).added[0]
+        writer.documents.set_status(doc, Status.ACCEPTED)
         result = run("export", "--db", str(path), "--format", "doccano", "--out", "-")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout.splitlines()[0])["text"] == "Ana Souza visited Lisbon."

@@ -47,8 +47,8 @@ def on_read_only_media(folder: Path, *commands: list[str]) -> list[subprocess.Co
 def make_project(folder: Path) -> Path:
     path = folder / "p.db"
     with open_store(path) as store:
-        doc = store.add_documents([NewDocument("Ana Souza visited Lisbon.", "a.txt")]).added[0]
-        store.set_status(doc, Status.ACCEPTED)
+        doc = store.documents.add([NewDocument("Ana Souza visited Lisbon.", "a.txt")]).added[0]
+        store.documents.set_status(doc, Status.ACCEPTED)
     return path
 
 
