@@ -202,7 +202,6 @@ def _open_writable(path: Path) -> ProjectConnection:
         if state == FileState.NEWER:  # another process upgraded it past us meanwhile
             conn.close()
             return _connect(path, read_only=False)
-        _retry_busy(lambda: _set_wal(conn))
     except BaseException:
         conn.close()
         raise
@@ -217,8 +216,13 @@ def _prepare(db: Database, path: Path) -> FileState:
     migrations applied and writes nothing.
     """
     conn = db.conn
-    state = _retry_busy(lambda: read_schema(conn, path)).state(path)
-    if state in (FileState.CURRENT, FileState.NEWER):
+    state = _retry_busy(lambda: read_schema(conn, path)).state(path)  # refuses a foreign file
+    if state == FileState.NEWER:
+        return state
+    # WAL before the first write, so creating never leaves a hot rollback journal behind a crash
+    # (a reader could not open the file read-only then); a no-op on a project in WAL already.
+    _retry_busy(lambda: _set_wal(conn))
+    if state == FileState.CURRENT:
         return state
     conn.execute("BEGIN IMMEDIATE")
     try:
