@@ -1,6 +1,6 @@
 """Write one small project file per past schema version, as the annotator of that version left it.
 
-    python tests/data/schemas/make_schema_fixtures.py
+    python tests/data/schemas/make_schema_fixtures.py [--force]
 
 Each ``<migration>.db`` holds the schema made by the migrations up to and including that one (and
 no later one), application id 0 and WAL journal mode, as annotator wrote files before it set an
@@ -9,9 +9,10 @@ an added label, a changed colour and changed settings, written with that version
 names. ``expected.json`` records what was written, so ``tests/store/test_schema_fixtures.py`` can
 check that the current code, upgrading each file, finds all of it intact.
 
-Committed files are outputs: never regenerate a fixture once a newer migration has shipped (its
-point is to be what an old version wrote). To add the fixture of a version that just became past,
-add its name to ``VERSIONS`` and the rows its migration brought to ``_extras``.
+Committed files are outputs: the script writes only the fixtures that are missing (``--force``
+rewrites all), because a fixture's point is to be what an old version wrote. To add the fixture of
+a version that just became past, add it to ``VERSIONS``, the rows its migration brought to
+``_extras`` and any renamed column to ``_columns``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 VERSIONS = [
     ("m001_initial", "m002_preannotation_runs"),
     ("m002_preannotation_runs", "m003_merge_conflicts"),
-    ("m003_merge_conflicts", None),
+    ("m003_merge_conflicts", "m004_origin_and_colour"),
+    ("m004_origin_and_colour", "m005_document_revision"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"
@@ -102,12 +105,22 @@ def _content() -> dict[str, Any]:
     }
 
 
+def _reached(name: str) -> list[str]:
+    names = [version for version, _ in VERSIONS]
+    return names[: names.index(name) + 1]
+
+
+def _columns(name: str) -> dict[str, str]:
+    """Column names as of that version: m004 renamed source -> origin and color -> colour."""
+    renamed = "m004_origin_and_colour" in _reached(name)
+    return {"origin": "origin" if renamed else "source", "colour": "colour" if renamed else "color"}
+
+
 def _extras(name: str) -> dict[str, Any]:
     """Rows of the tables a version's migration added: m002 pre-annotation runs and HTML pages,
     m003 merge conflicts."""
     out: dict[str, Any] = {}
-    names = [version for version, _ in VERSIONS]
-    reached = names[: names.index(name) + 1]
+    reached = _reached(name)
     if "m002_preannotation_runs" in reached:
         out["preannotated"] = [[1, "en_core_web_sm@3.8.0", T0], [5, "en_core_web_sm@3.8.0", T0]]
         out["html_pages"] = [[4, "<p>Advertisement</p><p>The café in Zürich closed.</p>",
@@ -128,29 +141,29 @@ def _write(db_path: Path, name: str, stop_before: str | None) -> dict[str, Any]:
     migrations.apply(Database(conn, execute_plugins=False), stop_before=stop_before)
     content = _content() | _extras(name)
     conn.execute("BEGIN")
-    _insert(conn, content)
+    _insert(conn, content, _columns(name))
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return content
 
 
-def _insert(conn: sqlite3.Connection, c: dict[str, Any]) -> None:
+def _insert(conn: sqlite3.Connection, c: dict[str, Any], col: dict[str, str]) -> None:
     for d in c["documents"]:
         conn.execute("INSERT INTO documents (id, text, hash, source, title, meta, status, "
                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      [*d[:5], json.dumps(d[5]), *d[6:]])
     for doc_id, rows in c["spans"].items():
-        conn.executemany('INSERT INTO spans (doc_id, start, "end", label, source, annotator, '
-                         f"created_at) VALUES ({doc_id}, ?, ?, ?, ?, ?, '{T0}')", rows)
+        conn.executemany(f'INSERT INTO spans (doc_id, start, "end", label, {col["origin"]}, '
+                         f"annotator, created_at) VALUES ({doc_id}, ?, ?, ?, ?, ?, '{T0}')", rows)
     for doc_id, rows in c["sections"].items():
-        conn.executemany('INSERT INTO sections (doc_id, block, start, "end", label, source, '
-                         f"annotator, created_at) VALUES ({doc_id}, ?, ?, ?, ?, ?, ?, '{T0}')",
-                         rows)
-    conn.executemany("INSERT INTO labels (kind, name, color, key, position) "
+        conn.executemany('INSERT INTO sections (doc_id, block, start, "end", label, '
+                         f"{col['origin']}, annotator, created_at) "
+                         f"VALUES ({doc_id}, ?, ?, ?, ?, ?, ?, '{T0}')", rows)
+    conn.executemany(f"INSERT INTO labels (kind, name, {col['colour']}, key, position) "
                      "VALUES (?, ?, ?, ?, ?)", c["added_labels"])
     for kind, label, colour in c["recoloured"]:
-        conn.execute("UPDATE labels SET color = ? WHERE kind = ? AND name = ?",
+        conn.execute(f"UPDATE labels SET {col['colour']} = ? WHERE kind = ? AND name = ?",
                      [colour, kind, label])
     conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                      list(c["settings"].items()))
@@ -172,9 +185,16 @@ def labels_of(conn: sqlite3.Connection) -> list[list[Any]]:
 
 
 def main() -> None:
+    force = "--force" in sys.argv[1:]
+    listing = HERE / "expected.json"
     expected: dict[str, Any] = {}
+    if listing.exists() and not force:
+        expected = json.loads(listing.read_text(encoding="utf-8"))
     for name, stop_before in VERSIONS:
         path = HERE / f"{name}.db"
+        if path.exists() and name in expected and not force:
+            print(f"{path.name}: kept")
+            continue
         content = _write(path, name, stop_before)
         with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as conn:
             content["labels"] = labels_of(conn)
@@ -185,7 +205,7 @@ def main() -> None:
             path.with_name(path.name + sidecar).unlink(missing_ok=True)
         expected[name] = content
         print(f"{path.name}: {path.stat().st_size} bytes, schema {content['schema']}")
-    (HERE / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n",
+    listing.write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
 
 
