@@ -83,7 +83,7 @@ def gui_command(db_path: Path | None, paths: tuple[Path, ...]) -> None:
         raise click.ClickException(f"{db_path}: cannot open ({exc})") from exc
     if store.notice:  # opened read-only: made by a newer annotator, or cannot be written
         click.echo(f"note: {store.notice}", err=True)
-        if paths:
+        if to_import:
             store.close()
             raise click.ClickException(f"{db_path}: cannot import into it: {store.notice}")
     with store:
