@@ -10,6 +10,9 @@ a section on every block, and a project of 100,000 small documents.
 - label: select a token and apply a label through the real action path (controller, undo stack,
   one committed SQLite transaction, view update, side panel, list row) and repaint, vs. one bare
   sqlite3 INSERT + COMMIT on the same file plus one repaint of a bare QTextEdit.
+- durability: the same labels with the project file at ``synchronous=FULL`` (as shipped: each
+  commit fsyncs the WAL before the label is drawn) and at ``NORMAL`` (no fsync per commit), taking
+  turns label by label so both see the same load; the difference is what FULL costs per label.
 - list: the document list model and view over 100,000 documents, counted and painted, vs. bare
   sqlite3 ``count(*)`` plus reading the rows on screen.
 - stall: the longest gap between 5 ms timer ticks on the GUI thread while a worker imports files
@@ -147,6 +150,31 @@ def bench_label(window, db: Path, n: int, rng: random.Random,
     return [ms(x) for x in ours], [ms(x) for x in bare]
 
 
+def bench_sync_cost(window, doc_id: int, n: int, rng: random.Random) -> dict[str, list[float]]:
+    """Label time (to pixels, one event-loop turn) with the store's connection at FULL and at
+    NORMAL, alternating label by label on a fresh copy of the article (so the labels of the
+    other steps do not weigh on it); ms per label for each mode."""
+    window.controller.open_document(doc_id)
+    QApplication.processEvents()
+    text = window.controller.doc.text
+    starts = [i for i in range(1, len(text)) if text[i - 1] == " " and text[i] != " "]
+    conn = window.store.conn
+    shipped = conn.execute("PRAGMA synchronous").fetchone()[0]
+    times: dict[str, list[float]] = {"FULL": [], "NORMAL": []}
+    for i in range(n):
+        mode = "FULL" if i % 2 == 0 else "NORMAL"
+        conn.execute(f"PRAGMA synchronous = {mode}")
+        start = rng.choice(starts)
+        window.editor.select_range(start, start + 1)
+        QApplication.processEvents()
+        t = time.perf_counter()
+        window.label_selection(LABELS[i % len(LABELS)])
+        QApplication.processEvents()
+        times[mode].append(ms(time.perf_counter() - t))
+    conn.execute(f"PRAGMA synchronous = {shipped}")
+    return times
+
+
 def bench_list(db: Path, repeat: int) -> tuple[float, float, int]:
     """From opening the project file to the first rows painted."""
     from annotator.ui.document_list import DocumentListModel
@@ -235,8 +263,8 @@ def bench_preannotate_stall(db: Path) -> float:
 def build_projects(work: Path, list_docs: int) -> tuple[Path, Path]:
     rng = random.Random(7)
     long_db = work / "long.db"
-    with open_store(long_db) as store:
-        store.documents.add([make_article(rng)])
+    with open_store(long_db) as store:  # the second article is for the durability turns
+        store.documents.add([make_article(rng), make_article(rng)])
     list_db = work / "list.db"
     with open_store(list_db) as store:
         store.documents.add((NewDocument(text=f"Article {i}: council meets in town {i % 97}.",
@@ -270,6 +298,8 @@ def main() -> None:
         open_ours, open_bare = bench_open(window, doc.id, doc.text, 5 if args.quick else 20)
         label_ours, label_bare = bench_label(window, long_db, n_labels, random.Random(5), False)
         full_ours, full_bare = bench_label(window, long_db, n_labels, random.Random(6), True)
+        fresh = next(i for i in window.store.documents.ids() if i != doc.id)
+        sync = bench_sync_cost(window, fresh, 2 * n_labels, random.Random(8))
         window.close()
         list_ours, list_bare, fetched = bench_list(list_db, 3 if args.quick else 10)
         stall_busy, stall_idle = bench_stall(work, long_db, 100 if args.quick else 1000)
@@ -292,6 +322,12 @@ def main() -> None:
         print(f"\nlabels timed: {n_labels} each way (label = to pixels, one event-loop turn; "
               f"label+full = with a repaint of the whole view); list rows read from the store: "
               f"{fetched:,} of 100,000")
+        full, normal = sync["FULL"], sync["NORMAL"]
+        p95_full, p95_normal = percentile(full, 0.95), percentile(normal, 0.95)
+        print(f"durability: label with synchronous=FULL (shipped) median "
+              f"{statistics.median(full):.1f} ms, p95 {p95_full:.1f} ms; NORMAL median "
+              f"{statistics.median(normal):.1f} ms, p95 {p95_normal:.1f} ms ({len(full)} labels "
+              f"each, taking turns); FULL p95 {'meets' if p95_full < 16 else 'MISSES'} 16 ms")
         print("floors: open = bare QTextEdit with the text; label = one sqlite3 INSERT+COMMIT and "
               "one repaint; list = count(*) + one page of rows; stall = idle event loop")
 

@@ -50,7 +50,8 @@ def imported_modules(folder: Path) -> dict[str, str]:
 
 
 def third_party(modules: dict[str, str]) -> dict[str, str]:
-    ours = {"annotator", "__future__", "tests", "conftest"}
+    helpers = {p.stem for p in (ROOT / "tests").rglob("*.py")}  # e.g. tests/store/project_files
+    ours = {"annotator", "__future__", "tests", "conftest", *helpers}
     return {m: f for m, f in modules.items()
             if m not in sys.stdlib_module_names and m not in ours}
 

@@ -15,13 +15,29 @@ DB_OPTION = click.option(
 )
 
 
-def open_project(db_path: Path, must_exist: bool = False):
-    """Open a project; with ``must_exist``, a missing file is a :class:`click.ClickException`."""
-    from annotator.store import open_store
+def open_project(db_path: Path, must_exist: bool = False, read_only: bool = False):
+    """Open a project; with ``must_exist``, a missing file is a :class:`click.ClickException`.
 
-    if must_exist and not db_path.exists():
+    ``read_only`` for verbs that only read: nothing is written, not even a schema upgrade. A file
+    that is not a project, or a project a writing verb cannot write (made by a newer annotator,
+    on read-only media), stops the command with the reason; a reading verb prints why the file
+    was opened read-only when it says."""
+    from annotator.store import NotAProjectError, StorageError, open_store
+
+    if (must_exist or read_only) and not db_path.exists():
         raise click.ClickException(f"{db_path}: no such project file")
-    return open_store(db_path)
+    try:
+        store = open_store(db_path, read_only=read_only)
+    except NotAProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except StorageError as exc:
+        raise click.ClickException(f"{db_path}: {exc}") from exc
+    if store.notice and not read_only:
+        store.close()
+        raise click.ClickException(store.notice)
+    if store.notice:
+        click.echo(f"note: {store.notice}", err=True)
+    return store
 
 
 class TerminalProgress:

@@ -71,14 +71,21 @@ def gui_command(db_path: Path | None, paths: tuple[Path, ...]) -> None:
     """Open the desktop app on a project, importing PATHS first (a project file among PATHS is
     opened instead)."""
     from annotator.services.importing import import_paths
-    from annotator.store import StorageError, open_store
+    from annotator.store import NotAProjectError, StorageError, open_store
 
     check_desktop_libraries()
     db_path, to_import = choose_project(db_path, paths)
     try:
         store = open_store(db_path)
+    except NotAProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
     except (StorageError, OSError) as exc:
-        raise click.ClickException(f"{db_path}: not an annotator project ({exc})") from exc
+        raise click.ClickException(f"{db_path}: cannot open ({exc})") from exc
+    if store.notice:  # opened read-only: made by a newer annotator, or cannot be written
+        click.echo(f"note: {store.notice}", err=True)
+        if to_import:
+            store.close()
+            raise click.ClickException(f"{db_path}: cannot import into it: {store.notice}")
     with store:
         report = import_paths(store, to_import) if to_import else None
     if report is not None:

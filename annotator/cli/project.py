@@ -85,7 +85,7 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
         raise click.UsageError("--split and --shard-size apply to --format spacy only")
     if fmt == "spacy" and out == "-":
         raise click.UsageError("--format spacy writes a folder; give --out DIR")
-    with open_project(db_path, must_exist=True) as store, TerminalProgress("Exporting") as bar:
+    with open_project(db_path, read_only=True) as store, TerminalProgress("Exporting") as bar:
         try:
             report = export(store, fmt, out, include_all=include_all, split=split, seed=seed,
                             skip_misaligned=skip_misaligned, shard_size=shard_size,
@@ -119,7 +119,7 @@ def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
 @DB_OPTION
 def stats_command(db_path: Path) -> None:
     """Documents by status, entity spans by label, sections by label."""
-    with open_project(db_path, must_exist=True) as store:
+    with open_project(db_path, read_only=True) as store:
         counts = store.documents.status_counts()
         total = sum(counts.values())
         finished = counts[Status.ACCEPTED] + counts[Status.REJECTED]

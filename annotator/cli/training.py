@@ -78,7 +78,7 @@ def conflicts_command(db_path: Path, resolve_id: int | None, take_theirs: bool) 
     """List the conflicts kept by merge, or resolve one."""
     from annotator.store.merge import describe_conflicts, resolve_conflict
 
-    with open_project(db_path, must_exist=True) as store:
+    with open_project(db_path, must_exist=True, read_only=resolve_id is None) as store:
         if resolve_id is not None:
             try:
                 resolve_conflict(store, resolve_id, take_theirs)

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from annotator.store.connection import ReadOnlyProjectError
+
 
 def now() -> str:
     """Timestamps in UTC, to the second, ISO 8601."""
@@ -29,14 +31,19 @@ def marks(items: Sequence[Any]) -> str:
 class Base:
     """The open connection (autocommit; transactions are explicit) and its sqlite-utils view."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, read_only: str | None = None):
+        """``read_only``: why the project may not be written (then every write raises
+        :class:`~annotator.store.connection.ReadOnlyProjectError` with it); None when it may."""
         self.db = db
         self.conn: sqlite3.Connection = db.conn
+        self.read_only = read_only
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``), committed when the block ends and rolled
         back if it raises; nested calls join the outer one through a savepoint."""
+        if self.read_only is not None:
+            raise ReadOnlyProjectError(self.read_only or "the project was opened read-only")
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self.conn

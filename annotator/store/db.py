@@ -4,7 +4,8 @@
 ``store.spans``, ``store.sections``, ``store.labels``, ``store.settings`` and
 ``store.suggestions``. They share one connection, so a transaction may span parts. Every method
 that writes is one transaction (``BEGIN IMMEDIATE``), committed before it returns, so what the UI
-shows is already on disk. WAL lets readers (the document list) run while a worker writes.
+shows is already on disk. WAL lets readers (the document list) run while a worker writes. How a
+file is recognised, created, upgraded and opened read-only is in :mod:`annotator.store.connection`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import sqlite3
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from annotator.store.base import Base
+from annotator.store.connection import BUSY_TIMEOUT_MS, connect
 from annotator.store.documents import Documents
 from annotator.store.labels import Labels, Settings
 from annotator.store.migrations import migrations
@@ -26,37 +26,38 @@ from annotator.store.suggestions import Suggestions
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 10_000
 # The window's own connection waits at most this long for the write lock: bulk writers hold it
 # for about 50 ms per transaction, so a longer wait means something is wrong, and the person is
 # told (and can retry) rather than left with a frozen window.
 INTERACTIVE_TIMEOUT_MS = 1_000
 
 
-def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
-    """Open (creating if needed) a project database with our pragmas, and upgrade its schema."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # for opening and migrating
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    db = Database(conn, execute_plugins=False)  # our connection, not third-party hooks
-    migrations.apply(db)
-    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    return db
-
-
 class Store:
     """A project's documents, labels and settings: the only door to SQLite.
 
-    Errors: ``sqlite3.DatabaseError`` when the file is not a database; ``KeyError`` for an
+    Errors: :class:`~annotator.store.connection.NotAProjectError` (a ``sqlite3.DatabaseError``)
+    when the file is not an annotator project;
+    :class:`~annotator.store.connection.ReadOnlyProjectError` for a write to a project opened
+    read-only; ``KeyError`` for an
     unknown document; :class:`annotator.domain.SpanError` (and its :class:`StaleEdit`) for a label
     edit that cannot be stored; ``sqlite3.OperationalError`` ("database is locked") when another
     writer holds the file longer than the busy timeout."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+    def __init__(self, path: str | Path, busy_timeout_ms: int | None = None,
+                 read_only: bool = False):
+        """Open ``path``, creating or upgrading it unless ``read_only``; writes then wait up to
+        ``busy_timeout_ms`` (default :data:`BUSY_TIMEOUT_MS`) for the lock.
+
+        ``read_only`` is also set when the file was made by a newer annotator or cannot be
+        written; ``notice`` then says why, for the person.
+        """
         self.path = Path(path)
-        self._base = Base(connect(self.path, busy_timeout_ms))
+        opened = connect(self.path, read_only=read_only,
+                         busy_timeout_ms=busy_timeout_ms or BUSY_TIMEOUT_MS)
+        self.read_only = opened.read_only
+        self.notice = opened.notice
+        why = (opened.notice or f"{self.path}: opened read-only") if opened.read_only else None
+        self._base = Base(opened.db, why)
         self.db = self._base.db
         self.conn = self._base.conn
         self.documents = Documents(self._base)
@@ -88,4 +89,4 @@ class Store:
         return [m.name for m in migrations.applied(self.db)]
 
 
-__all__ = ["Store", "connect"]
+__all__ = ["BUSY_TIMEOUT_MS", "INTERACTIVE_TIMEOUT_MS", "Store", "connect"]
