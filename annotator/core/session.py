@@ -34,7 +34,7 @@ from annotator.domain import (
     blocks_touching,
     overlapping,
 )
-from annotator.store import StorageBusy, StorageError, Store
+from annotator.store import ReadOnlyProjectError, StorageBusy, StorageError, Store
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,8 @@ class Session:
         a note in passing: nothing was saved, and pressing the key again retries."""
         log.info("%s: %s", what, exc)
         if isinstance(exc, StorageError):
-            hint = " Press the key again to retry." if isinstance(exc, StorageBusy) else ""
+            retry = isinstance(exc, StorageBusy) and not isinstance(exc, ReadOnlyProjectError)
+            hint = " Press the key again to retry." if retry else ""
             self.view.show_write_failed(f"{what}: the project file refused the write "
                                         f"({exc}).{hint}")
         else:

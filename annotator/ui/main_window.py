@@ -188,6 +188,9 @@ class MainWindow(JobsMixin, QMainWindow):
         self.list_model.set_store(self.store)
         self._remember_recent(self.db_path)
         self.watch.start(self.db_path)
+        if self.store.notice:  # opened read-only: newer schema, or the file cannot be written
+            self.setWindowTitle(f"{self.db_path.name} (read-only) — Annotator")
+            self.report("Read-only project", self.store.notice, warning=True)
 
     def open_project(self, path: Path) -> bool:
         """Switch to another project file (created if new). Everything is saved already; a file
@@ -195,8 +198,7 @@ class MainWindow(JobsMixin, QMainWindow):
         try:
             store = open_store(Path(path), interactive=True)
         except (StorageError, OSError) as exc:
-            self.report("Open project", f"{path}: not an annotator project ({exc})",
-                        warning=True)
+            self.report("Open project", f"Cannot open {path}: {exc}", warning=True)
             return False
         self.stop_jobs()
         self.controller.set_store(store)
