@@ -79,30 +79,24 @@ class UndoStack:
 
     def undo(self, store: Store) -> Changes:
         """Undo the last command; raises what its ``undo`` raised (the command is dropped)."""
-        if not self._done:
-            return Changes()
-        command = self._done.pop()
-        try:
-            changes = command.undo(store)
-        except BaseException:
-            self._changed()
-            raise
-        self._undone.append(command)
-        self._changed()
-        return changes
+        return self._move(self._done, self._undone, lambda command: command.undo(store))
 
     def redo(self, store: Store) -> Changes:
         """Redo the last undone command; raises what its ``do`` raised (the command is
         dropped)."""
-        if not self._undone:
+        return self._move(self._undone, self._done, lambda command: command.do(store))
+
+    def _move(self, source: list[Command], target: list[Command],
+              run: Callable[[Command], Changes]) -> Changes:
+        if not source:
             return Changes()
-        command = self._undone.pop()
+        command = source.pop()
         try:
-            changes = command.do(store)
+            changes = run(command)
         except BaseException:
             self._changed()
             raise
-        self._done.append(command)
+        target.append(command)
         self._changed()
         return changes
 

@@ -61,15 +61,29 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(project: Path, qtbot):
-    """The real main window on the project, shown offscreen and active (shortcuts need that)."""
+def open_window(qtbot):
+    """Opens the real main window on a project, shown offscreen and active (shortcuts need
+    that); every window it opened is closed after the test."""
     from annotator.ui.app import main_window
 
-    win = main_window(project)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+    opened = []
+
+    def open_(path: Path):
+        win = main_window(path)
+        qtbot.addWidget(win)
+        win.resize(1200, 800)
+        win.show()
+        win.activateWindow()
+        qtbot.waitExposed(win)
+        opened.append(win)
+        return win
+
+    yield open_
+    for win in opened:
+        win.close()
+
+
+@pytest.fixture
+def window(project: Path, open_window):
+    """The real main window on the three-article project."""
+    return open_window(project)

@@ -35,17 +35,8 @@ def mixed(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def mixed_window(mixed: Path, qtbot):
-    from annotator.ui.app import main_window
-
-    win = main_window(mixed)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def mixed_window(mixed: Path, open_window):
+    return open_window(mixed)
 
 
 def choose_with_mouse(qtbot, combo: QComboBox, text: str) -> None:
