@@ -1,4 +1,4 @@
-"""Exports: stream documents into a temporary file, rename it on success.
+"""Exports: stream documents into ``OUT.part``, rename it on success (:mod:`annotator.io.atomic`).
 
 A writer turns one document (with its spans and sections) into one JSON-able record; this module
 does the streaming, the atomic write and ``-`` for stdout, for every JSONL format alike. Items come
@@ -8,16 +8,13 @@ from the caller (``annotator.services.exporting`` reads them from the store a ba
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from annotator.domain import Document, Section, Span, Status
+from annotator.io.atomic import atomic_output
 
 FINISHED = [Status.ACCEPTED, Status.REJECTED]
 
@@ -37,26 +34,6 @@ RecordWriter = Callable[[Item], Iterator[dict[str, Any]]]
 def export_statuses(include_all: bool) -> list[Status] | None:
     """Only finished documents by default; ``--all`` takes every document."""
     return None if include_all else FINISHED
-
-
-@contextmanager
-def atomic_output(out: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary file beside ``out`` and rename it into place only on success;
-    ``-`` writes to stdout."""
-    if str(out) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_jsonl(

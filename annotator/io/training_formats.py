@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import Document, Misaligned, Span, Status
-from annotator.io.export import Item, atomic_output, export_meta
+from annotator.io.atomic import atomic_output
+from annotator.io.export import Item, export_meta
 from annotator.io.formats import Tokenize
 
 TRAINING_STATUSES = [Status.ACCEPTED]

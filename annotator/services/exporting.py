@@ -13,6 +13,7 @@ from pathlib import Path
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import Misaligned, Status
+from annotator.io.atomic import staging_folder
 from annotator.io.export import Item, export_meta, export_statuses, write_jsonl
 from annotator.io.training_formats import (
     Split,
@@ -151,8 +152,8 @@ def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels:
     from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs  # spaCy only here
 
     result = TrainingExport(misaligned=[], split=split)
-    exporter = DocBinExport(out_dir, lang, section_labels, shard_size)
-    try:
+    with staging_folder(out_dir) as staging:  # removed on the way out, whatever happens
+        exporter = DocBinExport(out_dir, lang, section_labels, shard_size, staging=staging)
         with cached_msgpack_codecs():
             for item in items:
                 side = split.side(item.doc.id) if split else "corpus"
@@ -162,11 +163,7 @@ def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels:
                 if on_item is not None:
                     on_item()
             if result.misaligned and not skip_misaligned:
-                exporter.abort()
                 return result
             result.files = exporter.commit()
         result.written = True
-    except BaseException:
-        exporter.abort()
-        raise
     return result
