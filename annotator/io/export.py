@@ -41,18 +41,33 @@ def write_jsonl(
     writer: RecordWriter,
     out: str | Path,
     on_item: Callable[[], None] | None = None,
+    keep: Callable[[], bool] | None = None,
 ) -> int:
-    """Stream records as JSON lines; returns how many lines were written."""
+    """Stream records as JSON lines; returns how many lines were written.
+
+    ``keep`` is asked once everything is written: when it says False (e.g. the writer reported
+    spans it could not export), the file is not renamed into place and an existing ``out`` stays
+    as it was (stdout cannot be taken back). An exception from ``writer`` or ``on_item`` (a
+    cancel) likewise leaves no file."""
     count = 0
-    with atomic_output(out) as fh:
-        for item in items:
-            for record in writer(item):
-                fh.write(json.dumps(record, ensure_ascii=False))
-                fh.write("\n")
-                count += 1
-            if on_item is not None:
-                on_item()
+    try:
+        with atomic_output(out) as fh:
+            for item in items:
+                for record in writer(item):
+                    fh.write(json.dumps(record, ensure_ascii=False))
+                    fh.write("\n")
+                    count += 1
+                if on_item is not None:
+                    on_item()
+            if keep is not None and not keep() and str(out) != "-":
+                raise _Discard()
+    except _Discard:
+        pass
     return count
+
+
+class _Discard(Exception):
+    """Raised inside ``atomic_output`` so that the part is removed, not renamed into place."""
 
 
 def export_meta(doc: Document) -> dict[str, Any]:

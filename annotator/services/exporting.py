@@ -50,7 +50,7 @@ class ExportReport:
         return Changes(origin="export")  # an export changes nothing in the project
 
     def text(self) -> str:
-        note = (f"; {len(self.misaligned)} spans not on token boundaries left out"
+        note = (f"; {len(self.misaligned)} spans the format cannot hold left out"
                 if self.misaligned and self.written else "")
         return f"Exported {self.count} {self.unit} as {self.fmt} to {self.out}{note}"
 
@@ -101,7 +101,10 @@ def export(
     items = iter_items(store, statuses, provenance=False)
     lang = store.settings.get("lang", "en") or "en"
     if fmt in JSONL_FORMATS:
-        report.count = write_jsonl(items, JSONL_FORMATS[fmt](lang), out, on_item=step)
+        writer = JSONL_FORMATS[fmt](lang, report.misaligned.append)
+        report.count = write_jsonl(items, writer, out, on_item=step,
+                                   keep=lambda: skip_misaligned or not report.misaligned)
+        report.written = skip_misaligned or not report.misaligned or str(out) == "-"
     elif fmt == "spacy":
         ratio_split = _split(store, statuses, split, seed) if split is not None else None
         _fill(report, write_spacy(items, Path(out), lang, store.labels.names("section"),
