@@ -70,10 +70,25 @@ class _Discard(Exception):
     """Raised inside ``atomic_output`` so that the part is removed, not renamed into place."""
 
 
+# Keys exports add to a document's meta, and the key clashing meta keys are nested under.
+OWN_META_KEYS = frozenset({"doc_id", "status"})
+NESTED_META = "meta"
+
+
 def export_meta(doc: Document) -> dict[str, Any]:
-    """The document's meta as exports carry it: its own keys, plus where it came from."""
-    meta = dict(doc.meta)
+    """The document's meta as exports carry it: its own keys, plus where it came from
+    (``source`` unless it has one, ``doc_id``, ``status``).
+
+    A meta key of the document's own named ``doc_id``, ``status`` or ``meta`` would be overwritten
+    or taken for ours, so such keys go, unchanged, under ``meta["meta"]``: every key survives and
+    the clash is visible."""
+    meta: dict[str, Any] = {}
+    clashing: dict[str, Any] = {}
+    for key, value in doc.meta.items():
+        (clashing if key in OWN_META_KEYS or key == NESTED_META else meta)[key] = value
     meta.setdefault("source", doc.source)
     meta["doc_id"] = doc.id
     meta["status"] = doc.status.value
+    if clashing:
+        meta[NESTED_META] = clashing
     return meta

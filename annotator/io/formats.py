@@ -12,7 +12,7 @@ from typing import Any
 
 from annotator.domain import Misaligned, Status, section_ranges
 from annotator.io.alignment import Token, TokenIndex, Tokenize, unexportable
-from annotator.io.export import Item, export_meta
+from annotator.io.export import NESTED_META, Item, export_meta
 
 __all__ = ["Token", "Tokenize", "doccano_record", "prodigy_writer", "token_bounds"]
 
@@ -88,16 +88,41 @@ def prodigy_writer(
     return write
 
 
+# Top-level keys that doccano, Prodigy, Label Studio or our own reader give a meaning to (plus
+# every "_"-prefixed key, Prodigy's). A meta key with one of these names is not flattened.
+DOCCANO_RESERVED = frozenset({
+    "id", "text", "label", "labels", "sections", "spans", "entities", "relations", "tokens",
+    "meta", "answer", "status", "doc_id", "annotations", "predictions", "data", "cats",
+    "accept", "options", "comments", "Comments",
+})
+
+
+def doccano_reserved(key: str) -> bool:
+    """Whether a meta key cannot go to the top level of a doccano record."""
+    return key in DOCCANO_RESERVED or key.startswith("_")
+
+
 def doccano_record(item: Item) -> Iterator[dict[str, Any]]:
-    """doccano's sequence-labelling export: meta keys flattened to the top level."""
+    """doccano's sequence-labelling export: meta keys flattened to the top level, as doccano's
+    own export does, except those whose name the record or an importer already uses
+    (:data:`DOCCANO_RESERVED`: ``id``, ``label``, ``text``, ``status``, ...). Those go, unchanged,
+    under ``"meta"``, so every meta key survives and a clash is visible:
+    ``{"id": 7, "text": ..., "label": [...], "site": "x", "meta": {"id": "abc"}}``."""
     meta = export_meta(item.doc)
     meta.pop("doc_id")
+    nested: dict[str, Any] = meta.pop(NESTED_META, {})  # keys that clashed with export_meta's
     record: dict[str, Any] = {
         "id": item.doc.id,
         "text": item.doc.text,
         "label": [[s.start, s.end, s.label] for s in item.spans],
         "sections": [[s, e, label] for s, e, label in sections_of(item)],
+        "status": meta.pop("status"),
     }
     for key, value in meta.items():
-        record.setdefault(key, value)
+        if doccano_reserved(key):
+            nested[key] = value
+        else:
+            record[key] = value
+    if nested:
+        record[NESTED_META] = nested
     yield record
