@@ -37,6 +37,7 @@ TOKEN_WHITESPACE = "has whitespace inside; its sentence is left out"
 TOKEN_DOCSTART = "reads as a -DOCSTART- line; its sentence is left out"
 
 _TAG = re.compile(r"O|[BI]-\S+")
+_SPACE = re.compile(r"\s")  # the characters str.isspace() calls whitespace
 
 
 def conll_writer(
@@ -102,7 +103,7 @@ def _sentences(doc_id: int, text: str, tokens: Sequence[Token]
 
 
 def _token_problem(word: str) -> str | None:
-    if any(ch.isspace() for ch in word):
+    if _SPACE.search(word):
         return TOKEN_WHITESPACE
     if word.startswith("-DOCSTART-"):
         return TOKEN_DOCSTART
@@ -142,7 +143,7 @@ def _tagging_problem(label: str, aligned: tuple[int, int], tags: list[str],
                      sentence_of: Sequence[int | None], bad_sentences: set[int] | frozenset[int]
                      ) -> str | None:
     first, last = aligned
-    if not label or any(ch.isspace() for ch in label):
+    if not label or _SPACE.search(label):
         return LABEL_WHITESPACE
     if sentence_of[first] != sentence_of[last]:
         return CROSSES_LINE
