@@ -126,7 +126,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
             while toks[i].idx + len(toks[i]) < e:
                 i += 1
                 tags[i] = "I-" + lab
-        out.write("-DOCSTART- -X- -X- O\n\n")
+        out.write("-DOCSTART- -X- O O\n\n")
         sentence = []
         for t in toks:
             if t.is_space:

@@ -253,7 +253,7 @@ def test_an_earlier_exports_files_are_replaced_not_left_to_pass_for_this_one(pro
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "holds files an export did not write (README)" in result.output
     assert (out / "corpus" / "README").exists() and (out / "blocks-corpus").exists()
-    assert not any(p.name.startswith(".export-") for p in out.iterdir())
+    assert not any(p.name.startswith(".export-") or p.suffix == ".part" for p in out.iterdir())
 
 
 def test_a_cancelled_export_leaves_the_folder_as_it_was(project, tmp_path):

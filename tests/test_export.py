@@ -42,8 +42,10 @@ def read_lines(path: Path) -> list[dict]:
 
 def test_prodigy_export_spans_match_text_and_tokens(store, labelled, tmp_path):
     out = tmp_path / "out.jsonl"
-    count = write_jsonl(items_of(store, FINISHED), prodigy_writer(make_tokenizer()), out)
-    assert count == 2  # the new document is not finished
+    misaligned: list = []
+    count = write_jsonl(items_of(store, FINISHED),
+                        prodigy_writer(make_tokenizer(), misaligned.append), out)
+    assert count == 2 and misaligned == []  # the new document is not finished
     records = read_lines(out)
     first = records[0]
     assert [first["text"][s["start"]:s["end"]] for s in first["spans"]] == [
@@ -63,7 +65,8 @@ def test_prodigy_export_spans_match_text_and_tokens(store, labelled, tmp_path):
 
 
 def test_hashes_are_stable_signed_32_bit_and_task_hash_follows_labels(store, labelled, tmp_path):
-    writer = prodigy_writer(make_tokenizer())
+    # every span is on token boundaries
+    writer = prodigy_writer(make_tokenizer(), lambda m: pytest.fail(str(m)))
     one = [r for item in items_of(store, FINISHED) for r in writer(item)]
     two = [r for item in items_of(store, FINISHED) for r in writer(item)]
     assert [r["_task_hash"] for r in one] == [r["_task_hash"] for r in two]
@@ -108,8 +111,14 @@ def test_failed_export_leaves_no_file_and_keeps_the_old_one(store, labelled, tmp
     assert list(tmp_path.glob("*.part")) == []
 
 
-def test_token_bounds_expand_a_span_inside_a_token():
-    tokens = make_tokenizer()("Rio Tinto's deal")
-    assert token_bounds(tokens, 4, 9) == (1, 1)
-    assert token_bounds(tokens, 0, 11) == (0, 2)
-    assert token_bounds(tokens, 5, 7) == (1, 1)
+def test_token_bounds_are_exactly_the_tokens_of_a_span_or_the_reason_there_are_none():
+    text = "Rio Tinto's  deal"
+    tokens = make_tokenizer()(text)
+    assert [t["text"] for t in tokens] == ["Rio", "Tinto", "'s", " ", "deal"]
+    assert token_bounds(text, tokens, 4, 9) == (1, 1)
+    assert token_bounds(text, tokens, 0, 11) == (0, 2)
+    assert token_bounds(text, tokens, 5, 7) == "does not fall on token boundaries"  # not widened
+    assert token_bounds(text, tokens, 4, 10) == "does not fall on token boundaries"  # "Tinto'"
+    assert token_bounds(text, tokens, 4, 12) == "has whitespace at its edges"  # "Tinto's "
+    assert token_bounds(text, tokens, 4, 13) == "has whitespace at its edges"  # whitespace token
+    assert token_bounds(text, tokens, 3, 9) == "has whitespace at its edges"

@@ -78,7 +78,9 @@ def original(tmp_path) -> Path:
                                "Berlin": "GPE", "Jane Doe": "PERSON"})
         store.sections.set(windows, [0], "boilerplate")
         store.sections.set(windows, [1, 2], "body")  # a blank line between: one range
-        label(store, legacy, {"François Hollande": "PERSON", "Lyon": "GPE", "€5m": "MONEY"})
+        # Every span on spaCy's token boundaries ("€5m" is not: "m." is one token), because the
+        # prodigy export refuses a span it cannot give token indices (tests/test_export_tokens.py).
+        label(store, legacy, {"François Hollande": "PERSON", "Lyon": "GPE", "Le Dôme": "ORG"})
         store.sections.set(legacy, [0], "body")
         store.sections.set(legacy, [1], "boilerplate")
         store.documents.set_status(emoji, Status.ACCEPTED, "maria")

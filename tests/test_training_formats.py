@@ -66,7 +66,7 @@ def test_conll_export_is_iob2_with_a_sentence_per_line(store, labelled, tmp_path
     result = run("export", "--db", str(store.path), "--format", "conll", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == (
-        "-DOCSTART- -X- -X- O\n\n"
+        "-DOCSTART- -X- O O\n\n"
         "Home O\n| O\nNews O\n\n"
         "Zoë B-PERSON\nMüller I-PERSON\njoined O\nRio B-ORG\nTinto I-ORG\nin O\nPerth B-GPE\n. O\n"
         "\nBy O\nAli O\nKhan O\n\n")
@@ -91,12 +91,15 @@ def test_conll_misaligned_span_is_reported_and_no_file_replaces_the_old_one(stor
 
 
 def test_iob2_tags_leave_out_a_span_that_cuts_a_token():
-    tokens = make_tokenizer()("New York-based firm")
-    tags, bad = iob2_tags(tokens, [Span(0, 8, "GPE")])
+    text = "New York-based firm"
+    tokens = make_tokenizer()(text)
+    tags, bad = iob2_tags(1, text, tokens, [Span(0, 8, "GPE")])
     assert [t["text"] for t in tokens] == ["New", "York", "-", "based", "firm"]
     assert tags == ["B-GPE", "I-GPE", "O", "O", "O"] and bad == []
-    tags, bad = iob2_tags(tokens, [Span(0, 6, "GPE")])
-    assert tags == ["O"] * 5 and bad == [Span(0, 6, "GPE")]
+    tags, bad = iob2_tags(1, text, tokens, [Span(0, 6, "GPE")])
+    assert tags == ["O"] * 5
+    assert [(b.start, b.end, b.label, b.text, b.reason) for b in bad] == [
+        (0, 6, "GPE", "New Yo", "does not fall on token boundaries")]
 
 
 def test_split_is_deterministic_grouped_by_source_and_near_the_ratio():

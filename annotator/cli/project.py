@@ -70,8 +70,8 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
                    "documents of one source stay on one side.")
 @click.option("--seed", type=int, default=0, show_default=True, help="spacy: seed of --split.")
 @click.option("--skip-misaligned", is_flag=True,
-              help="spacy, conll: leave out spans that do not fall on token boundaries (they "
-                   "are still listed) instead of failing.")
+              help="prodigy, spacy, conll: leave out spans the format cannot hold (not on "
+                   "token boundaries, ...; they are still listed) instead of failing.")
 @click.option("--shard-size", type=click.IntRange(min=0), default=0,
               help="spacy: DocBins of at most this many documents in a folder per output, to "
                    "bound memory on large projects (0: one file each).")
@@ -104,12 +104,14 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
 
 
 def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
-    """Every misaligned span on stderr; stop (exit 1) unless the person chose to skip them."""
+    """Every span the format could not hold on stderr, with the reason; stop (exit 1) unless the
+    person chose to skip them."""
     for item in bad:
         click.echo(f"misaligned: {item}", err=True)
     if bad and not skip:
-        click.echo(f"{len(bad)} spans do not fall on token boundaries; no file was written. Fix "
-                   "them, or pass --skip-misaligned to leave them out.", err=True)
+        click.echo(f"{len(bad)} spans cannot be exported in this format (not on token "
+                   "boundaries, or see the reason above); no file was written. Fix them, or pass "
+                   "--skip-misaligned to leave them out.", err=True)
         sys.exit(1)
     if bad:
         click.echo(f"Left out {len(bad)} misaligned spans (--skip-misaligned).", err=True)

@@ -28,7 +28,7 @@ def train_config_command(out: Path, task: str, data_dir: Path | None, lang: str)
     Then: python -m spacy train CONFIG --output MODEL_DIR
     (add --paths.train / --paths.dev when --data was not given).
     """
-    from annotator.io.export import atomic_output
+    from annotator.io.atomic import atomic_output
     from annotator.nlp.train_config import make_config
 
     text = make_config(task, lang, data_dir)

@@ -1,4 +1,4 @@
-"""Exports: stream documents into a temporary file, rename it on success.
+"""Exports: stream documents into ``OUT.part``, rename it on success (:mod:`annotator.io.atomic`).
 
 A writer turns one document (with its spans and sections) into one JSON-able record; this module
 does the streaming, the atomic write and ``-`` for stdout, for every JSONL format alike. Items come
@@ -8,16 +8,13 @@ from the caller (``annotator.services.exporting`` reads them from the store a ba
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from annotator.domain import Document, Section, Span, Status
+from annotator.io.atomic import atomic_output
 
 FINISHED = [Status.ACCEPTED, Status.REJECTED]
 
@@ -39,49 +36,59 @@ def export_statuses(include_all: bool) -> list[Status] | None:
     return None if include_all else FINISHED
 
 
-@contextmanager
-def atomic_output(out: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary file beside ``out`` and rename it into place only on success;
-    ``-`` writes to stdout."""
-    if str(out) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_jsonl(
     items: Iterator[Item],
     writer: RecordWriter,
     out: str | Path,
     on_item: Callable[[], None] | None = None,
+    keep: Callable[[], bool] | None = None,
 ) -> int:
-    """Stream records as JSON lines; returns how many lines were written."""
+    """Stream records as JSON lines; returns how many lines were written.
+
+    ``keep`` is asked once everything is written: when it says False (e.g. the writer reported
+    spans it could not export), the file is not renamed into place and an existing ``out`` stays
+    as it was (stdout cannot be taken back). An exception from ``writer`` or ``on_item`` (a
+    cancel) likewise leaves no file."""
     count = 0
-    with atomic_output(out) as fh:
-        for item in items:
-            for record in writer(item):
-                fh.write(json.dumps(record, ensure_ascii=False))
-                fh.write("\n")
-                count += 1
-            if on_item is not None:
-                on_item()
+    try:
+        with atomic_output(out) as fh:
+            for item in items:
+                for record in writer(item):
+                    fh.write(json.dumps(record, ensure_ascii=False))
+                    fh.write("\n")
+                    count += 1
+                if on_item is not None:
+                    on_item()
+            if keep is not None and not keep() and str(out) != "-":
+                raise _Discard()
+    except _Discard:
+        pass
     return count
 
 
+class _Discard(Exception):
+    """Raised inside ``atomic_output`` so that the part is removed, not renamed into place."""
+
+
+# Keys exports add to a document's meta, and the key clashing meta keys are nested under.
+OWN_META_KEYS = frozenset({"doc_id", "status"})
+NESTED_META = "meta"
+
+
 def export_meta(doc: Document) -> dict[str, Any]:
-    """The document's meta as exports carry it: its own keys, plus where it came from."""
-    meta = dict(doc.meta)
+    """The document's meta as exports carry it: its own keys, plus where it came from
+    (``source`` unless it has one, ``doc_id``, ``status``).
+
+    A meta key of the document's own named ``doc_id``, ``status`` or ``meta`` would be overwritten
+    or taken for ours, so such keys go, unchanged, under ``meta["meta"]``: every key survives and
+    the clash is visible."""
+    meta: dict[str, Any] = {}
+    clashing: dict[str, Any] = {}
+    for key, value in doc.meta.items():
+        (clashing if key in OWN_META_KEYS or key == NESTED_META else meta)[key] = value
     meta.setdefault("source", doc.source)
     meta["doc_id"] = doc.id
     meta["status"] = doc.status.value
+    if clashing:
+        meta[NESTED_META] = clashing
     return meta

@@ -7,15 +7,14 @@ caller, so this module needs no spaCy (only ``annotator.nlp`` imports it).
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from annotator.domain import Status, section_ranges
-from annotator.io.export import Item, export_meta
+from annotator.domain import Misaligned, Status, section_ranges
+from annotator.io.alignment import Token, TokenIndex, Tokenize, unexportable
+from annotator.io.export import NESTED_META, Item, export_meta
 
-Token = dict[str, Any]  # {"text", "start", "end", "id", "ws"}
-Tokenize = Callable[[str], list[Token]]
+__all__ = ["Token", "Tokenize", "doccano_record", "prodigy_writer", "token_bounds"]
 
 ANSWERS = {Status.ACCEPTED: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 
@@ -37,30 +36,39 @@ def task_hash(in_hash: int, spans: list[dict[str, Any]]) -> int:
     return hash32(json.dumps([in_hash, labels]))
 
 
-def token_bounds(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
-    """Indices of the first and last (inclusive) tokens that a character span covers."""
-    starts = [t["start"] for t in tokens]
-    ends = [t["end"] for t in tokens]
-    first = max(0, bisect_right(starts, start) - 1)
-    last = min(len(tokens) - 1, bisect_left(ends, end))
-    return first, max(first, last)
+def token_bounds(text: str, tokens: list[Token], start: int, end: int) -> tuple[int, int] | str:
+    """Indices of the first and last (inclusive) tokens that make up exactly ``text[start:end]``,
+    or the reason it is not on token boundaries (see :mod:`annotator.io.alignment`)."""
+    return TokenIndex(tokens).align(text, start, end)
 
 
 def sections_of(item: Item) -> list[tuple[int, int, str]]:
     return section_ranges(item.sections)
 
 
-def prodigy_writer(tokenize: Tokenize) -> Callable[[Item], Iterator[dict[str, Any]]]:
-    """Prodigy's ``ner_manual`` shape, plus our ``sections`` (FORMATS.md)."""
+def prodigy_writer(
+    tokenize: Tokenize, on_misaligned: Callable[[Misaligned], None]
+) -> Callable[[Item], Iterator[dict[str, Any]]]:
+    """Prodigy's ``ner_manual`` shape, plus our ``sections`` (FORMATS.md).
+
+    ``token_start``/``token_end`` are exactly the tokens inside a span. A span that is not on
+    token boundaries, or has whitespace at an edge, has no such tokens: it is left out of the
+    record and handed to ``on_misaligned`` (Prodigy itself refuses such a span with "Mismatched
+    tokenization"); the caller reports it and decides whether the export stands."""
 
     def write(item: Item) -> Iterator[dict[str, Any]]:
         text = item.doc.text
         tokens = tokenize(text)
+        index = TokenIndex(tokens)
         spans = []
         for span in item.spans:
-            first, last = token_bounds(tokens, span.start, span.end)
-            spans.append({"start": span.start, "end": span.end, "token_start": first,
-                          "token_end": last, "label": span.label})
+            aligned = index.align(text, span.start, span.end)
+            if isinstance(aligned, str):
+                on_misaligned(unexportable(item.doc.id, text, span.start, span.end, span.label,
+                                           aligned))
+                continue
+            spans.append({"start": span.start, "end": span.end, "token_start": aligned[0],
+                          "token_end": aligned[1], "label": span.label})
         in_hash = input_hash(text)
         record: dict[str, Any] = {
             "text": text,
@@ -80,16 +88,41 @@ def prodigy_writer(tokenize: Tokenize) -> Callable[[Item], Iterator[dict[str, An
     return write
 
 
+# Top-level keys that doccano, Prodigy, Label Studio or our own reader give a meaning to (plus
+# every "_"-prefixed key, Prodigy's). A meta key with one of these names is not flattened.
+DOCCANO_RESERVED = frozenset({
+    "id", "text", "label", "labels", "sections", "spans", "entities", "relations", "tokens",
+    "meta", "answer", "status", "doc_id", "annotations", "predictions", "data", "cats",
+    "accept", "options", "comments", "Comments",
+})
+
+
+def doccano_reserved(key: str) -> bool:
+    """Whether a meta key cannot go to the top level of a doccano record."""
+    return key in DOCCANO_RESERVED or key.startswith("_")
+
+
 def doccano_record(item: Item) -> Iterator[dict[str, Any]]:
-    """doccano's sequence-labelling export: meta keys flattened to the top level."""
+    """doccano's sequence-labelling export: meta keys flattened to the top level, as doccano's
+    own export does, except those whose name the record or an importer already uses
+    (:data:`DOCCANO_RESERVED`: ``id``, ``label``, ``text``, ``status``, ...). Those go, unchanged,
+    under ``"meta"``, so every meta key survives and a clash is visible:
+    ``{"id": 7, "text": ..., "label": [...], "site": "x", "meta": {"id": "abc"}}``."""
     meta = export_meta(item.doc)
     meta.pop("doc_id")
+    nested: dict[str, Any] = meta.pop(NESTED_META, {})  # keys that clashed with export_meta's
     record: dict[str, Any] = {
         "id": item.doc.id,
         "text": item.doc.text,
         "label": [[s.start, s.end, s.label] for s in item.spans],
         "sections": [[s, e, label] for s, e, label in sections_of(item)],
+        "status": meta.pop("status"),
     }
     for key, value in meta.items():
-        record.setdefault(key, value)
+        if doccano_reserved(key):
+            nested[key] = value
+        else:
+            record[key] = value
+    if nested:
+        record[NESTED_META] = nested
     yield record

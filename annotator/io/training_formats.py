@@ -11,15 +11,19 @@ Prodigy's ``data-to-spacy`` treats rejected manual annotations the same way.
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import Document, Misaligned, Span, Status
-from annotator.io.export import Item, atomic_output, export_meta
-from annotator.io.formats import Tokenize
+from annotator.domain import Document, Misaligned, Status
+from annotator.io.alignment import Tokenize
+from annotator.io.atomic import atomic_output
+from annotator.io.conll import DOCSTART, conll_writer, iob2_tags, validate_conll
+from annotator.io.export import Item, export_meta
+
+__all__ = ["DOCSTART", "conll_writer", "iob2_tags", "validate_conll", "write_conll",
+           "blocks_record", "split_documents", "training_statuses"]
 
 TRAINING_STATUSES = [Status.ACCEPTED]
 ALL_BUT_REJECTED = [Status.NEW, Status.IN_PROGRESS, Status.ACCEPTED, Status.SKIPPED]
@@ -51,71 +55,7 @@ def blocks_record(item: Item) -> Iterator[dict[str, Any]]:
                "block": sec.block, "source": source}
 
 
-# -- conll -------------------------------------------------------------------------------------
-
-DOCSTART = "-DOCSTART- -X- -X- O"
-
-
-def iob2_tags(
-    tokens: list[dict[str, Any]], spans: Iterable[Span]
-) -> tuple[list[str], list[Span]]:
-    """IOB2 tags for tokens; returns ``(tags, misaligned spans)``. A span whose edges are not token
-    edges is not tagged at all (a half-tagged entity teaches a model the wrong boundary)."""
-    tags = ["O"] * len(tokens)
-    starts = {t["start"]: i for i, t in enumerate(tokens)}
-    ends = {t["end"]: i for i, t in enumerate(tokens)}
-    bad: list[Span] = []
-    for span in spans:
-        first, last = starts.get(span.start), ends.get(span.end)
-        if first is None or last is None or last < first or _blank_edge(tokens, first, last):
-            bad.append(span)
-            continue
-        tags[first] = f"B-{span.label}"
-        for i in range(first + 1, last + 1):
-            tags[i] = f"I-{span.label}"
-    return tags, bad
-
-
-def _blank_edge(tokens: list[dict[str, Any]], first: int, last: int) -> bool:
-    """A span that starts or ends on a whitespace token (spaCy makes one of a double space)."""
-    return tokens[first]["text"].isspace() or tokens[last]["text"].isspace()
-
-
-def conll_writer(
-    tokenize: Tokenize, on_misaligned: Callable[[Misaligned], None]
-) -> Callable[[Item], str]:
-    """CoNLL-2003 layout: ``-DOCSTART-`` per document, ``token TAG`` per line, a blank line between
-    sentences. Each line of the text (block) is a sentence; whitespace tokens are left out. The
-    writer returns a document's whole text block (one write per document)."""
-
-    def write(item: Item) -> str:
-        text = item.doc.text
-        tokens = tokenize(text)
-        tags, bad = iob2_tags(tokens, item.spans)
-        for span in bad:
-            on_misaligned(Misaligned(item.doc.id, span.start, span.end, span.label,
-                                     text[span.start:span.end]))
-        lines = [DOCSTART, ""]
-        in_sentence = False
-        for token, tag in zip(tokens, tags, strict=True):
-            word = token["text"]
-            if not word or word.isspace():
-                if in_sentence and "\n" in word:
-                    lines.append("")
-                    in_sentence = False
-                continue
-            lines.append(f"{_WHITESPACE.sub('_', word)} {tag}")
-            in_sentence = True
-        if in_sentence:
-            lines.append("")
-        return "\n".join(lines) + "\n"
-
-    return write
-
-
-# A token never contains whitespace in this layout (columns are space-separated).
-_WHITESPACE = re.compile(r"\s")
-
+# -- conll: the pure writer is annotator.io.conll; write_conll below streams the items ---------
 
 # -- split -------------------------------------------------------------------------------------
 
@@ -188,8 +128,10 @@ class _Abort(Exception):
 def write_conll(items: Iterable[Item], out: str | Path, tokenize: Tokenize,
                 skip_misaligned: bool = False, on_item: Callable[[], None] | None = None
                 ) -> TrainingExport:
-    """IOB2 text to ``out`` (or ``-``). With misaligned spans and no ``skip_misaligned`` the file
-    is not written (on stdout it is, and the spans are still reported). ``on_item`` runs after
+    """IOB2 text to ``out`` (or ``-``), laid out as :mod:`annotator.io.conll` says. What the
+    layout cannot hold (misaligned spans, labels with whitespace, entities across a line break,
+    ...) is reported in ``misaligned``; with any and no ``skip_misaligned`` the file is not
+    written (on stdout it is, without them, and they are still reported). ``on_item`` runs after
     each document (progress; an exception it raises, e.g. a cancel, leaves no file)."""
     result = TrainingExport(misaligned=[])
     writer = conll_writer(tokenize, result.misaligned.append)

@@ -14,8 +14,9 @@ Memory: Docs are dropped as soon as they are added; a DocBin keeps only four int
 token (ORTH, SPACY, ENT_IOB, ENT_TYPE) plus the strings. With ``shard_size`` the DocBins are
 written out every ``shard_size`` documents into ``train/part-0000.spacy`` ... (``spacy train``
 reads a folder of ``.spacy`` files as one corpus), so memory stays bounded however large the
-project is. All files go to a staging folder first and move into place only when the whole export
-succeeded.
+project is. All files go to a staging folder the caller provides (``OUT/annotator-export.part/``
+from :func:`annotator.io.atomic.staging_folder`, locked while the export runs, removed by the next
+export when a killed one left it) and move into place only when the whole export succeeded.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,13 +59,13 @@ class DocBinExport:
     and write them atomically into ``out_dir``."""
 
     def __init__(self, out_dir: Path, lang: str, section_labels: Sequence[str],
-                 shard_size: int = 0):
+                 shard_size: int = 0, *, staging: Path):
+        """``staging`` is an empty folder in ``out_dir`` that this export alone writes to."""
         self.out_dir = Path(out_dir)
         self.nlp = blank_pipeline(lang)
         self.section_labels = list(section_labels)
         self.shard_size = shard_size
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=".export-", dir=self.out_dir))
+        self.staging = Path(staging)
         self.outputs: dict[str, _Shards] = {}
 
     def add(self, side: str, doc_id: int, text: str, spans: Iterable[Span],
@@ -122,8 +122,13 @@ class DocBinExport:
         return counts
 
     def abort(self) -> None:
-        """Remove the staging folder (nothing half-written stays behind)."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Empty the staging folder (nothing half-written stays behind; the caller removes the
+        folder itself)."""
+        for path in list(self.staging.iterdir()) if self.staging.is_dir() else []:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _earlier_outputs(out_dir: Path) -> list[Path]:

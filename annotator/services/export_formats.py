@@ -1,32 +1,40 @@
-"""The export formats, in one place for the CLI and the app: name -> factory(lang) -> record
-writer for :func:`annotator.io.export.write_jsonl`. Add a format here and both offer it."""
+"""The export formats, in one place for the CLI and the app: name -> factory(lang, on_misaligned)
+-> record writer for :func:`annotator.io.export.write_jsonl`. Add a format here and both offer it.
+
+``on_misaligned`` receives every span a format cannot represent (see
+:mod:`annotator.io.alignment`); the caller reports them and decides whether the export stands.
+Formats without tokens never call it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from annotator.domain import Misaligned
 
-def _prodigy(lang: str) -> Callable:
+OnMisaligned = Callable[[Misaligned], None]
+
+
+def _prodigy(lang: str, on_misaligned: OnMisaligned) -> Callable:
     from annotator.io.formats import prodigy_writer
     from annotator.nlp.tokens import make_tokenizer
 
-    return prodigy_writer(make_tokenizer(lang))
+    return prodigy_writer(make_tokenizer(lang), on_misaligned)
 
 
-def _doccano(lang: str) -> Callable:
+def _doccano(lang: str, on_misaligned: OnMisaligned) -> Callable:
     from annotator.io.formats import doccano_record
 
-    return doccano_record
+    return doccano_record  # character offsets only: every span can be written
 
 
-def _blocks(lang: str) -> Callable:
+def _blocks(lang: str, on_misaligned: OnMisaligned) -> Callable:
     from annotator.io.training_formats import blocks_record
 
-    return blocks_record
+    return blocks_record  # a block's own text: nothing to align
 
 
-# JSONL formats: name -> factory(project language) -> record writer.
-JSONL_FORMATS: dict[str, Callable[[str], Callable]] = {
+# JSONL formats: name -> factory(project language, on_misaligned) -> record writer.
+JSONL_FORMATS: dict[str, Callable[[str, OnMisaligned], Callable]] = {
     "prodigy": _prodigy, "doccano": _doccano, "blocks": _blocks,
 }
 # Not one JSON line per document: written by annotator.services.exporting.write_spacy (a folder

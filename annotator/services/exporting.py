@@ -13,6 +13,7 @@ from pathlib import Path
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import Misaligned, Status
+from annotator.io.atomic import staging_folder
 from annotator.io.export import Item, export_meta, export_statuses, write_jsonl
 from annotator.io.training_formats import (
     Split,
@@ -49,7 +50,7 @@ class ExportReport:
         return Changes(origin="export")  # an export changes nothing in the project
 
     def text(self) -> str:
-        note = (f"; {len(self.misaligned)} spans not on token boundaries left out"
+        note = (f"; {len(self.misaligned)} spans the format cannot hold left out"
                 if self.misaligned and self.written else "")
         return f"Exported {self.count} {self.unit} as {self.fmt} to {self.out}{note}"
 
@@ -100,7 +101,10 @@ def export(
     items = iter_items(store, statuses, provenance=False)
     lang = store.settings.get("lang", "en") or "en"
     if fmt in JSONL_FORMATS:
-        report.count = write_jsonl(items, JSONL_FORMATS[fmt](lang), out, on_item=step)
+        writer = JSONL_FORMATS[fmt](lang, report.misaligned.append)
+        report.count = write_jsonl(items, writer, out, on_item=step,
+                                   keep=lambda: skip_misaligned or not report.misaligned)
+        report.written = skip_misaligned or not report.misaligned or str(out) == "-"
     elif fmt == "spacy":
         ratio_split = _split(store, statuses, split, seed) if split is not None else None
         _fill(report, write_spacy(items, Path(out), lang, store.labels.names("section"),
@@ -151,8 +155,8 @@ def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels:
     from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs  # spaCy only here
 
     result = TrainingExport(misaligned=[], split=split)
-    exporter = DocBinExport(out_dir, lang, section_labels, shard_size)
-    try:
+    with staging_folder(out_dir) as staging:  # removed on the way out, whatever happens
+        exporter = DocBinExport(out_dir, lang, section_labels, shard_size, staging=staging)
         with cached_msgpack_codecs():
             for item in items:
                 side = split.side(item.doc.id) if split else "corpus"
@@ -162,11 +166,7 @@ def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels:
                 if on_item is not None:
                     on_item()
             if result.misaligned and not skip_misaligned:
-                exporter.abort()
                 return result
             result.files = exporter.commit()
         result.written = True
-    except BaseException:
-        exporter.abort()
-        raise
     return result

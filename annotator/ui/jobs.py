@@ -29,9 +29,9 @@ def import_job(db_path: Path, paths: list[Path]) -> Job:
 
 
 def export_job(db_path: Path, fmt: str, out: Path, include_all: bool) -> Job:
-    """Export in any format (:func:`annotator.services.exporting.export`); training formats
-    leave out spans that are not on token boundaries and list them, as ``--skip-misaligned``
-    does."""
+    """Export in any format (:func:`annotator.services.exporting.export`); token formats
+    (prodigy, spacy, conll) leave out spans they cannot hold (not on token boundaries, ...) and
+    list them, as ``--skip-misaligned`` does."""
 
     def run(task: Worker) -> Any:
         from annotator.services.exporting import export

@@ -1,0 +1,70 @@
+"""Spans onto tokens, for the token-based exports (Prodigy ``token_start``/``token_end``, CoNLL).
+
+One rule for every token-based format, the one the spaCy export applies with
+``Doc.char_span(..., alignment_mode="strict")``: a span is exported only when its first character
+is the first character of a token, its last character is the last character of a token, and
+neither edge is whitespace (spaCy refuses to train on an entity with a whitespace edge, E024).
+Anything else is returned as an :class:`Unexportable` problem with its reason, for the caller to
+report; it is never widened or narrowed to the nearest tokens, because a silently moved boundary is
+a wrong training example.
+
+Tokens are Prodigy-style dicts ``{"text", "start", "end", ...}`` with ``start``/``end`` character
+offsets (Python code points, ``end`` exclusive), in text order, as
+:func:`annotator.nlp.tokens.make_tokenizer` makes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.domain import Misaligned
+
+Token = dict[str, Any]  # {"text", "start", "end", "id", "ws"}
+Tokenize = Callable[[str], list[Token]]
+
+WHITESPACE_EDGE = "has whitespace at its edges"
+NOT_ON_TOKENS = "does not fall on token boundaries"
+EMPTY = "is empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Unexportable(Misaligned):
+    """A span (or token) an export cannot represent, with the reason; reported like
+    :class:`Misaligned` (the CLI and the window print ``str()`` of each)."""
+
+    reason: str = NOT_ON_TOKENS
+
+    def __str__(self) -> str:
+        return (f"document {self.doc_id}: {self.kind} {self.label} {self.start}-{self.end} "
+                f"{self.text!r} {self.reason}")
+
+
+class TokenIndex:
+    """Token positions by character offset, built once per document."""
+
+    def __init__(self, tokens: Sequence[Token]):
+        self.tokens = tokens
+        self.by_start = {t["start"]: i for i, t in enumerate(tokens)}
+        self.by_end = {t["end"]: i for i, t in enumerate(tokens)}
+
+    def align(self, text: str, start: int, end: int) -> tuple[int, int] | str:
+        """``(first, last)`` token indices (``last`` inclusive) of exactly the tokens that make up
+        ``text[start:end]``, or the reason there are none (:data:`EMPTY`,
+        :data:`WHITESPACE_EDGE`, :data:`NOT_ON_TOKENS`)."""
+        if not 0 <= start < end <= len(text):
+            return EMPTY
+        if text[start].isspace() or text[end - 1].isspace():
+            return WHITESPACE_EDGE
+        first, last = self.by_start.get(start), self.by_end.get(end)
+        if first is None or last is None or last < first:
+            return NOT_ON_TOKENS
+        return first, last
+
+
+def unexportable(doc_id: int, text: str, start: int, end: int, label: str, reason: str,
+                 kind: str = "entity") -> Unexportable:
+    """The problem report for ``text[start:end]`` (offsets clamped to the text)."""
+    lo, hi = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    return Unexportable(doc_id, start, end, label, text[lo:hi], kind, reason)
