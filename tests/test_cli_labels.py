@@ -181,3 +181,18 @@ def test_import_annotator_names_who_confirmed_what_the_file_does_not_attribute(t
         assert store.documents.get(1).status == Status.ACCEPTED
     result = run("import", "--db", db, "--annotator", "imported", tasks)
     assert result.exit_code == 2 and "no person made" in result.output
+
+
+def test_import_label_with_preannotate_suggests_only_the_given_labels(tmp_path):
+    """The real spaCy model finds people, places and dates too; with --label GPE it suggests
+    places only, as Prodigy's ner.correct --label does."""
+    article = tmp_path / "a.txt"
+    article.write_text("Jane Doe of Andes Copper met the union in Santiago, Chile on Monday.",
+                       encoding="utf-8")
+    db = tmp_path / "p.db"
+    result = run("import", "--db", db, "--label", "GPE,COMMODITY", "--preannotate", article)
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        found = {(s.label, store.documents.get(1).text[s.start:s.end])
+                 for s in store.spans.of(1)}
+    assert found == {("GPE", "Santiago"), ("GPE", "Chile")}

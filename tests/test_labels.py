@@ -227,3 +227,43 @@ def test_merge_refuses_a_source_whose_label_names_the_target_would_refuse(tmp_pa
         with pytest.raises(ValueError, match="'NEW ORG' has whitespace.*labels rename"):
             merge_project(store, source)
         assert store.documents.count() == 0
+
+
+def test_rename_and_delete_raise_the_revision_of_the_documents_they_change(labelled):
+    """A window showing one of those documents re-reads it before its next edit."""
+    before = labelled.documents.revisions([1, 2])
+    labelled.labels.rename("entity", "PERSON", "PER")  # only document 2 has one
+    after = labelled.documents.revisions([1, 2])
+    assert (after[1], after[2]) == (before[1], before[2] + 1)
+    labelled.labels.delete("entity", "ORG")  # both have one
+    assert labelled.documents.revisions([1, 2]) == {1: after[1] + 1, 2: after[2] + 1}
+    labelled.labels.recolour("entity", "GPE", "#000000")
+    assert labelled.documents.revisions([1, 2]) == {1: after[1] + 1, 2: after[2] + 1}
+
+
+def test_another_window_cannot_edit_back_a_label_renamed_meanwhile(tmp_path):
+    """Window B still shows ORG when window A renames it to COMPANY: B's relabel of the span
+    it saw is refused with a message, and B re-reads the document (showing COMPANY)."""
+    from annotator.core.session import Session
+
+    path = tmp_path / "p.db"
+    with open_store(path) as store:
+        store.documents.add([NewDocument(TEXT, "a.txt", spans=[span("Rio Tinto", "ORG")])])
+    said = []
+
+    class View:
+        def show_message(self, text):
+            said.append(text)
+
+        def __getattr__(self, name):
+            return lambda *args: None
+
+    with open_store(path) as first, open_store(path) as second:
+        b = Session(second, annotator="bruno", view=View())
+        b.open_document(1)
+        [seen] = b.spans
+        first.labels.rename("entity", "ORG", "COMPANY")
+        assert b.relabel(seen, "GPE") == []
+        assert "changed in another window" in said[-1]
+        assert [s.label for s in second.spans.of(1)] == ["COMPANY"]
+        assert [s.label for s in b.spans] == ["COMPANY"]

@@ -181,6 +181,7 @@ class Labels:
                 raise LabelError(f"there is already {_a(kind)} label {new!r}; delete or rename "
                                  "it first")
             usage = self.usage(kind, old)
+            self._bump_documents_with(conn, kind, old)
             conn.execute("UPDATE labels SET name = ? WHERE kind = ? AND name = ?",
                          [new, kind.value, old])
             conn.execute(f"UPDATE {_TABLE[kind]} SET label = ? WHERE label = ?", [new, old])
@@ -218,9 +219,17 @@ class Labels:
         with self._base.transaction() as conn:
             self.get(kind, name)
             usage = self.usage(kind, name)
+            self._bump_documents_with(conn, kind, name)
             conn.execute(f"DELETE FROM {_TABLE[kind]} WHERE label = ?", [name])
             conn.execute("DELETE FROM labels WHERE kind = ? AND name = ?", [kind.value, name])
         return usage
+
+    def _bump_documents_with(self, conn: sqlite3.Connection, kind: LabelKind,
+                             name: str) -> None:
+        """The documents whose labels are about to change get a new revision, so a window
+        showing one of them re-reads it before its next edit (see :mod:`annotator.core.session`)."""
+        conn.execute(f"UPDATE documents SET revision = revision + 1 WHERE id IN "
+                     f"(SELECT DISTINCT doc_id FROM {_TABLE[kind]} WHERE label = ?)", [name])
 
     def usage(self, kind: LabelKind | str, name: str) -> LabelUsage:
         """How many spans (or section tags) carry the label, in how many documents."""

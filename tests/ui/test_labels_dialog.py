@@ -115,6 +115,10 @@ def test_renaming_a_label_renames_its_spans_and_the_open_document_shows_it(windo
     action = window.findChild(QAction, "label:COMPANY")
     assert action is not None and action.shortcut() == QKeySequence("2")
     assert window.findChild(QAction, "label:ORG") is None
+    close_dialog(window, dialog, qtbot)
+    label_span(window, qtbot, "Brazil", Qt.Key.Key_2)  # the same window edits on at once
+    with open_store(project) as store:
+        assert [s.label for s in store.spans.of(1)] == ["COMPANY", "COMPANY"]
 
 
 def test_recolour_through_the_colour_dialog_repaints_the_window(window, project, qtbot):
