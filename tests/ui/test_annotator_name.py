@@ -127,20 +127,29 @@ def test_annotator_gui_annotator_option_names_who_labels_in_the_window(tmp_path,
     from annotator.ui.main_window import MainWindow
 
     monkeypatch.delenv("ANNOTATOR_NAME")
+    db = tmp_path / "p.db"
     seen = []
+    looks = []
 
     def look_and_close() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, MainWindow):
-                seen.append((widget.controller.annotator, name_dialog(widget) is None))
-                widget.close()
+        """Once this run's window is up (other tests' windows may linger unshown): note who
+        labels in it and whether it asked, then end the event loop (after 30 s in any case)."""
+        ours = [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, MainWindow) and w.isVisible() and w.db_path == db]
+        looks.append(1)
+        if not ours and len(looks) < 600:
+            QTimer.singleShot(50, look_and_close)
+            return
+        for widget in ours:
+            seen.append((widget.controller.annotator, name_dialog(widget) is None))
+            widget.close()
         QApplication.quit()
 
-    QTimer.singleShot(200, look_and_close)
+    QTimer.singleShot(50, look_and_close)
     qapp.setQuitOnLastWindowClosed(False)
     try:
-        result = CliRunner().invoke(main, ["gui", "--db", str(tmp_path / "p.db"),
-                                           "--annotator", "Marina Costa"])
+        result = CliRunner().invoke(main, ["gui", "--db", str(db), "--annotator",
+                                           "Marina Costa"])
     finally:
         qapp.setQuitOnLastWindowClosed(True)
     assert result.exit_code == 0, result.output
