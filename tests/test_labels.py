@@ -267,3 +267,21 @@ def test_another_window_cannot_edit_back_a_label_renamed_meanwhile(tmp_path):
         assert "changed in another window" in said[-1]
         assert [s.label for s in second.spans.of(1)] == ["COMPANY"]
         assert [s.label for s in b.spans] == ["COMPANY"]
+
+
+def test_a_read_only_project_refuses_every_label_change(labelled):
+    from annotator.store import ReadOnlyProjectError
+
+    path = labelled.path
+    labelled.close()
+    with open_store(path, read_only=True) as frozen:
+        for change in (lambda: frozen.labels.add("entity", "X"),
+                       lambda: frozen.labels.rename("entity", "ORG", "CO"),
+                       lambda: frozen.labels.recolour("entity", "ORG", "#000000"),
+                       lambda: frozen.labels.rekey("entity", "ORG", "o"),
+                       lambda: frozen.labels.delete("entity", "ORG"),
+                       lambda: frozen.labels.declare("entity", ["ORG"])):
+            with pytest.raises(ReadOnlyProjectError):
+                change()
+        assert frozen.labels.usage("entity", "ORG").items == 2
+        assert frozen.labels.get("entity", "ORG").key == "2"

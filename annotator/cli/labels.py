@@ -16,6 +16,7 @@ import click
 
 from annotator.cli.common import DB_OPTION, open_project
 from annotator.domain import LabelError, LabelKind, validate_annotator_name, validate_label_name
+from annotator.store import StorageError
 
 KIND_OPTION = click.option(
     "--kind", type=click.Choice([k.value for k in LabelKind]), default=None,
@@ -88,6 +89,8 @@ def declare_entity_labels(store, names: list[str]) -> None:
         done = store.labels.declare(LabelKind.ENTITY, names)
     except LabelError as exc:
         raise click.BadParameter(str(exc), param_hint="--label") from exc
+    except StorageError as exc:
+        raise click.ClickException(f"{store.path}: {exc}") from exc
     if done.changed:
         keys = ", ".join(f"{lab.name} ({lab.key or 'no key'})"
                          for lab in store.labels.of(LabelKind.ENTITY))
@@ -122,7 +125,7 @@ def labels_group() -> None:
 @KIND_OPTION
 def list_command(db_path: Path, kind: str | None) -> None:
     """Each label with its kind, colour, key and how much of the project carries it."""
-    with open_project(db_path, must_exist=True) as store:
+    with open_project(db_path, read_only=True) as store:
         for each in [LabelKind(kind)] if kind else list(LabelKind):
             usages = store.labels.usages(each)
             for lab in store.labels.of(each):
@@ -151,7 +154,7 @@ def add_command(db_path: Path, names: tuple[str, ...], kind: str, colour: str | 
         for name in names:
             try:
                 lab = store.labels.add(kind, name, colour, key)
-            except LabelError as exc:
+            except (LabelError, StorageError) as exc:
                 raise click.ClickException(str(exc)) from exc
             click.echo(f"Added {kind} label {lab.name} ({lab.colour}, key "
                        f"{lab.key or 'none'})")
@@ -168,7 +171,7 @@ def rename_command(db_path: Path, old: str, new: str, kind: str | None) -> None:
         which = _kind_of(store, old, kind)
         try:
             usage = store.labels.rename(which, old, new)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"Renamed {which.value} label {old} to {new} ({usage.describe()})")
 
@@ -184,7 +187,7 @@ def recolour_command(db_path: Path, name: str, colour: str, kind: str | None) ->
         which = _kind_of(store, name, kind)
         try:
             lab = store.labels.recolour(which, name, colour)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"{which.value} label {name} is now {lab.colour}")
 
@@ -201,7 +204,7 @@ def rekey_command(db_path: Path, name: str, key: str, kind: str | None) -> None:
         which = _kind_of(store, name, kind)
         try:
             lab = store.labels.rekey(which, name, key)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"{which.value} label {name} now has key {lab.key or 'none'}")
 
@@ -223,7 +226,7 @@ def delete_command(db_path: Path, name: str, kind: str | None, yes: bool) -> Non
                 "with it. Nothing changed: run again with --yes to delete them.")
         try:
             done = store.labels.delete(which, name)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:
             raise click.ClickException(str(exc)) from exc
     gone = f" and {done.describe()}" if done.items else ""
     click.echo(f"Deleted {which.value} label {name}{gone}")

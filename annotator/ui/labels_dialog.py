@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.changes import Changes
 from annotator.domain import Label, LabelError, LabelKind
-from annotator.store import Store
+from annotator.store import StorageError, Store
 from annotator.store.labels import LabelUsage
 from annotator.ui.side_panel import swatch
 
@@ -247,7 +247,7 @@ class LabelsDialog(QDialog):
         name, kind = self.new_name.text(), self.current_kind()
         try:
             lab = self.store.labels.add(kind, name)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:  # StorageError: read-only, locked
             return self._refused(str(exc))
         self.new_name.clear()
         self._done(f"Added {kind.value} label {lab.name} (key {lab.key or 'none'})")
@@ -256,7 +256,7 @@ class LabelsDialog(QDialog):
     def rename(self, kind: LabelKind, old: str, new: str) -> None:
         try:
             usage = self.store.labels.rename(kind, old, new)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:  # StorageError: read-only, locked
             return self._refused(str(exc))
         self._usages[kind].pop(old, None)
         if usage.items:
@@ -273,7 +273,7 @@ class LabelsDialog(QDialog):
             return self._refused(f"{key} is the key of {self.reserved_keys[key.casefold()]}")
         try:
             lab = self.store.labels.rekey(kind, name, key)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:  # StorageError: read-only, locked
             return self._refused(str(exc))
         self._done(f"{name} now has key {lab.key or 'none'}")
         self.select(kind, name)
@@ -281,7 +281,7 @@ class LabelsDialog(QDialog):
     def recolour(self, kind: LabelKind, name: str, colour: str) -> None:
         try:
             lab = self.store.labels.recolour(kind, name, colour)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:  # StorageError: read-only, locked
             return self._refused(str(exc))
         self._done(f"{name} is now {lab.colour}")
         self.select(kind, name)
@@ -289,7 +289,7 @@ class LabelsDialog(QDialog):
     def delete(self, kind: LabelKind, name: str) -> None:
         try:
             usage = self.store.labels.delete(kind, name)
-        except LabelError as exc:
+        except (LabelError, StorageError) as exc:  # StorageError: read-only, locked
             return self._refused(str(exc))
         self._usages[kind].pop(name, None)
         gone = f" and its {usage.describe()}" if usage.items else ""

@@ -223,3 +223,26 @@ def test_the_window_menus_do_not_pile_up_when_the_label_set_changes(window, qtbo
     assert len(window.menuBar().findChildren(
         QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly)) == len(window.menuBar()
                                                                           .actions())
+
+
+def test_a_project_that_cannot_be_written_refuses_label_changes_with_the_reason(window,
+                                                                              project, qtbot):
+    """A project opened read-only (made by a newer annotator, on read-only media): every change
+    says why it was not made, and the label set stays as it was."""
+    from annotator.store import open_store as open_project_store
+
+    with open_project_store(project, read_only=True) as frozen:
+        dialog = LabelsDialog(window, frozen, {})
+        qtbot.addWidget(dialog)
+        dialog.new_name.setText("COMMODITY")
+        dialog.add_label()
+        assert message(dialog).startswith("Not changed: ")
+        dialog.rename(LabelKind.ENTITY, "ORG", "COMPANY")
+        assert message(dialog).startswith("Not changed: ")
+        dialog.delete(LabelKind.ENTITY, "MONEY")
+        assert message(dialog).startswith("Not changed: ")
+        dialog.close()
+    with open_store(project) as store:
+        assert store.labels.names("entity")[1] == "ORG"
+        assert "COMMODITY" not in store.labels.names("entity")
+        assert "MONEY" in store.labels.names("entity")
