@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,11 @@ class Status(StrEnum):
 
 class SpanError(ValueError):
     """A span that cannot be stored: outside the text, empty or reversed, or unknown label."""
+
+
+class LabelError(ValueError):
+    """A change of the label set that cannot be made: a bad or taken name, a taken key, a bad
+    colour, or a label that does not exist. Nothing was changed."""
 
 
 class StaleEdit(SpanError):
@@ -190,6 +196,83 @@ class NewDocument:
     html: str | None = None
     block_features: list[dict[str, Any]] | None = None
     annotator: str | None = None  # who confirmed the labels a file brings, if it says they were
+    line: int | None = None  # the line of the file it came from (JSONL), for reports
+
+
+MAX_LABEL_LENGTH = 64
+MAX_ANNOTATOR_LENGTH = 100
+
+
+_CONTROL_NAMES = {"\t": "tab", "\n": "line feed", "\r": "carriage return", "\x00": "NUL",
+                  "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape"}
+
+
+def _char_name(ch: str) -> str:
+    """``space (U+0020)``: how a reason names a character a person cannot see."""
+    name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "").lower() or "control character"
+    return f"{name} (U+{ord(ch):04X})"
+
+
+def _invisible(text: str, allow_space: bool) -> tuple[int, str] | None:
+    """The first whitespace, control, format (zero-width, bidi) or unassigned character of
+    ``text`` as ``(index, what)``; plain spaces between words are allowed with ``allow_space``."""
+    for i, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if allow_space and ch == " ":
+            continue
+        if ch.isspace() or category[0] == "Z":
+            return i, f"whitespace: {_char_name(ch)}"
+        if category in ("Cc", "Cf", "Cs", "Cn"):
+            return i, f"an invisible or control character: {_char_name(ch)}"
+    return None
+
+
+def validate_label_name(name: object) -> str | None:
+    """Why ``name`` cannot be a label name, or ``None`` when it can.
+
+    A label name is one visible word (``ORG``, ``NEW_ORG``, ``related_links``) of at most
+    :data:`MAX_LABEL_LENGTH` characters: no whitespace anywhere (a space splits a CoNLL line and
+    a ``--label A,B`` list; a trailing one makes two labels look like one) and no control, format
+    (zero-width, bidi) or unassigned characters, which a person cannot see. The reason is a
+    sentence a person can act on, e.g. ``label 'NEW ORG' has whitespace: space (U+0020) at
+    character 4; use NEW_ORG``."""
+    if not isinstance(name, str):
+        return f"label {name!r} is not text ({type(name).__name__})"
+    if not name:
+        return "label name is empty"
+    if len(name) > MAX_LABEL_LENGTH:
+        return f"label {name[:20]!r}… is {len(name)} characters long (at most {MAX_LABEL_LENGTH})"
+    found = _invisible(name, allow_space=False)
+    if found is None:
+        return None
+    index, what = found
+    hint = "_".join(name.split())
+    fix = f"; use {hint}" if hint and _invisible(hint, allow_space=False) is None else ""
+    return f"label {name!r} has {what} at character {index + 1}{fix}"
+
+
+def validate_annotator_name(name: object) -> str | None:
+    """Why ``name`` cannot be an annotator's name, or ``None`` when it can.
+
+    A name is recorded on every label a person makes or confirms and tells annotators apart in
+    ``annotator merge``: it is visible text (spaces between words allowed, ``Marina Costa``),
+    with no leading or trailing space, at most :data:`MAX_ANNOTATOR_LENGTH` characters, and not
+    one of the provenance words (``human``, ``imported``, ``pattern``, ``rules``, ``model``)
+    that the same column uses for labels no person confirmed."""
+    if not isinstance(name, str):
+        return f"name {name!r} is not text ({type(name).__name__})"
+    if not name.strip():
+        return "the name is empty"
+    if name != name.strip():
+        return f"name {name!r} starts or ends with a space"
+    if len(name) > MAX_ANNOTATOR_LENGTH:
+        return f"the name is {len(name)} characters long (at most {MAX_ANNOTATOR_LENGTH})"
+    found = _invisible(name, allow_space=True)
+    if found is not None:
+        return f"name {name!r} has {found[1]} at character {found[0] + 1}"
+    if name.casefold() in {o.value for o in Origin}:
+        return f"{name!r} is a word the project uses for labels no person made; choose a name"
+    return None
 
 
 def content_hash(text: str) -> str:

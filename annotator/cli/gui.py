@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from annotator.cli.labels import ANNOTATOR_OPTION
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -67,9 +69,13 @@ def check_desktop_libraries() -> None:
                    "project opened, else project.db in the user's data folder "
                    "(~/.local/share/annotator on Linux).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def gui_command(db_path: Path | None, paths: tuple[Path, ...]) -> None:
+@ANNOTATOR_OPTION
+def gui_command(db_path: Path | None, paths: tuple[Path, ...], annotator: str | None) -> None:
     """Open the desktop app on a project, importing PATHS first (a project file among PATHS is
-    opened instead)."""
+    opened instead).
+
+    Who you are: --annotator, else ANNOTATOR_NAME, else the name the window asked for the
+    first time (File > Your name changes it)."""
     from annotator.services.importing import import_paths
     from annotator.store import NotAProjectError, StorageError, open_store
 
@@ -87,7 +93,7 @@ def gui_command(db_path: Path | None, paths: tuple[Path, ...]) -> None:
             store.close()
             raise click.ClickException(f"{db_path}: cannot import into it: {store.notice}")
     with store:
-        report = import_paths(store, to_import) if to_import else None
+        report = import_paths(store, to_import, annotator=annotator) if to_import else None
     if report is not None:
         click.echo(f"Imported {report.added} documents ({len(report.duplicates)} already there, "
                    f"{len(report.problems)} rejected)", err=True)
@@ -95,7 +101,7 @@ def gui_command(db_path: Path | None, paths: tuple[Path, ...]) -> None:
             click.echo(f"rejected: {problem}", err=True)
     from annotator.ui.app import run
 
-    sys.exit(run(db_path))
+    sys.exit(run(db_path, annotator=annotator))
 
 
 COMMANDS = [gui_command]

@@ -14,7 +14,12 @@ from annotator.cli.common import (
     open_project,
     run_preannotate,
 )
-from annotator.domain import Misaligned, Status
+from annotator.cli.labels import (
+    LABEL_OPTION,
+    check_annotator_name,
+    declare_entity_labels,
+)
+from annotator.domain import LabelKind, Misaligned, Status
 from annotator.services.export_formats import EXPORT_FORMATS
 
 
@@ -28,8 +33,13 @@ from annotator.services.export_formats import EXPORT_FORMATS
 @click.option("--patterns", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSONL match patterns for --preannotate.")
 @TRUST_MODEL_OPTION
+@LABEL_OPTION
+@click.option("--annotator", default=None, callback=check_annotator_name, metavar="NAME",
+              help="Who confirmed the labels of tasks a file marks accepted or rejected without "
+                   "saying who (Prodigy's _annotator_id); default: 'imported'.")
 def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
-                   model: str | None, patterns: Path | None, trust_model: bool) -> None:
+                   model: str | None, patterns: Path | None, trust_model: bool,
+                   labels: list[str] | None, annotator: str | None) -> None:
     """Import text, JSONL and HTML files or folders (walked recursively) into a project.
 
     Exits 1 when any file, line or span was rejected; everything else still goes in.
@@ -37,7 +47,10 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
     from annotator.services.importing import import_paths
 
     with open_project(db_path) as store, TerminalProgress("Importing") as bar:
-        report = import_paths(store, paths, progress=bar)
+        if labels:
+            declare_entity_labels(store, labels)
+        report = import_paths(store, paths, progress=bar, annotator=annotator,
+                              fixed_labels=[LabelKind.ENTITY] if labels else ())
     list_duplicates = click.get_current_context().find_root().params.get("verbose", 0) > 0
     hint = " (already in the project; `annotator -v import` lists them)" if report.duplicates \
         and not list_duplicates else ""

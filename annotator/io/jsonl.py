@@ -103,6 +103,7 @@ def _read_line(path: Path, number: int, line: str) -> Iterator[NewDocument | Pro
         sections=sections,
         status=status,
         annotator=annotator,
+        line=number,
     )
     yield from problems
     yield doc

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
-from annotator.domain import NewDocument
+from annotator.domain import IMPORTED, LabelKind, NewDocument
 from annotator.io.importer import expand_paths, read_file
 from annotator.io.problems import Problem
 from annotator.store import Store
@@ -56,10 +56,18 @@ def import_paths(
     progress: Progress = no_progress,
     should_stop: ShouldStop = never,
     batch_size: int = BATCH_SIZE,
+    fixed_labels: Iterable[LabelKind] = (),
+    annotator: str | None = None,
 ) -> ImportReport:
     """Import files and folders (walked recursively). ``progress(files read, files, message)``
     follows the files; ``should_stop`` is polled after each committed batch, and a stop raises
-    :class:`Cancelled` whose ``partial`` is the report of what was committed."""
+    :class:`Cancelled` whose ``partial`` is the report of what was committed.
+
+    Labels the files bring join the project's label set, except names that
+    :func:`~annotator.domain.validate_label_name` refuses and new names of a kind in
+    ``fixed_labels``: what carries them is dropped and reported as ``path:line: reason``.
+    ``annotator`` names who confirmed the labels of tasks a file marks as accepted or rejected
+    without saying by whom (else they are recorded as ``imported``)."""
     report = ImportReport()
     items = list(expand_paths(paths))
     total = sum(1 for item in items if isinstance(item, Path))
@@ -68,17 +76,20 @@ def import_paths(
         report.added_ids += step.added
         report.added = len(report.added_ids)
         report.duplicates += step.duplicates
+        report.problems += [Problem(source, line, reason, dropped_span=True)
+                            for source, line, reason in step.refused]
         if should_stop():
             raise Cancelled(report)
 
-    records = _records(items, report, total, progress)
-    store.documents.add(records, batch_size=batch_size, on_batch=after_batch)
+    records = _records(items, report, total, progress, annotator)
+    store.documents.add(records, batch_size=batch_size, on_batch=after_batch,
+                        fixed_labels=fixed_labels)
     progress(total, total, f"Imported {report.added} documents")
     return report
 
 
 def _records(items: list[Path | Problem], report: ImportReport, total: int,
-             progress: Progress) -> Iterator[NewDocument]:
+             progress: Progress, annotator: str | None = None) -> Iterator[NewDocument]:
     for item in items:
         if isinstance(item, Problem):
             report.problems.append(item)
@@ -90,4 +101,13 @@ def _records(items: list[Path | Problem], report: ImportReport, total: int,
                 log.info("rejected %s", rec)
                 report.problems.append(rec)
             else:
+                if annotator and rec.annotator == IMPORTED:
+                    _confirmed_by(rec, annotator)
                 yield rec
+
+
+def _confirmed_by(rec: NewDocument, annotator: str) -> None:
+    """The file says a person confirmed the labels, not who: ``annotator`` did."""
+    rec.annotator = annotator
+    rec.spans = [s._replace(annotator=annotator) if s.annotator == IMPORTED else s
+                 for s in rec.spans]

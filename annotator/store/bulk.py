@@ -13,23 +13,31 @@ from dataclasses import dataclass, field
 
 from annotator.domain import (
     IMPORTED,
+    LabelKind,
     NewDocument,
     blocks,
     blocks_in_range,
     content_hash,
     title_of,
+    validate_label_name,
 )
 from annotator.store.base import now
-from annotator.store.migrations import ENTITY_COLOURS, SECTION_COLOURS
+from annotator.store.labels import insert_label
 from annotator.store.spans import INSERT_SPAN
+
+# (source, line, reason): spans or section tags of a document dropped for their label; the
+# document itself went in. The importer reports them as ``path:line: reason``.
+Refused = tuple[str, int | None, str]
 
 
 @dataclass
 class AddResult:
-    """What an import batch did: ids added, and duplicates as ``(source, existing id)``."""
+    """What an import batch did: ids added, duplicates as ``(source, existing id)``, and labels
+    refused (see :data:`Refused`)."""
 
     added: list[int] = field(default_factory=list)
     duplicates: list[tuple[str, int]] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
 
 
 def insert_batch(
@@ -37,12 +45,17 @@ def insert_batch(
     batch: list[NewDocument],
     result: AddResult,
     known_labels: dict[str, set[str]],
+    fixed: frozenset[LabelKind] = frozenset(),
 ) -> None:
+    """Insert one batch inside the caller's transaction. Labels new to the project join its
+    label set, except names :func:`validate_label_name` refuses and, for the kinds in
+    ``fixed``, any new name: those spans or tags are dropped and told in ``result.refused``."""
     hashes = [content_hash(rec.text) for rec in batch]
     existing = _existing_hashes(conn, hashes)
     span_rows: list[tuple] = []
     section_rows: list[tuple] = []
     stamp = now()
+    rec_of: dict[int, NewDocument] = {}
     for rec, digest in zip(batch, hashes, strict=True):
         if digest in existing:
             result.duplicates.append((rec.source, existing[digest]))
@@ -57,6 +70,7 @@ def insert_batch(
         assert doc_id is not None
         existing[digest] = doc_id
         result.added.append(doc_id)
+        rec_of[doc_id] = rec
         span_rows += [(doc_id, s[0], s[1], s[2], s[3], s[4], stamp) for s in rec.spans]
         section_rows += _section_rows(doc_id, rec, stamp)
         if rec.html is not None:
@@ -64,8 +78,10 @@ def insert_batch(
                 "INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
                 [doc_id, rec.html, json.dumps(rec.block_features or [])],
             )
-    ensure_labels(conn, "entity", {row[3] for row in span_rows}, known_labels)
-    ensure_labels(conn, "section", {row[4] for row in section_rows}, known_labels)
+    span_rows = _admitted(conn, LabelKind.ENTITY, span_rows, 3, rec_of, known_labels, fixed,
+                          result)
+    section_rows = _admitted(conn, LabelKind.SECTION, section_rows, 4, rec_of, known_labels,
+                             fixed, result)
     conn.executemany(
         INSERT_SPAN,
         span_rows,
@@ -75,6 +91,36 @@ def insert_batch(
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         section_rows,
     )
+
+
+def _admitted(
+    conn: sqlite3.Connection,
+    kind: LabelKind,
+    rows: list[tuple],
+    at: int,
+    rec_of: dict[int, NewDocument],
+    known: dict[str, set[str]],
+    fixed: frozenset[LabelKind],
+    result: AddResult,
+) -> list[tuple]:
+    """The rows whose label (``row[at]``) the project has or takes; the others are told once per
+    document and label, with the file and line the document came from."""
+    refused = ensure_labels(conn, kind, {row[at] for row in rows}, known, kind in fixed)
+    if not refused:
+        return rows
+    dropped: dict[tuple[int, str], int] = {}
+    kept = []
+    for row in rows:
+        if row[at] in refused:
+            dropped[row[0], row[at]] = dropped.get((row[0], row[at]), 0) + 1
+        else:
+            kept.append(row)
+    unit = "span" if kind == LabelKind.ENTITY else "section block"
+    for (doc_id, label), n in dropped.items():
+        rec = rec_of[doc_id]
+        what = f"{n} {unit}{'s' if n > 1 else ''} labelled {label!r} dropped"
+        result.refused.append((rec.source, rec.line, f"{what}: {refused[label]}"))
+    return kept
 
 
 def _section_rows(doc_id: int, rec: NewDocument, stamp: str) -> list[tuple]:
@@ -102,20 +148,27 @@ def _existing_hashes(conn: sqlite3.Connection, hashes: list[str]) -> dict[str, i
 
 
 def ensure_labels(
-    conn: sqlite3.Connection, kind: str, names: set[str], known: dict[str, set[str]]
-) -> None:
-    """Labels that arrive with imported data join the project's label set, as in Prodigy."""
-    for name in sorted(names - known[kind]):
-        position = conn.execute(
-            "SELECT coalesce(max(position) + 1, 0) FROM labels WHERE kind = ?", [kind]
-        ).fetchone()[0]
-        if kind == "entity":
-            colour = ENTITY_COLOURS[position % len(ENTITY_COLOURS)]
-        else:
-            colour = SECTION_COLOURS.get(name, "#607d8b")
-        conn.execute(
-            "INSERT OR IGNORE INTO labels (kind, name, colour, key, position) "
-            "VALUES (?, ?, ?, '', ?)",
-            [kind, name, colour, position],
-        )
+    conn: sqlite3.Connection, kind: str, names: set[str], known: dict[str, set[str]],
+    closed: bool = False,
+) -> dict[str, str]:
+    """Labels that arrive with imported data join the project's label set, as in Prodigy;
+    ``known`` (names per kind already in the project) grows with them.
+
+    Returns the names that did not join, each with the reason: names
+    :func:`~annotator.domain.validate_label_name` refuses, and with ``closed`` (the label set
+    was fixed for this import) every new name. The caller drops what carries them."""
+    kind = LabelKind(kind)
+    refused: dict[str, str] = {}
+    for name in sorted(names - known[kind], key=str):
+        reason = validate_label_name(name)
+        if reason is None and closed:
+            allowed = ", ".join(sorted(known[kind])) or "none"
+            reason = f"{name!r} is not in the {kind} label set given for this import ({allowed})"
+        if reason is not None:
+            refused[name] = reason
+            continue
+        if conn.execute("SELECT 1 FROM labels WHERE kind = ? AND name = ?",
+                        [kind.value, name]).fetchone() is None:  # else another writer added it
+            insert_label(conn, kind, name)
         known[kind].add(name)
+    return refused

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from annotator.domain import Document, NewDocument, Status
+from annotator.domain import Document, LabelKind, NewDocument, Status
 from annotator.store.base import Base, marks, now
 from annotator.store.bulk import AddResult, insert_batch
 
@@ -132,8 +132,13 @@ class Documents:
         batch_size: int = 1000,
         on_batch: Callable[[AddResult], None] | None = None,
         lock_seconds: float = LOCK_SECONDS,
+        fixed_labels: Iterable[LabelKind] = (),
     ) -> AddResult:
         """Insert documents with their spans and sections, skipping texts already present.
+
+        Labels the records bring join the label set, except refused names and any new name of
+        a kind in ``fixed_labels``; what carries them is dropped and listed in
+        ``result.refused`` (see :func:`annotator.store.bulk.insert_batch`).
 
         Each batch is one transaction: a crash loses at most the batch in flight, never what was
         committed before. Batches are sized so that each holds the write lock for about
@@ -142,17 +147,19 @@ class Documents:
         (progress, cancellation); what it raises ends the run with every earlier batch kept."""
         result = AddResult()
         known = {kind: set(self._base.label_names(kind)) for kind in ("entity", "section")}
+        fixed = frozenset(LabelKind(k) for k in fixed_labels)
         it = iter(records)
         size = min(batch_size, 20)
         while batch := list(islice(it, size)):
             step = AddResult()
             started = time.perf_counter()
             with self._base.transaction() as conn:
-                insert_batch(conn, batch, step, known)
+                insert_batch(conn, batch, step, known, fixed)
             held = time.perf_counter() - started
             size = max(1, min(batch_size, int(len(batch) * lock_seconds / max(held, 1e-4))))
             result.added += step.added
             result.duplicates += step.duplicates
+            result.refused += step.refused
             if on_batch is not None:
                 on_batch(step)
         return result

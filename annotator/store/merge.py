@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import HUMAN, Status
+from annotator.domain import HUMAN, Status, validate_label_name
 from annotator.store.base import now
 from annotator.store.bulk import ensure_labels
 from annotator.store.db import Store
@@ -112,6 +112,7 @@ def merge_project(store: Store, path: Path) -> MergeReport:
     report = MergeReport(str(path))
     src = _open_read_only(path)
     try:
+        _check_label_names(src, path)
         known = {kind: set(store.labels.names(kind)) for kind in ("entity", "section")}
         for rows in _source_batches(src):
             versions = _versions(src, [r[0] for r in rows])
@@ -123,6 +124,17 @@ def merge_project(store: Store, path: Path) -> MergeReport:
     finally:
         src.close()
     return report
+
+
+def _check_label_names(src: sqlite3.Connection, path: Path) -> None:
+    """A source whose labels the target would refuse (made before names were checked) is not
+    merged at all, rather than in part: ``ValueError`` says which label and how to fix it."""
+    for table in ("spans", "sections"):
+        for (name,) in src.execute(f"SELECT DISTINCT label FROM {table}"):
+            reason = validate_label_name(name)
+            if reason:
+                raise ValueError(f"{path}: {reason}; rename it there first (annotator labels "
+                                 f"rename --db {path} ...)")
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:

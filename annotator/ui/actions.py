@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, list[str], str]] = {
                       "Select the previous match in the article"),
     "find": ("&Filter documents", ["Ctrl+Shift+F"], "Filter the document list by text"),
     "shortcuts": ("&Keyboard shortcuts", ["F1"], "This list"),
+    "labels": ("&Edit labels…", ["Ctrl+L"], "Add, rename, recolour, re-key or delete labels"),
+    "annotator-name": ("Your &name…", [], "Who you are: recorded on the labels you make"),
 }
 EDITOR_KEYS = [
     ("Mouse drag, Shift+arrows", "Select text (snaps to whole tokens when labelled)"),

@@ -1,8 +1,10 @@
 """The application: QApplication set-up, theme, and the entry points the CLI and tests use.
 
 ``main_window(db_path)`` returns the ready window (project open, first document shown);
-``run(db_path)`` shows it and runs the event loop; ``project_to_open()`` says which project
-``annotator gui`` opens when given none, ``last_document(db_path)`` the document it reopens there.
+``run(db_path)`` shows it, asks who you are if nobody said (see
+:mod:`annotator.ui.annotator_name`; ``main_window`` never asks, for scripts and tests), and runs
+the event loop; ``project_to_open()`` says which project ``annotator gui`` opens when given none,
+``last_document(db_path)`` the document it reopens there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from annotator.ui import recent
+from annotator.ui.annotator_name import ask_annotator_name_once
 from annotator.ui.main_window import MainWindow
 from annotator.ui.theme import RESOURCES, apply_theme
 
@@ -38,16 +41,25 @@ def application() -> QApplication:
     return app
 
 
-def main_window(db_path: str | Path) -> MainWindow:
-    """The ready main window on a project file (created if it does not exist)."""
+def main_window(db_path: str | Path, annotator: str | None = None) -> MainWindow:
+    """The ready main window on a project file (created if it does not exist). ``annotator``:
+    who labels (default: ``ANNOTATOR_NAME``, else the name the app kept, else the login name)."""
     application()
-    return MainWindow(Path(db_path))
+    return MainWindow(Path(db_path), annotator=annotator)
 
 
-def run(db_path: str | Path) -> int:
-    app = application()
-    window = MainWindow(Path(db_path))
+def show_window(db_path: str | Path, annotator: str | None = None) -> MainWindow:
+    """What :func:`run` shows: the window, and the question of who you are when no name was
+    given, set or kept (a non-blocking dialog)."""
+    window = main_window(db_path, annotator)
     window.show()
+    ask_annotator_name_once(window)
+    return window
+
+
+def run(db_path: str | Path, annotator: str | None = None) -> int:
+    app = application()
+    show_window(db_path, annotator)  # noqa: F841 - the app holds the window while it runs
     return app.exec()
 
 

@@ -43,6 +43,10 @@ class Controller(QObject):
     def annotator(self) -> str:
         return self.session.annotator
 
+    def set_annotator(self, name: str) -> None:
+        """Who makes the next edits (File > Your name)."""
+        self.session.annotator = name
+
     @property
     def undo_stack(self):
         return self.session.undo_stack

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -22,12 +22,14 @@ from annotator.core.changes import Changes
 from annotator.domain import Status
 from annotator.store import StorageError, Store, open_store
 from annotator.ui.actions import label_action, make_action
+from annotator.ui.annotator_name import ask_annotator_name, known_annotator, show_annotator
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.editor import AnnotationView
 from annotator.ui.find_bar import FindBar
 from annotator.ui.job_bar import JobBar
+from annotator.ui.labels_dialog import open_labels_dialog, unbind_clashing_keys
 from annotator.ui.list_panel import ListPanel
 from annotator.ui.project_watch import ProjectWatch
 from annotator.ui.recent import (
@@ -44,14 +46,17 @@ from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolba
 
 
 class MainWindow(JobsMixin, QMainWindow):
-    def __init__(self, db_path: Path, settings: QSettings | None = None):
+    def __init__(self, db_path: Path, settings: QSettings | None = None,
+                 annotator: str | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setAccessibleName("Annotator")
         self.settings = settings or QSettings()
         self.db_path = Path(db_path)
         self.store: Store = open_store(self.db_path, interactive=True)
-        self.controller = Controller(self.store, parent=self)
+        self.given_annotator = annotator  # --annotator; see annotator.ui.annotator_name
+        self.controller = Controller(self.store, known_annotator(annotator, self.settings),
+                                     parent=self)
         self.list_model = DocumentListModel(self.store, self)
         self.watch = ProjectWatch(self.controller, self)
         self._build_widgets()
@@ -120,6 +125,8 @@ class MainWindow(JobsMixin, QMainWindow):
             "find": self.list_panel.focus_filter, "shortcuts": self.show_shortcuts,
             "find-in-article": self.find_bar.open_bar, "find-next": self.find_bar.next,
             "find-previous": self.find_bar.previous,
+            "labels": lambda: open_labels_dialog(self),
+            "annotator-name": lambda: ask_annotator_name(self),
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)
@@ -128,6 +135,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self._follow_undo_stack(a["undo"], a["redo"])
         a["dark"].setCheckable(True)
         self.actions_by_name = a
+        show_annotator(self)
         self.label_actions: list[QAction] = []
         self.section_actions: list[QAction] = []
 
@@ -149,11 +157,16 @@ class MainWindow(JobsMixin, QMainWindow):
         """The label set lives in the project file, so these are rebuilt per project."""
         for action in self.label_actions + self.section_actions:
             self.removeAction(action)
+            action.setObjectName("")  # findChild("label:X") must not find it until it is gone
+            action.setShortcut(QKeySequence())  # nor its key clash with its successor's
             action.deleteLater()
         self.label_actions = [label_action(self, lab, self.label_selection)
                               for lab in self.store.labels.of("entity")]
         self.section_actions = [label_action(self, lab, self.tag_sections)
                                 for lab in self.store.labels.of("section")]
+        labels = self.label_actions + self.section_actions
+        for note in unbind_clashing_keys(labels, self.actions_by_name.values()):
+            self.show_message(note)
         self.side.set_palette(self.label_actions, self.section_actions)
         self.editor.set_label_colours(
             {lab.name: lab.colour for lab in self.store.labels.of("entity")},
@@ -340,6 +353,9 @@ class MainWindow(JobsMixin, QMainWindow):
         set follow; the list and the open document follow on their own."""
         if changes.labels:
             self._build_label_actions()
+            c = self.controller
+            if c.doc is not None:  # the span list's colours (Labels > Edit labels)
+                self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
         if changes.everything or changes.documents or changes.statuses:
             self._update_counts()
 

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 
 MENUS = {
     "&File": ["new-project", "open-project", "recent", "-", "import", "import-folder",
-              "preannotate", "export", "-", "quit"],
+              "preannotate", "export", "-", "annotator-name", "-", "quit"],
     "&Edit": ["undo", "redo", "-", "delete-span", "apply-suggestions", "-", "find-in-article",
               "find-next", "find-previous"],
-    "&Labels": ["entities", "-", "sections"],
+    "&Labels": ["labels", "-", "entities", "-", "sections"],
     "&Document": ["accept", "reject", "skip", "-", "next", "previous", "next-unfinished",
                   "find"],
     "&View": ["zoom-in", "zoom-out", "zoom-reset", "-", "dark"],

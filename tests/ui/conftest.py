@@ -30,6 +30,13 @@ def isolated_settings(tmp_path: Path):
 
 
 @pytest.fixture(autouse=True)
+def annotator_name(monkeypatch):
+    """Who labels in GUI tests: named, so the app never stops to ask (tests of the question
+    remove it)."""
+    monkeypatch.setenv("ANNOTATOR_NAME", "tester")
+
+
+@pytest.fixture(autouse=True)
 def no_thread_left(qapp):
     """Fail a test that leaves a worker running (then stop it, so the next test is clean)."""
     from annotator.ui.workers import live_workers, stop_all
