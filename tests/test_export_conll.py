@@ -188,7 +188,11 @@ TEXT = "Zoë Müller joined Rio Tinto  in New\nYork.\n\nBy\tAli\xa0Khan "
 
 @pytest.fixture
 def project(store):
-    store.labels.add("entity", "NEW ORG", "#ff0000")
+    # A project made before label names were checked can hold a name with a space; the export
+    # must still report it, not write it. Today's store refuses to make one, so write it raw.
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO labels (kind, name, colour, key, position) "
+                     "VALUES ('entity', 'NEW ORG', '#ff0000', '', 99)")
     ids = store.documents.add([NewDocument(TEXT, "a.txt"),
                                NewDocument("BHP cut jobs.", "b.txt")]).added
     for word, label in [("Zoë Müller", "PERSON"), ("Rio Tinto", "NEW ORG"), ("New\nYork", "GPE"),
