@@ -366,8 +366,40 @@ def section_ranges(sections: Iterable[Section]) -> list[tuple[int, int, str]]:
 
 
 def blocks_in_range(all_blocks: Sequence[Block], start: int, end: int) -> list[Block]:
-    """Blocks that lie inside a section range (used when a file brings sections as ranges)."""
-    return [b for b in all_blocks if b.start >= start and b.end <= end and b.end > b.start]
+    """Blocks a section range covers, when a file brings sections as character ranges: every
+    block the range overlaps, whole, so a range that starts or ends inside a line (or leaves out
+    a line's last character) still tags that line. Use :func:`partly_covered` to report the
+    lines a range covers only in part."""
+    return [b for b in all_blocks if b.start < end and start < b.end]
+
+
+def partly_covered(text: str, covered: Sequence[Block], start: int, end: int) -> list[Block]:
+    """Of the blocks :func:`blocks_in_range` gave, those whose visible characters (the line
+    without its edge whitespace) the range ``start``-``end`` does not cover entirely."""
+    out = []
+    for b in covered:
+        first, last = strip_range(text, b.start, b.end)
+        if start > first or end < last:
+            out.append(b)
+    return out
+
+
+# Characters that take no room on screen: a text of only these (and whitespace) is empty.
+_INVISIBLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\ufeff"
+                       "\uffa0")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` has a character a person can see: not only whitespace, zero-width
+    characters (U+200B, U+200D, U+2060, U+FEFF, ...), other format or control characters,
+    fillers (U+3164, U+2800) or unassigned code points. Stops at the first visible one."""
+    for char in text:
+        if char.isspace() or char in _INVISIBLE:
+            continue
+        if unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+            return True
+    return False
 
 
 _NOT_A_HEADLINE = re.compile(
@@ -383,7 +415,7 @@ def looks_like_headline(line: str) -> bool:
     """Scraped pages start with menus, prompts and breadcrumbs; a headline is a line of 5 to 30
     words with no menu separators, not a prompt or byline, and (unlike a standfirst or a
     paragraph) not ending in a full stop."""
-    words = len(line.split())
+    words = len(line.split(None, 31))  # bounded: never a list of every word of a long line
     return (
         5 <= words <= 30
         and not line.endswith(".")
@@ -392,12 +424,32 @@ def looks_like_headline(line: str) -> bool:
     )
 
 
+_LONGEST_TITLE_LINE = 4000  # characters; a longer line is not a headline
+
+
+def _title_lines(text: str):
+    """Each non-blank line, stripped, as ``(start of it, whole)``: the first
+    :data:`_LONGEST_TITLE_LINE` characters and whether that is all of it. One line is copied
+    at a time, and never more than that many characters of it: a document may be one 50 MB
+    line."""
+    start, length = 0, len(text)
+    while start <= length:
+        end = text.find("\n", start)
+        end = length if end < 0 else end
+        head = text[start:min(end, start + _LONGEST_TITLE_LINE)].strip()
+        if head:
+            yield head, end - start <= _LONGEST_TITLE_LINE
+        start = end + 1
+
+
 def title_of(text: str, limit: int = 120) -> str:
     """A short title for lists: the first line that looks like a headline, else the first
     line of five words or more, else the first line."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    for test in (looks_like_headline, lambda ln: len(ln.split()) >= 5, bool):
-        found = next((ln for ln in lines if test(ln)), None)
+    tests = (lambda ln, whole: whole and looks_like_headline(ln),
+             lambda ln, whole: len(ln.split(None, 5)) >= 5,
+             lambda ln, whole: True)
+    for test in tests:
+        found = next((ln for ln, whole in _title_lines(text) if test(ln, whole)), None)
         if found:
             return found[:limit]
     return ""

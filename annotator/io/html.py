@@ -16,9 +16,9 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from annotator.domain import NewDocument
-from annotator.io.problems import ImportProblem, Problem
-from annotator.io.text import decode_bytes
+from annotator.domain import NewDocument, has_visible_text
+from annotator.io.problems import ImportProblem, Problem, display_path
+from annotator.io.text import decode_bytes, read_limited
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl",
@@ -30,6 +30,7 @@ LANDMARKS = {"nav", "header", "footer", "aside", "article", "main", "form", "fig
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"}
 _WS = re.compile(r"\s+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_MAX_DEPTH = 2048  # libxml2's limit with huge_tree
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -50,10 +51,12 @@ def decode_html(data: bytes, path: Path) -> str:
     declared = _META_CHARSET.search(data[:4096])
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         encoding = declared.group(1).decode("ascii", "replace")
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            pass
+        # A page read as bytes that declares UTF-16/32 is not (browsers treat it as UTF-8).
+        if not encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32", "ucs")):
+            try:
+                return data.decode(encoding)  # a codec that is not a text encoding: LookupError
+            except (LookupError, UnicodeDecodeError):
+                pass
     return decode_bytes(data, path)[0]
 
 
@@ -84,35 +87,44 @@ class _Walker:
             self.blocks.append(cur)
         self.stack[-1] = _Block(cur.tag, cur.landmarks, cur.classes)
 
-    def walk(self, el: Any, landmarks: list[str], in_link: bool) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in SKIP_TAGS:
-            self.add(el.tail, in_link)  # comments and skipped elements: keep only their tail
-            return
-        is_block = tag in BLOCK_TAGS
-        if tag == "br":
-            self.flush()
-        elif is_block:
-            self.flush()
-            self.start(tag, el, landmarks + [tag] if tag in LANDMARKS else landmarks)
-        inner_marks = self.stack[-1].landmarks if self.stack else landmarks
-        link = in_link or tag == "a"
-        self.add(el.text, link)
-        for child in el:
-            self.walk(child, inner_marks, link)
-        if is_block:
-            self.flush()
-            self.stack.pop()
-        self.add(el.tail, in_link)
+    def walk(self, root: Any, landmarks: list[str], in_link: bool) -> None:
+        """Depth first with an explicit stack: a page may nest deeper than Python's stack."""
+        todo: list[tuple[Any, list[str], bool, bool]] = [(root, landmarks, in_link, False)]
+        while todo:
+            el, marks, link_in, closing = todo.pop()
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if closing:
+                if tag in BLOCK_TAGS:
+                    self.flush()
+                    self.stack.pop()
+                self.add(el.tail, link_in)
+                continue
+            if not tag or tag in SKIP_TAGS:
+                self.add(el.tail, link_in)  # comments and skipped elements: only their tail
+                continue
+            if tag == "br":
+                self.flush()
+            elif tag in BLOCK_TAGS:
+                self.flush()
+                self.start(tag, el, marks + [tag] if tag in LANDMARKS else marks)
+            inner_marks = self.stack[-1].landmarks if self.stack else marks
+            link = link_in or tag == "a"
+            self.add(el.text, link)
+            todo.append((el, marks, link_in, True))
+            todo.extend((child, inner_marks, link, False) for child in reversed(el))
 
 
 def parse_html(html: str) -> tuple[str, list[dict[str, Any]], str]:
     """Return ``(text, per-block features, title)`` for an HTML page."""
     html = _XML_DECL.sub("", html, count=1)
+    parser = lxml.html.HTMLParser(huge_tree=True)  # else libxml2 stops at 256 levels, silently
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ValueError(f"cannot parse HTML: {exc}") from exc
+    if any("Excessive depth" in str(e.message) for e in parser.error_log):
+        raise ValueError(f"HTML nested more than {_MAX_DEPTH:,} elements deep: the parser "
+                         "stops there and would lose the rest of the page")
     title = (root.findtext(".//title") or "").strip()
     body = root.find("body")
     walker = _Walker()
@@ -131,17 +143,22 @@ def parse_html(html: str) -> tuple[str, list[dict[str, Any]], str]:
 
 
 def read_html(path: Path) -> list[NewDocument | Problem]:
+    """One document per page; a page that cannot be decoded or parsed, or has no visible text,
+    is reported by path. ``OSError`` is the caller's to report."""
+    shown = display_path(path)
     try:
-        html = decode_html(path.read_bytes(), path)
+        html = decode_html(read_limited(path), path)
         text, features, title = parse_html(html)
     except ImportProblem as exc:
         return [exc.problem]
+    except RecursionError:
+        return [Problem(shown, None, "HTML nested too deeply to read")]
     except ValueError as exc:
-        return [Problem(str(path), None, str(exc))]
-    if not text.strip():
-        return [Problem(str(path), None, "no visible text in the HTML page")]
-    meta: dict[str, Any] = {"source": str(path)}
+        return [Problem(shown, None, str(exc))]
+    if not has_visible_text(text):
+        return [Problem(shown, None, "no visible text in the HTML page")]
+    meta: dict[str, Any] = {"source": shown}
     if title:
         meta["title"] = title
-    return [NewDocument(text=text, source=str(path), meta=meta, html=html,
+    return [NewDocument(text=text, source=shown, meta=meta, html=html,
                         block_features=features)]

@@ -1,66 +1,154 @@
 """Reading files and folders for import: a reader per file type, each returning plain
 ``NewDocument`` records and ``Problem`` reports (``annotator.services.importing`` stores them).
 
-Everything good is read even when some input is bad.
+Everything good is read even when some input is bad: no file, line or value makes a reader
+raise; each is a ``Problem`` with ``path[:line]: reason``.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.domain import NewDocument, normalise_newlines
+from annotator.domain import NewDocument, has_visible_text, normalise_newlines
 from annotator.io.html import read_html
-from annotator.io.jsonl import read_jsonl
-from annotator.io.problems import ImportProblem, Problem
-from annotator.io.text import decode_bytes
+from annotator.io.jsonl import read_json, read_jsonl
+from annotator.io.problems import ImportProblem, Problem, display_path
+from annotator.io.text import decode_bytes, os_reason, read_limited
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
+KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 
 
 def read_text_file(path: Path) -> list[NewDocument | Problem]:
-    """A plain text file is one document; ``meta.source`` is its path."""
+    """A plain text file is one document; ``meta.source`` is its path. A file of nothing but
+    whitespace or invisible characters (zero-width spaces) is rejected as empty."""
+    shown = display_path(path)
     try:
-        text, _ = decode_bytes(path.read_bytes(), path)
+        text, _ = decode_bytes(read_limited(path), path, newlines=True)
     except ImportProblem as exc:
         return [exc.problem]
     text = normalise_newlines(text)
-    if not text.strip():
-        return [Problem(str(path), None, "file has no text")]
-    return [NewDocument(text=text, source=str(path), meta={"source": str(path)})]
+    if not has_visible_text(text):
+        return [Problem(shown, None, "file has no text (only whitespace or invisible "
+                                     "characters)")]
+    at = text.find("\x00")
+    if at >= 0:
+        return [Problem(shown, None, f"NUL character at character {at}: a binary file?")]
+    return [NewDocument(text=text, source=shown, meta={"source": shown})]
 
 
-def read_file(path: Path) -> Iterable[NewDocument | Problem]:
-    """Pick the reader by suffix; a file given explicitly with another suffix is read as text."""
+def read_file(path: Path) -> Iterator[NewDocument | Problem]:
+    """Pick the reader by suffix; a file given explicitly with another suffix is read as text.
+
+    Never raises for a bad file: an unreadable, vanished or non-regular file, and any error
+    a reader did not foresee, become a :class:`Problem` (after the documents read before it)."""
     suffix = path.suffix.lower()
+    reader = (read_jsonl if suffix in JSONL_SUFFIXES else read_json if suffix in JSON_SUFFIXES
+              else read_html if suffix in HTML_SUFFIXES else read_text_file)
     try:
-        if suffix in JSONL_SUFFIXES:
-            return read_jsonl(path)
-        if suffix in HTML_SUFFIXES:
-            return read_html(path)
-        return read_text_file(path)
+        yield from reader(path)
+    except ImportProblem as exc:
+        yield exc.problem
     except OSError as exc:
-        return [Problem(str(path), None, f"cannot read: {exc.strerror or exc}")]
+        yield Problem(display_path(path), None, os_reason(exc))
+    except (MemoryError, RecursionError) as exc:
+        yield Problem(display_path(path), None, f"too large or too deeply nested to read "
+                                               f"({type(exc).__name__})")
+    except Exception as exc:  # a reader bug must not cost the rest of the import
+        log.exception("reading %s failed", display_path(path))
+        yield Problem(display_path(path), None, f"could not be read ({type(exc).__name__}: "
+                                               f"{exc}); the rest of the file is not read")
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | Problem]:
     """Files as given, and folders walked recursively for files of the known types (sorted, so
-    imports are repeatable). Hidden files and folders are passed over."""
+    imports are repeatable). Hidden files and folders are passed over.
+
+    Links to folders are followed, but never into a folder already on the way down (a link
+    loop) nor twice into one folder; a link loop, a broken link and an unreadable folder are
+    reported. A file that is not a regular one (a FIFO, a device) is reported when it is read,
+    which never blocks."""
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
-                if child.is_file() and child.suffix.lower() in KNOWN_SUFFIXES:
-                    yield child
-        elif path.is_file():
-            yield path
+        try:
+            info = path.stat()
+        except OSError as exc:
+            missing = exc.errno in (errno.ENOENT, errno.ENOTDIR) and not path.is_symlink()
+            yield Problem(display_path(path), None,
+                          "no such file or folder" if missing else _link_reason(exc))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(path, (info.st_dev, info.st_ino))
         else:
-            yield Problem(str(path), None, "no such file or folder")
+            yield path  # given explicitly: read whatever it is, or report why not
+
+
+def _walk(root: Path, root_key: tuple[int, int]) -> Iterator[Path | Problem]:
+    """A folder's files of known types, depth first in name order, without recursion (a folder
+    tree may be deeper than Python's stack)."""
+    seen = {root_key}
+    down: dict[tuple[int, int], int] = {root_key: 1}  # folders on the current way down
+    stack: list[tuple[Iterator[os.DirEntry[str]], tuple[int, int]]] = []
+    listing = _listing(root)
+    if isinstance(listing, Problem):
+        yield listing
+        return
+    stack.append((iter(listing), root_key))
+    while stack:
+        entries, key = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            down[key] -= 1
+            continue
+        if entry.name.startswith("."):
+            continue
+        child = Path(entry.path)
+        try:
+            info = os.stat(entry.path)
+        except OSError as exc:
+            if child.suffix.lower() in KNOWN_SUFFIXES or entry.is_symlink():
+                yield Problem(display_path(child), None, _link_reason(exc))
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            if child.suffix.lower() in KNOWN_SUFFIXES:
+                yield child
+            continue
+        sub = (info.st_dev, info.st_ino)
+        if down.get(sub):
+            yield Problem(display_path(child), None,
+                          "link to a folder it is inside (a loop); not followed")
+        elif sub not in seen:
+            seen.add(sub)
+            listing = _listing(child)
+            if isinstance(listing, Problem):
+                yield listing
+                continue
+            down[sub] = down.get(sub, 0) + 1
+            stack.append((iter(listing), sub))
+
+
+def _listing(folder: Path) -> list[os.DirEntry[str]] | Problem:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError as exc:
+        return Problem(display_path(folder), None,
+                       f"cannot list the folder: {exc.strerror or exc}")
+
+
+def _link_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop; not followed"
+    if exc.errno == errno.ENOENT:
+        return "broken symbolic link (its target does not exist)"
+    return os_reason(exc)

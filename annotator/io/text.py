@@ -1,80 +1,238 @@
-"""Decoding files into text: UTF-8 first, then a real charset detector; binaries are refused."""
+"""Decoding files into text: UTF-8 first, UTF-16/32 by BOM or by their NUL pattern, other
+encodings by a real charset detector run on a sample; binaries and non-files are refused.
+
+Memory: a file is read once as bytes and decoded once. The detector (charset-normalizer) sees at
+most :data:`SAMPLE_BYTES` taken where the first non-ASCII byte is, never the whole file: run on
+a 50 MB file it needed over 1 GB. Errors are :class:`ImportProblem` with ``path[:line]``.
+"""
 
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
 from annotator.io.problems import ImportProblem
 
+SAMPLE_BYTES = 64 * 1024
+# Larger documents or JSONL lines are refused: SQLite stores a value of at most 1e9 bytes, and
+# 256 MiB of any input encoding is under that once stored as UTF-8.
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+
 # Control characters that never occur in text files; NUL is the surest sign of a binary.
-_BINARY_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27}
-
-
-def looks_binary(data: bytes) -> bool:
-    """Binary files have NUL bytes or many control bytes early on (as ``file`` and git judge)."""
-    head = data[:8192]
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
-    if not head:
-        return False
-    controls = sum(1 for b in head if b in _BINARY_BYTES)
-    return controls / len(head) > 0.05
-
-
-def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
-    """Return ``(text, encoding)``. Raise :class:`ImportProblem` for empty, binary or undecodable
-    input. A UTF-8 BOM is dropped; UTF-16 with a BOM is honoured; other encodings are detected."""
-    if not data.strip():
-        raise ImportProblem(path, None, "file is empty")
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise ImportProblem(path, None, f"invalid UTF-8 after a UTF-8 BOM: {exc}") from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise ImportProblem(path, None, f"invalid UTF-16: {exc}") from exc
-    if looks_binary(data):
-        raise ImportProblem(path, None, "binary file, not text")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        if is_broken_utf8(data):
-            raise ImportProblem(path, line_of(data, exc.start), utf8_reason(data, exc)) from exc
-    matches = list(from_bytes(data))
-    if not matches:
-        raise ImportProblem(path, None, "cannot detect the text encoding (not UTF-8, no match)")
-    best = _prefer_western(matches)
-    return str(best), best.encoding
-
-
-_UTF8_MULTIBYTE = re.compile(
+_BINARY_BYTES = bytes(set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                                          26, 27})
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+NON_ASCII = re.compile(rb"[\x80-\xff]")
+UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 
 
-def is_broken_utf8(data: bytes) -> bool:
+def open_regular(path: Path | str) -> BinaryIO:
+    """Open a regular file for reading. FIFOs, sockets, devices and folders are refused with
+    :class:`ImportProblem` (opening a FIFO would wait forever for a writer); ``OSError`` (gone,
+    unreadable, a link loop) is the caller's to report."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ImportProblem(path, None, f"not a regular file ({_file_kind(mode)})")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong reading a file, in words: ``exc.strerror`` without the path."""
+    if exc.errno == errno.ENOENT:
+        return "cannot read: the file is gone (deleted or moved while importing?)"
+    if exc.errno == errno.ELOOP:
+        return "cannot read: symbolic link loop"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def read_limited(path: Path | str) -> bytes:
+    """The whole file, refused (:class:`ImportProblem`) above :data:`MAX_DOCUMENT_BYTES`."""
+    with open_regular(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise ImportProblem(path, None, f"file is larger than {size_text(MAX_DOCUMENT_BYTES)}")
+        # Sized by the file (not by the limit: that would reserve 256 MiB); a file that says
+        # it is empty (as /proc files do) is read up to the limit.
+        data = fh.read() if size else fh.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ImportProblem(path, None, f"file is larger than {size_text(MAX_DOCUMENT_BYTES)}")
+    return data
+
+
+def size_text(n: int) -> str:
+    """``256 MiB`` or ``1,000 bytes``."""
+    return f"{n >> 20} MiB" if n >= 1 << 20 and not n % (1 << 20) else f"{n:,} bytes"
+
+
+def looks_binary(data: bytes, tolerant: bool = False) -> bool:
+    """Binary files have NUL bytes or many control bytes early on (as ``file`` and git judge).
+
+    ``tolerant`` (JSONL, where each line is judged on its own): a few NUL or control bytes are
+    a damaged line, not a binary file; it takes more than 8 and over 5% of the sample."""
+    head = data[:8192]
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, _BINARY_BYTES))
+    if tolerant:
+        return controls > 8 and controls / len(head) > 0.05
+    return b"\x00" in head or controls / len(head) > 0.05
+
+
+def sniff(head: bytes, path: Path | str, tolerant: bool = False) -> tuple[str, int]:
+    """``(encoding, BOM length)`` from the first bytes of a file: a BOM, UTF-16 without a BOM
+    (by where its NUL bytes fall), else ``utf-8`` (possibly a legacy encoding; the caller finds
+    out). Raise :class:`ImportProblem` for a binary file."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    wide = utf16_without_bom(head)
+    if wide:
+        return wide, 0
+    if looks_binary(head, tolerant):
+        wide = _detected_wide(head)
+        if wide:
+            return wide, 0
+        raise ImportProblem(path, None, "binary file, not text")
+    return "utf-8", 0
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a BOM: text in Latin script has a NUL in every other byte (the high byte
+    of each code unit), at odd offsets in little-endian, even offsets in big-endian."""
+    n = min(len(head), SAMPLE_BYTES) // 2 * 2
+    if n < 4:
+        return None
+    units = n // 2
+    even, odd = head[0:n:2].count(0), head[1:n:2].count(0)
+    if odd >= 0.3 * units and even <= 0.02 * units:
+        encoding = "utf-16-le"
+    elif even >= 0.3 * units and odd <= 0.02 * units:
+        encoding = "utf-16-be"
+    else:
+        return None
+    return encoding if _decodes(head[:n], encoding) else None
+
+
+def _detected_wide(head: bytes) -> str | None:
+    """UTF-16/32 without a BOM in a script without NUL high bytes (Chinese, Japanese): the
+    sample looks binary, and only a detector can tell."""
+    best = from_bytes(head[:SAMPLE_BYTES]).best()
+    if best is None or not best.encoding.startswith(("utf_16", "utf_32")):
+        return None
+    encoding = best.encoding.replace("_", "-")
+    return encoding if _decodes(head, encoding) else None
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
+    """Whether a sample decodes, allowing a character cut at its end."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple[str, str]:
+    """Return ``(text, encoding)`` of a whole file. Raise :class:`ImportProblem` for empty,
+    binary or undecodable input. A BOM is dropped; UTF-16/32 are read by BOM or NUL pattern;
+    damaged UTF-8 is refused with its line; other encodings are detected on a sample.
+
+    ``newlines``: also make ``\r\n`` and ``\r`` into ``\n`` (on the bytes, before decoding,
+    where the encoding allows: a second copy of the bytes costs less than one of the text).
+    Peak memory is the bytes plus the text, never the detector's view of the whole file."""
+    if not data or data.isspace():
+        raise ImportProblem(path, None, "file is empty")
+    encoding, skip = sniff(data[:SAMPLE_BYTES], path)
+    if encoding != "utf-8":
+        try:
+            return str(memoryview(data)[skip:], encoding), encoding
+        except UnicodeDecodeError as exc:
+            raise ImportProblem(path, None, f"invalid {encoding.upper()}: {exc.reason} at byte "
+                                            f"{exc.start + skip}") from exc
+    if newlines and b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if data.isascii() or skip or is_broken_utf8(data):
+        try:
+            return str(memoryview(data)[skip:], "utf-8"), "utf-8-sig" if skip else "utf-8"
+        except UnicodeDecodeError as exc:
+            raise ImportProblem(path, line_of(data, exc.start + skip),
+                                utf8_reason(data, exc, skip)) from exc
+    # Non-ASCII bytes and not one valid UTF-8 sequence: a legacy encoding.
+    encoding = detect_legacy(data, NON_ASCII.search(data).start(), path)
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise ImportProblem(path, line_of(data, exc.start),
+                            f"not valid {encoding} (detected on the start of the file): byte "
+                            f"0x{data[exc.start]:02x}") from exc
+
+
+def detect_legacy(data: bytes, offset: int, path: Path | str) -> str:
+    """The encoding of a file that is not UTF-8, judged on :data:`SAMPLE_BYTES` from the line
+    that holds its first non-UTF-8 byte at ``offset`` (ASCII before it tells nothing)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return detect_sample(data[start:start + SAMPLE_BYTES], path, line_of(data, offset))
+
+
+def detect_sample(sample: bytes, path: Path | str, line: int | None = None) -> str:
+    """The encoding charset-normalizer finds for a sample of a file (Python's codec name).
+    Raise :class:`ImportProblem` when nothing matches."""
+    if len(sample) == SAMPLE_BYTES and sample.rfind(b"\n") > SAMPLE_BYTES // 2:
+        sample = sample[:sample.rfind(b"\n")]  # never cut a multi-byte character in two
+    matches = list(from_bytes(sample))
+    if not matches:
+        raise ImportProblem(path, line, "cannot detect the text encoding (not UTF-8, no match)")
+    return prefer_western(matches).encoding
+
+
+def is_broken_utf8(data: bytes | memoryview) -> bool:
     """UTF-8 text with some bad bytes (it has valid multi-byte sequences too) is a damaged UTF-8
     file, not a legacy encoding: decoding it as cp1252 would turn every accent into mojibake."""
-    return _UTF8_MULTIBYTE.search(data) is not None
+    return UTF8_MULTIBYTE.search(data) is not None
 
 
 def line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def utf8_reason(data: bytes, exc: UnicodeDecodeError) -> str:
-    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-    return f"invalid UTF-8: byte 0x{data[exc.start]:02x} at column {column}"
+def utf8_reason(data: bytes, exc: UnicodeDecodeError, skip: int = 0) -> str:
+    """``invalid UTF-8: byte 0x.. at column N`` (column in bytes, from 1). ``skip`` is the
+    number of bytes before the data the exception's offsets count from (a BOM)."""
+    at = exc.start + skip
+    column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+    return f"invalid UTF-8: byte 0x{data[at]:02x} at column {column}"
 
 
-def _prefer_western(matches: list) -> object:
+def prefer_western(matches: list) -> object:
     """On a tie (same chaos and coherence, common for short Latin text), prefer cp1252: it is by far
     the most common legacy encoding of scraped Western news, and the detector's order is
     arbitrary."""

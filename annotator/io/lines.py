@@ -1,0 +1,147 @@
+"""A line-per-record file (JSONL) read one line at a time, so a bad line costs only that line.
+
+Only ``\\n`` separates records (a ``\\r`` before it is dropped; one inside a JSON string is text).
+The encoding is decided for the whole file first (BOM, UTF-16 pattern, else UTF-8 unless the file
+has non-ASCII bytes and no valid UTF-8 sequence at all, then a detected legacy encoding), and then
+each line is decoded alone: a damaged line, a NUL byte or an over-long line is reported as
+``path:line: reason`` and the next line is read. Memory is one line, never the whole file.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from annotator.io.problems import ImportProblem, Problem, display_path
+from annotator.io.text import (
+    MAX_DOCUMENT_BYTES,
+    NON_ASCII,
+    SAMPLE_BYTES,
+    UTF8_MULTIBYTE,
+    detect_sample,
+    open_regular,
+    size_text,
+    sniff,
+)
+
+CHUNK = 1 << 20
+Line = tuple[int, str | Problem]
+
+
+def text_lines(path: Path | str, max_line: int = MAX_DOCUMENT_BYTES) -> Iterator[Line]:
+    """Yield ``(line number, text)`` for each line, or ``(line number, Problem)`` for a line
+    that cannot be decoded; a problem with line 0 (the first item) means the whole file is
+    refused (empty, binary). ``OSError`` is the caller's to report."""
+    shown = display_path(path)
+    with open_regular(path) as fh:
+        head = fh.read(SAMPLE_BYTES)
+        if not head or head.isspace() and not fh.read(1):
+            yield 0, Problem(shown, None, "file is empty")
+            return
+        try:
+            encoding, skip = sniff(head, path, tolerant=True)
+            if encoding == "utf-8" and not skip:
+                encoding = _utf8_or_legacy(fh, head, path)
+        except ImportProblem as exc:
+            yield 0, exc.problem
+            return
+        fh.seek(skip)
+        if _ascii_compatible(encoding):
+            yield from _byte_lines(fh, encoding, shown, max_line)
+        else:
+            yield from _wide_lines(fh, encoding, shown, max_line)
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return "\n{}\":".encode(encoding) == b"\n{}\":"
+    except (LookupError, UnicodeEncodeError):
+        return False
+
+
+def _utf8_or_legacy(fh: BinaryIO, head: bytes, path: Path | str) -> str:
+    """UTF-8 unless the file has non-ASCII bytes and not one valid multi-byte UTF-8 sequence
+    (then it is in a legacy encoding, detected on a sample from its first non-ASCII line)."""
+    offset, chunk, first_foreign = 0, head, None
+    while chunk:
+        if not chunk.isascii():
+            if UTF8_MULTIBYTE.search(chunk):
+                return "utf-8"
+            if first_foreign is None:
+                first_foreign = offset + NON_ASCII.search(chunk).start()
+        offset += len(chunk)
+        chunk = fh.read(CHUNK)
+    if first_foreign is None:
+        return "utf-8"
+    low = max(0, first_foreign - 4096)
+    fh.seek(low)
+    fh.seek(low + fh.read(first_foreign - low).rfind(b"\n") + 1)  # that line's start
+    encoding = detect_sample(fh.read(SAMPLE_BYTES), path)
+    return encoding if _ascii_compatible(encoding) else "utf-8"
+
+
+def _byte_lines(fh: BinaryIO, encoding: str, shown: str, max_line: int) -> Iterator[Line]:
+    utf8 = encoding == "utf-8"
+    number = 0
+    while True:
+        raw = fh.readline(max_line + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            _skip_rest_of_line(fh)
+            yield number, Problem(shown, number, f"line is longer than {size_text(max_line)}")
+            continue
+        raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            column = err.start + 1
+            what = "UTF-8" if utf8 else encoding
+            yield number, Problem(shown, number, f"invalid {what}: byte 0x{raw[err.start]:02x} "
+                                                 f"at column {column}")
+            continue
+        yield number, _nul_checked(line, shown, number)
+
+
+def _skip_rest_of_line(fh: BinaryIO) -> None:
+    while True:
+        chunk = fh.readline(CHUNK)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _wide_lines(fh: BinaryIO, encoding: str, shown: str, max_line: int) -> Iterator[Line]:
+    """UTF-16/32 lines through a text wrapper (their ``\\n`` is not one byte). A decoding error
+    loses the rest of the file (a wide encoding cannot resynchronise on a line) and says so."""
+    text = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="\n")
+    number = 0
+    try:
+        while True:
+            line = text.readline(max_line // 2 + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > max_line // 2 and not line.endswith("\n"):
+                while (rest := text.readline(CHUNK)) and not rest.endswith("\n"):
+                    pass
+                yield number, Problem(shown, number, f"line is longer than {size_text(max_line)}")
+                continue
+            line = line.removesuffix("\n").removesuffix("\r")
+            yield number, _nul_checked(line, shown, number)
+    except UnicodeDecodeError as err:
+        yield number + 1, Problem(shown, number + 1, f"invalid {encoding.upper()} ({err.reason});"
+                                                     " the rest of the file is not read")
+    finally:
+        text.detach()
+
+
+def _nul_checked(line: str, shown: str, number: int) -> str | Problem:
+    """A NUL byte is never part of a JSON text (a NUL character inside a string is escaped as
+    ``\\u0000``); it marks a damaged line."""
+    at = line.find("\x00")
+    if at < 0:
+        return line
+    return Problem(shown, number, f"NUL byte at column {at + 1}")
