@@ -53,10 +53,9 @@ def label_studio_task(task: dict[str, Any], notes: Notes) -> dict[str, Any]:
     out = {k: v for k, v in task.items()
            if k not in BOOKKEEPING and k not in ("data", "annotations", "predictions")}
     data = task.get("data") if isinstance(task.get("data"), dict) else {}
-    text_key = _text_key(data, notes) if "text" not in out else None
     for key, value in data.items():
-        if key == text_key:
-            out["text"] = value
+        if key == "text":
+            out.setdefault("text", value)
         elif key in out and out[key] != value:
             notes.drop(f'Label Studio data "{key}" {short(value)} clashes with the task\'s '
                        f"{short(out[key])}; kept the task's")
@@ -68,18 +67,6 @@ def label_studio_task(task: dict[str, Any], notes: Notes) -> dict[str, Any]:
         out["answer"] = answer
         out["_annotator_id"] = who
     return out
-
-
-def _text_key(data: dict[str, Any], notes: Notes) -> str | None:
-    """``text``, else the one string field of ``data`` (a labelling config may name it
-    otherwise), with a note."""
-    if "text" in data:
-        return "text"
-    strings = [k for k, v in data.items() if isinstance(v, str)]
-    if len(strings) == 1:
-        notes.change(f'read the text from Label Studio data "{strings[0]}"')
-        return strings[0]
-    return None
 
 
 def _chosen(task: dict[str, Any], notes: Notes) -> tuple[list[Any], str | None, str | None]:

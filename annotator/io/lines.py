@@ -9,6 +9,7 @@ each line is decoded alone: a damaged line, a NUL byte or an over-long line is r
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,16 +18,15 @@ from typing import BinaryIO
 from annotator.io.problems import ImportProblem, Problem, display_path
 from annotator.io.text import (
     MAX_DOCUMENT_BYTES,
-    NON_ASCII,
     SAMPLE_BYTES,
-    UTF8_MULTIBYTE,
     detect_sample,
+    looks_like_utf8,
     open_regular,
     size_text,
     sniff,
 )
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18  # 256 KiB: the first pass decodes and drops one at a time
 Line = tuple[int, str | Problem]
 
 
@@ -62,22 +62,32 @@ def _ascii_compatible(encoding: str) -> bool:
 
 
 def _utf8_or_legacy(fh: BinaryIO, head: bytes, path: Path | str) -> str:
-    """UTF-8 unless the file has non-ASCII bytes and not one valid multi-byte UTF-8 sequence
-    (then it is in a legacy encoding, detected on a sample from its first non-ASCII line)."""
-    offset, chunk, first_foreign = 0, head, None
-    while chunk:
-        if not chunk.isascii():
-            if UTF8_MULTIBYTE.search(chunk):
-                return "utf-8"
-            if first_foreign is None:
-                first_foreign = offset + NON_ASCII.search(chunk).start()
+    """UTF-8, unless the file is not valid UTF-8 and does not look like damaged UTF-8 either
+    (:func:`looks_like_utf8`): then a legacy encoding, detected on a sample from the line of
+    its first bad byte. The same judgement :func:`decode_bytes` makes, a megabyte at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, chunk, bad = 0, head, None
+    while bad is None:
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            bad = offset - pending + exc.start
+        if not chunk:
+            break
         offset += len(chunk)
         chunk = fh.read(CHUNK)
-    if first_foreign is None:
+    if bad is None:
         return "utf-8"
-    low = max(0, first_foreign - 4096)
+    low = max(0, bad - 4096)
     fh.seek(low)
-    fh.seek(low + fh.read(first_foreign - low).rfind(b"\n") + 1)  # that line's start
+    start = low + fh.read(bad - low).rfind(b"\n") + 1  # that line's start
+    head = head if start > SAMPLE_BYTES else b""
+    fh.seek(start if head else 0)
+    evidence = head + fh.read(SAMPLE_BYTES + (0 if head else start))
+    if looks_like_utf8(evidence):
+        return "utf-8"
+    fh.seek(start)
     encoding = detect_sample(fh.read(SAMPLE_BYTES), path)
     return encoding if _ascii_compatible(encoding) else "utf-8"
 

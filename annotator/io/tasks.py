@@ -42,13 +42,16 @@ def task_records(task: Any, path: str, line: int | None) -> list[NewDocument | P
     notes = Notes(path, line)
     if not isinstance(task, dict):
         return [notes.reject("not a JSON object")]
-    from_data = "text" not in task and isinstance(task.get("data"), dict)
+    data = task.get("data") if "text" not in task else None
     if is_label_studio(task):
         task = label_studio_task(task, notes)
     raw_text = task.get("text")
     reason = text_problem(task, raw_text)
+    if reason and isinstance(data, dict):
+        fields = ", ".join(f'"{k}"' for k in list(data)[:10]) or "none"
+        reason = f'{reason} in Label Studio "data" (its fields: {fields})'
     if reason:
-        return [notes.reject(reason + (' in Label Studio "data"' if from_data else ""))]
+        return [notes.reject(reason)]
     consumed = {"text", "meta", "sections"} | BOOKKEEPING
     status, annotator = _status(task, consumed)
     spans = checked_spans(raw_spans(task, notes, consumed), raw_text, text := normalise_newlines(
@@ -66,12 +69,12 @@ def text_problem(task: dict[str, Any], text: Any) -> str | None:
         return 'no "text" field'
     if not isinstance(text, str):
         return f'"text" is a {type(text).__name__}, not a string'
-    if not has_visible_text(text):
-        return '"text" is empty (nothing but whitespace or invisible characters)'
     at = lone_surrogate(text)
     if at is not None:
         return (f'"text" is not valid Unicode: a lone surrogate U+{ord(text[at]):04X} at '
                 f"character {at}")
+    if not has_visible_text(text):
+        return '"text" is empty (nothing but whitespace or invisible characters)'
     at = text.find("\x00")
     if at >= 0:
         return f'"text" has a NUL character at character {at}'
@@ -116,8 +119,8 @@ def _meta(task: dict[str, Any], consumed: set[str], notes: Notes) -> dict[str, A
     for key, value in task.items():
         if key in consumed:
             continue
-        if key == "Comments" and value == []:
-            continue  # doccano writes an empty list on every line
+        if key in ("Comments", "relations") and value == []:
+            continue  # doccano writes these empty lists on every line
         if key in ANNOTATION_KEYS and value or _looks_like_spans(value):
             notes.change(f'"{clean_str(key)}" looks like annotations, which annotator does not '
                          'read (it reads "spans", "label", "labels", "entities", "sections" and '

@@ -21,6 +21,7 @@ from charset_normalizer import from_bytes
 from annotator.io.problems import ImportProblem
 
 SAMPLE_BYTES = 64 * 1024
+CHUNK_BYTES = 1 << 20
 # Larger documents or JSONL lines are refused: SQLite stores a value of at most 1e9 bytes, and
 # 256 MiB of any input encoding is under that once stored as UTF-8.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
@@ -180,27 +181,45 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
                                             f"{exc.start + skip}") from exc
     if newlines and b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    if data.isascii() or skip or is_broken_utf8(data):
-        try:
-            return str(memoryview(data)[skip:], "utf-8"), "utf-8-sig" if skip else "utf-8"
-        except UnicodeDecodeError as exc:
-            raise ImportProblem(path, line_of(data, exc.start + skip),
-                                utf8_reason(data, exc, skip)) from exc
-    # Non-ASCII bytes and not one valid UTF-8 sequence: a legacy encoding.
-    encoding = detect_legacy(data, NON_ASCII.search(data).start(), path)
+    bad = None if data.isascii() else first_invalid_utf8(data, skip)
+    if bad is None:
+        return str(memoryview(data)[skip:], "utf-8"), "utf-8-sig" if skip else "utf-8"
+    start = data.rfind(b"\n", 0, bad) + 1
+    head = data[:SAMPLE_BYTES] if start > SAMPLE_BYTES else b""
+    window = data[start if head else 0:start + SAMPLE_BYTES]
+    if skip or looks_like_utf8(head + window):
+        raise ImportProblem(path, line_of(data, bad), utf8_reason(data, bad))
+    encoding = detect_sample(data[start:start + SAMPLE_BYTES], path, line_of(data, bad))
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as exc:
         raise ImportProblem(path, line_of(data, exc.start),
-                            f"not valid {encoding} (detected on the start of the file): byte "
+                            f"not valid {encoding} (detected on a sample of the file): byte "
                             f"0x{data[exc.start]:02x}") from exc
 
 
-def detect_legacy(data: bytes, offset: int, path: Path | str) -> str:
-    """The encoding of a file that is not UTF-8, judged on :data:`SAMPLE_BYTES` from the line
-    that holds its first non-UTF-8 byte at ``offset`` (ASCII before it tells nothing)."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    return detect_sample(data[start:start + SAMPLE_BYTES], path, line_of(data, offset))
+def first_invalid_utf8(data: bytes | memoryview, start: int = 0) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, or ``None``; checked a megabyte at a
+    time, so a failure never copies the whole input (a ``UnicodeDecodeError`` holds a copy)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for pos in range(start, len(view), CHUNK_BYTES):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(view[pos:pos + CHUNK_BYTES], final=pos + CHUNK_BYTES >= len(view))
+        except UnicodeDecodeError as exc:
+            return pos - pending + exc.start
+    return None
+
+
+def looks_like_utf8(sample: bytes) -> bool:
+    """Whether a sample that is not valid UTF-8 is damaged UTF-8 rather than another encoding:
+    at least two thirds of its non-ASCII bytes form valid UTF-8 sequences. In damaged UTF-8
+    nearly all do; in Shift-JIS, EUC-JP or KOI8-R some do by chance (under half), in Western
+    code pages none."""
+    foreign = len(sample) - len(NON_ASCII.sub(b"", sample))
+    valid = sum(len(m) for m in UTF8_MULTIBYTE.findall(sample))
+    return foreign > 0 and 3 * valid >= 2 * foreign
 
 
 def detect_sample(sample: bytes, path: Path | str, line: int | None = None) -> str:
@@ -211,37 +230,50 @@ def detect_sample(sample: bytes, path: Path | str, line: int | None = None) -> s
     matches = list(from_bytes(sample))
     if not matches:
         raise ImportProblem(path, line, "cannot detect the text encoding (not UTF-8, no match)")
-    return prefer_western(matches).encoding
-
-
-def is_broken_utf8(data: bytes | memoryview) -> bool:
-    """UTF-8 text with some bad bytes (it has valid multi-byte sequences too) is a damaged UTF-8
-    file, not a legacy encoding: decoding it as cp1252 would turn every accent into mojibake."""
-    return UTF8_MULTIBYTE.search(data) is not None
+    return prefer_western(matches)
 
 
 def line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def utf8_reason(data: bytes, exc: UnicodeDecodeError, skip: int = 0) -> str:
-    """``invalid UTF-8: byte 0x.. at column N`` (column in bytes, from 1). ``skip`` is the
-    number of bytes before the data the exception's offsets count from (a BOM)."""
-    at = exc.start + skip
+def utf8_reason(data: bytes, at: int) -> str:
+    """``invalid UTF-8: byte 0x.. at column N`` (column in bytes, from 1) for offset ``at``."""
     column = at - (data.rfind(b"\n", 0, at) + 1) + 1
     return f"invalid UTF-8: byte 0x{data[at]:02x} at column {column}"
 
 
-def prefer_western(matches: list) -> object:
-    """On a tie (same chaos and coherence, common for short Latin text), prefer cp1252: it is by far
-    the most common legacy encoding of scraped Western news, and the detector's order is
-    arbitrary."""
-    best = matches[0]
-    for match in matches:
-        if (
-            match.encoding == "cp1252"
-            and match.chaos <= best.chaos
-            and match.coherence >= best.coherence
-        ):
-            return match
-    return best
+# The encodings of the web (the WHATWG Encoding Standard), by Python's codec names. The detector
+# also proposes DOS and old Mac code pages (cp852, mac_latin2, hp_roman8), which no news page
+# uses and which turn Western text into mojibake that scores well.
+WEB_ENCODINGS = frozenset({
+    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "latin_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7",
+    "iso8859_8", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+    "koi8_r", "koi8_u", "cp866", "mac_roman", "mac_cyrillic", "cp874", "tis_620",
+    "shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb2312", "gbk", "gb18030", "big5",
+    "big5hkscs", "euc_kr", "cp949", "utf_16", "utf_16_le", "utf_16_be", "utf_8",
+})
+WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def prefer_western(matches: list) -> str:
+    """The encoding to decode with, from charset-normalizer's matches (best first).
+
+    Short Western text is often ambiguous: cp1250, cp1252 and cp1257 decode German or French
+    alike, or almost alike with the same scores, and the detector's order among them is
+    arbitrary. So: only web encodings count; and cp1252 (by far the most common legacy encoding
+    of scraped Western news) wins when it decodes the sample as well as the best, or nearly
+    (chaos within 0.05, coherence within 0.02). Text the detector clearly finds Polish, Baltic,
+    Cyrillic, Greek or Japanese keeps its encoding."""
+    def names(match: object) -> list[str]:
+        return [match.encoding, *match.could_be_from_charset]
+
+    web = [m for m in matches if any(n in WEB_ENCODINGS for n in names(m))] or matches
+    best = web[0]
+    for match in web:
+        western = next((n for n in WESTERN if n in names(match)), None)
+        if (western and match.chaos <= best.chaos + 0.05
+                and match.coherence >= best.coherence - 0.02):
+            return western
+    return next((n for n in names(best) if n in WEB_ENCODINGS), best.encoding)
