@@ -13,6 +13,9 @@ JSONL. Each side runs as its own process on the same corpus, so start-up costs c
 - export prodigy: ``annotator export --format prodigy`` vs. a bare script that also tokenizes with
   spaCy's English tokenizer (tokens are part of the format, so they are part of the floor).
 
+Then the peak memory of importing one large Latin-1 file (text and JSONL; see
+``bench/io_memory.py``): target under 4x the file's size (50 MB files; 20 MB with ``--quick``).
+
 Target: every ratio within 2x. ``--quick`` runs 20,000 documents with 720,000 spans through import
 and the doccano export in under a minute; the Prodigy export (tokenizing every document on both
 sides takes about as long again) runs in the full mode, or with ``--quick --prodigy``.
@@ -30,6 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import io_memory  # bench/ is on sys.path when this script runs
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -222,10 +227,12 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         rows = run(work, docs, skip_prodigy=args.quick and not args.prodigy, repeat=args.repeat)
+        memory = io_memory.measure(work, (20 if args.quick else 50) * 1_000_000)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     report(rows, args.repeat)
+    io_memory.report(memory)
 
 
 def report(rows: list[Row], repeat: int) -> None:

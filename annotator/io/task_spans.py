@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +34,9 @@ Raw = tuple[Any, Any, Any, Any]
 SPAN_KEYS = {"spans": "span", "label": "label", "labels": "label", "entities": "entity"}
 # Trimmed from span edges besides whitespace: zero-width characters no tokenizer keeps.
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Every character str.isspace() knows (all below U+3001), and those.
+_EDGE = frozenset(c for c in map(chr, range(0x3001)) if c.isspace()) | _ZERO_WIDTH
+_GOOD_LABELS: set[str] = set()  # labels that passed label_problem, for the fast path
 _MISSING = object()
 
 
@@ -79,75 +82,87 @@ def is_categories(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
-def raw_spans(task: dict[str, Any], notes: Notes, consumed: set[str]) -> list[Raw]:
-    """Spans under the keys we read. A key read is added to ``consumed`` (it is not meta); a
-    ``label`` that holds document categories is left for meta, with a note."""
-    out: list[Raw] = []
-    for key, noun in SPAN_KEYS.items():
-        value = task.get(key)
-        if key not in task:
-            continue
-        if value in (None, []):
-            consumed.add(key)
-            continue
-        if key in ("label", "labels") and is_categories(value):
-            notes.change(f'"{key}" {short(value)} holds document categories, which annotator '
-                         "does not read (it labels spans and sections); kept as meta")
-            continue
-        consumed.add(key)
-        if not isinstance(value, list):
-            notes.drop(f'"{key}" is not a list; ignored')
-            continue
-        for item in value:
-            raw = span_item(item)
-            if raw is None:
-                notes.drop(f"{noun} {short(item)}: unknown shape (want start, end, label)")
-                continue
-            extra = item.get("labels", [])[1:] if isinstance(item, dict) else []
-            if extra and "label" not in item:
-                notes.drop(f"{noun} {raw[0]}-{raw[1]} has several labels; kept {raw[2]!r}, "
-                           f"dropped {short(extra)}")
-            out.append(raw)
-    return out
-
-
-def checked_spans(
-    raws: Iterable[Raw], raw_text: str, text: str, notes: Notes, annotator: str | None
-) -> list[Span]:
-    """Valid spans as imported spans; a span overlapping a later one is dropped.
+def task_spans(task: dict[str, Any], raw_text: str, text: str, notes: Notes,
+               consumed: set[str], annotator: str | None) -> list[Span]:
+    """The spans under the keys we read, checked, as imported spans; a span overlapping a
+    later one is dropped. A key read is added to ``consumed`` (it is not meta); a ``label``
+    that holds document categories is left for meta, with a note.
 
     ``raw_text`` is the text as the file gives it (offsets count in it), ``text`` the stored
-    text (line endings normalised). The common case (integer offsets inside the text, a known
-    label, no edge whitespace, in order) is checked inline: imports run this for hundreds of
-    thousands of spans; anything else goes through :func:`_slow_span` for its reason."""
+    text (line endings normalised). The common case (a dict with integer offsets inside the
+    text, a good label, no edge whitespace, in order) is checked inline: imports run this for
+    hundreds of thousands of spans; anything else goes through :func:`_slow_span`."""
     length = len(text)
     mapper = newline_offset_mapper(raw_text) if "\r" in raw_text else None
     good: list[Span] = []
     in_order, last_end = True, 0
     new = tuple.__new__  # Span(...) without the named tuple's Python-level __new__
-    realign = _Realigner(raw_text, notes)
-    for raw in raws:
-        start, end, label, claimed = raw
-        if type(start) is int and type(end) is int and type(label) is str and claimed is None:
-            if mapper is not None:
-                start, end = mapper(start), mapper(end)
-            if (0 <= start < end <= length and label_problem(label) is None
-                    and not _edge(text[start]) and not _edge(text[end - 1])):
+    slow = _SlowSpans(raw_text, text, mapper, notes)
+    good_labels, edge = _GOOD_LABELS, _EDGE
+    for items, noun in _span_lists(task, notes, consumed):
+        for item in items:
+            try:
+                start, end, label = item["start"], item["end"], item["label"]
+                plain = "text" not in item
+            except (KeyError, TypeError, IndexError):
+                plain = False
+            if (plain and type(start) is int and type(end) is int and type(label) is str
+                    and mapper is None and 0 <= start < end <= length
+                    and text[start] not in edge and text[end - 1] not in edge
+                    and (label in good_labels or _good_label(label))):
                 good.append(new(Span, (start, end, label, IMPORTED, annotator, None)))
                 in_order = in_order and start >= last_end
                 last_end = end
                 continue
-        span = _slow_span(raw, realign, mapper, text, notes)
-        if span is not None:
-            good.append(new(Span, (*span, IMPORTED, annotator, None)))
-            in_order = in_order and span[0] >= last_end
-            last_end = span[1]
+            span = slow(item, noun)
+            if span is not None:
+                good.append(new(Span, (*span, IMPORTED, annotator, None)))
+                in_order = in_order and span[0] >= last_end
+                last_end = span[1]
     if in_order:
         return good
     kept, dropped = later_wins(good)
     for span in dropped:
         notes.drop(f"{span.label} span {span.start}-{span.end} overlaps a later span; dropped")
     return kept
+
+
+def _span_lists(task: dict[str, Any], notes: Notes,
+                consumed: set[str]) -> Iterator[tuple[list[Any], str]]:
+    for key, noun in SPAN_KEYS.items():
+        if key not in task:
+            continue
+        value = task[key]
+        if key in ("label", "labels") and value not in (None, []) and is_categories(value):
+            notes.change(f'"{key}" {short(value)} holds document categories, which annotator '
+                         "does not read (it labels spans and sections); kept as meta")
+            continue
+        consumed.add(key)
+        if isinstance(value, list):
+            yield value, noun
+        elif value is not None:
+            notes.drop(f'"{key}" is not a list; ignored')
+
+
+class _SlowSpans:
+    """Every span the inline check passed over: parsed in any shape, realigned, mapped,
+    validated and trimmed, or dropped with its reason."""
+
+    def __init__(self, raw_text: str, text: str, mapper: Callable[[int], int] | None,
+                 notes: Notes):
+        self.text, self.mapper, self.notes = text, mapper, notes
+        self.realign = _Realigner(raw_text, notes)
+
+    def __call__(self, item: Any, noun: str) -> tuple[int, int, str] | None:
+        raw = span_item(item)
+        if raw is None:
+            self.notes.drop(f"{noun} {short(item)}: unknown shape (want start, end, label)")
+            return None
+        extra = item.get("labels", [])[1:] if isinstance(item, dict) else []
+        if extra and "label" not in item:
+            self.notes.drop(f"{noun} {raw[0]}-{raw[1]} has several labels; kept {raw[2]!r}, "
+                            f"dropped {short(extra)}")
+        return _slow_span(raw, self.realign, self.mapper, self.text, self.notes)
 
 
 def later_wins(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
@@ -169,7 +184,15 @@ def later_wins(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:
 
 
 def _edge(char: str) -> bool:
-    return char.isspace() or char in _ZERO_WIDTH
+    return char in _EDGE
+
+
+def _good_label(label: str) -> bool:
+    if label_problem(label) is not None:
+        return False
+    if len(_GOOD_LABELS) < 10_000:
+        _GOOD_LABELS.add(label)
+    return True
 
 
 def _slow_span(raw: Raw, realign: _Realigner, mapper: Callable[[int], int] | None,

@@ -23,7 +23,7 @@ from annotator.domain import (
 )
 from annotator.io.labelstudio import is_label_studio, label_studio_task
 from annotator.io.problems import Notes, Problem
-from annotator.io.task_spans import checked_sections, checked_spans, raw_spans, span_item
+from annotator.io.task_spans import checked_sections, span_item, task_spans
 from annotator.io.task_values import clean_meta, clean_str, lone_surrogate, short
 
 ANSWER_STATUS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
@@ -54,8 +54,8 @@ def task_records(task: Any, path: str, line: int | None) -> list[NewDocument | P
         return [notes.reject(reason)]
     consumed = {"text", "meta", "sections"} | BOOKKEEPING
     status, annotator = _status(task, consumed)
-    spans = checked_spans(raw_spans(task, notes, consumed), raw_text, text := normalise_newlines(
-        raw_text), notes, annotator)
+    text = normalise_newlines(raw_text)
+    spans = task_spans(task, raw_text, text, notes, consumed, annotator)
     sections = checked_sections(task, raw_text, text, notes)
     meta = _meta(task, consumed, notes)
     doc = NewDocument(text=text, source=path, meta=meta, spans=spans, sections=sections,
