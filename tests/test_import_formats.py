@@ -50,8 +50,9 @@ def test_every_kind_of_edge_space_is_trimmed_and_a_span_of_only_space_is_dropped
         {"start": 11, "end": 12, "label": "ORG"}]})           # nothing but a zero-width space
     report = import_paths(store, [path])
     assert span_texts(store, 1) == [("Rio Tinto", "ORG"), ("BHP", "ORG")]
-    kinds = [p.kind for p in report.problems]
-    assert kinds.count(Kind.CHANGED) == 3 and kinds.count(Kind.DROPPED) == 2
+    kinds = [p.kind for p in report.problems]  # 3 trims; the two Rio Tintos are one span now
+    assert kinds.count(Kind.CHANGED) == 4 and kinds.count(Kind.DROPPED) == 1
+    assert "is given twice; kept once" in " ".join(reasons(report, Kind.CHANGED))
     assert "is only whitespace" in " ".join(reasons(report, Kind.DROPPED))
 
 
@@ -323,3 +324,50 @@ def test_text_of_only_invisible_characters_is_rejected_as_empty(store, tmp_path)
         "invisible characters)",
         f"{tmp_path / 'in' / 'zw.txt'}: file has no text (only whitespace or invisible "
         "characters)"])
+
+
+def test_spacy_training_tuples_and_duplicate_spans(store, tmp_path):
+    """spaCy v2 training data, [text, {"entities": [[start, end, label]]}], one per line; the
+    same span given twice is kept once, with a note (not reported as a loss)."""
+    path = jsonl(tmp_path / "spacy.jsonl",
+                 [OBAMA, {"entities": [[0, 5, "PERSON"], [0, 5, "PERSON"]]}])
+    report = import_paths(store, [path])
+    assert span_texts(store, 1) == [("Obama", "PERSON")]
+    assert [(p.kind, p.reason) for p in report.problems] == [
+        (Kind.CHANGED, "PERSON span 0-5 is given twice; kept once")]
+
+
+def test_offsets_counted_in_utf8_bytes_are_converted_when_the_span_says_its_text(
+        store, tmp_path):
+    text = "Zoë Müller met Søren in Oslo."
+    start = len(text[:text.index("Søren")].encode())
+    path = jsonl(tmp_path / "bytes.jsonl", {"text": text, "spans": [
+        {"start": start, "end": start + len("Søren".encode()), "label": "PERSON",
+         "text": "Søren"}]})
+    report = import_paths(store, [path])
+    assert span_texts(store, 1) == [("Søren", "PERSON")]
+    assert reasons(report) == [
+        f"{path}:1: offsets count UTF-8 bytes; converted to characters"]
+
+
+def test_json_files_arrays_single_objects_streams_and_a_jsonl_that_is_one_array(
+        store, tmp_path):
+    pretty = json.dumps({"text": "pretty one"}, indent=2) + "\n" + json.dumps(
+        {"text": "pretty two"}, indent=2)
+    write(tmp_path / "in" / "array.jsonl", json.dumps([{"text": "in an array"}], indent=2))
+    write(tmp_path / "in" / "pretty.jsonl", pretty)
+    write(tmp_path / "in" / "single.json", json.dumps({"text": "single"}))
+    write(tmp_path / "in" / "broken.json", '[\n{"text": "kept"},\n{"text": "lost"\n')
+    report = import_paths(store, [tmp_path / "in"])
+    assert sorted(texts(store)) == ["in an array", "kept", "pretty one", "pretty two",
+                                    "single"]
+    assert rejected(report) == [
+        f"{tmp_path / 'in' / 'broken.json'}:3: not valid JSON (Expecting ',' delimiter at line "
+        "4 column 1); the rest of the file is not read"]
+
+
+def test_a_jsonl_file_with_a_broken_first_line_still_reads_its_other_lines(store, tmp_path):
+    path = write(tmp_path / "b.jsonl", '{"text": "broken\n{"text": "good"}\n')
+    report = import_paths(store, [path])
+    assert texts(store) == ["good"]
+    assert [p.line for p in report.problems] == [1]

@@ -27,13 +27,43 @@ _DECODER = json.JSONDecoder()
 
 def read_jsonl(path: Path) -> Iterator[NewDocument | Problem]:
     """Yield a document per good line and a :class:`Problem` per bad line, dropped span or
-    note. ``OSError`` (unreadable, gone) is the caller's to report."""
+    note. A file named ``.jsonl`` that holds one JSON array or pretty-printed objects (its
+    first line is not JSON but the whole file is) is read as such. ``OSError`` (unreadable,
+    gone) is the caller's to report."""
     shown = display_path(path)
+    first = True
     for number, line in text_lines(path):
         if isinstance(line, Problem):
             yield line
-        elif line and not line.isspace():
-            yield from read_line(line, shown, number)
+            continue
+        if not line or line.isspace():
+            continue
+        records = read_line(line, shown, number)
+        if first and _not_json(records) and line.lstrip()[:1] in ("[", "{"):
+            whole = _as_json_document(path, shown)
+            if whole is not None:
+                yield from whole
+                return
+        first = False
+        yield from records
+
+
+def _not_json(records: list[NewDocument | Problem]) -> bool:
+    return (len(records) == 1 and isinstance(records[0], Problem)
+            and records[0].reason.startswith("not valid JSON"))
+
+
+def _as_json_document(path: Path, shown: str) -> list[NewDocument | Problem] | None:
+    """The records of the whole file read as one JSON document, or ``None`` if it is not one
+    either (then its lines are judged one by one)."""
+    try:
+        text, _ = decode_bytes(read_limited(path), path)
+    except ImportProblem:
+        return None
+    values, error = json_values(text)
+    if error is not None:
+        return None
+    return [r for line, task in values for r in task_records(task, shown, line)]
 
 
 def parse_json(text: str, start: int = 0) -> tuple[Any, int] | str:
@@ -62,57 +92,63 @@ def read_line(line: str, shown: str, number: int) -> list[NewDocument | Problem]
 
 
 def read_json(path: Path) -> Iterator[NewDocument | Problem]:
-    """A ``.json`` file: one task object, or an array of them (Label Studio's JSON export).
-    Problems name the line where the item starts; a syntax error loses the rest of the file
-    (a JSON array cannot be resynchronised) and says so."""
+    """A ``.json`` file: an array of tasks (Label Studio's JSON export), one task object, or
+    several objects one after another. Problems name the line where the item starts; a syntax
+    error loses the rest of the file (JSON cannot be resynchronised) and says so."""
     shown = display_path(path)
     try:
         text, _ = decode_bytes(read_limited(path), path)
     except ImportProblem as exc:
         yield exc.problem
         return
+    values, error = json_values(text)
+    for line, task in values:
+        yield from task_records(task, shown, line)
+    if error is not None:
+        line, reason = error
+        yield Problem(shown, line, reason)
+
+
+def json_values(text: str) -> tuple[list[tuple[int, Any]], tuple[int | None, str] | None]:
+    """The tasks of a JSON document with the line each starts on: the items of a top-level
+    array, or each top-level value (one object, or objects one after another). The second
+    item is ``(line, reason)`` of the syntax error that stopped the reading, if any."""
+    values: list[tuple[int, Any]] = []
     pos = _skip(text, 0)
-    if text.startswith("{", pos):
-        yield from _item(text, pos, shown, 1 + text.count("\n", 0, pos), whole=True)
-        return
-    if not text.startswith("[", pos):
-        yield Problem(shown, None, "not a JSON array or object of tasks")
-        return
-    yield from _array(text, pos + 1, shown)
-
-
-def _array(text: str, pos: int, shown: str) -> Iterator[NewDocument | Problem]:
     line, counted = 1 + text.count("\n", 0, pos), pos
+    in_array = text.startswith("[", pos)
+    if in_array:
+        pos += 1
+    elif not text.startswith("{", pos):
+        return [], (None, "not a JSON array or object of tasks")
     while True:
         pos = _skip(text, pos)
         line, counted = line + text.count("\n", counted, pos), pos
-        if text.startswith("]", pos):
-            return
+        if pos >= len(text) or in_array and text.startswith("]", pos):
+            if in_array and pos >= len(text):
+                return values, (line, "not valid JSON (the array is not closed); the rest of "
+                                      "the file is not read")
+            return values, _trailing(text, pos + in_array, line)
         parsed = parse_json(text, pos)
         if isinstance(parsed, str):
-            yield Problem(shown, line, f"{parsed}; the rest of the file is not read")
-            return
-        task, end = parsed
-        yield from task_records(task, shown, line)
-        pos = _skip(text, end)
-        if text.startswith(",", pos):
-            pos += 1
-        elif not text.startswith("]", pos):
-            line += text.count("\n", counted, pos)
-            yield Problem(shown, line, "not valid JSON (expected ',' or ']' after an item); "
-                                       "the rest of the file is not read")
-            return
+            return values, (line, f"{parsed}; the rest of the file is not read")
+        task, pos = parsed
+        values.append((line, task))
+        after = _skip(text, pos)
+        if in_array and text.startswith(",", after):
+            pos = after + 1
+        elif in_array and not text.startswith("]", after):
+            return values, (line + text.count("\n", counted, after),
+                            "not valid JSON (expected ',' or ']' after an item); the rest of "
+                            "the file is not read")
 
 
-def _item(text: str, pos: int, shown: str, line: int,
-          whole: bool) -> list[NewDocument | Problem]:
-    parsed = parse_json(text, pos)
-    if isinstance(parsed, str):
-        return [Problem(shown, line, parsed)]
-    task, end = parsed
-    if whole and _skip(text, end) < len(text):
-        return [Problem(shown, None, "not valid JSON (extra data after the object)")]
-    return task_records(task, shown, line)
+def _trailing(text: str, pos: int, line: int) -> tuple[int, str] | None:
+    end = _skip(text, pos)
+    if end < len(text):
+        return (line + text.count("\n", pos, end),
+                "not valid JSON (extra data after the array); not read")
+    return None
 
 
 def _skip(text: str, pos: int) -> int:

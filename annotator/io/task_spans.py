@@ -122,8 +122,13 @@ def task_spans(task: dict[str, Any], raw_text: str, text: str, notes: Notes,
     if in_order:
         return good
     kept, dropped = later_wins(good)
+    same = {(s.start, s.end, s.label) for s in kept}
     for span in dropped:
-        notes.drop(f"{span.label} span {span.start}-{span.end} overlaps a later span; dropped")
+        if (span.start, span.end, span.label) in same:
+            notes.change(f"{span.label} span {span.start}-{span.end} is given twice; kept once")
+        else:
+            notes.drop(f"{span.label} span {span.start}-{span.end} overlaps a later span; "
+                       "dropped")
     return kept
 
 
@@ -240,24 +245,27 @@ def _trimmed(text: str, start: int, end: int, label: str,
 
 class _Realigner:
     """Offsets checked against the text a span says it covers. Offsets that only fit counted
-    in UTF-16 code units (an emoji is two) are converted to code points, with one note per
-    line; a span whose text still differs keeps its offsets, with a note."""
+    in UTF-16 code units (JavaScript's: an emoji is two) or in UTF-8 bytes (Go's, Rust's) are
+    converted to code points, with one note per line; a span whose text still differs keeps
+    its offsets, with a note."""
 
     def __init__(self, raw_text: str, notes: Notes):
         self.raw_text, self.notes = raw_text, notes
         self.starts: list[int] | None = None
-        self.told = False
+        self.utf8: bytes | None = None
+        self.told: set[str] = set()
 
     def __call__(self, start: int, end: int, claimed: str, label: str) -> tuple[int, int]:
         if self.raw_text[start:end] == claimed or start < 0 or end < start:
             return start, end
-        first, last = self._from_utf16(start), self._from_utf16(end)
-        if first is not None and last is not None and self.raw_text[first:last] == claimed:
-            if not self.told:
-                self.notes.change("offsets count UTF-16 code units (as JavaScript does); "
-                                  "converted to characters")
-                self.told = True
-            return first, last
+        for unit, convert in (("UTF-16 code units (as JavaScript does)", self._from_utf16),
+                              ("UTF-8 bytes", self._from_utf8)):
+            first, last = convert(start), convert(end)
+            if first is not None and last is not None and self.raw_text[first:last] == claimed:
+                if unit not in self.told:
+                    self.notes.change(f"offsets count {unit}; converted to characters")
+                    self.told.add(unit)
+                return first, last
         self.notes.change(f"{label} span {start}-{end}: the file says it covers "
                           f"{short(claimed)} but the text there is "
                           f"{short(self.raw_text[start:end])}; kept the offsets")
@@ -271,6 +279,16 @@ class _Realigner:
         if k and self.starts[k - 1] + 1 == unit:
             return None  # inside a surrogate pair
         return unit - k
+
+    def _from_utf8(self, offset: int) -> int | None:
+        if self.utf8 is None:
+            self.utf8 = self.raw_text.encode("utf-8", "surrogatepass")
+        if offset > len(self.utf8):
+            return None
+        try:
+            return len(self.utf8[:offset].decode("utf-8"))
+        except UnicodeDecodeError:
+            return None  # inside a character
 
 
 def checked_sections(task: dict[str, Any], raw_text: str, text: str,

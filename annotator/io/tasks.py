@@ -40,6 +40,9 @@ ANNOTATION_KEYS = {"ents", "ner", "entity", "annotations", "annotation", "predic
 def task_records(task: Any, path: str, line: int | None) -> list[NewDocument | Problem]:
     """The document of one task and the notes about it, or the one problem that rejects it."""
     notes = Notes(path, line)
+    if (isinstance(task, list) and len(task) == 2 and isinstance(task[0], str)
+            and isinstance(task[1], dict)):
+        task = {**task[1], "text": task[0]}  # spaCy v2 training data: [text, {"entities": ...}]
     if not isinstance(task, dict):
         return [notes.reject("not a JSON object")]
     data = task.get("data") if "text" not in task else None
