@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 from annotator.domain import Document, Section, Span
-from annotator.io.importer import ImportReport
 from annotator.io.problems import Kind
+from annotator.services.importing import ImportReport
 from annotator.store import Store
 
 
@@ -27,7 +27,7 @@ def jsonl(path: Path, *records: object) -> Path:
 
 
 def documents(store: Store) -> list[Document]:
-    return [store.document(i) for i in store.document_ids()]
+    return [store.documents.get(i) for i in store.documents.ids()]
 
 
 def texts(store: Store) -> list[str]:
@@ -39,16 +39,16 @@ def by_text(store: Store, text: str) -> Document:
 
 
 def spans_of(store: Store, doc_id: int) -> list[Span]:
-    return store.spans(doc_id)
+    return store.spans.of(doc_id)
 
 
 def span_texts(store: Store, doc_id: int) -> list[tuple[str, str]]:
-    text = store.document(doc_id).text
+    text = store.documents.get(doc_id).text
     return [(text[s.start:s.end], s.label) for s in spans_of(store, doc_id)]
 
 
 def sections_of(store: Store, doc_id: int) -> list[Section]:
-    return store.sections(doc_id)
+    return store.sections.of(doc_id)
 
 
 def reasons(report: ImportReport, kind: Kind | None = None) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from importing import rejected, texts, write
 
-from annotator.io.importer import import_paths
+from annotator.services.importing import import_paths
 
 NEWS = {
     "fr": ("Le gouvernement a adopté mercredi le budget de l’année prochaine. « C’est un texte "

@@ -22,8 +22,8 @@ from importing import (
 
 from annotator.cli import main
 from annotator.domain import IMPORTED, Status
-from annotator.io.importer import import_paths
 from annotator.io.problems import Kind
+from annotator.services.importing import import_paths
 from annotator.store import open_store
 
 OBAMA = "Obama was here."
@@ -266,7 +266,7 @@ def test_prodigy_spans_answers_and_annotator(store, tmp_path):
     assert report.ok
     doc = documents(store)[0]
     assert doc.meta == {"source": "wire"} and doc.status == Status.ACCEPTED
-    assert [(s.label, s.source, s.annotator) for s in spans_of(store, doc.id)] == [
+    assert [(s.label, s.origin, s.annotator) for s in spans_of(store, doc.id)] == [
         ("PERSON", IMPORTED, "news-ana")]
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from importing import documents, jsonl, span_texts, write
 
-from annotator.io.importer import import_paths
 from annotator.io.problems import Kind
+from annotator.services.importing import import_paths
 
 GOOD = "Rio Tinto said on Monday it would cut 200 jobs in Perth."
 BAD_SPANS = [  # (span as the file gives it, the words its problem must contain)
@@ -114,11 +114,11 @@ def test_hostile_corpus_imports_without_an_exception_every_problem_reported(stor
     root.mkdir()
     expect = make_corpus(root)
 
-    def on_file(path: Path) -> None:
-        if path.name == "vanishing.txt":
-            path.unlink()
+    def progress(_done: int, _total: int, message: str) -> None:
+        if message == "Reading vanishing.txt":  # just before the file is read
+            (root / "vanishing.txt").unlink()
 
-    report = import_paths(store, [root], on_file=on_file, batch_size=5)
+    report = import_paths(store, [root], progress=progress, batch_size=5)
     docs_by_file: dict[str, int] = {}
     for doc in documents(store):
         docs_by_file[Path(doc.source).name] = docs_by_file.get(Path(doc.source).name, 0) + 1

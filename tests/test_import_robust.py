@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 import pytest
 from importing import (
@@ -21,9 +20,9 @@ from importing import (
 )
 
 from annotator.io import text as text_module
-from annotator.io.importer import import_paths
 from annotator.io.lines import text_lines
 from annotator.io.problems import Kind
+from annotator.services.importing import import_paths
 from annotator.store import open_store
 
 
@@ -121,7 +120,7 @@ def test_bad_lines_scattered_through_a_big_file_cost_only_themselves(tmp_path):
     path = write(tmp_path / "big.jsonl", "\n".join(lines) + "\n")
     with open_store(tmp_path / "p.db") as store:
         report = import_paths(store, [path], batch_size=50)
-        assert report.added == good == store.count_documents()
+        assert report.added == good == store.documents.count()
         assert sorted(d.meta["n"] for d in documents(store)) == [
             n for n in range(3000) if n % 7 != 3]
         assert all(len(spans_of(store, d.id)) == 1 for d in documents(store)[:50])
@@ -139,11 +138,11 @@ def test_unreadable_gone_and_not_regular_files_in_a_folder_are_reported(store, t
     (folder / "folder.jsonl").mkdir()  # a folder with a file suffix: walked, it is empty
     gone = write(folder / "gone.txt", "deleted between listing and reading")
 
-    def on_file(path: Path) -> None:
-        if path == gone:
+    def progress(_done: int, _total: int, message: str) -> None:
+        if message == f"Reading {gone.name}":  # just before the file is read
             gone.unlink()
 
-    report = import_paths(store, [folder], on_file=on_file)
+    report = import_paths(store, [folder], progress=progress)
     assert texts(store) == ["first", "last"]
     assert sorted(rejected(report)) == sorted([
         f"{folder / 'broken.txt'}: broken symbolic link (its target does not exist)",

@@ -9,6 +9,7 @@ time (:mod:`annotator.io.lines`), so a large file costs one line of memory.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from annotator.io.text import decode_bytes, read_limited
 # JSON's whitespace, and a BOM where files were concatenated.
 _WHITESPACE = re.compile("[ \t\n\r\ufeff]*")
 _DECODER = json.JSONDecoder()
+log = logging.getLogger(__name__)
 
 
 def read_jsonl(path: Path) -> Iterator[NewDocument | Problem]:
@@ -63,7 +65,7 @@ def _as_json_document(path: Path, shown: str) -> list[NewDocument | Problem] | N
     values, error = json_values(text)
     if error is not None:
         return None
-    return [r for line, task in values for r in task_records(task, shown, line)]
+    return [r for line, task in values for r in guarded_task_records(task, shown, line)]
 
 
 def parse_json(text: str, start: int = 0) -> tuple[Any, int] | str:
@@ -88,7 +90,19 @@ def read_line(line: str, shown: str, number: int) -> list[NewDocument | Problem]
     task, end = parsed
     if _skip(line, end) < len(line):
         return [Problem(shown, number, f"not valid JSON (extra data at column {end + 1})")]
-    return task_records(task, shown, number)
+    return guarded_task_records(task, shown, number)
+
+
+def guarded_task_records(task: Any, shown: str, line: int) -> list[NewDocument | Problem]:
+    """:func:`task_records`, where a fault of ours costs only that task: it is logged and the
+    task is reported, and the next one is read."""
+    try:
+        return task_records(task, shown, line)
+    except RecursionError:
+        return [Problem(shown, line, "JSON nested too deeply to read")]
+    except Exception as exc:  # a reader bug must not cost the rest of the file
+        log.exception("reading %s:%s failed", shown, line)
+        return [Problem(shown, line, f"could not be read ({type(exc).__name__}: {exc})")]
 
 
 def read_json(path: Path) -> Iterator[NewDocument | Problem]:
@@ -103,7 +117,7 @@ def read_json(path: Path) -> Iterator[NewDocument | Problem]:
         return
     values, error = json_values(text)
     for line, task in values:
-        yield from task_records(task, shown, line)
+        yield from guarded_task_records(task, shown, line)
     if error is not None:
         line, reason = error
         yield Problem(shown, line, reason)

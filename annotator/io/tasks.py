@@ -93,7 +93,7 @@ def _status(task: dict[str, Any], consumed: set[str]) -> tuple[Status, str | Non
     inner = task.get("meta") if isinstance(task.get("meta"), dict) else {}
     for where, key in ((task, "status"), (inner, "status")):
         value = where.get(key)
-        if isinstance(value, str) and value in STATUSES:
+        if _ours(value):
             status = status or Status(value)
             if where is task:
                 consumed.add("status")
@@ -113,7 +113,7 @@ def _meta(task: dict[str, Any], consumed: set[str], notes: Notes) -> dict[str, A
         meta.update(nested)
         if _is_our_prodigy_meta(nested):
             meta.pop("doc_id")
-        if isinstance(nested.get("status"), str) and nested["status"] in STATUSES:
+        if _ours(nested.get("status")):
             meta.pop("status")
     elif nested is not None:
         notes.drop(f'"meta" {short(nested)} is not an object; ignored')
@@ -145,14 +145,18 @@ def _meta(task: dict[str, Any], consumed: set[str], notes: Notes) -> dict[str, A
 def _is_our_prodigy_meta(meta: dict[str, Any]) -> bool:
     """Our Prodigy export adds the project's ``doc_id`` and ``status`` to meta: they describe
     that project, not the document."""
-    return isinstance(meta.get("doc_id"), int) and meta.get("status") in STATUSES
+    return isinstance(meta.get("doc_id"), int) and _ours(meta.get("status"))
 
 
 def _is_our_doccano_record(task: dict[str, Any]) -> bool:
     """Our doccano export: ``id`` is the exporting project's document id (with ``sections`` and
     a ``status`` of ours beside it). doccano's own ``id`` is kept as meta."""
-    return (isinstance(task.get("id"), int) and "sections" in task
-            and task.get("status") in STATUSES)
+    return isinstance(task.get("id"), int) and "sections" in task and _ours(task.get("status"))
+
+
+def _ours(status: Any) -> bool:
+    """One of our statuses (any JSON value may stand where a status is expected)."""
+    return isinstance(status, str) and status in STATUSES
 
 
 def _looks_like_spans(value: Any) -> bool:
