@@ -37,6 +37,8 @@ def is_label_studio(task: dict[str, Any]) -> bool:
         return True
     if "annotation_id" in task and "text" in task:
         return True
+    if "annotations" not in task and "predictions" not in task:
+        return False
     return any(isinstance(task.get(key), list) and task[key]
                and all(isinstance(a, dict) and "result" in a for a in task[key])
                for key in ("annotations", "predictions"))

@@ -31,6 +31,7 @@ STATUSES = {s.value for s in Status}
 # Keys that describe a tool's copy of the task, not the document: dropped without a note.
 BOOKKEEPING = {"_input_hash", "_task_hash", "_view_id", "_session_id", "_timestamp",
                "_annotator_id", "_is_binary", "tokens", "answer"}
+ALWAYS_CONSUMED = frozenset({"text", "meta", "sections"} | BOOKKEEPING)
 # Top-level keys that carry annotations in some tool, which we do not read.
 ANNOTATION_KEYS = {"ents", "ner", "entity", "annotations", "annotation", "predictions",
                    "prediction", "tags", "cats", "accept", "relations", "result", "results",
@@ -55,7 +56,7 @@ def task_records(task: Any, path: str, line: int | None) -> list[NewDocument | P
         reason = f'{reason} in Label Studio "data" (its fields: {fields})'
     if reason:
         return [notes.reject(reason)]
-    consumed = {"text", "meta", "sections"} | BOOKKEEPING
+    consumed = set(ALWAYS_CONSUMED)
     status, annotator = _status(task, consumed)
     text = normalise_newlines(raw_text)
     spans = task_spans(task, raw_text, text, notes, consumed, annotator)
@@ -89,14 +90,13 @@ def _status(task: dict[str, Any], consumed: set[str]) -> tuple[Status, str | Non
     then a person's, not suggestions): Prodigy's ``answer``, else a ``status`` that is one of
     ours (top level or in ``meta``). A ``status`` that is not ours stays as meta."""
     answer = task.get("answer")
-    status = ANSWER_STATUS.get(answer) if isinstance(answer, str) else None
-    inner = task.get("meta") if isinstance(task.get("meta"), dict) else {}
-    for where, key in ((task, "status"), (inner, "status")):
-        value = where.get(key)
-        if _ours(value):
-            status = status or Status(value)
-            if where is task:
-                consumed.add("status")
+    status = ANSWER_STATUS.get(answer) if type(answer) is str else None
+    if _ours(task.get("status")):
+        consumed.add("status")
+        status = status or Status(task["status"])
+    inner = task.get("meta")
+    if status is None and isinstance(inner, dict) and _ours(inner.get("status")):
+        status = Status(inner["status"])
     status = status or Status.NEW
     if not status.finished:
         return status, None
