@@ -5,9 +5,9 @@ ranks those first for short Western text), and text in other scripts keeps its e
 from __future__ import annotations
 
 import pytest
-from importing import rejected, texts, write
 
 from annotator.services.importing import import_paths
+from tests.importing import rejected, texts, write
 
 NEWS = {
     "fr": ("Le gouvernement a adopté mercredi le budget de l’année prochaine. « C’est un texte "

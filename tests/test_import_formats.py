@@ -7,7 +7,13 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from importing import (
+
+from annotator.cli import main
+from annotator.domain import IMPORTED, Status
+from annotator.io.problems import Kind
+from annotator.services.importing import import_paths
+from annotator.store import open_store
+from tests.importing import (
     by_text,
     documents,
     jsonl,
@@ -19,12 +25,6 @@ from importing import (
     texts,
     write,
 )
-
-from annotator.cli import main
-from annotator.domain import IMPORTED, Status
-from annotator.io.problems import Kind
-from annotator.services.importing import import_paths
-from annotator.store import open_store
 
 OBAMA = "Obama was here."
 

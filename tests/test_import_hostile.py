@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from importing import documents, jsonl, span_texts, write
 
 from annotator.io.problems import Kind
 from annotator.services.importing import import_paths
+from tests.importing import documents, jsonl, span_texts, write
 
 GOOD = "Rio Tinto said on Monday it would cut 200 jobs in Perth."
 BAD_SPANS = [  # (span as the file gives it, the words its problem must contain)

@@ -8,7 +8,13 @@ import os
 import sys
 
 import pytest
-from importing import (
+
+from annotator.io import text as text_module
+from annotator.io.lines import text_lines
+from annotator.io.problems import Kind
+from annotator.services.importing import import_paths
+from annotator.store import open_store
+from tests.importing import (
     by_text,
     documents,
     reasons,
@@ -18,12 +24,6 @@ from importing import (
     texts,
     write,
 )
-
-from annotator.io import text as text_module
-from annotator.io.lines import text_lines
-from annotator.io.problems import Kind
-from annotator.services.importing import import_paths
-from annotator.store import open_store
 
 
 def test_lone_surrogate_in_text_rejects_only_that_line(store, tmp_path):

@@ -35,6 +35,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 NON_ASCII = re.compile(rb"[\x80-\xff]")
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")  # where cp1252 and Latin-1 differ
 UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -190,6 +191,10 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
     if skip or looks_like_utf8(head + window):
         raise ImportProblem(path, line_of(data, bad), utf8_reason(data, bad))
     encoding = detect_sample(data[start:start + SAMPLE_BYTES], path, line_of(data, bad))
+    if encoding in ("cp1252", "latin_1") and not _C1_BYTES.search(data):
+        # The same characters as Latin-1, whose decoder sizes its output exactly (cp1252's
+        # general one reserves twice the text while it works).
+        return data.decode("latin-1"), encoding
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as exc:
