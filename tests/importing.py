@@ -21,9 +21,19 @@ def write(path: Path, data: bytes | str) -> Path:
 
 
 def jsonl(path: Path, *records: object) -> Path:
-    """One line per record; a str is written as it is (a deliberately broken line)."""
-    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
+    """One line per record; a str is written as it is (a deliberately broken line). A record
+    holding a lone surrogate is written with JSON escapes (it has no UTF-8 form)."""
+    lines = [r if isinstance(r, str) else _dumps(r) for r in records]
     return write(path, "\n".join(lines) + "\n")
+
+
+def _dumps(record: object) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line
 
 
 def documents(store: Store) -> list[Document]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -99,25 +100,30 @@ def test_a_key_both_flattened_and_nested_with_different_values_is_reported(store
         "('nested'); kept the one in \"meta\""]
 
 
-def test_doccano_export_and_reimport_keep_meta_keys_that_clash_with_nothing(tmp_path):
-    """Through the CLI: a key named like doccano's own (Comments), nested values and our
-    "source" survive export -> import."""
-    meta = {"source": "wire/1.txt", "Comments": ["checked"], "site": "x",
-            "nested": {"deep": [1, 2]}, "_private": True}
+HOSTILE_META = {"id": "orig-1", "label": "news", "text": "the headline", "sections": 3,
+                "doc_id": "A-7", "status": "published", "source": "wire/1.txt", "meta": {"x": 1},
+                "spans": "s", "tokens": [1], "Comments": ["checked"], "relations": [],
+                "_input_hash": 5, "answer": "no", "tags": ["a"], "nested": {"deep": [1, 2]}}
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "prodigy"])
+def test_every_meta_key_survives_our_own_export_and_reimport(tmp_path, fmt):
+    """Keys named like the fields of our exports, of doccano and of Prodigy come back as they
+    were, through the CLI's export and a fresh import, with nothing reported."""
     first = tmp_path / "first.db"
     with open_store(first) as store:
         import_paths(store, [jsonl(tmp_path / "in.jsonl",
-                                   {"text": OBAMA, "meta": meta, "answer": "accept"})])
-        assert documents(store)[0].meta == meta
+                                   {"text": OBAMA, "meta": HOSTILE_META, "answer": "reject"})])
+        assert documents(store)[0].meta == HOSTILE_META
     out = tmp_path / "out.jsonl"
-    run = CliRunner().invoke(main, ["export", "--db", str(first), "--format", "doccano",
+    run = CliRunner().invoke(main, ["export", "--db", str(first), "--format", fmt,
                                     "--out", str(out)], catch_exceptions=False)
     assert run.exit_code == 0, run.output
     with open_store(tmp_path / "second.db") as store:
         report = import_paths(store, [out])
         assert report.ok, reasons(report)
-        assert documents(store)[0].meta == meta
-        assert documents(store)[0].status == Status.ACCEPTED
+        assert documents(store)[0].meta == HOSTILE_META
+        assert documents(store)[0].status == Status.REJECTED
 
 
 # 9.13: the common variants of doccano, Label Studio and Prodigy

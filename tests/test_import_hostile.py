@@ -34,8 +34,10 @@ BAD_SPANS = [  # (span as the file gives it, the words its problem must contain)
     ({"start": 0, "end": 3, "label": ""}, "is not a non-empty string"),
     ({"start": 0, "end": 3, "label": ["ORG"]}, "is not a non-empty string"),
     ({"start": 0, "end": 3, "label": None}, "is not a non-empty string"),
-    ({"start": 0, "end": 3, "label": "NEW ORG"}, "whitespace or control characters"),
-    ({"start": 0, "end": 3, "label": "ORG\t"}, "whitespace or control characters"),
+    ({"start": 0, "end": 3, "label": "NEW ORG"}, "labelled 'NEW ORG' dropped: label 'NEW ORG' "
+                                                 "has whitespace"),
+    ({"start": 0, "end": 3, "label": "ORG\t"}, "has whitespace: tab"),
+    ({"start": 0, "end": 3, "label": "ORG\ud800"}, "control character (U+D800)"),
     ({"start": 3, "end": 4, "label": "ORG"}, "only whitespace"),
     ({"start": 0, "end": 10, "label": "ORG"}, "trimmed to 0-9"),
 ]
@@ -129,10 +131,10 @@ def test_hostile_corpus_imports_without_an_exception_every_problem_reported(stor
         problems_by_file.setdefault(name, []).append(str(problem))
     for name, (docs, words) in expect.items():
         assert docs_by_file.get(name, 0) == docs, (name, problems_by_file.get(name))
-        found = problems_by_file.get(name, [])
+        found = problems_by_file.get(name, [])  # label names are judged when stored: later
         assert len(found) == len(words), (name, found)
-        for word, problem in zip(words, found, strict=True):
-            assert word in problem, (name, word, problem)
+        for word in words:
+            assert any(word in problem for problem in found), (name, word, found)
     assert report.added == sum(docs for docs, _ in expect.values())
 
 
@@ -141,8 +143,9 @@ def test_every_kind_of_bad_span_is_reported_by_line_and_its_document_goes_in(sto
     path = jsonl(tmp_path / "bad_spans.jsonl", *spans)
     report = import_paths(store, [path])
     assert report.added == len(BAD_SPANS)
-    assert [p.line for p in report.problems] == list(range(1, len(BAD_SPANS) + 1))
-    for problem, (_, words) in zip(report.problems, BAD_SPANS, strict=True):
+    problems = sorted(report.problems, key=lambda p: p.line)  # label names: judged when stored
+    assert [p.line for p in problems] == list(range(1, len(BAD_SPANS) + 1))
+    for problem, (_, words) in zip(problems, BAD_SPANS, strict=True):
         assert words in problem.reason and problem.kind is not Kind.REJECTED
     trimmed = documents(store)[-1]
     assert span_texts(store, trimmed.id) == [("Rio Tinto", "ORG")]

@@ -28,12 +28,15 @@ class Problem:
     path: str
     line: int | None
     reason: str
-    kind: Kind = Kind.REJECTED
+    # True when the document itself still went in (only a part was dropped or changed); kept
+    # in step with ``kind`` (give either: ``dropped_span=True`` means ``Kind.DROPPED``).
+    dropped_span: bool = False
+    kind: Kind | None = None
 
-    @property
-    def dropped_span(self) -> bool:
-        """True when the document itself still went in (only a part was dropped or changed)."""
-        return self.kind is not Kind.REJECTED
+    def __post_init__(self) -> None:
+        kind = self.kind or (Kind.DROPPED if self.dropped_span else Kind.REJECTED)
+        object.__setattr__(self, "kind", Kind(kind))
+        object.__setattr__(self, "dropped_span", kind is not Kind.REJECTED)
 
     @property
     def rejected(self) -> bool:
@@ -85,7 +88,7 @@ class Notes:
         return Problem(self.path, self.line, reason)
 
     def drop(self, reason: str) -> None:
-        self.problems.append(Problem(self.path, self.line, reason, Kind.DROPPED))
+        self.problems.append(Problem(self.path, self.line, reason, kind=Kind.DROPPED))
 
     def change(self, reason: str) -> None:
-        self.problems.append(Problem(self.path, self.line, reason, Kind.CHANGED))
+        self.problems.append(Problem(self.path, self.line, reason, kind=Kind.CHANGED))

@@ -11,10 +11,8 @@ Label Studio uses), they are converted.
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
 from typing import Any
 
 from annotator.domain import (
@@ -27,7 +25,7 @@ from annotator.domain import (
     partly_covered,
 )
 from annotator.io.problems import Notes
-from annotator.io.task_values import lone_surrogate, short
+from annotator.io.task_values import short
 
 # (start, end, label, the text the file says the span covers or None), as found in the file
 Raw = tuple[Any, Any, Any, Any]
@@ -36,21 +34,16 @@ SPAN_KEYS = {"spans": "span", "label": "label", "labels": "label", "entities": "
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # Every character str.isspace() knows (all below U+3001), and those.
 _EDGE = frozenset(c for c in map(chr, range(0x3001)) if c.isspace()) | _ZERO_WIDTH
-_GOOD_LABELS: set[str] = set()  # labels that passed label_problem, for the fast path
 _MISSING = object()
 
 
-@lru_cache(maxsize=4096)
-def label_problem(label: str) -> str | None:
-    """Why a label name cannot be used, or ``None``: labels are non-empty, valid Unicode, with no
-    whitespace or control characters (a label with a space breaks CoNLL's columns)."""
-    if not label:
-        return "is not a non-empty string"
-    if lone_surrogate(label) is not None:
-        return "is not valid Unicode (a lone surrogate)"
-    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in label):
-        return "has whitespace or control characters"
-    return None
+def label_problem(label: Any) -> str | None:
+    """Why a span's label is not a label at all (not a non-empty string), or ``None``. Whether
+    it makes a good label name is the store's to judge when the label joins the project
+    (:func:`annotator.domain.validate_label_name`, reported per document and label)."""
+    if isinstance(label, str) and label:
+        return None
+    return f"label {short(label)} is not a non-empty string"
 
 
 def span_item(item: Any) -> Raw | None:
@@ -98,7 +91,7 @@ def task_spans(task: dict[str, Any], raw_text: str, text: str, notes: Notes,
     in_order, last_end = True, 0
     new = tuple.__new__  # Span(...) without the named tuple's Python-level __new__
     slow = _SlowSpans(raw_text, text, mapper, notes)
-    good_labels, edge = _GOOD_LABELS, _EDGE
+    edge = _EDGE
     for items, noun in _span_lists(task, notes, consumed):
         for item in items:
             try:
@@ -108,8 +101,7 @@ def task_spans(task: dict[str, Any], raw_text: str, text: str, notes: Notes,
                 plain = False
             if (plain and type(start) is int and type(end) is int and type(label) is str
                     and mapper is None and 0 <= start < end <= length
-                    and text[start] not in edge and text[end - 1] not in edge
-                    and (label in good_labels or _good_label(label))):
+                    and label and text[start] not in edge and text[end - 1] not in edge):
                 good.append(new(Span, (start, end, label, IMPORTED, annotator, None)))
                 in_order = in_order and start >= last_end
                 last_end = end
@@ -192,23 +184,11 @@ def _edge(char: str) -> bool:
     return char in _EDGE
 
 
-def _good_label(label: str) -> bool:
-    if label_problem(label) is not None:
-        return False
-    if len(_GOOD_LABELS) < 10_000:
-        _GOOD_LABELS.add(label)
-    return True
-
-
 def _slow_span(raw: Raw, realign: _Realigner, mapper: Callable[[int], int] | None,
                text: str, notes: Notes) -> tuple[int, int, str] | None:
     start, end, label, claimed = raw
-    if not isinstance(label, str):
-        notes.drop(f"span {short(start)}-{short(end)}: label {short(label)} is not a non-empty "
-                   "string")
-        return None
     if problem := label_problem(label):
-        notes.drop(f"span {short(start)}-{short(end)}: label {short(label)} {problem}")
+        notes.drop(f"span {short(start)}-{short(end)}: {problem}")
         return None
     if type(start) is not int or type(end) is not int:
         notes.drop(f"{label} span {short(start)}-{short(end)}: offsets are not integers")
@@ -331,9 +311,8 @@ def checked_sections(task: dict[str, Any], raw_text: str, text: str,
 
 def _section_range(start: Any, end: Any, label: Any, mapper: Callable[[int], int],
                    length: int, notes: Notes) -> tuple[int, int] | None:
-    if not isinstance(label, str) or label_problem(label):
-        why = label_problem(label) if isinstance(label, str) else "is not a string"
-        notes.drop(f"section {short(start)}-{short(end)}: label {short(label)} {why}")
+    if problem := label_problem(label):
+        notes.drop(f"section {short(start)}-{short(end)}: {problem}")
         return None
     if type(start) is not int or type(end) is not int:
         notes.drop(f"section {label} {short(start)}-{short(end)}: offsets are not integers")

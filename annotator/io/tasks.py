@@ -63,7 +63,7 @@ def task_records(task: Any, path: str, line: int | None) -> list[NewDocument | P
     sections = checked_sections(task, raw_text, text, notes)
     meta = _meta(task, consumed, notes)
     doc = NewDocument(text=text, source=path, meta=meta, spans=spans, sections=sections,
-                      status=status, annotator=annotator)
+                      status=status, annotator=annotator, line=line)
     return [*notes.problems, doc]
 
 
@@ -95,7 +95,8 @@ def _status(task: dict[str, Any], consumed: set[str]) -> tuple[Status, str | Non
         consumed.add("status")
         status = status or Status(task["status"])
     inner = task.get("meta")
-    if status is None and isinstance(inner, dict) and _ours(inner.get("status")):
+    if (status is None and isinstance(inner, dict) and _ours(inner.get("status"))
+            and not _is_our_doccano_record(task)):
         status = Status(inner["status"])
     status = status or Status.NEW
     if not status.finished:
@@ -110,21 +111,18 @@ def _meta(task: dict[str, Any], consumed: set[str], notes: Notes) -> dict[str, A
     meta: dict[str, Any] = {}
     nested = task.get("meta")
     if isinstance(nested, dict):
-        meta.update(nested)
-        if _is_our_prodigy_meta(nested):
-            meta.pop("doc_id")
-        if _ours(nested.get("status")):
-            meta.pop("status")
+        meta.update(_own_meta(task, nested))
     elif nested is not None:
         notes.drop(f'"meta" {short(nested)} is not an object; ignored')
-    if _is_our_doccano_record(task):
+    ours = _is_our_doccano_record(task)  # then every other top-level key is flattened meta
+    if ours:
         consumed.add("id")
     for key, value in task.items():
         if key in consumed:
             continue
-        if key in ("Comments", "relations") and value == []:
+        if not ours and key in ("Comments", "relations") and value == []:
             continue  # doccano writes these empty lists on every line
-        if key in ANNOTATION_KEYS and value or _looks_like_spans(value):
+        if not ours and (key in ANNOTATION_KEYS and value or _looks_like_spans(value)):
             notes.change(f'"{clean_str(key)}" looks like annotations, which annotator does not '
                          'read (it reads "spans", "label", "labels", "entities", "sections" and '
                          "Label Studio's \"annotations\"); kept as meta")
@@ -139,6 +137,26 @@ def _meta(task: dict[str, Any], consumed: set[str], notes: Notes) -> dict[str, A
     if title is not None and not isinstance(title, str):
         notes.change(f'meta "title" {short(title)} is not a string; stored as its JSON text')
         meta["title"] = json.dumps(title, ensure_ascii=False)[:500]
+    return meta
+
+
+def _own_meta(task: dict[str, Any], nested: dict[str, Any]) -> dict[str, Any]:
+    """The document's own keys of a nested ``meta``. Our doccano export puts only those there
+    (the keys that clash with its fields); our Prodigy export adds the project's ``doc_id`` and
+    ``status`` and moves the document's own keys of those names, and ``meta``, one level down
+    (under ``meta.meta``); elsewhere a ``status`` of ours in meta is the task's status."""
+    if _is_our_doccano_record(task):
+        return nested
+    meta = dict(nested)
+    if _is_our_prodigy_meta(nested):
+        del meta["doc_id"], meta["status"]
+        inner = meta.pop("meta", None)
+        if isinstance(inner, dict):
+            meta.update(inner)
+        elif inner is not None:
+            meta["meta"] = inner
+    elif _ours(nested.get("status")):
+        del meta["status"]
     return meta
 
 
