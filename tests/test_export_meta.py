@@ -28,9 +28,6 @@ CLASHING_META = {"id": "X1", "label": "L", "text": "T", "sections": 3, "spans": 
                  "answer": "maybe", "_input_hash": 5, "meta": {"nested": True}, "site": "s",
                  "entities": "none", "data": {"a": 1}}
 OUR_KEYS_META = {"status": "draft", "doc_id": 99}
-READER = ("annotator.io.jsonl.read_jsonl drops a document's own meta keys named status and "
-          "doc_id, and does not unnest a Prodigy record's meta['meta'] (the reader helper's fix)")
-
 KEYS = st.sampled_from(sorted(DOCCANO_RESERVED | {"source", "site", "_private", "Id", "url"}))
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
                    st.lists(st.integers(), max_size=3))
@@ -120,7 +117,6 @@ def test_doccano_round_trip_through_a_second_project_changes_nothing(tmp_path):
         assert store.documents.get(doc_id).meta == expected(CLASHING_META)
 
 
-@pytest.mark.xfail(strict=True, reason=READER)
 @pytest.mark.parametrize("fmt", ["doccano", "prodigy"])
 def test_round_trip_keeps_meta_keys_named_like_the_exports_own(tmp_path, fmt):
     meta = {**CLASHING_META, **OUR_KEYS_META}
