@@ -33,6 +33,21 @@ def test_import_prints_counts_and_exits_0_when_everything_went_in(tmp_path):
     assert "Added 3 documents from 3 files; 0 duplicates; 0 rejected." in result.output
 
 
+def test_a_span_trimmed_on_import_is_a_note_not_a_rejection(tmp_path):
+    """'Obama ' is stored as 'Obama' and the trim is reported; nothing was rejected (exit 0)."""
+    data = tmp_path / "t.jsonl"
+    data.write_text(json.dumps({"text": "Obama was here.", "label": [[0, 6, "PERSON"]]}) + "\n")
+    db = tmp_path / "p.db"
+    result = run("import", "--db", str(db), str(data))
+    assert result.exit_code == 0, result.output
+    assert "0 rejected; 1 notes." in result.stdout
+    assert result.stderr.startswith(f"note: {data}:1:")
+    from annotator.store import open_store
+
+    with open_store(db) as store:
+        assert [(s.start, s.end) for s in store.spans.of(1)] == [(0, 5)]
+
+
 def test_import_exits_1_and_lists_each_rejection_while_the_rest_goes_in(tmp_path):
     corpus = make_corpus(tmp_path / "c")
     (corpus / "empty.txt").write_text("")

@@ -20,7 +20,12 @@ from annotator.cli.labels import (
     declare_entity_labels,
 )
 from annotator.domain import LabelKind, Misaligned, Status
+from annotator.io.problems import Kind
 from annotator.services.export_formats import EXPORT_FORMATS
+
+# How each kind of import problem is printed: a line or file that did not go in, a part of a
+# document left out, or a note on what was changed on the way in (which alone exits 0).
+PROBLEM_WORDS = {Kind.REJECTED: "rejected", Kind.DROPPED: "dropped", Kind.CHANGED: "note"}
 
 
 @click.command(name="import")
@@ -54,20 +59,21 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
     list_duplicates = click.get_current_context().find_root().params.get("verbose", 0) > 0
     hint = " (already in the project; `annotator -v import` lists them)" if report.duplicates \
         and not list_duplicates else ""
+    notes = len(report.problems) - len(report.rejected)
     click.echo(
         f"Added {report.added} documents from {report.files} files; "
-        f"{len(report.duplicates)} duplicates{hint}; {len(report.problems)} rejected."
+        f"{len(report.duplicates)} duplicates{hint}; {len(report.rejected)} rejected"
+        + (f"; {notes} notes." if notes else ".")
     )
     for source, existing in report.duplicates if list_duplicates else ():
         click.echo(f"duplicate: {source} (same text as document {existing})", err=True)
     for problem in report.problems:
-        kind = "dropped span" if problem.dropped_span else "rejected"
-        click.echo(f"{kind}: {problem}", err=True)
+        click.echo(f"{PROBLEM_WORDS[problem.kind]}: {problem}", err=True)
     if preannotate:
         with open_project(db_path) as store:
             if not run_preannotate(store, model, patterns, trust_model=trust_model):
                 sys.exit(1)
-    if report.problems:
+    if report.rejected:
         sys.exit(1)
 
 

@@ -16,7 +16,7 @@ from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import IMPORTED, LabelKind, NewDocument
 from annotator.io.importer import expand_paths, read_file
-from annotator.io.problems import Problem
+from annotator.io.problems import Kind, Problem
 from annotator.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,13 @@ class ImportReport:
 
     @property
     def rejected(self) -> list[Problem]:
-        return self.problems
+        """Files, lines and parts of documents that did not go in (not the notes on what was
+        changed on the way in, such as a trimmed span)."""
+        return [p for p in self.problems if p.kind is not Kind.CHANGED]
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.rejected
 
     @property
     def changes(self) -> Changes:

@@ -162,11 +162,12 @@ class JobsMixin:
         self._announce(partial)
 
     def _on_imported(self, report) -> None:
+        notes = len(report.problems) - len(report.rejected)
         text = (f"Imported {report.added} documents from {report.files} files; "
-                f"{len(report.duplicates)} already in the project; {len(report.problems)} "
-                "problems.")
-        details = "\n".join(str(p) for p in report.problems)
-        self.report("Import", text, details, warning=bool(report.problems))
+                f"{len(report.duplicates)} already in the project; {len(report.rejected)} "
+                "problems" + (f"; {notes} notes." if notes else "."))
+        details = "\n".join(f"{p.kind}: {p}" for p in report.problems)
+        self.report("Import", text, details, warning=bool(report.rejected))
         self._announce(report)
         if report.added and preannotates_on_import(self.store):
             self.next_job = self.preannotate  # as `make run` and `import --preannotate` do
