@@ -25,7 +25,7 @@ from annotator.services.export_formats import EXPORT_FORMATS
 
 # How each kind of import problem is printed: a line or file that did not go in, a part of a
 # document left out, or a note on what was changed on the way in (which alone exits 0).
-PROBLEM_WORDS = {Kind.REJECTED: "rejected", Kind.DROPPED: "dropped", Kind.CHANGED: "note"}
+PROBLEM_WORDS = {Kind.REJECTED: "rejected", Kind.DROPPED: "dropped span", Kind.CHANGED: "note"}
 
 
 @click.command(name="import")
