@@ -23,13 +23,16 @@ class EditSpans:
     text: str
     before: list[Span]
     after: list[Span]
+    # (removed, added with their row ids) of the last do or undo: lets the session update the
+    # open document's spans in place instead of re-reading a thousand of them per key press
+    delta: tuple[list[Span], list[Span]] = field(default=([], []), repr=False)
 
     def do(self, store: Store) -> Changes:
-        store.spans.replace(self.doc_id, remove=self.before, add=self.after)
+        self.delta = store.spans.replace(self.doc_id, remove=self.before, add=self.after)
         return Changes.of(self.doc_id, spans=True, status=True)
 
     def undo(self, store: Store) -> Changes:
-        store.spans.replace(self.doc_id, remove=self.after, add=self.before)
+        self.delta = store.spans.replace(self.doc_id, remove=self.after, add=self.before)
         return Changes.of(self.doc_id, spans=True, status=True, origin="undo")
 
 

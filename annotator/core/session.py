@@ -77,6 +77,8 @@ class Session:
         self.blocks: list[Block] = []
         self.grid = TokenGrid("", "en")
         self._seen: dict[int, int] = {}  # document id -> the revision this session last saw
+        # (doc id, removed, added) of the session's own span edit being announced right now
+        self._delta: tuple[int, list[Span], list[Span]] | None = None
         self._data_version = store.data_version()
         self.bus.subscribe(self._on_changes)
 
@@ -122,16 +124,39 @@ class Session:
             self.undo_stack.forget(doc.id)
             self._seen[doc.id] = fresh.revision
         if changes.everything or doc.id in changes.spans:
-            old, self.spans = self.spans, self.store.spans.of(doc.id)
-            kept = {s[:5] for s in self.spans}
-            was = {s[:5] for s in old}
-            self.view.spans_changed(doc.id, [s for s in old if s[:5] not in kept],
-                                    [s for s in self.spans if s[:5] not in was])
+            self._refresh_spans(doc.id, None if changes.everything else self._delta)
         if changes.everything or doc.id in changes.sections:
             self.sections = self.store.sections.of(doc.id)
             self.view.sections_changed(doc.id)
         if status_moved or doc.id in changes.statuses:
             self.view.status_changed(doc.id, fresh.status)
+
+    def _refresh_spans(self, doc_id: int,
+                       delta: tuple[int, list[Span], list[Span]] | None) -> None:
+        """Bring the open document's spans up to date and tell the view what went and came:
+        from this session's own edit in place, otherwise by re-reading them."""
+        if delta is not None and delta[0] == doc_id:
+            gone = {s[:5] for s in delta[1]}
+            removed = [s for s in self.spans if s[:5] in gone]
+            added = delta[2]
+            self.spans = sorted([s for s in self.spans if s[:5] not in gone] + added,
+                                key=lambda s: (s.start, s.end))
+        else:
+            old, self.spans = self.spans, self.store.spans.of(doc_id)
+            kept = {s[:5] for s in self.spans}
+            was = {s[:5] for s in old}
+            removed = [s for s in old if s[:5] not in kept]
+            added = [s for s in self.spans if s[:5] not in was]
+        self.view.spans_changed(doc_id, removed, added)
+
+    def _announce(self, command: Command, changes: Changes) -> None:
+        """Put a command's changes on the bus, with its span delta at hand for this session."""
+        delta = getattr(command, "delta", None)
+        self._delta = (command.doc_id, *delta) if delta is not None else None
+        try:
+            self.bus.emit(changes)
+        finally:
+            self._delta = None
 
     # -- tokens ----------------------------------------------------------------------------------
 
@@ -158,7 +183,7 @@ class Session:
             self._refused("Not saved", exc)
             return False
         self.undo_stack.push(command)
-        self.bus.emit(changes)
+        self._announce(command, changes)
         return True
 
     def _write(self, doc_id: int, write: Callable[[Store], Changes]) -> Changes:
@@ -223,7 +248,7 @@ class Session:
             self._refused(f"{what} not possible", exc)
             self.bus.emit(Changes.all("refresh"))  # show what the file holds now
             return
-        self.bus.emit(changes)
+        self._announce(command, changes)
 
     def _refused(self, what: str, exc: BaseException) -> None:
         """Tell the person; a failure of the file itself (locked, read-only, full) is more than
