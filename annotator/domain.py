@@ -276,8 +276,12 @@ def validate_annotator_name(name: object) -> str | None:
 
 
 def content_hash(text: str) -> str:
-    """Stable identity of a text: the same article imported twice is one document."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Stable identity of a text: the same article imported twice is one document. The SHA-256
+    of its UTF-8, fed a megabyte at a time so a huge text is never encoded whole."""
+    digest = hashlib.sha256()
+    for start in range(0, len(text), 1 << 20):
+        digest.update(text[start:start + (1 << 20)].encode("utf-8"))
+    return digest.hexdigest()
 
 
 def normalise_newlines(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from annotator.domain import (
@@ -60,13 +61,7 @@ def insert_batch(
         if digest in existing:
             result.duplicates.append((rec.source, existing[digest]))
             continue
-        cur = conn.execute(
-            "INSERT INTO documents (text, hash, source, title, meta, status, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [rec.text, digest, rec.source, rec.meta.get("title") or title_of(rec.text),
-             json.dumps(rec.meta, ensure_ascii=False), rec.status.value, stamp, stamp],
-        )
-        doc_id = cur.lastrowid
+        doc_id = _insert_document(conn, rec, digest, stamp)
         assert doc_id is not None
         existing[digest] = doc_id
         result.added.append(doc_id)
@@ -121,6 +116,44 @@ def _admitted(
         what = f"{n} {unit}{'s' if n > 1 else ''} labelled {label!r} dropped"
         result.refused.append((rec.source, rec.line, f"{what}: {refused[label]}"))
     return kept
+
+
+# Longer texts are written through SQLite's incremental blob I/O, a megabyte of UTF-8 at a time:
+# binding the whole text would hold its UTF-8 twice more (Python's cached copy and SQLite's), and a
+# 50 MB file would take over 4x its size to import.
+LARGE_TEXT = 2_000_000  # characters
+CHUNK = 1 << 20
+
+
+def _insert_document(conn: sqlite3.Connection, rec: NewDocument, digest: str,
+                     stamp: str) -> int:
+    large = len(rec.text) > LARGE_TEXT
+    cur = conn.execute(
+        "INSERT INTO documents (text, hash, source, title, meta, status, created_at, "
+        "updated_at) VALUES (" + ("CAST(zeroblob(?) AS TEXT)" if large else "?")
+        + ", ?, ?, ?, ?, ?, ?, ?)",
+        [_utf8_length(rec.text) if large else rec.text, digest, rec.source,
+         rec.meta.get("title") or title_of(rec.text),
+         json.dumps(rec.meta, ensure_ascii=False), rec.status.value, stamp, stamp],
+    )
+    doc_id = cur.lastrowid
+    assert doc_id is not None
+    if large:
+        with conn.blobopen("documents", "text", doc_id) as blob:
+            for piece in _pieces(rec.text):
+                blob.write(piece.encode("utf-8"))
+    return doc_id
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """``text`` in slices of about ``CHUNK`` characters, never splitting a surrogate pair (a
+    stored text has none: readers reject lone surrogates)."""
+    for start in range(0, len(text), CHUNK):
+        yield text[start:start + CHUNK]
+
+
+def _utf8_length(text: str) -> int:
+    return sum(len(piece.encode("utf-8")) for piece in _pieces(text))
 
 
 def _section_rows(doc_id: int, rec: NewDocument, stamp: str) -> list[tuple]:
