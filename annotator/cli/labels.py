@@ -10,7 +10,9 @@ Every change is one transaction; a refused change prints why and exits 1 with no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -115,6 +117,18 @@ def _kind_of(store, name: str, kind: str | None) -> LabelKind:
     return found[0].kind
 
 
+def _change(db_path: Path, name: str, kind: str | None,
+            change: Callable[[Any, LabelKind], Any]) -> tuple[LabelKind, Any]:
+    """Run ``change(store.labels, kind)`` on the label the person means; a refusal is a
+    :class:`click.ClickException` with the store's reason. Returns ``(kind, result)``."""
+    with open_project(db_path, must_exist=True) as store:
+        which = _kind_of(store, name, kind)
+        try:
+            return which, change(store.labels, which)
+        except (LabelError, StorageError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
 @click.group(name="labels")
 def labels_group() -> None:
     """List and change the project's label set (entity and section labels)."""
@@ -167,12 +181,7 @@ def add_command(db_path: Path, names: tuple[str, ...], kind: str, colour: str | 
 @KIND_OPTION
 def rename_command(db_path: Path, old: str, new: str, kind: str | None) -> None:
     """Rename a label, and every span or section tag that carries it (one transaction)."""
-    with open_project(db_path, must_exist=True) as store:
-        which = _kind_of(store, old, kind)
-        try:
-            usage = store.labels.rename(which, old, new)
-        except (LabelError, StorageError) as exc:
-            raise click.ClickException(str(exc)) from exc
+    which, usage = _change(db_path, old, kind, lambda labels, k: labels.rename(k, old, new))
     click.echo(f"Renamed {which.value} label {old} to {new} ({usage.describe()})")
 
 
@@ -183,12 +192,8 @@ def rename_command(db_path: Path, old: str, new: str, kind: str | None) -> None:
 @KIND_OPTION
 def recolour_command(db_path: Path, name: str, colour: str, kind: str | None) -> None:
     """Give a label another colour."""
-    with open_project(db_path, must_exist=True) as store:
-        which = _kind_of(store, name, kind)
-        try:
-            lab = store.labels.recolour(which, name, colour)
-        except (LabelError, StorageError) as exc:
-            raise click.ClickException(str(exc)) from exc
+    which, lab = _change(db_path, name, kind,
+                         lambda labels, k: labels.recolour(k, name, colour))
     click.echo(f"{which.value} label {name} is now {lab.colour}")
 
 
@@ -200,12 +205,7 @@ def recolour_command(db_path: Path, name: str, colour: str, kind: str | None) ->
 def rekey_command(db_path: Path, name: str, key: str, kind: str | None) -> None:
     """Give a label another key (e.g. 7, Q, Ctrl+5; '' for none). Keys are unique in the
     project; the window leaves unbound a key that one of its commands uses, and says so."""
-    with open_project(db_path, must_exist=True) as store:
-        which = _kind_of(store, name, kind)
-        try:
-            lab = store.labels.rekey(which, name, key)
-        except (LabelError, StorageError) as exc:
-            raise click.ClickException(str(exc)) from exc
+    which, lab = _change(db_path, name, kind, lambda labels, k: labels.rekey(k, name, key))
     click.echo(f"{which.value} label {name} now has key {lab.key or 'none'}")
 
 
@@ -217,17 +217,15 @@ def rekey_command(db_path: Path, name: str, key: str, kind: str | None) -> None:
 def delete_command(db_path: Path, name: str, kind: str | None, yes: bool) -> None:
     """Delete a label. A label that spans (or section tags) carry is deleted with them only
     with --yes; without it nothing changes, the count is printed and the exit code is 1."""
-    with open_project(db_path, must_exist=True) as store:
-        which = _kind_of(store, name, kind)
-        usage = store.labels.usage(which, name)
+    def delete(labels: Any, which: LabelKind) -> Any:
+        usage = labels.usage(which, name)
         if usage.items and not yes:
             raise click.ClickException(
                 f"{which.value} label {name} is on {usage.describe()}, which would be deleted "
                 "with it. Nothing changed: run again with --yes to delete them.")
-        try:
-            done = store.labels.delete(which, name)
-        except (LabelError, StorageError) as exc:
-            raise click.ClickException(str(exc)) from exc
+        return labels.delete(which, name)
+
+    which, done = _change(db_path, name, kind, delete)
     gone = f" and {done.describe()}" if done.items else ""
     click.echo(f"Deleted {which.value} label {name}{gone}")
 
