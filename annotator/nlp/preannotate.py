@@ -64,14 +64,9 @@ class Analyzer:
 
 
 def analyse_batches(setup: Analyzer, batches: Iterator[list[Item]],
-                    n_process: int = 1, cluster: str | None = None) -> Iterator[list[Analysis]]:
-    """Analyses of each batch: here or in ``n_process`` spawned workers (in order), or on the
-    Dask scheduler at ``cluster`` (as they finish; see :mod:`annotator.nlp.cluster`). Closing
-    the generator stops the workers."""
-    if cluster:
-        from annotator.nlp.cluster import cluster_batches
-
-        return cluster_batches(setup, batches, cluster)
+                    n_process: int = 1) -> Iterator[list[Analysis]]:
+    """Analyses of each batch in order, here or in ``n_process`` spawned workers; closing the
+    generator stops the workers."""
     if n_process > 1:
         return pooled(setup, batches, n_process)
     return (analyse(setup, batch) for batch in batches)

@@ -17,7 +17,7 @@ from pathlib import Path
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import RULES, Span
-from annotator.nlp.cluster import reachable
+from annotator.nlp.cluster import cluster_batches, reachable
 from annotator.nlp.patterns import PatternProblem, patterns_key, read_patterns
 from annotator.nlp.pipeline import DEFAULT_MODEL
 from annotator.nlp.preannotate import Analysis, Analyzer, Item, analyse_batches
@@ -121,8 +121,8 @@ def preannotate(
     report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
     run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
     report.pending = store.suggestions.count_pending(run_key)
-    analysed = analyse_batches(setup, _items(store, run_key, batch_size), n_process,
-                               cluster)
+    analysed = (cluster_batches(setup, _items(store, run_key, batch_size), cluster) if cluster
+                else analyse_batches(setup, _items(store, run_key, batch_size), n_process))
     try:
         for results in analysed:
             _commit(store, run_key, results, report)
