@@ -53,6 +53,11 @@ class Disagreement:
     def key(self) -> RegionKey:
         return (self.kind, self.start, self.end)
 
+    def say(self, alternative: Alternative, text: str) -> str:
+        """An alternative as a person reads it: with its words for entities, the label alone
+        for a section."""
+        return alternative.describe(text if self.kind == ENTITY else "")
+
     def describe(self, text: str) -> str:
         """``entity “Emmanuel Macron”`` or ``section of line 2 “By Ali Khan”``."""
         words = " ".join(text[self.start:self.end].split())
@@ -161,6 +166,5 @@ def open_disagreements(versions: Mapping[str, Annotation], blocks: Sequence[Bloc
 
 def describe_choices(disagreement: Disagreement, text: str) -> str:
     """``PERSON “Emmanuel Macron” (maria, carol) | ORG “Emmanuel Macron” (bob)``."""
-    words = disagreement.kind == ENTITY
-    return " | ".join(f"{a.describe(text if words else '')} ({', '.join(a.annotators)})"
+    return " | ".join(f"{disagreement.say(a, text)} ({', '.join(a.annotators)})"
                       for a in disagreement.alternatives)
