@@ -122,7 +122,8 @@ def test_three_project_files_give_the_reference_figures(tmp_path):
     where = {(d.what, d.choices) for d in report.differences}
     assert ("entity 24-29 'Japan'", (("GPE 'Japan'", ("bob", "maria")),
                                      ("LOC 'Japan'", ("carol",)))) in where
-    assert ("block 1", (("body", ("bob",)), ("byline", ("carol", "maria")))) in where
+    assert ("block 1 'By Tom Ray'", (("body", ("bob",)), ("byline", ("carol", "maria")))) \
+        in where
 
 
 def test_agreement_command_prints_the_tables_and_json(tmp_path):

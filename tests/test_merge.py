@@ -129,7 +129,7 @@ def test_a_disagreement_is_kept_span_by_span_and_the_document_keeps_what_they_ag
                   "entity “Emmanuel Macron”: ORG “Emmanuel Macron” (bob) | "
                   "PERSON “Emmanuel Macron” (maria)",
                   "entity “Berlin”: GPE “Berlin” (maria) | no label (bob)",
-                  "section of line 2 “By Ali Khan”: boilerplate (bob) | byline (maria)"):
+                  "section “By Ali Khan”: boilerplate (bob) | byline (maria)"):
         assert where in result.stderr
     with open_store(maria) as store:
         shared = next(i for i in store.documents.ids() if store.documents.get(i).text == SHARED)

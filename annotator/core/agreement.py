@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from annotator.domain import blocks
+
 SpanKey = tuple[int, int, str]  # start, end (code points, exclusive), label
 
 
@@ -299,11 +301,12 @@ def differences(doc: str, versions: Mapping[str, Annotation], text: str = "") ->
             quoted = f" {text[start:end]!r}" if text else ""
             out.append(Difference(doc, f"entity {start}-{end}{quoted}",
                                   _who_chose(choices, lambda c: _describe_spans(c, text))))
-    blocks = sorted(set().union(*(versions[n].sections for n in names)))
-    for block in blocks:
+    all_blocks = [text[b.start:b.end].strip()[:60] for b in blocks(text)]
+    for block in sorted(set().union(*(versions[n].sections for n in names))):
         choices = {n: versions[n].sections.get(block) for n in names}
         if len(set(choices.values())) > 1:
-            out.append(Difference(doc, f"block {block}",
+            words = f" {all_blocks[block]!r}" if block < len(all_blocks) else ""
+            out.append(Difference(doc, f"block {block}{words}",
                                   _who_chose(choices, lambda c: c or "none")))
     return out
 

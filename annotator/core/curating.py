@@ -77,6 +77,9 @@ def take(session: Session, disagreement: Disagreement, index: int | None) -> boo
     doc = session.doc
     if doc is None:
         return False
+    if disagreement.key in session.store.curation.settled(doc.id):
+        session.view.show_message("This disagreement is settled already (undo reopens it)")
+        return False
     if index is not None and not 0 <= index < len(disagreement.alternatives):
         session.view.show_message(f"There is no alternative {index + 1} here")
         return False

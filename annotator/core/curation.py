@@ -59,12 +59,12 @@ class Disagreement:
         return alternative.describe(text if self.kind == ENTITY else "")
 
     def describe(self, text: str) -> str:
-        """``entity “Emmanuel Macron”`` or ``section of line 2 “By Ali Khan”``."""
+        """``entity “Emmanuel Macron”`` or ``section “By Ali Khan”`` (the block's words)."""
         words = " ".join(text[self.start:self.end].split())
         if len(words) > 60:
             words = words[:57] + "…"
         if self.kind == SECTION:
-            return f"section of line {(self.block or 0) + 1} “{words}”"
+            return f"section “{words}”"
         return f"entity “{words}”"
 
 
