@@ -138,3 +138,15 @@ def test_agreement_command_prints_the_tables_and_json(tmp_path):
     assert data["all_annotators"][0]["fleiss_blocks"] == 9
     one = CliRunner().invoke(main, ["agreement", paths[0]])
     assert one.exit_code == 1 and "at least two project files" in one.output
+
+
+def test_a_merged_project_gives_the_same_figures_as_the_files(tmp_path):
+    from annotator.services.agreement import agreement_of_project, report_lines
+    from annotator.services.merging import merge
+    from annotator.store import open_store
+
+    paths = team(tmp_path)
+    with open_store(tmp_path / "gold.db") as store:
+        merge(store, paths)
+        merged = agreement_of_project(store)
+    assert report_lines(merged) == report_lines(agreement_of_files(paths))

@@ -24,7 +24,8 @@ class MergeRun:
 
     @property
     def conflicts(self) -> int:
-        return sum(len(r.conflicts) for r in self.reports)
+        """Documents left with open disagreements (each counted once, however many files)."""
+        return len({c.doc_id for r in self.reports for c in r.conflicts})
 
     @property
     def changes(self) -> Changes:
