@@ -31,16 +31,20 @@ def document_disagreements(store: Store, doc_id: int, text: str
     return [(d, settled.get(d.key)) for d in found]
 
 
-def open_places(store: Store, after: int = 0) -> Iterator[tuple[int, Disagreement]]:
-    """``(document id, disagreement)`` of every open disagreement in documents after ``after``,
-    in document and text order; reads a batch of documents at a time."""
-    last = after
-    while ids := store.curation.merged_documents(last):
+def open_places(store: Store, after: int = 0, backwards: bool = False,
+                before: int | None = None) -> Iterator[tuple[int, Disagreement]]:
+    """``(document id, disagreement)`` of every open disagreement in documents after ``after``
+    in document and text order (``backwards``: documents before ``before``, or all, in reverse
+    order); reads a batch of documents at a time."""
+    last = after if not backwards else (before if before is not None else 1 << 62)
+    while ids := (store.curation.merged_documents(before=last) if backwards
+                  else store.curation.merged_documents(last)):
         for doc_id in ids:
             text = store.documents.get(doc_id).text
-            for d, decision in document_disagreements(store, doc_id, text):
-                if decision is None:
-                    yield doc_id, d
+            found = [d for d, decision in document_disagreements(store, doc_id, text)
+                     if decision is None]
+            for d in reversed(found) if backwards else found:
+                yield doc_id, d
         last = ids[-1]
 
 
@@ -60,13 +64,10 @@ def next_place(store: Store, doc_id: int, offset: int, backwards: bool = False
             if (place[0], place[1].start) > here:
                 return place
         return next(open_places(store), None)
-    before = None
-    last = None
-    for place in open_places(store):
+    for place in open_places(store, backwards=True, before=doc_id + 1):
         if (place[0], place[1].start) < here:
-            before = place
-        last = place
-    return before or last
+            return place
+    return next(open_places(store, backwards=True), None)
 
 
 def take(session: Session, disagreement: Disagreement, index: int | None) -> bool:

@@ -14,11 +14,12 @@ what the curator chose where they did not; an unsettled region holds nothing of 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from annotator.core.agreement import Annotation, SpanKey, span_clusters
-from annotator.domain import Block
+from annotator.domain import Block, Span, non_overlapping
 
 ENTITY, SECTION = "entity", "section"
 RegionKey = tuple[str, int, int]
@@ -79,9 +80,18 @@ def disagreements(versions: Mapping[str, Annotation], blocks: Sequence[Block]
                   ) -> tuple[list[SpanKey], dict[int, str], list[Disagreement]]:
     """``(agreed spans, agreed sections by block, disagreements in text order)`` of one
     document's versions (annotator name -> labels); ``blocks`` are the document's blocks."""
+    return _disagreements(versions, blocks)[:3]
+
+
+def _disagreements(versions: Mapping[str, Annotation], blocks: Sequence[Block]
+                   ) -> tuple[list[SpanKey], dict[int, str], list[Disagreement],
+                              list[tuple[int, int]]]:
+    """:func:`disagreements`, and every region of overlapping spans (agreed or not)."""
     agreed_spans: list[SpanKey] = []
     found: list[Disagreement] = []
+    regions: list[tuple[int, int]] = []
     for start, end, choices in span_clusters({n: v.spans for n, v in versions.items()}):
+        regions.append((start, end))
         alternatives = _alternatives(choices)
         if len(alternatives) == 1:
             agreed_spans += alternatives[0].labels
@@ -101,7 +111,7 @@ def disagreements(versions: Mapping[str, Annotation], blocks: Sequence[Block]
         else:
             found.append(Disagreement(SECTION, block.start, block.end, alternatives, index))
     found.sort(key=lambda d: (d.start, d.kind))
-    return agreed_spans, agreed_sections, found
+    return agreed_spans, agreed_sections, found, regions
 
 
 def _alternatives(choices: Mapping[str, tuple[SpanKey, ...]]) -> tuple[Alternative, ...]:
@@ -130,18 +140,20 @@ def gold(versions: Mapping[str, Annotation], blocks: Sequence[Block],
     """What the document's gold labels are after (re-)merging: the agreed labels; in each
     settled region, what the gold holds there now (the curator's choice or edit); nothing in an
     open region; and gold labels outside every region (a curator's own additions) kept."""
-    agreed_spans, agreed_sections, found = disagreements(versions, blocks)
+    agreed_spans, agreed_sections, found, regions = _disagreements(versions, blocks)
     settled = set(settled)
     open_ = [d for d in found if d.key not in settled]
     done = [d for d in found if d.key in settled]
-    regions = _entity_regions(versions)
-    kept_regions = [(d.start, d.end) for d in done if d.kind == ENTITY]
+    kept_regions = {(d.start, d.end) for d in done if d.kind == ENTITY}
+    starts = [r[0] for r in regions]  # regions are disjoint and in text order
     spans = list(agreed_spans)
     for span in current_spans:
-        inside = [r for r in regions if span[0] < r[1] and r[0] < span[1]]
+        first = max(bisect_right(starts, span[0]) - 1, 0)
+        inside = [r for r in regions[first:bisect_left(starts, span[1])]
+                  if span[0] < r[1] and r[0] < span[1]]
         if not inside or any(r in kept_regions for r in inside):
-            if not any(span[0] < s[1] and s[0] < span[1] for s in spans):
-                spans.append(span)
+            spans.append(span)
+    spans, _dropped = non_overlapping(sorted(Span(*s) for s in spans))
     sections = dict(agreed_sections)
     voted = set().union(*(v.sections for v in versions.values()))
     for d in done:
@@ -150,11 +162,7 @@ def gold(versions: Mapping[str, Annotation], blocks: Sequence[Block],
     for index, label in current_sections.items():
         if index not in voted:
             sections[index] = label
-    return Gold(sorted(spans), sections, open_, done)
-
-
-def _entity_regions(versions: Mapping[str, Annotation]) -> list[tuple[int, int]]:
-    return [(s, e) for s, e, _c in span_clusters({n: v.spans for n, v in versions.items()})]
+    return Gold([s[:3] for s in spans], sections, open_, done)
 
 
 def open_disagreements(versions: Mapping[str, Annotation], blocks: Sequence[Block],

@@ -62,12 +62,18 @@ class Curation:
             out.setdefault(doc_id, {})[name] = _version(name, origin, status, spans, sections)
         return out
 
-    def merged_documents(self, after: int = 0, limit: int = 200) -> list[int]:
+    def merged_documents(self, after: int = 0, limit: int = 200,
+                         before: int | None = None) -> list[int]:
         """Ids of documents with two or more versions (where annotators can disagree), in id
-        order, from after ``after``."""
-        rows = self._base.conn.execute(
-            "SELECT doc_id FROM versions WHERE doc_id > ? GROUP BY doc_id "
-            "HAVING count(*) >= 2 ORDER BY doc_id LIMIT ?", [after, limit])
+        order from after ``after``; with ``before``, backwards from before that id."""
+        if before is not None:
+            rows = self._base.conn.execute(
+                "SELECT doc_id FROM versions WHERE doc_id < ? GROUP BY doc_id "
+                "HAVING count(*) >= 2 ORDER BY doc_id DESC LIMIT ?", [before, limit])
+        else:
+            rows = self._base.conn.execute(
+                "SELECT doc_id FROM versions WHERE doc_id > ? GROUP BY doc_id "
+                "HAVING count(*) >= 2 ORDER BY doc_id LIMIT ?", [after, limit])
         return [r[0] for r in rows]
 
     def iter_merged(self, batch: int = 200) -> Iterator[list[int]]:
@@ -85,6 +91,14 @@ class Curation:
             [doc_id, version.annotator, version.origin, version.status,
              json.dumps([list(s) for s in version.spans], ensure_ascii=False),
              json.dumps([list(s) for s in version.sections], ensure_ascii=False), now()])
+
+    def fingerprint(self) -> tuple:
+        """Changes whenever a version or a decision is stored or removed (one cheap query), so
+        a window recounts disagreements only then."""
+        return self._base.conn.execute(
+            "SELECT (SELECT count(*) FROM versions), (SELECT max(rowid) FROM versions), "
+            "(SELECT max(created_at) FROM versions), (SELECT count(*) FROM settled), "
+            "(SELECT max(rowid) FROM settled)").fetchone()
 
     # -- settled disagreements -----------------------------------------------------------------
 

@@ -57,7 +57,7 @@ class CurationBar(QWidget):
         return self.items[self.index][0] if 0 <= self.index < len(self.items) else None
 
     def show_document(self, text: str, items: list[tuple[Disagreement, Settled | None]],
-                      project_open: int, keep: tuple | None = None) -> None:
+                      project_open: int | None, keep: tuple | None = None) -> None:
         """Show a document's disagreements; the current one is ``keep`` (a region key) when it
         is still there, else the first open one, else the first."""
         self.text, self.items = text, items
@@ -91,9 +91,11 @@ class CurationBar(QWidget):
         state = ("<b>settled</b>: " + (f"took {escape(', '.join(decision.choice))}’s"
                                        if decision.choice else "kept the edit")
                  + f" (by {escape(decision.curator)})") if decision else "<b>open</b>"
+        project = ("counting in the project…" if self._project_open is None
+                   else f"{self._project_open} open in the project")
         self.headline.setText(
             f"Disagreement {self.index + 1} of {len(self.items)} in this document "
-            f"({here} open; {self._project_open} open in the project) — "
+            f"({here} open; {project}) — "
             f"{escape(d.describe(self.text))}: {state}")
         for row, alternative in enumerate(d.alternatives):
             key = QLabel(f"Alt+{row + 1}" if row < MAX_KEYS else "", self.choices)

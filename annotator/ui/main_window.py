@@ -220,6 +220,7 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
             self.report("Open project", f"Cannot open {path}: {exc}", warning=True)
             return False
         self.stop_jobs()
+        self.stop_counting()
         self.controller.set_store(store)
         self.store.close()
         self.db_path = Path(path)
@@ -433,6 +434,7 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
         self.watch.stop()
         self.stop_jobs()
         self.list_panel.stop_timers()  # nothing may touch the store once it is closed
+        self.stop_counting()
         self.side.stop_timers()
         save_layout(self, self.splitter, self.settings)
         self.store.close()

@@ -42,6 +42,7 @@ def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 def test_a_disagreement_shows_who_chose_what_and_keys_settle_it(merged, open_window, qtbot):
     window = open_window(merged)
+    qtbot.waitUntil(lambda: window.open_in_project() is not None)  # counted on the event loop
     window.go_row(0)
     bar = window.curation_bar
     assert bar.isVisible()
