@@ -82,4 +82,9 @@ def test_the_agreement_report_lists_the_figures(merged, open_window, qtbot):
     where = dialog.findChild(QTableWidget, "agreement-differences")
     assert where.rowCount() == 6
     dialog.grab().save("/tmp/team/agreement-dialog.png")
+    folder = merged.parent
+    dialog.compare_files([folder / "maria.db", folder / "carol.db"])  # Compare project files…
+    summary = dialog.findChild(QLabel, "agreementSummary").text()
+    assert summary.startswith("maria.db, carol.db: carol, maria; 3 documents")
+    assert where.rowCount() == 2  # carol and maria differ on Macron and on Japan only
     dialog.close()
