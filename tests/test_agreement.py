@@ -60,26 +60,28 @@ def test_cohen_kappa_equals_scikit_learn(seed):
     assert cohen_kappa(list(zip(a, b, strict=True))) == pytest.approx(cohen_kappa_score(a, b))
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_fleiss_kappa_equals_statsmodels(seed):
+def noisy_ratings(seed: int, raters: int, agree: float, gaps: float = 0.0) -> list[list]:
+    """40 items, each rater giving the item's true category with probability ``agree`` (else a
+    random one), or nothing (``None``) with probability ``gaps``."""
     rng = random.Random(seed)
     items = []
     for _ in range(40):
         truth = rng.choice(CATEGORIES)
-        items.append([truth if rng.random() < 0.75 else rng.choice(CATEGORIES)
-                      for _ in range(3)])
+        items.append([None if rng.random() < gaps else truth if rng.random() < agree
+                      else rng.choice(CATEGORIES) for _ in range(raters)])
+    return items
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fleiss_kappa_equals_statsmodels(seed):
+    items = noisy_ratings(seed, raters=3, agree=0.75)
     codes = np.array([[CATEGORIES.index(c) for c in item] for item in items])
     assert fleiss_kappa(items) == pytest.approx(sm_fleiss(codes))
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_krippendorff_alpha_with_gaps_equals_the_krippendorff_package(seed):
-    rng = random.Random(seed)
-    units = []
-    for _ in range(40):
-        truth = rng.choice(CATEGORIES)
-        units.append([truth if rng.random() < 0.7 else rng.choice(CATEGORIES)
-                      if rng.random() < 0.8 else None for _ in range(4)])
+    units = noisy_ratings(seed, raters=4, agree=0.7, gaps=0.2)
     matrix = np.array([[np.nan if c is None else CATEGORIES.index(c) for c in unit]
                        for unit in units]).T  # raters x units
     want = alpha_nominal(matrix)

@@ -51,6 +51,8 @@ def test_a_merged_document_keeps_every_version_and_shows_who_chose_what(gold):
         # the gold holds what all three agree on, nothing of the open regions
         text = ARTICLES[0]
         assert [text[s.start:s.end] for s in store.spans.of(1)] == ["Angela Merkel"]
+        # Japan was agreed until carol's LOC came: reopened, it leaves the gold too
+        assert [s.label for s in store.spans.of(2)] == ["ORG"]
         assert store.documents.get(1).status == Status.IN_PROGRESS
 
 
@@ -144,9 +146,11 @@ def test_merging_again_keeps_what_the_curator_settled(gold, tmp_path):
         session.open_document(2)
         japan = document_disagreements(store, 2, ARTICLES[1])[0][0]
         take(session, japan, 1)  # carol's LOC
+        session.label_range(33, 39, "DATE", snap=False)  # Monday by hand, not yet settled
         merge(store, [tmp_path / "bob.db"])
-        assert [(s.label) for s in store.spans.of(2)] == ["ORG", "LOC"]
+        assert [(s.label) for s in store.spans.of(2)] == ["ORG", "LOC", "DATE"]
         assert store.curation.settled(2)[japan.key].choice == ("carol",)
+        assert len(list(open_places(store))) == 5  # Monday is still open: the span waits
 
 
 def test_an_old_merged_project_shows_its_whole_document_conflict_span_by_span(tmp_path):

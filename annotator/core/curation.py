@@ -136,27 +136,30 @@ class Gold:
 
 def gold(versions: Mapping[str, Annotation], blocks: Sequence[Block],
          current_spans: Iterable[SpanKey], current_sections: Mapping[int, str],
-         settled: Iterable[RegionKey]) -> Gold:
+         settled: Iterable[RegionKey], curators: Iterable[SpanKey | int] = ()) -> Gold:
     """What the document's gold labels are after (re-)merging: the agreed labels; in each
-    settled region, what the gold holds there now (the curator's choice or edit); nothing in an
-    open region; and gold labels outside every region (a curator's own additions) kept."""
+    settled region, what the gold holds there now (the curator's choice or edit); gold labels
+    outside every region (a curator's own additions) kept. An open region holds nothing but
+    what ``curators`` names: spans and blocks of the gold that a curator made (no annotator's
+    version has their name), a curator's work in progress there, which stays."""
     agreed_spans, agreed_sections, found, regions = _disagreements(versions, blocks)
     settled = set(settled)
     open_ = [d for d in found if d.key not in settled]
     done = [d for d in found if d.key in settled]
     kept_regions = {(d.start, d.end) for d in done if d.kind == ENTITY}
+    curators = set(curators)
     starts = [r[0] for r in regions]  # regions are disjoint and in text order
     spans = list(agreed_spans)
     for span in current_spans:
         first = max(bisect_right(starts, span[0]) - 1, 0)
         inside = [r for r in regions[first:bisect_left(starts, span[1])]
                   if span[0] < r[1] and r[0] < span[1]]
-        if not inside or any(r in kept_regions for r in inside):
+        if span in curators or all(r in kept_regions for r in inside):
             spans.append(span)
     spans, _dropped = non_overlapping(sorted(Span(*s) for s in spans))
     sections = dict(agreed_sections)
     voted = set().union(*(v.sections for v in versions.values()))
-    for d in done:
+    for d in done + [d for d in open_ if d.block in curators]:
         if d.kind == SECTION and d.block in current_sections:
             sections[d.block] = current_sections[d.block]
     for index, label in current_sections.items():

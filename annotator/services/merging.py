@@ -52,11 +52,11 @@ MAX_LINES = 20  # disagreements described per document in merge's report
 
 
 def curate(text: str, versions: dict[str, Version], spans: list[tuple[int, int, str]],
-           sections: dict[int, str], settled: set[RegionKey]) -> Gold:
+           sections: dict[int, str], settled: set[RegionKey], curators: set) -> Gold:
     """A merged document's gold labels (see :func:`annotator.core.curation.gold`), for the
     store's merge: it calls this inside its transaction."""
     result = gold({n: annotation(v.spans, v.sections) for n, v in versions.items()},
-                  blocks(text), spans, sections, settled)
+                  blocks(text), spans, sections, settled, curators)
     lines = [f"{d.describe(text)}: {describe_choices(d, text)}"
              for d in result.open[:MAX_LINES]]
     if len(result.open) > MAX_LINES:

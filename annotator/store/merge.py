@@ -54,9 +54,10 @@ class Gold:
     open: list[str]
 
 
-# (text, versions by annotator, gold spans now, gold sections now, settled regions) -> Gold
+# (text, versions by annotator, gold spans now, gold sections now, settled regions, the
+# spans and blocks of the gold a curator made, which no version names) -> Gold
 Curate = Callable[[str, dict[str, Version], list[tuple[int, int, str]], dict[int, str],
-                   set[RegionKey]], Gold]
+                   set[RegionKey], set], Gold]
 
 
 @dataclass
@@ -260,7 +261,7 @@ def _merge_document(store: Store, conn: sqlite3.Connection, src: sqlite3.Connect
     kept[version.annotator] = version
     result = curate(text, kept, [(r["start"], r["end"], r["label"]) for r in ours.spans],
                     {r["block"]: r["label"] for r in ours.sections},
-                    set(store.curation.settled(doc_id)))
+                    set(store.curation.settled(doc_id)), _curators(ours, kept))
     _write_gold(conn, doc_id, text, ours, result, kept)
     finished = {v.status for v in kept.values()} & FINISHED
     if result.open or len(finished) > 1:
@@ -278,6 +279,15 @@ def _merge_document(store: Store, conn: sqlite3.Connection, src: sqlite3.Connect
             report.agreed += 1
     conn.execute("UPDATE documents SET status = ?, updated_at = ?, revision = revision + 1 "
                  "WHERE id = ?", [new_status, now(), doc_id])
+
+
+def _curators(ours: DocLabels, versions: dict[str, Version]) -> set:
+    """The spans ``(start, end, label)`` and blocks of the document that someone made who has
+    no version (a curator): their work stays through a re-merge."""
+    names = {n for name in versions for n in name.split(", ")}
+    return ({(r["start"], r["end"], r["label"]) for r in ours.spans
+             if r["annotator"] and r["annotator"] not in names}
+            | {r["block"] for r in ours.sections if r["annotator"] and r["annotator"] not in names})
 
 
 def _write_gold(conn: sqlite3.Connection, doc_id: int, text: str, ours: DocLabels, result: Gold,
