@@ -69,7 +69,7 @@ def test_a_disagreement_shows_who_chose_what_and_keys_settle_it(merged, open_win
     for _ in range(2):  # the third line here, then on to the next document
         press(qtbot, window, Qt.Key.Key_D)
     assert window.controller.doc.id == 2 and bar.current.start == 24
-    window.grab().save("/tmp/team/curation-window.png")
+    assert window.grab().save(str(merged.with_name("curation-window.png")))  # to look at
 
 
 def test_the_agreement_report_lists_the_figures(merged, open_window, qtbot):
@@ -81,7 +81,7 @@ def test_the_agreement_report_lists_the_figures(merged, open_window, qtbot):
     assert [group.item(0, c).text() for c in range(5)] == ["all", "9", "0.789", "9", "0.797"]
     where = dialog.findChild(QTableWidget, "agreement-differences")
     assert where.rowCount() == 6
-    dialog.grab().save("/tmp/team/agreement-dialog.png")
+    assert dialog.grab().save(str(merged.with_name("agreement-dialog.png")))
     folder = merged.parent
     dialog.compare_files([folder / "maria.db", folder / "carol.db"])  # Compare project files…
     summary = dialog.findChild(QLabel, "agreementSummary").text()
