@@ -44,6 +44,15 @@ COMMANDS: dict[str, tuple[str, list[str], str]] = {
     "shortcuts": ("&Keyboard shortcuts", ["F1"], "This list"),
     "labels": ("&Edit labels…", ["Ctrl+L"], "Add, rename, recolour, re-key or delete labels"),
     "annotator-name": ("Your &name…", [], "Who you are: recorded on the labels you make"),
+    "next-disagreement": ("&Next disagreement", ["D"],
+                          "Go to the next place where the merged annotators disagree"),
+    "previous-disagreement": ("&Previous disagreement", ["Shift+D"],
+                              "Go to the previous place where the merged annotators disagree"),
+    "keep-edit": ("&Keep my edit", ["Alt+0"],
+                  "Settle the disagreement with what the article has there now"),
+    "agreement": ("&Agreement report…", [], "How far the annotators agree: F1, kappa, alpha"),
+    **{f"take-{n}": (f"Take version &{n}", [f"Alt+{n}"],
+                     f"Settle the disagreement with alternative {n}") for n in range(1, 10)},
 }
 EDITOR_KEYS = [
     ("Mouse drag, Shift+arrows", "Select text (snaps to whole tokens when labelled)"),
