@@ -40,6 +40,13 @@ STATUS_COLOUR = {
 }
 Index = QModelIndex | QPersistentModelIndex
 
+DISPLAY, TOOLTIP, FOREGROUND, ALIGNMENT, USER = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.UserRole))
+_ROLES = frozenset((DISPLAY, TOOLTIP, FOREGROUND, ALIGNMENT, USER))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_COLOURS = {status: QColor(colour) for status, colour in STATUS_COLOUR.items()}
+
 
 class DocumentListModel(QAbstractTableModel):
     """Rows are documents in id order, filtered by status and text; ``rows_fetched`` counts the
@@ -185,12 +192,10 @@ class DocumentListModel(QAbstractTableModel):
             return COLUMN_TIPS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
-                        Qt.ItemDataRole.UserRole):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every cell and role at each paint (~1,400 calls for a screenful): roles are
+        # compared as plain ints, and the roles we leave to the view return at once.
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.row_data(index.row())
         if row is None:
@@ -199,21 +204,20 @@ class DocumentListModel(QAbstractTableModel):
 
 
 def _cell(row: dict[str, Any], column: int, role: int) -> Any:
-    if role == Qt.ItemDataRole.UserRole:
+    if role == USER:
         return row["id"]
-    if role == Qt.ItemDataRole.TextAlignmentRole:
-        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if column == 2 \
-            else None
+    if role == ALIGNMENT:
+        return _RIGHT if column == 2 else None
     status: Status = row["status"]
-    if role == Qt.ItemDataRole.ForegroundRole:
-        if column == 1 and status in STATUS_COLOUR:
-            return QColor(STATUS_COLOUR[status])
-        if status.finished and column == 0:
+    if role == FOREGROUND:
+        if column == 1 and status in _COLOURS:
+            return _COLOURS[status]
+        if column == 0 and status.finished:
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
     title = row["title"] or f"Document {row['id']}"
     if column == 0:
-        return title if role == Qt.ItemDataRole.DisplayRole else f"#{row['id']}: {title}"
+        return title if role == DISPLAY else f"#{row['id']}: {title}"
     if column == 1:
         return STATUS_TEXT[status]
     return str(row["n_spans"])
