@@ -5,6 +5,9 @@ the controller's change signals."""
 
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -44,7 +47,8 @@ from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
 from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
-from annotator.ui.workers import Worker
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(JobsMixin, QMainWindow):
@@ -425,20 +429,22 @@ class MainWindow(JobsMixin, QMainWindow):
             self._default_panes = False
             divide_panes(self.splitter)
         if self.tokenizer_loader is None:
-            QTimer.singleShot(0, self.load_tokenizer)
+            lang = self.store.settings.get("lang", "en") or "en"  # the store may close first
+            QTimer.singleShot(0, lambda: self.load_tokenizer(lang))
         super().showEvent(event)
 
-    tokenizer_loader: Worker | None = None
+    tokenizer_loader: threading.Thread | None = None
 
-    def load_tokenizer(self) -> Worker:
+    def load_tokenizer(self, lang: str = "en") -> threading.Thread:
         """Load the tokenizer that snaps selections to words off the GUI thread, after the window
         is on screen: importing spaCy takes 1-2 s, which the first label key would otherwise
         wait for (or the start-up, had it loaded first). A key pressed before it is ready waits
-        for it; a failure is logged, and the label key reports it if it recurs."""
+        for it. A daemon thread, not a job: closing the window never waits for it. ``lang``:
+        the project's language (its ``lang`` setting)."""
         if self.tokenizer_loader is None:
-            lang = self.store.settings.get("lang", "en") or "en"
-            self.tokenizer_loader = Worker("Loading the tokenizer",
-                                           lambda _task: load_tokenizer(lang), self).start()
+            self.tokenizer_loader = threading.Thread(target=_load_in_background, args=(lang,),
+                                                     name="load-tokenizer", daemon=True)
+            self.tokenizer_loader.start()
         return self.tokenizer_loader
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -449,3 +455,14 @@ class MainWindow(JobsMixin, QMainWindow):
         save_layout(self, self.splitter, self.settings)
         self.store.close()
         super().closeEvent(event)
+
+
+def _load_in_background(lang: str) -> None:
+    """The tokenizer, and the pre-annotation service the Pre-annotate action imports on the GUI
+    thread (its section rules compile ~50 patterns at import: a 1 s stall when first pressed).
+    A failure is logged; the label key or the action meets it again and reports it."""
+    try:
+        load_tokenizer(lang)
+        importlib.import_module("annotator.services.preannotation")
+    except Exception:  # noqa: BLE001 - logged here, reported where it is met again
+        log.warning("loading in the background failed", exc_info=True)
