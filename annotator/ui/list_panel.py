@@ -40,6 +40,8 @@ class ListPanel(QWidget):
         self.search.setAccessibleName("Filter documents by text")
         self.search.setPlaceholderText("Filter (Ctrl+Shift+F)")
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Documents with these words in their title or text, in this order;"
+                               " the last word may begin a longer one (lisb: Lisbon)")
         self.view = self._make_view(model)
         filters = QHBoxLayout()
         filters.setSpacing(6)
