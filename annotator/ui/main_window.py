@@ -368,8 +368,8 @@ class MainWindow(JobsMixin, QMainWindow):
             c = self.controller
             if c.doc is not None:  # the span list's colours (Labels > Edit labels)
                 self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
-        if changes.everything or changes.documents or changes.statuses:
-            self._update_counts()
+        if changes.statuses and not (changes.everything or changes.documents):
+            self._update_counts()  # otherwise the list was re-counted and its reset did this
 
     # -- view --------------------------------------------------------------------------------------
 
