@@ -3,8 +3,9 @@ same work with spaCy, ``sqlite3`` and ``json`` and no checks.
 
 Usage: ``python bench/training.py [--quick] [--docs N] [--keep DIR]``
 
-The corpus is bench/io.py's (news-like articles, 36 entity spans each) with every line tagged as a
-section, imported once with ``annotator import`` (not timed). Each side runs as its own process:
+The corpus is bench/corpus.py's (news-like articles, 36 entity spans each) with every line tagged
+as a section, imported once with ``annotator import`` (not timed).
+Each side runs as its own process:
 
 - spacy: ``export --format spacy --split 0.8 --skip-misaligned`` vs. a script that reads the same
   rows, tokenizes with ``spacy.blank("en")``, aligns spans with ``char_span(alignment_mode=
@@ -22,7 +23,6 @@ Peak memory (max RSS) of every process is printed beside its time. Target: ratio
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -31,10 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-spec = importlib.util.spec_from_file_location("bench_io", HERE / "io.py")
-bench_io = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench_io)
+import corpus
+
+SPANS_PER_DOC = 36
 
 # Run a command in-process and report its peak memory (kB) on the last line of stderr.
 MEASURED = r'''
@@ -150,21 +149,9 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
 
 
 def write_corpus(path: Path, docs: int) -> None:
-    """bench/io.py's documents, each line tagged: headline body, byline, paragraphs body."""
-    import random
-
-    rng = random.Random(7)
-    with path.open("w", encoding="utf-8") as fh:
-        for n in range(docs):
-            doc = bench_io.make_document(rng, n)
-            sections, start = [], 0
-            for i, line in enumerate(doc["text"].split("\n")):
-                if line.strip():
-                    label = "byline" if i == 1 else "body"
-                    sections.append({"start": start, "end": start + len(line), "label": label})
-                start += len(line) + 1
-            doc["sections"] = sections
-            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    """bench/corpus.py's articles with 36 spans, each line tagged: headline body, byline,
+    paragraphs body."""
+    corpus.write_jsonl(path, docs, spans=SPANS_PER_DOC, sections=True)
 
 
 def timed(cmd: list[str], repeat: int) -> tuple[float, int]:
@@ -188,11 +175,11 @@ def script(work: Path, name: str, body: str) -> str:
 
 
 def run(work: Path, docs: int, repeat: int) -> list[tuple]:
-    corpus, db = work / "corpus.jsonl", work / "project.db"
-    write_corpus(corpus, docs)
-    subprocess.run([sys.executable, "-m", "annotator", "import", "--db", str(db), str(corpus)],
+    jsonl, db = work / "corpus.jsonl", work / "project.db"
+    write_corpus(jsonl, docs)
+    subprocess.run([sys.executable, "-m", "annotator", "import", "--db", str(db), str(jsonl)],
                    check=True, capture_output=True)
-    print(f"corpus: {docs:,} accepted documents, {docs * bench_io.SPANS_PER_DOC:,} spans")
+    print(f"corpus: {docs:,} accepted documents, {docs * SPANS_PER_DOC:,} spans")
     base = ["export", "--db", str(db)]
     (work / "bare-spacy").mkdir()
     steps = [

@@ -8,6 +8,7 @@ suggestions) is still one transaction.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -48,7 +49,7 @@ class Base:
             with self.db.atomic():
                 yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self.conn
         except BaseException:
@@ -58,6 +59,31 @@ class Base:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, retried every 2 ms for as long as the connection's busy timeout.
+
+        SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so a
+        bulk writer that commits every 50 ms and takes the lock again a few ms later (an import,
+        a pre-annotation) won nearly every race, and a person's label waited for seconds. Trying
+        often catches the gap between two of its batches."""
+        timeout_ms = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        if timeout_ms <= 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        deadline = time.monotonic() + timeout_ms / 1000
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() >= deadline:
+                        raise
+                    time.sleep(0.002)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
 
     def touch(self, conn: sqlite3.Connection, doc_id: int) -> None:
         """Mark a document as being worked on after an edit (new becomes in progress)."""

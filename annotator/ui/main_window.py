@@ -5,9 +5,12 @@ the controller's change signals."""
 
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.changes import Changes
+from annotator.core.tokens import load_tokenizer
 from annotator.domain import Status
 from annotator.store import StorageError, Store, open_store
 from annotator.ui.actions import label_action, make_action
@@ -45,6 +49,8 @@ from annotator.ui.window_curation import CurationMixin
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
 from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(CurationMixin, JobsMixin, QMainWindow):
@@ -158,8 +164,12 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
         follow()
         self.controller.undo_state_changed.connect(follow)
 
+    def _label_set(self) -> tuple:
+        return (tuple(self.store.labels.of("entity")), tuple(self.store.labels.of("section")))
+
     def _build_label_actions(self) -> None:
         """The label set lives in the project file, so these are rebuilt per project."""
+        self._labels_built = self._label_set()
         for action in self.label_actions + self.section_actions:
             self.removeAction(action)
             action.setObjectName("")  # findChild("label:X") must not find it until it is gone
@@ -361,13 +371,15 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         """Whatever changed the project (an edit, a job, another window): counts and the label
         set follow; the list and the open document follow on their own."""
-        if changes.labels:
+        # "everything" (another window or a job wrote) includes labels: rebuild the actions,
+        # menus and palette (~30 ms) only when the label set really differs
+        if changes.labels and self._label_set() != self._labels_built:
             self._build_label_actions()
             c = self.controller
             if c.doc is not None:  # the span list's colours (Labels > Edit labels)
                 self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
-        if changes.everything or changes.documents or changes.statuses:
-            self._update_counts()
+        if changes.statuses and not (changes.everything or changes.documents):
+            self._update_counts()  # otherwise the list was re-counted and its reset did this
         if changes.everything:  # a merge, another process: count the disagreements again
             self.count_disagreements()
             self.refresh_curation()
@@ -424,11 +436,29 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
                     "the document reloaded.", warning=True)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """The first time, with no saved layout: divide the width the window really has."""
+        """The first time, with no saved layout: divide the width the window really has. Once
+        shown, spaCy's tokenizer loads in the background (see :meth:`load_tokenizer`)."""
         if self._default_panes:
             self._default_panes = False
             divide_panes(self.splitter)
+        if self.tokenizer_loader is None:
+            lang = self.store.settings.get("lang", "en") or "en"  # the store may close first
+            QTimer.singleShot(0, lambda: self.load_tokenizer(lang))
         super().showEvent(event)
+
+    tokenizer_loader: threading.Thread | None = None
+
+    def load_tokenizer(self, lang: str = "en") -> threading.Thread:
+        """Load the tokenizer that snaps selections to words off the GUI thread, after the window
+        is on screen: importing spaCy takes 1-2 s, which the first label key would otherwise
+        wait for (or the start-up, had it loaded first). A key pressed before it is ready waits
+        for it. A daemon thread, not a job: closing the window never waits for it. ``lang``:
+        the project's language (its ``lang`` setting)."""
+        if self.tokenizer_loader is None:
+            self.tokenizer_loader = threading.Thread(target=_load_in_background, args=(lang,),
+                                                     name="load-tokenizer", daemon=True)
+            self.tokenizer_loader.start()
+        return self.tokenizer_loader
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watch.stop()
@@ -439,3 +469,14 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
         save_layout(self, self.splitter, self.settings)
         self.store.close()
         super().closeEvent(event)
+
+
+def _load_in_background(lang: str) -> None:
+    """The tokenizer, and the pre-annotation service the Pre-annotate action imports on the GUI
+    thread (its section rules compile ~50 patterns at import: a 1 s stall when first pressed).
+    A failure is logged; the label key or the action meets it again and reports it."""
+    try:
+        load_tokenizer(lang)
+        importlib.import_module("annotator.services.preannotation")
+    except Exception:  # noqa: BLE001 - logged here, reported where it is met again
+        log.warning("loading in the background failed", exc_info=True)

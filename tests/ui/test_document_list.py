@@ -68,3 +68,27 @@ def test_find_row_locates_a_document_beyond_the_cached_pages(store, qapp):
     store.documents.add(many_documents(3 * PAGE))
     model = DocumentListModel(store)
     assert model.find_row(2 * PAGE + 5) == 2 * PAGE + 4
+
+
+def test_next_unfinished_is_one_query_not_a_walk_through_the_pages(store, qapp):
+    store.documents.add(many_documents(3 * PAGE))
+    with store.transaction() as conn:  # all but the last finished, in one statement
+        conn.execute("UPDATE documents SET status = 'accepted' WHERE id < ?", [3 * PAGE])
+    model = DocumentListModel(store)
+    assert model.next_unfinished_row(0, current_id=None) == 3 * PAGE - 1
+    assert model.next_unfinished_row(3 * PAGE - 1, current_id=3 * PAGE) is None
+    assert model.rows_fetched <= 2 * PAGE  # the first page and the last, nothing between
+
+
+def test_the_text_filter_follows_documents_imported_while_it_is_on(store, qapp):
+    from annotator.core.changes import Changes
+
+    store.documents.add(many_documents(50))
+    model = DocumentListModel(store)
+    model.set_filter(None, "krakow")
+    assert model.rowCount() == 0
+    added = store.documents.add([NewDocument("Żabka Labs opens in Kraków", "k.txt")]).added
+    model.apply_changes(Changes(documents=frozenset(added), origin="import"))
+    assert model.rowCount() == 1 and model.doc_id(0) == added[0]
+    model.set_filter(None, "town 9")  # words: "town 9", not "town 90"-"town 96"
+    assert model.rowCount() == len([i for i in range(50) if i % 97 == 9])
