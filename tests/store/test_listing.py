@@ -7,9 +7,9 @@ from __future__ import annotations
 from project_files import old_project
 
 from annotator.domain import NewDocument, Status
+from annotator.services.merging import merge
 from annotator.store import bulk, open_store
 from annotator.store.listing import fts_query
-from annotator.store.merge import merge_project
 
 TEXTS = [
     "Zoë Müller joins Rio Tinto\nThe miner named her chief in Perth.",
@@ -61,7 +61,7 @@ def test_documents_are_found_however_they_arrive_or_change(store, tmp_path, monk
     other = tmp_path / "other.db"
     with open_store(other) as theirs:
         theirs.documents.add([NewDocument("Glencore buys a smelter", "g.txt")])
-    merge_project(store, other)  # a merge
+    merge(store, [other])  # a merge
     assert len(filtered(store, "glencore")) == 1
     with store.transaction() as conn:  # any later writer: the triggers follow
         conn.execute("UPDATE documents SET title = 'Renamed headline' WHERE id = 1")
