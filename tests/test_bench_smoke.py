@@ -1,6 +1,9 @@
-"""Smoke test of the benchmarks (issue 12): ``bench/run --smoke`` runs every bench that has a
-smoke size and each prints its table. Timings are not checked here (``bench/`` prints the
-verdicts; a unit test on a shared machine cannot judge speed)."""
+"""Smoke test of the benchmarks (issue 12): ``bench/run --smoke`` runs the import, export and
+pre-annotation benches at tiny sizes and each prints its table. Timings are not checked here
+(``bench/`` prints the verdicts; a unit test on a shared machine cannot judge speed). The other
+benches (training, the window's) have their own smoke or quick sizes in ``bench/run``; they are
+left out here to keep the suite short (about 30 s of CPU for these three: every bench process
+starts Python, SQLite and most load spaCy)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bench_run_smoke(tmp_path: Path) -> None:
     out = tmp_path / "results.md"
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run"), "--smoke",
-                           "--only", "io.py", "export.py", "preannotate.py", "training.py",
+                           "--only", "io.py", "export.py", "preannotate.py",
                            "--out", str(out)],
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -27,6 +30,5 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
                  "| doccano |", "| prodigy |", "| spacy |", "| conll |"):
         assert step in results, f"{step} missing from the tables"
     assert "ratio ours / bare" in results  # preannotate.py's table
-    assert "worst ratio" in results  # training.py's table
     for verdict in ("import jsonl: ", "memory: worst ", "doccano 200 MB: "):
         assert verdict in results

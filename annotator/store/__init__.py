@@ -4,7 +4,6 @@ from pathlib import Path
 from sqlite3 import Error as StorageError
 from sqlite3 import OperationalError as StorageBusy
 
-import annotator.store._light_imports  # noqa: F401  (first: sqlite_utils without pandas)
 from annotator.store.connection import NotAProjectError, ReadOnlyProjectError
 from annotator.store.db import INTERACTIVE_TIMEOUT_MS, Store
 
