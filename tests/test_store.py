@@ -155,7 +155,8 @@ def test_lazy_listing_pages_filters_and_counts(store):
     page = store.documents.page(offset=10, limit=5)
     assert [row["id"] for row in page] == [11, 12, 13, 14, 15]
     assert store.documents.count(status=Status.ACCEPTED) == 1
-    assert store.documents.count(text="number 4") == 11  # 4 and 40-49
+    assert store.documents.count(text="number 4") == 1  # words: not 40-49
+    assert store.documents.count(text="Story numb") == 50  # the last word from 3 letters on
     assert store.documents.status_counts()[Status.NEW] == 49
 
 

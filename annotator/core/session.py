@@ -118,6 +118,8 @@ class Session:
             return
         status_moved = fresh.status != doc.status
         self.doc = fresh
+        if changes.everything and fresh.revision == doc.revision and not status_moved:
+            return  # every write to a document or its labels raises its revision: none here
         if changes.origin not in ("edit", "undo") and fresh.revision != self._seen.get(doc.id):
             # a job or another window changed the document under its history: the view shows
             # the new state, and undo no longer reaches behind it

@@ -74,6 +74,14 @@ def trim_to_word(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def load_tokenizer(lang: str) -> None:
+    """Load spaCy's tokenizer for ``lang`` now (1-2 s: spaCy's import), so the first snapped
+    selection does not wait for it. The window calls this off the GUI thread once it shows."""
+    from annotator.nlp.tokens import blank_pipeline
+
+    blank_pipeline(lang)
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
     """The word tokens of a text, in order: their starts, ends (code points) and the number of

@@ -6,6 +6,7 @@ and costs a fraction of a second to set up.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -13,9 +14,19 @@ from typing import Any
 Token = dict[str, Any]
 
 
-@lru_cache(maxsize=4)
+_building = threading.Lock()
+
+
 def blank_pipeline(lang: str = "en") -> Any:
-    """A tokenizer-only pipeline; manual labelling and exports need nothing more."""
+    """A tokenizer-only pipeline; manual labelling and exports need nothing more. Built once per
+    language and process; a thread asking while another builds it waits for that one (the
+    window builds it in the background at start-up, and a label key may ask meanwhile)."""
+    with _building:
+        return _blank(lang)
+
+
+@lru_cache(maxsize=4)
+def _blank(lang: str) -> Any:
     import spacy
 
     return spacy.blank(lang)

@@ -113,3 +113,15 @@ def _confirmed_by(rec: NewDocument, annotator: str) -> None:
     rec.annotator = annotator
     rec.spans = [s._replace(annotator=annotator) if s.annotator == IMPORTED else s
                  for s in rec.spans]
+
+
+def import_file_paths(db_path: str, paths: list[str], *, progress: Progress = no_progress,
+                      should_stop: ShouldStop = never) -> ImportReport:
+    """:func:`import_paths` on a project file, with a connection of its own: what the window
+    runs in a spawned process (:mod:`annotator.core.child`), so that reading and checking the
+    files (Python holding the GIL) never competes with the window's own thread for it."""
+    from annotator.store import open_store
+
+    with open_store(db_path) as store:
+        return import_paths(store, [Path(p) for p in paths], progress=progress,
+                            should_stop=should_stop)

@@ -4,8 +4,12 @@ from pathlib import Path
 from sqlite3 import Error as StorageError
 from sqlite3 import OperationalError as StorageBusy
 
-from annotator.store.connection import NotAProjectError, ReadOnlyProjectError
-from annotator.store.db import INTERACTIVE_TIMEOUT_MS, Store
+from annotator.store.lean_import import import_sqlite_utils
+
+import_sqlite_utils()  # before anything below imports it (see lean_import)
+
+from annotator.store.connection import NotAProjectError, ReadOnlyProjectError  # noqa: E402
+from annotator.store.db import INTERACTIVE_TIMEOUT_MS, Store  # noqa: E402
 
 # What a store method raises when the file itself fails (not a database, locked by another
 # writer past the busy timeout, read-only, disk full): callers above the store catch these names

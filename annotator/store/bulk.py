@@ -152,6 +152,16 @@ def _insert_large_document(conn: sqlite3.Connection, row: tuple, text: str) -> N
     with conn.blobopen("documents", "text", row[0]) as blob:
         for piece in _pieces(text):
             blob.write(piece.encode("utf-8"))
+    _index_again(conn, row[0])
+
+
+def _index_again(conn: sqlite3.Connection, doc_id: int) -> None:
+    """The insert trigger indexed the zero-filled placeholder for the list's text filter (no
+    words: only its title went in); index the text that was then written into it."""
+    conn.execute("INSERT INTO documents_fts (documents_fts, rowid, title, text) "
+                 "SELECT 'delete', id, title, '' FROM documents WHERE id = ?", [doc_id])
+    conn.execute("INSERT INTO documents_fts (rowid, title, text) "
+                 "SELECT id, title, text FROM documents WHERE id = ?", [doc_id])
 
 
 def _pieces(text: str) -> Iterator[str]:

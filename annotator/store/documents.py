@@ -12,6 +12,7 @@ from typing import Any
 from annotator.domain import Document, LabelKind, NewDocument, Status
 from annotator.store.base import Base, marks, now
 from annotator.store.bulk import AddResult, insert_batch
+from annotator.store.listing import ListQuery
 
 # How long a bulk write may hold the project's write lock per transaction: a person's label
 # waits at most about this long while an import, a pre-annotation or a merge runs.
@@ -67,20 +68,21 @@ class Documents:
 
     def count(self, status: Status | None = None, text: str = "") -> int:
         """How many documents match the list's filters (``TypeError``: status not a Status)."""
-        where, params = _list_filter(status, text)
-        return self._conn.execute(f"SELECT count(*) FROM documents {where}", params).fetchone()[0]
+        return self.list_query(status, text).count()
+
+    def list_query(self, status: Status | None = None, text: str = "") -> ListQuery:
+        """The document list under a filter, read a window at a time (see
+        :mod:`annotator.store.listing`). ``TypeError`` when ``status`` is not a Status."""
+        return ListQuery(self._conn, status, text)
 
     def page(
         self, offset: int, limit: int, status: Status | None = None, text: str = ""
     ) -> list[dict[str, Any]]:
         """One page of the document list: id, title, status and entity count; never the text.
         ``TypeError`` when ``status`` is not a :class:`Status` (or ``None``)."""
-        where, params = _list_filter(status, text)
-        rows = self._conn.execute(
-            f"SELECT {_LIST_COLUMNS} FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [_list_row(r) for r in rows]
+        ids = self.list_query(status, text).ids(offset, limit)
+        rows = self.rows_of(ids)
+        return [rows[i] for i in ids if i in rows]
 
     def rows_of(self, doc_ids: list[int]) -> dict[int, dict[str, Any]]:
         """List rows (as :meth:`page` gives them) of the given documents, by id."""
@@ -169,8 +171,11 @@ _LIST_COLUMNS = ("d.id, d.title, d.status, "
                  "(SELECT count(*) FROM spans s WHERE s.doc_id = d.id) AS n_spans")
 
 
+_STATUS = {s.value: s for s in Status}  # a dict lookup, not an enum call, per listed row
+
+
 def _list_row(r: tuple) -> dict[str, Any]:
-    return {"id": r[0], "title": r[1], "status": Status(r[2]), "n_spans": r[3]}
+    return {"id": r[0], "title": r[1], "status": _STATUS[r[2]], "n_spans": r[3]}
 
 
 def _status_filter(statuses: list[Status] | None) -> tuple[str, list[Any]]:
@@ -178,17 +183,3 @@ def _status_filter(statuses: list[Status] | None) -> tuple[str, list[Any]]:
         return "", []
     marks = ", ".join("?" for _ in statuses)
     return f"WHERE status IN ({marks})", [Status(s).value for s in statuses]
-
-
-def _list_filter(status: Status | None, text: str) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if status is not None:
-        if not isinstance(status, Status):
-            raise TypeError(f"status must be a Status or None, not {status!r}")
-        clauses.append("status = ?")
-        params.append(status.value)
-    if text:
-        clauses.append("(title LIKE ? OR text LIKE ?)")
-        params += [f"%{text}%", f"%{text}%"]
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

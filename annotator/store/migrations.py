@@ -163,3 +163,45 @@ def m005_document_revision(db: Database) -> None:
     compares it with the revision it last saw, so an edit made on a view that another window or
     process has changed meanwhile is refused instead of silently undoing their work."""
     db.execute("ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m008_list_search(db: Database) -> None:
+    """The document list's text filter and scrolling on 100,000 documents.
+
+    ``documents_fts`` is a full-text index (SQLite FTS5) of each document's title and text, so
+    the filter finds words among every text in milliseconds instead of scanning them all (LIKE
+    read 100,000 texts in 0.2-0.8 s). It keeps no copy of the text (``content='documents'``):
+    triggers index a document when it is inserted, and re-index it if its title or text is ever
+    updated or the row deleted, whichever code writes it (import, merge, later features).
+    ``unicode61 remove_diacritics 2`` folds case and accents ("zoe" finds "Zoë"); ``prefix='3'``
+    keeps a three-letter prefix such as "lis" (as typed) to one lookup.
+
+    ``idx_documents_id`` lists the ids alone, so a page deep in the list ("OFFSET 99,800") steps
+    over small index entries instead of every document's row with its text (190 ms -> 1 ms)."""
+    db.execute(
+        """CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='3'
+        )"""
+    )
+    db.execute(
+        """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END"""
+    )
+    db.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
+    db.execute("CREATE INDEX idx_documents_id ON documents(id)")

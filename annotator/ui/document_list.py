@@ -2,6 +2,9 @@
 
 A project of 100,000 documents opens at once because only the count is read up front; rows are
 fetched a page at a time when the view asks for them (the visible ones) and kept in a small cache.
+Each page is found from the nearest page read before it (its first row and id: an anchor), so
+scrolling reads the next 200 ids from an index wherever the list is; finding a document's row and
+the next unfinished document are single queries (:class:`annotator.store.listing.ListQuery`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ STATUS_COLOUR = {
 }
 Index = QModelIndex | QPersistentModelIndex
 
+DISPLAY, TOOLTIP, FOREGROUND, ALIGNMENT, USER = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.UserRole))
+_ROLES = frozenset((DISPLAY, TOOLTIP, FOREGROUND, ALIGNMENT, USER))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_COLOURS = {status: QColor(colour) for status, colour in STATUS_COLOUR.items()}
+
 
 class DocumentListModel(QAbstractTableModel):
     """Rows are documents in id order, filtered by status and text; ``rows_fetched`` counts the
@@ -47,29 +57,35 @@ class DocumentListModel(QAbstractTableModel):
         self.store = store
         self.status: Status | None = None
         self.text = ""
+        self._query = store.documents.list_query()
         self._count = 0
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._anchors: dict[int, int] = {}  # page number -> id of its first row
         self.rows_fetched = 0
         self.refresh()
 
     # -- filtering and refreshing -----------------------------------------------------------------
 
     def set_filter(self, status: Status | None, text: str) -> None:
-        """Show only documents with ``status`` (None: any) whose title or text contains
-        ``text``. A filter the store refuses (TypeError for a status that is not a Status)
-        raises before anything changes, so the list keeps working with the previous one."""
+        """Show only documents with ``status`` (None: any) whose title or text has the words
+        of ``text`` (see :mod:`annotator.store.listing`). A filter the store refuses (TypeError
+        for a status that is not a Status) raises before anything changes, so the list keeps
+        working with the previous one."""
         text = text.strip()
-        count = self.store.documents.count(status, text)
-        self.status, self.text = status, text
+        query = self.store.documents.list_query(status, text)
+        count = query.count()
+        self.status, self.text, self._query = status, text, query
         self._reset(count)
 
     def refresh(self) -> None:
         """Re-count and drop the cache (after an import, a filter change, a new project)."""
-        self._reset(self.store.documents.count(self.status, self.text))
+        self._query = self.store.documents.list_query(self.status, self.text)
+        self._reset(self._query.count())
 
     def _reset(self, count: int) -> None:
         self.beginResetModel()
         self._pages.clear()
+        self._anchors.clear()
         self._count = count
         self.endResetModel()
 
@@ -82,9 +98,15 @@ class DocumentListModel(QAbstractTableModel):
     def _page(self, number: int) -> list[dict[str, Any]]:
         page = self._pages.get(number)
         if page is None:
-            page = self.store.documents.page(number * PAGE, PAGE, self.status, self.text)
+            below = max((n for n in self._anchors if n <= number), default=None)
+            anchor = (below * PAGE, self._anchors[below]) if below is not None else None
+            ids = self._query.ids(number * PAGE, PAGE, anchor)
+            rows = self.store.documents.rows_of(ids)
+            page = [rows[i] for i in ids if i in rows]
             self.rows_fetched += len(page)
             self._pages[number] = page
+            if page:
+                self._anchors[number] = page[0]["id"]
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
@@ -111,20 +133,20 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def find_row(self, doc_id: int) -> int | None:
-        """The row of a document, reading pages if needed (ids are in order, so bisect)."""
+        """The row of a document (one counting query unless its page is cached); ``None`` when
+        the filter leaves it out."""
         row = self.cached_row_of(doc_id)
         if row is not None:
             return row
-        lo, hi = 0, self._count - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            found = self.doc_id(mid)
-            if found is None:
-                return None
-            if found == doc_id:
-                return mid
-            lo, hi = (mid + 1, hi) if found < doc_id else (lo, mid - 1)
-        return None
+        row = self._query.row_of(doc_id)
+        return row if row is not None and row < self._count else None
+
+    def next_unfinished_row(self, after: int, current_id: int | None) -> int | None:
+        """The first row after ``after`` (wrapping round) whose document is not finished and is
+        not ``current_id``: one query in the store, then its row."""
+        after_id = self.doc_id(after) if after >= 0 else None
+        found = self._query.next_unfinished(after_id or 0, skip=current_id)
+        return None if found is None else self.find_row(found)
 
     def update_document(self, doc_id: int, **changes: Any) -> None:
         """Update a cached row in place (status, entity count) without re-reading the page."""
@@ -170,12 +192,10 @@ class DocumentListModel(QAbstractTableModel):
             return COLUMN_TIPS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
-                        Qt.ItemDataRole.UserRole):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every cell and role at each paint (~1,400 calls for a screenful): roles are
+        # compared as plain ints, and the roles we leave to the view return at once.
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.row_data(index.row())
         if row is None:
@@ -184,21 +204,20 @@ class DocumentListModel(QAbstractTableModel):
 
 
 def _cell(row: dict[str, Any], column: int, role: int) -> Any:
-    if role == Qt.ItemDataRole.UserRole:
+    if role == USER:
         return row["id"]
-    if role == Qt.ItemDataRole.TextAlignmentRole:
-        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if column == 2 \
-            else None
+    if role == ALIGNMENT:
+        return _RIGHT if column == 2 else None
     status: Status = row["status"]
-    if role == Qt.ItemDataRole.ForegroundRole:
-        if column == 1 and status in STATUS_COLOUR:
-            return QColor(STATUS_COLOUR[status])
-        if status.finished and column == 0:
+    if role == FOREGROUND:
+        if column == 1 and status in _COLOURS:
+            return _COLOURS[status]
+        if column == 0 and status.finished:
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
     title = row["title"] or f"Document {row['id']}"
     if column == 0:
-        return title if role == Qt.ItemDataRole.DisplayRole else f"#{row['id']}: {title}"
+        return title if role == DISPLAY else f"#{row['id']}: {title}"
     if column == 1:
         return STATUS_TEXT[status]
     return str(row["n_spans"])

@@ -16,14 +16,18 @@ Job = Callable[[Worker], Any]
 
 
 def import_job(db_path: Path, paths: list[Path]) -> Job:
-    """Import files and folders (:func:`annotator.services.importing.import_paths`)."""
+    """Import files and folders (:func:`annotator.services.importing.import_paths`) in a
+    spawned child process: in a thread of the window's process, parsing and checking a large
+    file held the GIL so often that the window stalled for up to a second at a time."""
 
     def run(task: Worker) -> Any:
-        from annotator.services.importing import import_paths
+        from annotator.core.child import run_in_child
+        from annotator.services.importing import import_file_paths
 
-        with open_store(db_path) as store:
-            return import_paths(store, paths, progress=task.progress,
-                                should_stop=task.should_stop)
+        return run_in_child(import_file_paths, {"db_path": str(db_path),
+                                                "paths": [str(p) for p in paths]},
+                            progress=task.progress, should_stop=task.should_stop,
+                            name="import")
 
     return run
 

@@ -3,8 +3,6 @@ Making a row current announces the document; the window opens it."""
 
 from __future__ import annotations
 
-from itertools import chain
-
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -100,12 +98,7 @@ class ListPanel(QWidget):
 
     def next_unfinished_row(self, after: int, current_id: int | None) -> int | None:
         """The first row after ``after`` (wrapping round) whose document is not finished."""
-        count = self.model.rowCount()
-        for row in chain(range(after + 1, count), range(0, max(after, 0) + 1)):
-            data = self.model.row_data(row)
-            if data and not data["status"].finished and data["id"] != current_id:
-                return row
-        return None
+        return self.model.next_unfinished_row(after, current_id)
 
     def stop_timers(self) -> None:
         self._debounce.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.changes import Changes
+from annotator.core.tokens import load_tokenizer
 from annotator.domain import Status
 from annotator.store import StorageError, Store, open_store
 from annotator.ui.actions import label_action, make_action
@@ -43,6 +44,7 @@ from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
 from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
+from annotator.ui.workers import Worker
 
 
 class MainWindow(JobsMixin, QMainWindow):
@@ -153,8 +155,12 @@ class MainWindow(JobsMixin, QMainWindow):
         follow()
         self.controller.undo_state_changed.connect(follow)
 
+    def _label_set(self) -> tuple:
+        return (tuple(self.store.labels.of("entity")), tuple(self.store.labels.of("section")))
+
     def _build_label_actions(self) -> None:
         """The label set lives in the project file, so these are rebuilt per project."""
+        self._labels_built = self._label_set()
         for action in self.label_actions + self.section_actions:
             self.removeAction(action)
             action.setObjectName("")  # findChild("label:X") must not find it until it is gone
@@ -351,7 +357,9 @@ class MainWindow(JobsMixin, QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         """Whatever changed the project (an edit, a job, another window): counts and the label
         set follow; the list and the open document follow on their own."""
-        if changes.labels:
+        # "everything" (another window or a job wrote) includes labels: rebuild the actions,
+        # menus and palette (~30 ms) only when the label set really differs
+        if changes.labels and self._label_set() != self._labels_built:
             self._build_label_actions()
             c = self.controller
             if c.doc is not None:  # the span list's colours (Labels > Edit labels)
@@ -411,11 +419,27 @@ class MainWindow(JobsMixin, QMainWindow):
                     "the document reloaded.", warning=True)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """The first time, with no saved layout: divide the width the window really has."""
+        """The first time, with no saved layout: divide the width the window really has. Once
+        shown, spaCy's tokenizer loads in the background (see :meth:`load_tokenizer`)."""
         if self._default_panes:
             self._default_panes = False
             divide_panes(self.splitter)
+        if self.tokenizer_loader is None:
+            QTimer.singleShot(0, self.load_tokenizer)
         super().showEvent(event)
+
+    tokenizer_loader: Worker | None = None
+
+    def load_tokenizer(self) -> Worker:
+        """Load the tokenizer that snaps selections to words off the GUI thread, after the window
+        is on screen: importing spaCy takes 1-2 s, which the first label key would otherwise
+        wait for (or the start-up, had it loaded first). A key pressed before it is ready waits
+        for it; a failure is logged, and the label key reports it if it recurs."""
+        if self.tokenizer_loader is None:
+            lang = self.store.settings.get("lang", "en") or "en"
+            self.tokenizer_loader = Worker("Loading the tokenizer",
+                                           lambda _task: load_tokenizer(lang), self).start()
+        return self.tokenizer_loader
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watch.stop()
