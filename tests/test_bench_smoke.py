@@ -22,7 +22,7 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run"), "--smoke",
                            "--only", "io.py", "export.py", "preannotate.py",
                            "--out", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+                          capture_output=True, text=True, cwd=ROOT, timeout=1800)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = out.read_text(encoding="utf-8")
     assert "- machine: " in results and "(smoke mode)" in results
