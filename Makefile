@@ -32,10 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/python bench/io.py --quick
-	$(BIN)/python bench/preannotate.py --quick
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui.py --quick
-	$(BIN)/python bench/training.py --quick
+	$(BIN)/python bench/run --quick
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -187,14 +187,17 @@ def main() -> None:
     print(f"\nmemory growth under 200 MB (ours, above a one-document project); under 60 s "
           f"{'for these ' if judged else 'is judged at 1,000,000 spans, not at '}{spans:,} "
           "spans\n")
-    print("| format | ours wall s | growth MB | verdict |")
-    print("|---|---|---|---|")
+    print("(on a shared, loaded machine wall time also counts the other processes' turns; "
+          "both wall and CPU seconds are judged)\n")
+    print("| format | ours wall s | ours CPU s | growth MB | verdict |")
+    print("|---|---|---|---|---|")
     for name, ours, _, _ in rows:
         growth = (ours.rss - base[name]) / 1e6
-        ok = growth < 200 and (ours.wall < 60 or not judged)
-        print(f"| {name} | {ours.wall:.2f} | {growth:.0f} | {'met' if ok else 'NOT met'} |")
-        verdicts.append(f"{name} {'60 s, ' if judged else ''}200 MB: "
-                        f"{'met' if ok else 'NOT met'}")
+        wall_ok, cpu_ok = ours.wall < 60 or not judged, ours.cpu < 60 or not judged
+        verdict = ("NOT met (memory)" if growth >= 200 else "met" if wall_ok and cpu_ok
+                   else "met on CPU, NOT on wall" if cpu_ok else "NOT met")
+        print(f"| {name} | {ours.wall:.2f} | {ours.cpu:.2f} | {growth:.0f} | {verdict} |")
+        verdicts.append(f"{name} {'60 s, ' if judged else ''}200 MB: {verdict}")
     print("\n" + "; ".join(verdicts))
 
 

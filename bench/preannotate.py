@@ -19,12 +19,20 @@ callback and its time is taken out of ours), so load from other processes falls 
 Both wall time and this process's CPU time are reported; the verdict uses CPU time, which other
 processes on a shared machine disturb far less (wall-clock ratios swing by +-10% on a busy 2-core
 box). Target: ours / bare >= 0.9 in words per second.
+
+Then, with ``--n-process 2`` (the default; 0 leaves it out): whole processes, ``annotator
+preannotate --n-process 2`` on a fresh copy of the project vs. a bare script that reads the same
+texts from it and runs ``nlp.pipe(texts, n_process=2)`` on the same model, consuming each ``Doc``.
+CPU seconds there are the process's and its workers' (``wait4`` counts reaped children); model
+loading counts on both sides. Same target.
+
+``--smoke``: 60 pages and no ``--n-process`` run (the test suite's check that the bench runs).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -34,51 +42,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import corpus as bench_corpus  # noqa: E402
+from measure import measure  # noqa: E402
+
 from annotator.domain import NewDocument  # noqa: E402
 from annotator.nlp.pipeline import load_model  # noqa: E402
 from annotator.services.preannotation import preannotate  # noqa: E402
 from annotator.store import open_store  # noqa: E402
 
-PEOPLE = ["Jane Doe", "Ali Khan", "Zoë Müller", "José Núñez", "Wei Chen", "Amara Okafor",
-          "Søren Lund", "Priya Raman", "Tom Walsh", "Helena Drummond", "Rodrigo Albuquerque"]
-ORGS = ["Rio Tinto", "BHP", "the Federal Reserve", "Andes Copper", "Nordbank",
-        "the World Health Organization", "Serra Verde", "the Ministry of Finance", "Globex"]
-PLACES = ["Perth", "London", "Santiago", "Lagos", "Mumbai", "Oslo", "Toronto", "Warsaw",
-          "Brazil", "Chile", "Germany", "Japan"]
-DATES = ["on Monday", "on Tuesday", "last week", "on 3 June", "in 2024", "on Friday"]
-MONEY = ["$2bn", "£40m", "€1.2bn", "$300,000", "A$75m"]
-VERBS = ["said", "told reporters", "warned", "announced", "confirmed"]
-TAILS = [
-    "that the deal would be reviewed by regulators before the end of the quarter",
-    "that talks with unions were continuing and no decision had been taken on the site",
-    "that output would fall by about a tenth if the halt lasted until the end of July",
-    "that investors had been told to expect a smaller dividend this year",
-    "that the plan would cost {money} and create about 400 jobs",
-]
-
-
-def _sentence(rng: random.Random) -> str:
-    tail = rng.choice(TAILS).format(money=rng.choice(MONEY))
-    return (f"{rng.choice(PEOPLE)}, who leads {rng.choice(ORGS)} in {rng.choice(PLACES)}, "
-            f"{rng.choice(VERBS)} {rng.choice(DATES)} {tail}.")
-
-
-def make_page(rng: random.Random, paragraphs: int) -> str:
-    """One scraped news page: menus, headline, byline, paragraphs, related links, footer."""
-    head = ["Home", "World", "Business", "Markets", "Subscribe", "Sign in",
-            f"{rng.choice(ORGS).title()} halts work in {rng.choice(PLACES)} after inspection",
-            f"By {rng.choice(PEOPLE)} in {rng.choice(PLACES)}", "3 June 2025, 09:15 BST"]
-    body = [" ".join(_sentence(rng) for _ in range(3)) for _ in range(paragraphs)]
-    tail = ["Read more:", f"Why {rng.choice(ORGS)} is buying less ore",
-            f"{rng.choice(PLACES)} counts the cost of the strike", "Share on Facebook",
-            "© 2025 Example Media Ltd. All rights reserved.",
-            "We use cookies to personalise content and ads. Accept all"]
-    return "\n".join(head + body + tail)
-
 
 def corpus(n_docs: int, seed: int = 7) -> list[str]:
-    rng = random.Random(seed)
-    return [make_page(rng, rng.randint(8, 14)) for _ in range(n_docs)]
+    """Scraped news pages from bench/corpus.py (8 to 14 paragraphs between menus and footer)."""
+    return bench_corpus.pages(n_docs, seed)
 
 
 def words(texts: list[str]) -> int:
@@ -124,6 +99,35 @@ def interleaved(texts: list[str], batch_size: int, warm: int, folder: Path) -> t
     return bare, ours, report
 
 
+BARE_POOL = r'''
+import sqlite3, sys
+from annotator.nlp.pipeline import load_model  # the same model and components as ours
+nlp = load_model(None)
+conn = sqlite3.connect(sys.argv[1])
+texts = [r[0] for r in conn.execute("SELECT text FROM documents ORDER BY id")]
+tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=int(sys.argv[2]),
+                                          n_process=int(sys.argv[3])))
+assert tokens > 0
+'''
+
+
+def pooled(texts: list[str], batch_size: int, n_process: int, folder: Path) -> tuple[Any, Any]:
+    """Whole processes with ``n_process`` workers: ``(ours, bare)`` :class:`measure.Measure`."""
+    template, db = folder / "template.db", folder / "pool.db"
+    with open_store(template) as store:
+        store.documents.add((NewDocument(t, f"doc{i}") for i, t in enumerate(texts)),
+                            batch_size=1000)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, db)
+    annotator = str(Path(sys.executable).parent / "annotator")
+    ours = measure([annotator, "preannotate", "--db", str(db), "--batch-size", str(batch_size),
+                    "--n-process", str(n_process)])
+    bare = measure([sys.executable, "-c", BARE_POOL, str(template), str(batch_size),
+                    str(n_process)])
+    return ours, bare
+
+
 def _delta(start: Clock, end: Clock) -> Clock:
     return end[0] - start[0], end[1] - start[1]
 
@@ -131,17 +135,22 @@ def _delta(start: Clock, end: Clock) -> Clock:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a run of well under a minute")
+    parser.add_argument("--smoke", action="store_true", help="60 pages, no --n-process run")
+    parser.add_argument("--n-process", type=int, default=None,
+                        help="workers of the whole-process run (default 2; 0: no such run)")
     parser.add_argument("--docs", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=25)
     parser.add_argument("--warm-up", type=int, default=50, help="documents, on both sides")
     args = parser.parse_args()
-    n_docs = args.docs or (150 if args.quick else 1000)
+    n_docs = args.docs or (60 if args.smoke else 150 if args.quick else 1000)
+    n_process = 0 if args.smoke and args.n_process is None else (args.n_process or 2)
     texts = corpus(n_docs)
     warm = -(-args.warm_up // args.batch_size) * args.batch_size  # whole batches
     timed = texts[warm:]
     n_words = words(timed)
     with tempfile.TemporaryDirectory() as tmp:
         bare_batches, ours_batches, report = interleaved(texts, args.batch_size, warm, Path(tmp))
+        pool = pooled(texts, args.batch_size, n_process, Path(tmp)) if n_process > 1 else None
     bare_t = tuple(sum(c[k] for c in bare_batches) for k in (0, 1))
     ours_t = tuple(sum(c[k] for c in ours_batches) for k in (0, 1))
     rows = [("bare nlp.pipe (ner only)", bare_t, f"{len(timed)} run", "-", "-"),
@@ -164,6 +173,21 @@ def main() -> None:
     verdict = "met" if cpu_ratio >= 0.9 else "NOT met"
     print(f"{'ratio ours / bare':<26} {wall_ratio:>7.2f} (wall)  {cpu_ratio:.2f} (CPU; "
           f"target >= 0.90: {verdict})")
+    verdicts = [f"pre-annotation: {verdict}"]
+    if pool is not None:
+        ours, bare = pool
+        words_all = words(texts)
+        print(f"\nwhole processes, --n-process {n_process}, {len(texts)} pages, {words_all:,} "
+              "words, model loading included; ratio = floor time / our time\n")
+        print("| step | ours wall s | floor wall s | ratio wall | ours CPU s | floor CPU s | "
+              "ratio CPU | target | verdict |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        pool_verdict = "met" if bare.cpu / ours.cpu >= 0.9 else "NOT met"
+        print(f"| preannotate n-process {n_process} | {ours.wall:.2f} | {bare.wall:.2f} | "
+              f"{bare.wall / ours.wall:.2f} | {ours.cpu:.2f} | {bare.cpu:.2f} | "
+              f"{bare.cpu / ours.cpu:.2f} | >= 0.90 | {pool_verdict} |")
+        verdicts.append(f"pre-annotation n-process {n_process}: {pool_verdict}")
+    print("\n" + "; ".join(verdicts))
 
 
 if __name__ == "__main__":

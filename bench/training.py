@@ -213,11 +213,12 @@ def check(work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3,000 documents (under a minute)")
+    parser.add_argument("--smoke", action="store_true", help="100 documents: does it run?")
     parser.add_argument("--docs", type=int, default=None, help="documents (default 20,000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per step; best is kept")
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
     args = parser.parse_args()
-    docs = args.docs or (3_000 if args.quick else 20_000)
+    docs = args.docs or (100 if args.smoke else 3_000 if args.quick else 20_000)
     work = args.keep or Path(tempfile.mkdtemp(prefix="annotator-bench-training-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

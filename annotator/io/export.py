@@ -28,6 +28,9 @@ class Item:
     sections: list[Section]
 
 
+# ``json.dumps(x, ensure_ascii=False)`` builds a new encoder on every call; one is enough.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 RecordWriter = Callable[[Item], Iterator[dict[str, Any]]]
 
 
@@ -54,7 +57,7 @@ def write_jsonl(
         with atomic_output(out) as fh:
             for item in items:
                 for record in writer(item):
-                    fh.write(json.dumps(record, ensure_ascii=False))
+                    fh.write(_encode(record))
                     fh.write("\n")
                     count += 1
                 if on_item is not None:

@@ -112,6 +112,10 @@ def _walk(root: Path, root_key: tuple[int, int]) -> Iterator[Path | Problem]:
             continue
         if entry.name.startswith("."):
             continue
+        if entry.is_file(follow_symlinks=False):  # no system call: the listing's file type
+            if os.path.splitext(entry.name)[1].lower() in KNOWN_SUFFIXES:
+                yield Path(entry.path)
+            continue
         child = Path(entry.path)
         try:
             info = os.stat(entry.path)

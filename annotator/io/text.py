@@ -182,7 +182,15 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
                                             f"{exc.start + skip}") from exc
     if newlines and b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    bad = None if data.isascii() else first_invalid_utf8(data, skip)
+    if data.isascii():
+        bad = None
+    elif len(data) <= CHUNK_BYTES:  # small: decode once, and find the bad byte only on failure
+        try:
+            return str(memoryview(data)[skip:], "utf-8"), "utf-8-sig" if skip else "utf-8"
+        except UnicodeDecodeError as exc:
+            bad = skip + exc.start
+    else:  # checked in pieces first: a failure on the whole would copy it (see below)
+        bad = first_invalid_utf8(data, skip)
     if bad is None:
         return str(memoryview(data)[skip:], "utf-8"), "utf-8-sig" if skip else "utf-8"
     start = data.rfind(b"\n", 0, bad) + 1

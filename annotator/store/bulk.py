@@ -55,24 +55,34 @@ def insert_batch(
     existing = _existing_hashes(conn, hashes)
     span_rows: list[tuple] = []
     section_rows: list[tuple] = []
+    doc_rows: list[tuple] = []
+    html_rows: list[tuple] = []
     stamp = now()
     rec_of: dict[int, NewDocument] = {}
+    # Ids are given here, so that the documents go in with one ``executemany`` (not one
+    # ``execute`` each) and their spans can name them: the caller's transaction holds the write
+    # lock, so nobody else takes the next ids meanwhile.
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
     for rec, digest in zip(batch, hashes, strict=True):
         if digest in existing:
             result.duplicates.append((rec.source, existing[digest]))
             continue
-        doc_id = _insert_document(conn, rec, digest, stamp)
-        assert doc_id is not None
+        doc_id, next_id = next_id, next_id + 1
+        row = _document_row(doc_id, rec, digest, stamp)
+        if len(rec.text) > LARGE_TEXT:
+            _insert_large_document(conn, row, rec.text)
+        else:
+            doc_rows.append(row)
         existing[digest] = doc_id
         result.added.append(doc_id)
         rec_of[doc_id] = rec
         span_rows += [(doc_id, s[0], s[1], s[2], s[3], s[4], stamp) for s in rec.spans]
         section_rows += _section_rows(doc_id, rec, stamp)
         if rec.html is not None:
-            conn.execute(
-                "INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
-                [doc_id, rec.html, json.dumps(rec.block_features or [])],
-            )
+            html_rows.append((doc_id, rec.html, json.dumps(rec.block_features or [])))
+    conn.executemany(INSERT_DOCUMENT + "(?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_rows)
+    conn.executemany("INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
+                     html_rows)
     span_rows = _admitted(conn, LabelKind.ENTITY, span_rows, 3, rec_of, known_labels, fixed,
                           result)
     section_rows = _admitted(conn, LabelKind.SECTION, section_rows, 4, rec_of, known_labels,
@@ -125,25 +135,24 @@ LARGE_TEXT = 2_000_000  # characters
 CHUNK = 1 << 20
 
 
-def _insert_document(conn: sqlite3.Connection, rec: NewDocument, digest: str,
-                     stamp: str) -> int:
-    large = len(rec.text) > LARGE_TEXT
-    cur = conn.execute(
-        "INSERT INTO documents (text, hash, source, title, meta, status, created_at, "
-        "updated_at) VALUES (" + ("CAST(zeroblob(?) AS TEXT)" if large else "?")
-        + ", ?, ?, ?, ?, ?, ?, ?)",
-        [_utf8_length(rec.text) if large else rec.text, digest, rec.source,
-         rec.meta.get("title") or title_of(rec.text),
-         json.dumps(rec.meta, ensure_ascii=False), rec.status.value, stamp, stamp],
-    )
-    doc_id = cur.lastrowid
-    assert doc_id is not None
-    if large:
-        with conn.blobopen("documents", "text", doc_id) as blob:
-            for piece in _pieces(rec.text):
-                blob.write(piece.encode("utf-8"))
-        _index_again(conn, doc_id)
-    return doc_id
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps without a new encoder a call
+INSERT_DOCUMENT = ("INSERT INTO documents (id, text, hash, source, title, meta, status, "
+                   "created_at, updated_at) VALUES ")
+
+
+def _document_row(doc_id: int, rec: NewDocument, digest: str, stamp: str) -> tuple:
+    return (doc_id, rec.text, digest, rec.source, rec.meta.get("title") or title_of(rec.text),
+            _encode(rec.meta), rec.status.value, stamp, stamp)
+
+
+def _insert_large_document(conn: sqlite3.Connection, row: tuple, text: str) -> None:
+    """Insert a document row whose text (``row[1]``) is written in pieces through blob I/O."""
+    conn.execute(INSERT_DOCUMENT + "(?, CAST(zeroblob(?) AS TEXT), ?, ?, ?, ?, ?, ?, ?)",
+                 (row[0], _utf8_length(text), *row[2:]))
+    with conn.blobopen("documents", "text", row[0]) as blob:
+        for piece in _pieces(text):
+            blob.write(piece.encode("utf-8"))
+    _index_again(conn, row[0])
 
 
 def _index_again(conn: sqlite3.Connection, doc_id: int) -> None:

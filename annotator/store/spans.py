@@ -43,7 +43,9 @@ class Spans:
         out: dict[int, list[Span]] = {d: [] for d in doc_ids}
         if not doc_ids:
             return out
-        columns = SPAN_COLUMNS if provenance else 'start, "end", label'
+        # Without provenance the constant fields come from SQL, so that each row is a slice
+        # (in C), not a tuple built in Python.
+        columns = SPAN_COLUMNS if provenance else 'start, "end", label, \'\', NULL, NULL'
         rows = self._base.conn.execute(
             f"SELECT doc_id, {columns} FROM spans WHERE doc_id BETWEEN ? AND ? "
             "ORDER BY doc_id, start",
@@ -54,10 +56,7 @@ class Spans:
             bucket = out.get(row[0])
             if bucket is None:
                 continue
-            if provenance:
-                bucket.append(new(Span, row[1:]))
-            else:
-                bucket.append(new(Span, (row[1], row[2], row[3], "", None, None)))
+            bucket.append(new(Span, row[1:]))
         return out
 
     def add(self, doc_id: int, span: Span) -> tuple[Span, list[Span]]:
