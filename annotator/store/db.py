@@ -20,6 +20,7 @@ from annotator.store.connection import BUSY_TIMEOUT_MS, connect
 from annotator.store.documents import Documents
 from annotator.store.labels import Labels, Settings
 from annotator.store.migrations import migrations
+from annotator.store.near_dups import NearDups
 from annotator.store.sections import Sections
 from annotator.store.spans import Spans
 from annotator.store.suggestions import Suggestions
@@ -66,6 +67,7 @@ class Store:
         self.labels = Labels(self._base)
         self.settings = Settings(self._base)
         self.suggestions = Suggestions(self._base)
+        self.near_dups = NearDups(self._base)
 
     def close(self) -> None:
         self.conn.close()

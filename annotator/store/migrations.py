@@ -163,3 +163,20 @@ def m005_document_revision(db: Database) -> None:
     compares it with the revision it last saw, so an edit made on a view that another window or
     process has changed meanwhile is refused instead of silently undoing their work."""
     db.execute("ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m010_near_duplicates(db: Database) -> None:
+    """Wire-copy near-duplicates: each signed document's MinHash signature (``BINS`` little-endian
+    ``uint16`` values), its number of distinct body shingles, and its group (the smallest
+    document id of the group; 0 when it has no near duplicate; NULL until compared). The LSH
+    bands are computed from the signature when needed, so they are never stale."""
+    db.execute(
+        """CREATE TABLE near_dups (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            signature BLOB NOT NULL,
+            shingles INTEGER NOT NULL,
+            grp INTEGER
+        )"""
+    )
+    db.execute("CREATE INDEX idx_near_dups_grp ON near_dups(grp) WHERE grp > 0")
