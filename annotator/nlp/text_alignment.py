@@ -35,7 +35,9 @@ class Alignment:
         first = self._run_of(start)
         last = self._run_of(end - 1)
         if first is None or last is None:
-            return NOT_IN_COPY
+            # the words around it are there: it was rewritten, not cut
+            around = start > 0 and self._run_of(start - 1) and self._run_of(end)
+            return CHANGED_IN_COPY if around else NOT_IN_COPY
         new_start = start - first[0] + first[2]
         new_end = end - 1 - last[0] + last[2] + 1
         if new_end <= new_start or self.target[new_start:new_end] != self.source[start:end]:
