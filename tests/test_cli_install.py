@@ -51,6 +51,7 @@ def imported_modules(folder: Path) -> dict[str, str]:
 
 def third_party(modules: dict[str, str]) -> dict[str, str]:
     helpers = {p.stem for p in (ROOT / "tests").rglob("*.py")}  # e.g. tests/store/project_files
+    helpers |= {p.stem for p in (ROOT / "bench").glob("*.py")}  # e.g. bench/dup_corpus
     ours = {"annotator", "__future__", "tests", "conftest", *helpers}
     return {m: f for m, f in modules.items()
             if m not in sys.stdlib_module_names and m not in ours}

@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, list[str], str]] = {
     "shortcuts": ("&Keyboard shortcuts", ["F1"], "This list"),
     "labels": ("&Edit labels…", ["Ctrl+L"], "Add, rename, recolour, re-key or delete labels"),
     "annotator-name": ("Your &name…", [], "Who you are: recorded on the labels you make"),
+    "near-duplicates": ("Show near-&duplicates", ["Ctrl+Shift+N"],
+                        "List only this document's wire copies (again: every document)"),
+    "copy-labels": ("&Copy labels to near-duplicates", [],
+                    "Copy this accepted document's labels onto its unfinished wire copies"),
 }
 EDITOR_KEYS = [
     ("Mouse drag, Shift+arrows", "Select text (snaps to whole tokens when labelled)"),

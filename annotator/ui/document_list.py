@@ -47,6 +47,8 @@ class DocumentListModel(QAbstractTableModel):
         self.store = store
         self.status: Status | None = None
         self.text = ""
+        self.group: int | None = None  # showing one near-duplicate group (its members only)
+        self._members: list[int] = []
         self._count = 0
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self.rows_fetched = 0
@@ -65,7 +67,16 @@ class DocumentListModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-count and drop the cache (after an import, a filter change, a new project)."""
+        if self.group is not None:
+            self._members = self.store.near_dups.members(self.group)
+            self._reset(len(self._members))
+            return
         self._reset(self.store.documents.count(self.status, self.text))
+
+    def set_group(self, group: int | None) -> None:
+        """Show only the documents of one near-duplicate group (``None``: the filtered list)."""
+        self.group = group
+        self.refresh()
 
     def _reset(self, count: int) -> None:
         self.beginResetModel()
@@ -82,7 +93,13 @@ class DocumentListModel(QAbstractTableModel):
     def _page(self, number: int) -> list[dict[str, Any]]:
         page = self._pages.get(number)
         if page is None:
-            page = self.store.documents.page(number * PAGE, PAGE, self.status, self.text)
+            if self.group is not None:
+                ids = self._members[number * PAGE:(number + 1) * PAGE]
+                found = self.store.documents.rows_of(ids)
+                page = [found[i] for i in ids if i in found]
+            else:
+                page = self.store.documents.page(number * PAGE, PAGE, self.status, self.text)
+            _mark_groups(self.store, page)
             self.rows_fetched += len(page)
             self._pages[number] = page
             while len(self._pages) > MAX_PAGES:
@@ -183,6 +200,13 @@ class DocumentListModel(QAbstractTableModel):
         return _cell(row, index.column(), role)
 
 
+def _mark_groups(store: Store, page: list[dict[str, Any]]) -> None:
+    """Give each row of a page its near-duplicate group and size (one query per page)."""
+    groups = store.near_dups.sizes_of([r["id"] for r in page])
+    for row in page:
+        row["dup"] = groups.get(row["id"])
+
+
 def _cell(row: dict[str, Any], column: int, role: int) -> Any:
     if role == Qt.ItemDataRole.UserRole:
         return row["id"]
@@ -198,6 +222,12 @@ def _cell(row: dict[str, Any], column: int, role: int) -> Any:
         return None
     title = row["title"] or f"Document {row['id']}"
     if column == 0:
+        dup = row.get("dup")
+        if dup is not None:  # a near-duplicate: "≈3" (copies in its group) before the title
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"≈{dup[1]}  {title}"
+            return (f"#{row['id']}: {title}\nNear-duplicate group #{dup[0]} of {dup[1]} "
+                    "documents (Ctrl+Shift+N lists them)")
         return title if role == Qt.ItemDataRole.DisplayRole else f"#{row['id']}: {title}"
     if column == 1:
         return STATUS_TEXT[status]

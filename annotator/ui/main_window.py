@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import Changes
 from annotator.domain import Status
 from annotator.store import StorageError, Store, open_store
+from annotator.ui import near_dups
 from annotator.ui.actions import label_action, make_action
 from annotator.ui.annotator_name import ask_annotator_name, known_annotator, show_annotator
 from annotator.ui.controller import Controller
@@ -127,6 +128,8 @@ class MainWindow(JobsMixin, QMainWindow):
             "find-previous": self.find_bar.previous,
             "labels": lambda: open_labels_dialog(self),
             "annotator-name": lambda: ask_annotator_name(self),
+            "near-duplicates": lambda: near_dups.toggle_group(self),
+            "copy-labels": lambda: near_dups.copy_to_near_duplicates(self),
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)

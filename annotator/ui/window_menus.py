@@ -20,7 +20,7 @@ MENUS = {
               "find-next", "find-previous"],
     "&Labels": ["labels", "-", "entities", "-", "sections"],
     "&Document": ["accept", "reject", "skip", "-", "next", "previous", "next-unfinished",
-                  "find"],
+                  "find", "-", "near-duplicates", "copy-labels"],
     "&View": ["zoom-in", "zoom-out", "zoom-reset", "-", "dark"],
     "&Help": ["shortcuts"],
 }
