@@ -40,7 +40,8 @@ BODY_LINE_CHARS = 60  # a line this long is prose; shorter ones are menus, bylin
 MIN_BODY_CHARS = 300  # with less prose than this, the whole text is shingled
 GAP_LINES = 2  # short lines a run of prose may contain in a row
 LINE_CHARS_CAP = 300  # a run's size counts a line up to this long (ad and link soups are longer)
-_SENTENCE_END = tuple('.!?"”’)…:')  # prose paragraphs end like sentences; menus and ads do not
+# A prose line is long and ends like a sentence (menus, link lists and ad soups do not).
+_SENTENCE_END = frozenset('.!?"”’)…:')
 CONTAINMENT = 0.5  # a candidate pair with containment at least this is a near duplicate
 MIN_SHINGLES = 8  # fewer shingles than this (a stub) never joins a group
 PARAMS = f"oph{BINS}-k{SHINGLE_WORDS}-b{BANDS}x{ROWS}-line{BODY_LINE_CHARS}-v1"
@@ -73,34 +74,45 @@ class Signatures:
 def body_of(text: str) -> str:
     """The article's prose: the densest run of long lines (see the module docstring).
 
-    Lines of at least :data:`BODY_LINE_CHARS` characters are prose; a run of prose may contain up
-    to :data:`GAP_LINES` short lines in a row (subheads, photo credits). The run with the most
-    prose characters is the body, with any other run at least half its size (a long article
-    split by a teaser box). Isolated long lines of a site's header and footer (disclaimers,
-    cookie notices) are left out. A text with less than :data:`MIN_BODY_CHARS` characters of
-    prose is used whole."""
+    Lines of at least :data:`BODY_LINE_CHARS` characters that end like a sentence are prose; a
+    run of prose may contain up to :data:`GAP_LINES` other non-blank lines in a row (subheads,
+    photo credits). The run with the most prose characters (a line counting up to
+    :data:`LINE_CHARS_CAP`) is the body, with any other run at least half its size (a long
+    article split by a teaser box). Isolated long lines of a site's header and footer
+    (disclaimers, cookie notices) are left out. A text with less than :data:`MIN_BODY_CHARS`
+    characters of prose has no body: it is too short to be a wire story, and what it has is
+    mostly its site's template, which would group it with every other page of the site."""
     lines = text.split("\n")
-    runs: list[tuple[int, list[str]]] = []
-    current: list[str] = []
-    size = gap = 0
-    for line in lines:
-        if len(line) >= BODY_LINE_CHARS and line.rstrip().endswith(_SENTENCE_END):
-            current.append(line)
-            size += min(len(line), LINE_CHARS_CAP)
-            gap = 0
-        elif line.strip():
-            gap += 1
-            if gap > GAP_LINES and current:
-                runs.append((size, current))
-                current, size = [], 0
+    prose = [i for i, line in enumerate(lines)
+             if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in _SENTENCE_END]
+    runs: list[tuple[int, list[int]]] = []
+    current: list[int] = []
+    size = 0
+    for i in prose:
+        if current and i - current[-1] - 1 > GAP_LINES and _gap(lines, current[-1], i):
+            runs.append((size, current))
+            current, size = [], 0
+        current.append(i)
+        size += min(len(lines[i]), LINE_CHARS_CAP)
     if current:
         runs.append((size, current))
     if not runs:
-        return text
+        return ""
     best = max(size for size, _ in runs)
     if best < MIN_BODY_CHARS:
-        return text
-    return "\n".join(line for size, run in runs if size * 2 >= best for line in run)
+        return ""
+    return "\n".join(lines[i] for size, run in runs if size * 2 >= best for i in run)
+
+
+def _gap(lines: list[str], before: int, after: int) -> bool:
+    """More than :data:`GAP_LINES` non-blank lines between two prose lines."""
+    seen = 0
+    for line in lines[before + 1:after]:
+        if line.strip():
+            seen += 1
+            if seen > GAP_LINES:
+                return True
+    return False
 
 
 def signatures(texts: Sequence[str], batch_chars: int = 8_000_000) -> Signatures:
@@ -173,7 +185,8 @@ def _one_permutation(shingle: np.ndarray, doc: np.ndarray, n: int
     fill empty bins by rotation. Returns ``(values uint16 (n, BINS), distinct shingles)``."""
     sizes = np.zeros(n, dtype=np.int64)
     if len(shingle):
-        key = np.unique((doc.astype(_U64) << _U64(40)) | (shingle >> _U64(24)))  # per-doc sets
+        key = np.sort((doc.astype(_U64) << _U64(40)) | (shingle >> _U64(24)))
+        key = key[np.r_[True, key[1:] != key[:-1]]]  # each document's set of shingles
         doc_u = (key >> _U64(40)).astype(np.int64)
         sizes += np.bincount(doc_u, minlength=n)
         bins = ((key >> _U64(33)) & _U64(BINS - 1)).astype(np.int64)
@@ -249,7 +262,9 @@ def candidate_pairs(keys: np.ndarray, fresh: np.ndarray | None = None,
             continue
         run_start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
         run_len = np.diff(np.r_[run_start, n])
-        for start, length in zip(run_start[run_len > 1], run_len[run_len > 1], strict=True):
+        two = run_start[run_len == 2]  # most buckets: one pair, made without a loop
+        found.append(np.stack([order[two], order[two + 1]], axis=1))
+        for start, length in zip(run_start[run_len > 2], run_len[run_len > 2], strict=True):
             members = order[start:start + length]
             if length <= max_bucket:
                 i, j = np.triu_indices(length, 1)
