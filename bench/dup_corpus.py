@@ -162,12 +162,12 @@ def _other_site(pages: list[Page], site: str, rng: random.Random) -> Page:
             return page
 
 
-def _unused_host(hosts: list[Page], site: str, rng: random.Random) -> Page:
+def _unused_host(hosts: list[Page], used: set[str], site: str, rng: random.Random) -> Page:
     """A host page of another site, each used once while there are unused ones."""
-    for i in range(len(hosts) - 1, -1, -1):
-        if hosts[i].site != site and not getattr(hosts[i], "used", False):
-            hosts[i].used = True  # type: ignore[attr-defined]
-            return hosts[i]
+    for page in reversed(hosts):
+        if page.site != site and page.name not in used:
+            used.add(page.name)
+            return page
     return _other_site(hosts, site, rng)
 
 
@@ -191,12 +191,13 @@ def make_corpus(pages: list[Page], reprinted: float = 0.3, max_copies: int = 4,
     n_hosts = int(len(order) * hosts)
     host_pages, originals = order[:n_hosts], order[n_hosts:]
     items: list[tuple[str, str, int]] = []  # text, source, group (-1: none)
+    used: set[str] = set()
     group = 0
     for page in originals:
         copies = []
         if len(page.article) >= 3 and rng.random() < reprinted:
             for n in range(rng.randint(1, max_copies)):
-                host = _unused_host(host_pages, page.site, rng)
+                host = _unused_host(host_pages, used, page.site, rng)
                 lines = host.top + edit_article(page.article, rng, vocabulary, host.site) \
                     + host.bottom
                 copies.append(("\n".join(lines), f"{host.site}/reprint-{page.name}-{n}"))

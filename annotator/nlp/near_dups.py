@@ -39,6 +39,7 @@ ROWS = 3
 BODY_LINE_CHARS = 60  # a line this long is prose; shorter ones are menus, bylines, link lists
 MIN_BODY_CHARS = 300  # with less prose than this, the whole text is shingled
 GAP_LINES = 2  # short lines a run of prose may contain in a row
+RUN_SHARE = 2  # a run of prose at least 1/RUN_SHARE the size of the largest is body too
 LINE_CHARS_CAP = 300  # a run's size counts a line up to this long (ad and link soups are longer)
 # A prose line is long and ends like a sentence (menus, link lists and ad soups do not).
 _SENTENCE_END = frozenset('.!?"”’)…:')
@@ -101,7 +102,7 @@ def body_of(text: str) -> str:
     best = max(size for size, _ in runs)
     if best < MIN_BODY_CHARS:
         return ""
-    return "\n".join(lines[i] for size, run in runs if size * 2 >= best for i in run)
+    return "\n".join(lines[i] for size, run in runs if size * RUN_SHARE >= best for i in run)
 
 
 def _gap(lines: list[str], before: int, after: int) -> bool:
