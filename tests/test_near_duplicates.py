@@ -93,7 +93,7 @@ def test_grouping_is_resumable_and_new_documents_are_compared_once(tmp_path):
     path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
     with open_store(tmp_path / "p.db") as store:
         import_paths(store, [path], near_duplicates=False)
-        assert store.near_dups.count_unsigned() == 3
+        assert store.near_dups.count_uncounted() == 3
         report = group_documents(store)
         assert (report.signed, store.near_dups.groups()) == (3, [[1, 2]])
         assert store.near_dups.group_of(1) == 1 and store.near_dups.group_of(3) is None

@@ -27,7 +27,7 @@ different minima agree by chance once in 65,536 bins, which moves a Jaccard esti
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,12 +40,13 @@ BODY_LINE_CHARS = 60  # a line this long is prose; shorter ones are menus, bylin
 MIN_BODY_CHARS = 300  # with less prose than this, the whole text is shingled
 GAP_LINES = 2  # short lines a run of prose may contain in a row
 RUN_SHARE = 2  # a run of prose at least 1/RUN_SHARE the size of the largest is body too
+SHARED_WEIGHT = 0.2  # a prose line other documents have too counts this share of its length
 LINE_CHARS_CAP = 300  # a run's size counts a line up to this long (ad and link soups are longer)
 # A prose line is long and ends like a sentence (menus, link lists and ad soups do not).
 _SENTENCE_END = frozenset('.!?"”’)…:')
 CONTAINMENT = 0.5  # a candidate pair with containment at least this is a near duplicate
 MIN_SHINGLES = 8  # fewer shingles than this (a stub) never joins a group
-PARAMS = f"oph{BINS}-k{SHINGLE_WORDS}-b{BANDS}x{ROWS}-line{BODY_LINE_CHARS}-v1"
+PARAMS = f"oph{BINS}-k{SHINGLE_WORDS}-b{BANDS}x{ROWS}-line{BODY_LINE_CHARS}-df-v2"
 
 _U64 = np.uint64
 _MAX_WORD_POS = 32
@@ -53,7 +54,7 @@ _MAX_WORD_POS = 32
 _TABLE = np.frombuffer(hashlib.shake_256(b"annotator near-duplicate words v1").digest(
     _MAX_WORD_POS * 256 * 8), dtype="<u8").astype(_U64)
 _MULT = np.frombuffer(hashlib.shake_256(b"annotator near-duplicate shingles v1").digest(
-    (SHINGLE_WORDS + BANDS * ROWS) * 8), dtype="<u8").astype(_U64) | _U64(1)
+    (SHINGLE_WORDS + BINS) * 8), dtype="<u8").astype(_U64) | _U64(1)
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[list(b"abcdefghijklmnopqrstuvwxyz0123456789_")] = True
 _WORD_BYTE[0x80:] = True  # bytes of non-ASCII letters (UTF-8); punctuation below is removed
@@ -72,7 +73,24 @@ class Signatures:
         return len(self.sizes)
 
 
-def body_of(text: str) -> str:
+def prose_lines(text: str) -> list[str]:
+    """The lines of a text that look like prose (see :func:`body_of`)."""
+    return [line for line in text.split("\n")
+            if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in _SENTENCE_END]
+
+
+def line_key(line: str) -> int:
+    """A stable signed 64-bit hash of a prose line, for counting in how many documents it is."""
+    digest = hashlib.blake2b(line.strip().encode("utf-8", "replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def line_keys(text: str) -> set[int]:
+    """The distinct prose-line hashes of one text."""
+    return {line_key(line) for line in prose_lines(text)}
+
+
+def body_of(text: str, shared: Mapping[int, int] | None = None) -> str:
     """The article's prose: the densest run of long lines (see the module docstring).
 
     Lines of at least :data:`BODY_LINE_CHARS` characters that end like a sentence are prose; a
@@ -80,29 +98,41 @@ def body_of(text: str) -> str:
     photo credits). The run with the most prose characters (a line counting up to
     :data:`LINE_CHARS_CAP`) is the body, with any other run at least half its size (a long
     article split by a teaser box). Isolated long lines of a site's header and footer
-    (disclaimers, cookie notices) are left out. A text with less than :data:`MIN_BODY_CHARS`
-    characters of prose has no body: it is too short to be a wire story, and what it has is
-    mostly its site's template, which would group it with every other page of the site."""
+    (disclaimers, cookie notices) are left out.
+
+    ``shared`` (``{line hash: documents with the line}``, from :func:`line_key`) weighs the runs:
+    a line found in other documents too counts :data:`SHARED_WEIGHT` of its length, so a
+    site's template prose (a "recent comments" box, an about-this-blog paragraph on every page)
+    loses to the story, which only its reprints share.
+
+    A text with less than :data:`MIN_BODY_CHARS` characters of prose has no body: it is too
+    short to be a wire story, and what it has is mostly its site's template, which would group
+    it with every other page of the site."""
     lines = text.split("\n")
     prose = [i for i, line in enumerate(lines)
              if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in _SENTENCE_END]
-    runs: list[tuple[int, list[int]]] = []
+    runs: list[tuple[float, int, list[int]]] = []
     current: list[int] = []
-    size = 0
+    size = 0.0
+    chars = 0
     for i in prose:
         if current and i - current[-1] - 1 > GAP_LINES and _gap(lines, current[-1], i):
-            runs.append((size, current))
-            current, size = [], 0
+            runs.append((size, chars, current))
+            current, size, chars = [], 0.0, 0
         current.append(i)
-        size += min(len(lines[i]), LINE_CHARS_CAP)
+        length = min(len(lines[i]), LINE_CHARS_CAP)
+        weight = 1.0
+        if shared is not None and shared.get(line_key(lines[i]), 1) > 1:
+            weight = SHARED_WEIGHT
+        size += length * weight
+        chars += length
     if current:
-        runs.append((size, current))
-    if not runs:
+        runs.append((size, chars, current))
+    if not runs or max(chars for _, chars, _ in runs) < MIN_BODY_CHARS:
         return ""
-    best = max(size for size, _ in runs)
-    if best < MIN_BODY_CHARS:
-        return ""
-    return "\n".join(lines[i] for size, run in runs if size * RUN_SHARE >= best for i in run)
+    best = max(size for size, _, _ in runs)
+    return "\n".join(lines[i] for size, _, run in runs if size * RUN_SHARE >= best
+                     for i in run)
 
 
 def _gap(lines: list[str], before: int, after: int) -> bool:
@@ -116,9 +146,10 @@ def _gap(lines: list[str], before: int, after: int) -> bool:
     return False
 
 
-def signatures(texts: Sequence[str], batch_chars: int = 8_000_000) -> Signatures:
-    """Signatures of ``texts`` (whole documents; :func:`body_of` is applied here), computed a
-    few megabytes at a time so memory stays bounded."""
+def signatures(texts: Sequence[str], shared: Mapping[int, int] | None = None,
+               batch_chars: int = 8_000_000) -> Signatures:
+    """Signatures of ``texts`` (whole documents; :func:`body_of` is applied here, with the line
+    counts ``shared``), computed a few megabytes at a time so memory stays bounded."""
     values = np.empty((len(texts), BINS), dtype=np.uint16)
     sizes = np.zeros(len(texts), dtype=np.int64)
     start = 0
@@ -127,7 +158,8 @@ def signatures(texts: Sequence[str], batch_chars: int = 8_000_000) -> Signatures
         while end < len(texts) and (end == start or chars < batch_chars):
             chars += len(texts[end])
             end += 1
-        values[start:end], sizes[start:end] = _batch([body_of(t) for t in texts[start:end]])
+        values[start:end], sizes[start:end] = _batch([body_of(t, shared)
+                                                      for t in texts[start:end]])
         start = end
     return Signatures(values, sizes)
 

@@ -1,8 +1,11 @@
 """Find wire-copy near-duplicates and keep their groups up to date: the job run after an import
 (and by ``annotator near-duplicates``).
 
-1. Sign every document that has no signature yet (:mod:`annotator.nlp.near_dups`), a batch per
-   transaction, so a stopped run keeps what it signed and the next one goes on from there.
+1. Count in how many documents each prose line appears, for every document not counted yet
+   (a line many pages share is their site's template), then sign every document that has no
+   signature yet (:mod:`annotator.nlp.near_dups`), a batch per transaction each, so a stopped
+   run keeps what it did and the next one goes on from there. Counting every new document
+   before signing any means a whole import's pages inform each other's templates.
 2. Load every signature, make LSH candidate pairs that involve at least one new document, keep
    those whose body shingles mostly lie inside each other, and join them with the groups already
    stored (union-find): a reprint imported today joins last week's group.
@@ -14,6 +17,7 @@ A group's id is its smallest document id.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,9 +61,21 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
     groups not yet updated: the next run does it)."""
     report = GroupingReport()
     store.near_dups.ensure_params(nd.PARAMS)
+    total = store.near_dups.count_uncounted()
+    done = 0
+    for batch in store.near_dups.iter_uncounted(batch_size):  # 1: count the prose lines
+        counts: Counter[int] = Counter()
+        for _, text in batch:
+            counts.update(nd.line_keys(text))
+        store.near_dups.add_line_counts([doc_id for doc_id, _ in batch], counts)
+        done += len(batch)
+        progress(done, total, f"Reading for near-duplicates: {done} of {total}")
+        if should_stop():
+            raise Cancelled(report)
     total = store.near_dups.count_unsigned()
-    for batch in store.near_dups.iter_unsigned(batch_size):
-        sig = nd.signatures([text for _, text in batch])
+    for batch in store.near_dups.iter_unsigned(batch_size):  # 2: sign, knowing the template
+        keys = sorted({k for _, text in batch for k in nd.line_keys(text)})
+        sig = nd.signatures([text for _, text in batch], store.near_dups.line_counts(keys))
         store.near_dups.add_signatures(
             (doc_id, sig.values[i].astype("<u2").tobytes(), int(sig.sizes[i]))
             for i, (doc_id, _) in enumerate(batch))

@@ -41,17 +41,19 @@ class NearDups:
             return False
         with self._base.transaction() as conn:
             conn.execute("DELETE FROM near_dups")
+            conn.execute("DELETE FROM near_dup_lines")
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                          [PARAMS_KEY, params])
         return row is not None
 
-    def count_unsigned(self) -> int:
+    def count_uncounted(self) -> int:
+        """Documents whose lines are not counted yet (no row)."""
         return self._conn.execute(
             "SELECT count(*) FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM near_dups n WHERE n.doc_id = d.id)").fetchone()[0]
 
-    def iter_unsigned(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str]]]:
-        """``(doc_id, text)`` batches of documents without a signature, in id order."""
+    def iter_uncounted(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str]]]:
+        """``(doc_id, text)`` batches of documents whose lines are not counted, in id order."""
         last = 0
         while True:
             rows = self._conn.execute(
@@ -63,21 +65,61 @@ class NearDups:
             yield [(r[0], r[1]) for r in rows]
             last = rows[-1][0]
 
-    def add_signatures(self, rows: Iterable[tuple[int, bytes, int]]) -> None:
-        """Store ``(doc_id, signature bytes, shingles)`` of new documents (no group yet), in one
-        transaction; a document deleted meanwhile is skipped."""
+    def add_line_counts(self, doc_ids: Sequence[int], counts: dict[int, int]) -> None:
+        """Count the prose lines of documents (``{line hash: documents with it}`` among them)
+        and give the documents their row (not signed yet), in one transaction, so a line is
+        never counted twice for a document."""
         with self._base.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO near_dups (doc_id, signature, shingles, grp) "
-                "SELECT ?, ?, ?, NULL WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
-                [(doc_id, sig, size, doc_id) for doc_id, sig, size in rows])
+                "INSERT INTO near_dup_lines (hash, docs) VALUES (?, ?) "
+                "ON CONFLICT(hash) DO UPDATE SET docs = docs + excluded.docs",
+                list(counts.items()))
+            conn.executemany(
+                "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
+                "SELECT ?, NULL, 0, NULL WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                [(d, d) for d in doc_ids])
+
+    def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
+        """In how many documents each of these prose lines appears (absent: none)."""
+        out: dict[int, int] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = list(hashes[i:i + 500])
+            out.update(self._conn.execute(
+                f"SELECT hash, docs FROM near_dup_lines WHERE hash IN ({marks(chunk)})", chunk))
+        return out
+
+    def count_unsigned(self) -> int:
+        return self._conn.execute(
+            "SELECT count(*) FROM near_dups WHERE signature IS NULL").fetchone()[0]
+
+    def iter_unsigned(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str]]]:
+        """``(doc_id, text)`` batches of counted documents without a signature, in id order."""
+        last = 0
+        while True:
+            rows = self._conn.execute(
+                "SELECT d.id, d.text FROM near_dups n JOIN documents d ON d.id = n.doc_id "
+                "WHERE n.signature IS NULL AND n.doc_id > ? ORDER BY n.doc_id LIMIT ?",
+                [last, batch_size]).fetchall()
+            if not rows:
+                return
+            yield [(r[0], r[1]) for r in rows]
+            last = rows[-1][0]
+
+    def add_signatures(self, rows: Iterable[tuple[int, bytes, int]]) -> None:
+        """Store ``(doc_id, signature bytes, shingles)`` of counted documents, in one
+        transaction."""
+        with self._base.transaction() as conn:
+            conn.executemany(
+                "UPDATE near_dups SET signature = ?, shingles = ?, grp = NULL WHERE doc_id = ?",
+                [(sig, size, doc_id) for doc_id, sig, size in rows])
 
     def all_signatures(self) -> tuple[list[int], bytes, list[int], list[int | None]]:
         """Every signed document: ``(ids, signatures concatenated, shingles, groups)`` in id
         order (the signatures of one document are ``len(bytes) // len(ids)`` bytes; a group is
         None for a document not compared yet, 0 for one alone)."""
         rows = self._conn.execute(
-            "SELECT doc_id, signature, shingles, grp FROM near_dups ORDER BY doc_id").fetchall()
+            "SELECT doc_id, signature, shingles, grp FROM near_dups WHERE signature IS NOT NULL "
+            "ORDER BY doc_id").fetchall()
         return ([r[0] for r in rows], b"".join(r[1] for r in rows), [r[2] for r in rows],
                 [r[3] for r in rows])
 
