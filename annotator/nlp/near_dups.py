@@ -5,9 +5,11 @@ Why these choices (measured in ``bench/near_duplicates.py``):
 
 - **Body only.** A reprint carries another site's navigation, footer and cookie notice, which can
   be half the page; shingling the whole text would make two copies of one story look unrelated
-  and two stories of one site look alike. Only lines of at least :data:`BODY_LINE_CHARS`
-  characters are shingled (prose paragraphs; menus, bylines and link lists are shorter). A text
-  with too little such prose is shingled whole.
+  and two stories of one site look alike. Only the densest run of long, sentence-like lines is
+  shingled (:func:`body_of`: menus, bylines and link lists are short or do not end like
+  sentences), and a line other documents of the project have too (a site's template prose)
+  weighs less in choosing that run. A text with too little prose has no body and is never
+  grouped.
 - **Word 5-shingles**, lower-cased, words being runs of letters, digits and ``_`` (UTF-8 letters
   included, typographic punctuation not), hashed with position tabulation from a fixed table, so
   a signature stored today matches one computed by another process or version tomorrow.
