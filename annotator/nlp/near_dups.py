@@ -92,7 +92,7 @@ def line_keys(text: str) -> set[int]:
     return {line_key(line) for line in prose_lines(text)}
 
 
-def body_of(text: str, shared: Mapping[int, int] | None = None) -> str:
+def body_of(text: str, shared: Mapping[str, int] | None = None) -> str:
     """The article's prose: the densest run of long lines (see the module docstring).
 
     Lines of at least :data:`BODY_LINE_CHARS` characters that end like a sentence are prose; a
@@ -102,7 +102,7 @@ def body_of(text: str, shared: Mapping[int, int] | None = None) -> str:
     article split by a teaser box). Isolated long lines of a site's header and footer
     (disclaimers, cookie notices) are left out.
 
-    ``shared`` (``{line hash: documents with the line}``, from :func:`line_key`) weighs the runs:
+    ``shared`` (``{stripped line: documents with the line}``) weighs the runs:
     a line found in other documents too counts :data:`SHARED_WEIGHT` of its length, so a
     site's template prose (a "recent comments" box, an about-this-blog paragraph on every page)
     loses to the story, which only its reprints share.
@@ -110,9 +110,19 @@ def body_of(text: str, shared: Mapping[int, int] | None = None) -> str:
     A text with less than :data:`MIN_BODY_CHARS` characters of prose has no body: it is too
     short to be a wire story, and what it has is mostly its site's template, which would group
     it with every other page of the site."""
+    return body_from(*prose_of(text), shared)
+
+
+def prose_of(text: str) -> tuple[list[str], list[int]]:
+    """A text's lines and the indices of its prose lines (long, ending like a sentence)."""
     lines = text.split("\n")
-    prose = [i for i, line in enumerate(lines)
-             if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in _SENTENCE_END]
+    return lines, [i for i, line in enumerate(lines)
+                   if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in _SENTENCE_END]
+
+
+def body_from(lines: list[str], prose: list[int], shared: Mapping[str, int] | None = None
+              ) -> str:
+    """:func:`body_of` for a text already split by :func:`prose_of`."""
     runs: list[tuple[float, int, list[int]]] = []
     current: list[int] = []
     size = 0.0
@@ -124,7 +134,7 @@ def body_of(text: str, shared: Mapping[int, int] | None = None) -> str:
         current.append(i)
         length = min(len(lines[i]), LINE_CHARS_CAP)
         weight = 1.0
-        if shared is not None and shared.get(line_key(lines[i]), 1) > 1:
+        if shared is not None and shared.get(lines[i].strip(), 1) > 1:
             weight = SHARED_WEIGHT
         size += length * weight
         chars += length
@@ -148,10 +158,16 @@ def _gap(lines: list[str], before: int, after: int) -> bool:
     return False
 
 
-def signatures(texts: Sequence[str], shared: Mapping[int, int] | None = None,
+def signatures(texts: Sequence[str], shared: Mapping[str, int] | None = None,
                batch_chars: int = 8_000_000) -> Signatures:
     """Signatures of ``texts`` (whole documents; :func:`body_of` is applied here, with the line
     counts ``shared``), computed a few megabytes at a time so memory stays bounded."""
+    return sign_bodies([body_of(t, shared) for t in texts], batch_chars)
+
+
+def sign_bodies(bodies: Sequence[str], batch_chars: int = 8_000_000) -> Signatures:
+    """Signatures of texts that are bodies already (see :func:`body_of`)."""
+    texts = bodies
     values = np.empty((len(texts), BINS), dtype=np.uint16)
     sizes = np.zeros(len(texts), dtype=np.int64)
     start = 0
@@ -160,8 +176,7 @@ def signatures(texts: Sequence[str], shared: Mapping[int, int] | None = None,
         while end < len(texts) and (end == start or chars < batch_chars):
             chars += len(texts[end])
             end += 1
-        values[start:end], sizes[start:end] = _batch([body_of(t, shared)
-                                                      for t in texts[start:end]])
+        values[start:end], sizes[start:end] = _batch(list(texts[start:end]))
         start = end
     return Signatures(values, sizes)
 

@@ -74,8 +74,12 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
             raise Cancelled(report)
     total = store.near_dups.count_unsigned()
     for batch in store.near_dups.iter_unsigned(batch_size):  # 2: sign, knowing the template
-        keys = sorted({k for _, text in batch for k in nd.line_keys(text)})
-        sig = nd.signatures([text for _, text in batch], store.near_dups.line_counts(keys))
+        parsed = [nd.prose_of(text) for _, text in batch]
+        keys = {line: nd.line_key(line) for lines, prose in parsed
+                for line in {lines[i].strip() for i in prose}}
+        counts = store.near_dups.line_counts(sorted(set(keys.values())))
+        shared = {line: counts.get(key, 1) for line, key in keys.items()}
+        sig = nd.sign_bodies([nd.body_from(lines, prose, shared) for lines, prose in parsed])
         store.near_dups.add_signatures(
             (doc_id, sig.values[i].astype("<u2").tobytes(), int(sig.sizes[i]))
             for i, (doc_id, _) in enumerate(batch))
