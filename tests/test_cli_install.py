@@ -50,8 +50,8 @@ def imported_modules(folder: Path) -> dict[str, str]:
 
 
 def third_party(modules: dict[str, str]) -> dict[str, str]:
-    helpers = {p.stem for p in (ROOT / "tests").rglob("*.py")}  # e.g. tests/store/project_files
-    helpers |= {p.stem for p in (ROOT / "bench").glob("*.py")}  # e.g. bench/dup_corpus
+    # e.g. tests/store/project_files, bench/preannotate (benchmarks share their generators)
+    helpers = {p.stem for folder in ("tests", "bench") for p in (ROOT / folder).rglob("*.py")}
     ours = {"annotator", "__future__", "tests", "conftest", *helpers}
     return {m: f for m, f in modules.items()
             if m not in sys.stdlib_module_names and m not in ours}

@@ -20,8 +20,8 @@ from annotator.domain import (
     validate_label_name,
 )
 from annotator.services.importing import import_paths
+from annotator.services.merging import merge
 from annotator.store import open_store
-from annotator.store.merge import merge_project
 
 TEXT = "Rio Tinto hired Jane Doe in Perth.\nBy Ali Khan\n\nRead more: Gold rush"
 
@@ -225,7 +225,7 @@ def test_merge_refuses_a_source_whose_label_names_the_target_would_refuse(tmp_pa
                          "created_at) VALUES (1, 0, 3, 'NEW ORG', 'human', 'ana', 'now')")
     with open_store(target) as store:
         with pytest.raises(ValueError, match="'NEW ORG' has whitespace.*labels rename"):
-            merge_project(store, source)
+            merge(store, [source])
         assert store.documents.count() == 0
 
 

@@ -1,5 +1,6 @@
-"""``annotator merge``: other annotators' project files into one, matched by content hash; who
-labelled what kept; disagreements kept and reported, never overwritten."""
+"""``annotator merge``: other annotators' project files into one, matched by content hash; every
+annotator's version kept; the document gets what they agree on, and each disagreement is kept
+span by span for a curator, never overwritten."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.domain import NewDocument, Span, Status
+from annotator.services.merging import merge
 from annotator.store import open_store
-from annotator.store.merge import conflicts, merge_project, resolve_conflict
+
+
+def merge_project(store, path):
+    return merge(store, [path]).reports[0]
 
 SHARED = "Angela Merkel met Emmanuel Macron in Berlin.\nBy Ali Khan"
 ONLY_TARGET = "Toyota recalled cars in Japan."
@@ -78,7 +83,8 @@ def test_disjoint_documents_are_copied_with_who_labelled_them(maria, tmp_path):
     bob = bob_project(tmp_path, AGREEING)
     result = run("merge", "--db", str(maria), str(bob))
     assert result.exit_code == 0, result.output
-    assert "1 documents added, 1 agree" in result.stdout and "0 conflicts kept" in result.stdout
+    assert "1 documents added, 1 agree" in result.stdout
+    assert "0 with disagreements" in result.stdout
     with open_store(maria) as store:
         assert store.documents.count() == 3
         copied = next(i for i in store.documents.ids()
@@ -92,69 +98,57 @@ def test_disjoint_documents_are_copied_with_who_labelled_them(maria, tmp_path):
         assert store.conn.execute("SELECT html FROM html_pages WHERE doc_id = ?",
                                   [copied]).fetchone() == ("<p>1</p>",)
         assert "WORK_OF_ART" not in store.labels.names("entity")  # only labels in use travel
+        assert list(store.curation.versions(copied)) == ["bob"]
 
 
-def test_the_same_document_labelled_alike_is_kept_once_with_both_annotators_on_record(maria,
-                                                                                     tmp_path):
+def test_the_same_document_labelled_alike_is_kept_once_with_both_versions_on_record(maria,
+                                                                                   tmp_path):
     bob = bob_project(tmp_path, AGREEING)
     with open_store(maria) as store:
         shared = next(i for i in store.documents.ids() if store.documents.get(i).text == SHARED)
         before = store.spans.of(shared)
         report = merge_project(store, bob)
         assert report.agreed == 1 and report.conflicts == []
-        assert store.spans.of(shared) == before  # no duplicates, Maria's names kept
-        assert conflicts(store) == []
-        [record] = conflicts(store, unresolved=False)  # Bob's agreeing work is on record
-        assert record["annotators"] == ["bob"] and record["resolved_at"] is not None
-        assert [s["annotator"] for s in record["spans"]] == ["bob"] * 3
+        assert store.spans.of(shared) == before  # no duplicates, Maria's rows kept
+        assert store.documents.get(shared).status == Status.ACCEPTED
+        versions = store.curation.versions(shared)
+        assert sorted(versions) == ["bob", "maria"]
+        assert versions["bob"].spans == versions["maria"].spans
+        assert versions["bob"].origin == str(bob)
         merge_project(store, bob)
-        assert len(conflicts(store, unresolved=False)) == 1  # once, however often merged
+        assert sorted(store.curation.versions(shared)) == ["bob", "maria"]  # once
 
 
-def test_a_disagreement_is_kept_and_reported_never_overwritten(maria, tmp_path):
+def test_a_disagreement_is_kept_span_by_span_and_the_document_keeps_what_they_agree_on(
+        maria, tmp_path):
     bob = bob_project(tmp_path, DISAGREEING, byline="boilerplate")
     result = run("merge", "--db", str(maria), str(bob))
     assert result.exit_code == 1
-    assert "1 conflicts kept" in result.stdout
-    assert "(maria vs bob)" in result.stderr
-    for diff in ("only target: PERSON 18-33", "only source: ORG 18-33",
-                 "only target: GPE 37-43", "only target: block 1 byline",
-                 "only source: block 1 boilerplate"):
-        assert diff in result.stderr
+    assert "1 with disagreements" in result.stdout
+    for where in ("(bob, maria)",
+                  "entity “Emmanuel Macron”: ORG “Emmanuel Macron” (bob) | "
+                  "PERSON “Emmanuel Macron” (maria)",
+                  "entity “Berlin”: GPE “Berlin” (maria) | no label (bob)",
+                  "section “By Ali Khan”: boilerplate (bob) | byline (maria)"):
+        assert where in result.stderr
     with open_store(maria) as store:
         shared = next(i for i in store.documents.ids() if store.documents.get(i).text == SHARED)
-        assert [(s.label, s.annotator) for s in store.spans.of(shared)] == [
-            ("PERSON", "maria"), ("PERSON", "maria"), ("GPE", "maria")]
-        [kept] = conflicts(store)
-        assert kept["doc_id"] == shared and kept["origin"] == str(bob)
-        assert kept["annotators"] == ["bob"] and kept["status"] == "accepted"
-        assert [(s["start"], s["end"], s["label"], s["annotator"]) for s in kept["spans"]] == [
-            (0, 13, "PERSON", "bob"), (18, 33, "ORG", "bob")]
+        # agreed: Merkel and the first line's section; the rest waits for a curator
+        assert [(s.label, s.annotator) for s in store.spans.of(shared)] == [("PERSON", "maria")]
+        assert [(s.block, s.label) for s in store.sections.of(shared)] == [(0, "body")]
+        assert store.documents.get(shared).status == Status.IN_PROGRESS
+        versions = store.curation.versions(shared)
+        assert versions["maria"].spans == [(0, 13, "PERSON"), (18, 33, "PERSON"),
+                                           (37, 43, "GPE")]
+        assert versions["bob"].spans == [(0, 13, "PERSON"), (18, 33, "ORG")]
     again = run("merge", "--db", str(maria), str(bob))
-    assert again.exit_code == 1 and "1 documents agree" not in again.stdout
+    assert again.exit_code == 1
     with open_store(maria) as store:
-        assert len(conflicts(store)) == 1 and store.documents.count() == 3  # stored once
+        assert store.documents.count() == 3
+        assert store.conn.execute("SELECT count(*) FROM versions").fetchone() == (3,)
     listed = run("conflicts", "--db", str(maria))
-    assert "#1 document" in listed.stdout and "only source: ORG 18-33" in listed.stdout
-
-
-def test_resolving_a_conflict_takes_the_other_version_and_keeps_ours(maria, tmp_path):
-    bob = bob_project(tmp_path, DISAGREEING)
-    with open_store(maria) as store:
-        merge_project(store, bob)
-        [kept] = conflicts(store)
-        resolve_conflict(store, kept["id"], take_theirs=True)
-        doc_id = kept["doc_id"]
-        assert [(s.label, s.annotator) for s in store.spans.of(doc_id)] == [("PERSON", "bob"),
-                                                                         ("ORG", "bob")]
-        assert conflicts(store) == []
-        history = conflicts(store, unresolved=False)
-        assert len(history) == 2 and history[1]["annotators"] == ["maria"]
-        assert len(history[1]["spans"]) == 3  # Maria's version, kept for undo
-        resolve_conflict(store, history[1]["id"], take_theirs=True)  # and back
-        assert [(s.label, s.annotator) for s in store.spans.of(doc_id)] == [
-            ("PERSON", "maria"), ("PERSON", "maria"), ("GPE", "maria")]
-        assert len(conflicts(store, unresolved=False)) == 2
+    assert "document 1 entity 18-33: entity “Emmanuel Macron”" in listed.stdout
+    assert "3 open disagreements" in listed.stderr
 
 
 def test_labels_from_a_file_go_to_an_untouched_target_document(tmp_path):
@@ -214,4 +208,4 @@ def test_merge_and_conflicts_start_without_spacy(maria, tmp_path):
     )
     proc = subprocess.run([sys.executable, "-c", script, str(maria), str(bob)],
                           capture_output=True, text=True, check=True)
-    assert "HEAVY []" in proc.stdout and "#1 document" in proc.stdout
+    assert "HEAVY []" in proc.stdout and "document 1 entity" in proc.stdout

@@ -68,18 +68,21 @@ class TerminalProgress:
 
 
 def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_size: int = 64,
-                    n_process: int = 1, trust_model: bool = False) -> bool:
+                    n_process: int = 1, trust_model: bool = False,
+                    cluster: str | None = None) -> bool:
     """Pre-annotate with a progress bar and print the outcome; ``False`` when something was
-    rejected (a bad pattern line). A missing or untrusted model is a
-    :class:`click.ClickException`."""
+    rejected (a bad pattern line). A missing or untrusted model, or an unreachable Dask
+    scheduler (``cluster``), is a :class:`click.ClickException`."""
+    from annotator.nlp.cluster import ClusterError
     from annotator.nlp.pipeline import ModelNotFound
     from annotator.services.preannotation import UntrustedModel, preannotate
 
     try:
         with TerminalProgress("Pre-annotating") as bar:
             report = preannotate(store, model, batch_size=batch_size, n_process=n_process,
-                                 patterns=patterns, trust_model=trust_model, progress=bar)
-    except ModelNotFound as exc:
+                                 patterns=patterns, trust_model=trust_model, cluster=cluster,
+                                 progress=bar)
+    except (ModelNotFound, ClusterError) as exc:
         raise click.ClickException(str(exc)) from exc
     except UntrustedModel as exc:
         raise click.ClickException(f"{exc}: pass --trust-model to load it, or --model NAME "

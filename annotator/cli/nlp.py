@@ -25,14 +25,21 @@ from annotator.cli.common import DB_OPTION, TRUST_MODEL_OPTION, open_project, ru
               help="Worker processes (spawned, never forked).")
 @click.option("--patterns", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSONL match patterns (EntityRuler / Prodigy); matches get origin 'pattern'.")
+@click.option("--dask", "cluster", metavar="tcp://HOST:8786", default=None,
+              help="Analyse the batches on this Dask scheduler's workers (each needs annotator "
+                   "and the model installed); results are stored here as they arrive.")
 @TRUST_MODEL_OPTION
 def preannotate_command(db_path: Path, model: str | None, batch_size: int, n_process: int,
-                        patterns: Path | None, trust_model: bool) -> None:
+                        patterns: Path | None, trust_model: bool, cluster: str | None) -> None:
     """Suggest entities (spaCy) and sections (rules) for documents not yet pre-annotated by this
     model version. Re-running adds nothing; an interrupted run resumes. Spans and sections a
     person made are never touched."""
+    if cluster and n_process > 1:
+        raise click.UsageError("--n-process and --dask exclude each other: the cluster's "
+                               "workers are the processes")
     with open_project(db_path, must_exist=True) as store:
-        ok = run_preannotate(store, model, patterns, batch_size, n_process, trust_model)
+        ok = run_preannotate(store, model, patterns, batch_size, n_process, trust_model,
+                             cluster)
     if not ok:
         sys.exit(1)
 

@@ -45,10 +45,10 @@ def train_config_command(out: Path, task: str, data_dir: Path | None, lang: str)
 def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
     """Merge other annotators' project files into --db, matching documents by content hash.
 
-    Documents the target lacks are copied with their labels; labels of a document both files hold
-    are compared: agreeing labels are kept once, disagreements are kept in the conflicts table
-    (both versions, with who labelled them) and listed here. Nothing is overwritten. Exits 1 when
-    there are unresolved conflicts.
+    Documents the target lacks are copied with their labels. Of a document both files labelled,
+    every annotator's version is kept, and the document gets the labels they agree on; where
+    they disagree (span by span, block by block) a curator picks an alternative in the window.
+    Nothing is overwritten. Exits 1 when disagreements are open.
     """
     from annotator.services.merging import merge
 
@@ -60,37 +60,30 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
     for report in run.reports:
         click.echo(report.summary())
         for line in report.conflict_lines():
-            click.echo(f"conflict: {line}", err=True)
+            click.echo(f"disagreement: {line}", err=True)
     conflicts = run.conflicts
     if conflicts:
-        click.echo(f"{conflicts} conflicts kept for curation (annotator conflicts --db "
-                   f"{db_path} lists them).", err=True)
+        click.echo(f"{conflicts} documents with disagreements to curate (annotator conflicts "
+                   f"--db {db_path} lists them; the window settles them: D goes to the next).",
+                   err=True)
         sys.exit(1)
 
 
 @click.command(name="conflicts")
 @DB_OPTION
-@click.option("--resolve", "resolve_id", type=int, help="Close conflict #ID.")
-@click.option("--take-theirs", is_flag=True,
-              help="With --resolve: give the document the other version (the current one is kept "
-                   "as a resolved conflict).")
-def conflicts_command(db_path: Path, resolve_id: int | None, take_theirs: bool) -> None:
-    """List the conflicts kept by merge, or resolve one."""
-    from annotator.store.merge import describe_conflicts, resolve_conflict
+def conflicts_command(db_path: Path) -> None:
+    """List the open disagreements of a merged project: where, and who chose what."""
+    from annotator.core.curating import open_places
+    from annotator.core.curation import describe_choices
 
-    with open_project(db_path, must_exist=True, read_only=resolve_id is None) as store:
-        if resolve_id is not None:
-            try:
-                resolve_conflict(store, resolve_id, take_theirs)
-            except KeyError as exc:
-                raise click.ClickException(str(exc.args[0])) from exc
-            click.echo(f"Resolved conflict #{resolve_id}"
-                       + (" with the other version" if take_theirs else " keeping ours"))
-            return
-        lines = describe_conflicts(store)
-    for line in lines:
-        click.echo(line)
-    click.echo(f"{len(lines)} unresolved conflicts", err=True)
+    with open_project(db_path, must_exist=True, read_only=True) as store:
+        count = 0
+        for doc_id, d in open_places(store):
+            text = store.documents.get(doc_id).text
+            click.echo(f"document {doc_id} {d.kind} {d.start}-{d.end}: {d.describe(text)}: "
+                       f"{describe_choices(d, text)}")
+            count += 1
+    click.echo(f"{count} open disagreements", err=True)
 
 
 COMMANDS = [train_config_command, merge_command, conflicts_command]

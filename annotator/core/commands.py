@@ -110,3 +110,45 @@ class SetStatus:
             store.suggestions.unconfirm(self.doc_id, self.confirmed)
             store.documents.set_status(self.doc_id, self.previous)
         return Changes.of(self.doc_id, spans=True, sections=True, status=True, origin="undo")
+
+
+@dataclass
+class SettleDisagreement:
+    """A curator settles one disagreement of a merged document: the gold labels of its region
+    (spans, or the block's section) become what the curator chose, and the region is marked
+    settled with whose version was taken (``choice``; empty when the curator keeps their own
+    edit). Undo puts the labels back and reopens it, in one transaction each way."""
+
+    doc_id: int
+    text: str
+    key: tuple[str, int, int]
+    choice: tuple[str, ...]
+    curator: str
+    before: list[Span] = field(default_factory=list)
+    after: list[Span] = field(default_factory=list)
+    block: int | None = None  # a section's disagreement: the block, and its section before/after
+    section_before: list[Section] = field(default_factory=list)
+    section_after: list[Section] = field(default_factory=list)
+    delta: tuple[list[Span], list[Span]] = field(default=([], []), repr=False)
+
+    def do(self, store: Store) -> Changes:
+        with store.transaction():
+            self._labels(store, self.before, self.after, self.section_before,
+                         self.section_after)
+            store.curation.settle(self.doc_id, self.key, self.choice, self.curator)
+        return Changes.of(self.doc_id, spans=True, sections=True, status=True)
+
+    def undo(self, store: Store) -> Changes:
+        with store.transaction():
+            store.curation.unsettle(self.doc_id, self.key)
+            self._labels(store, self.after, self.before, self.section_after,
+                         self.section_before)
+        return Changes.of(self.doc_id, spans=True, sections=True, status=True, origin="undo")
+
+    def _labels(self, store: Store, remove: list[Span], add: list[Span],
+                expected: list[Section], sections: list[Section]) -> None:
+        if self.block is None:
+            self.delta = store.spans.replace(self.doc_id, remove=remove, add=add)
+        else:
+            self.delta = ([], [])
+            store.sections.replace(self.doc_id, expected, [self.block], sections)

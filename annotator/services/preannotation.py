@@ -17,6 +17,7 @@ from pathlib import Path
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import RULES, Span
+from annotator.nlp.cluster import cluster_batches, reachable
 from annotator.nlp.patterns import PatternProblem, patterns_key, read_patterns
 from annotator.nlp.pipeline import DEFAULT_MODEL
 from annotator.nlp.preannotate import Analysis, Analyzer, Item, analyse_batches
@@ -88,6 +89,7 @@ def preannotate(
     n_process: int = 1,
     patterns: Path | None = None,
     trust_model: bool = False,
+    cluster: str | None = None,
     progress: Progress = no_progress,
     should_stop: ShouldStop = never,
 ) -> PreannotateReport:
@@ -100,19 +102,27 @@ def preannotate(
     ``trust_model`` is not set. A ``model`` the caller passes is the caller's own choice.
     ``progress(done, pending)`` runs after each committed batch; a stop raises
     :class:`Cancelled` whose ``partial`` is the report of what was committed. A bad pattern
-    line is reported in ``problems`` and skipped."""
+    line is reported in ``problems`` and skipped.
+
+    ``cluster`` (``tcp://HOST:8786``) sends the batches to a Dask scheduler instead of analysing
+    them here; its workers need the model, and results are stored here as they arrive, exactly as
+    a local run stores them. Raises :class:`annotator.nlp.cluster.ClusterError` when the
+    scheduler cannot be reached."""
     if model is None and not trust_model and (folder := model_to_confirm(store)) is not None:
         raise UntrustedModel(folder)
+    if cluster:
+        reachable(cluster)  # before loading anything: a mistyped address fails at once
     entity_labels = frozenset(store.labels.names("entity"))
     rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
     progress(0, 0, "Loading the model…")
     setup = Analyzer(model or project_model(store), rules,
                      entity_labels, frozenset(store.labels.names("section")))
-    setup.load()
+    setup.load()  # here too: the run's key is the model's exact version, checked on the workers
     report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
     run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
     report.pending = store.suggestions.count_pending(run_key)
-    analysed = analyse_batches(setup, _items(store, run_key, batch_size), n_process)
+    analysed = (cluster_batches(setup, _items(store, run_key, batch_size), cluster) if cluster
+                else analyse_batches(setup, _items(store, run_key, batch_size), n_process))
     try:
         for results in analysed:
             _commit(store, run_key, results, report)

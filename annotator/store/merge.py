@@ -1,37 +1,39 @@
 """Merge other annotators' project files into one, as a curator would: nothing lost, who labelled
-what kept.
+what kept, span by span.
 
 Documents are matched by content hash. For each document of a source file:
 
 - **not in the target**: copied with its status, meta, spans and sections (each keeps its ``origin``
-  and ``annotator``), its HTML page and pre-annotation bookkeeping;
+  and ``annotator``), its HTML page and pre-annotation bookkeeping; the source's labels are
+  recorded as its annotator's version;
 - **untouched in the source** (status ``new`` and no confirmed label): nothing to take;
 - **untouched in the target**: the source's labels and status replace the target's machine
   suggestions (there was no person's work to lose);
-- **labelled in both, same labels and status** (or the source not finished): agreement; the
-  document does not change, and when other people made the source's version it is kept as a closed
-  row of the ``conflicts`` table, so every annotator's work stays on record;
-- **same labels, the target unfinished and the source finished**: the target takes the status;
-- **otherwise a conflict**: the target keeps its labels, and the source's whole version (status,
-  spans, sections, who made them, which file) goes into the ``conflicts`` table, where a curator
-  (or :func:`resolve_conflict`) can take it. Merging the same file again stores it once.
+- **labelled in both**: each side's confirmed labels are kept as that annotator's **version**
+  (``store.curation``; the target's own at its first merge, the source's replacing an earlier
+  merge of the same annotator), and the document's labels become the **gold** that the versions
+  give (:func:`annotator.core.curation.gold`, passed in as ``curate``): what they all agree on,
+  plus what a curator already settled. Where they disagree the gold holds nothing until a
+  curator picks an alternative; such a document is ``in_progress``.
 
-The source file is opened read-only: merging never changes another annotator's project.
+Annotators are named by the names on their labels (``Span.annotator``), else by the source
+file's most used name, else its file name. The source file is opened read-only: merging never
+changes another annotator's project.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import HUMAN, Status, validate_label_name
+from annotator.domain import HUMAN, Status, blocks, validate_label_name
 from annotator.store.base import now
 from annotator.store.bulk import ensure_labels
+from annotator.store.curation import RegionKey, Version
 from annotator.store.db import Store
 from annotator.store.sections import INSERT_SECTION
 from annotator.store.spans import INSERT_SPAN
@@ -39,49 +41,66 @@ from annotator.store.spans import INSERT_SPAN
 BATCH = 50  # documents per transaction: the write lock is held briefly (see LOCK_SECONDS)
 DOC_FIELDS = "id, hash, text, source, title, meta, status, created_at, updated_at"
 UNFINISHED = {Status.NEW.value, Status.IN_PROGRESS.value}
+FINISHED = {Status.ACCEPTED.value, Status.REJECTED.value}
+
+
+@dataclass(frozen=True)
+class Gold:
+    """What ``curate`` returns: the document's labels after the merge, and a line for each
+    disagreement still open (``entity “Macron”: PERSON (maria) | ORG (bob)``)."""
+
+    spans: list[tuple[int, int, str]]
+    sections: dict[int, str]
+    open: list[str]
+
+
+# (text, versions by annotator, gold spans now, gold sections now, settled regions, the
+# spans and blocks of the gold a curator made, which no version names) -> Gold
+Curate = Callable[[str, dict[str, Version], list[tuple[int, int, str]], dict[int, str],
+                   set[RegionKey], set], Gold]
 
 
 @dataclass
-class Version:
-    """One project's labels of one document."""
+class DocLabels:
+    """One project's labels of one document, each row with its origin and annotator."""
 
     status: str
     spans: list[dict[str, Any]]
     sections: list[dict[str, Any]]
 
+    def confirmed(self, kind: str) -> list[dict[str, Any]]:
+        return [r for r in getattr(self, kind)
+                if r["annotator"] is not None or r["origin"] == HUMAN]
+
     @property
     def touched(self) -> bool:
         """A person has worked on it: its status moved on or a label is confirmed."""
-        return self.status != Status.NEW.value or any(
-            r["annotator"] is not None or r["origin"] == HUMAN for r in self.spans + self.sections)
-
-    def labels(self) -> tuple[frozenset, frozenset]:
-        return (frozenset((s["start"], s["end"], s["label"]) for s in self.spans),
-                frozenset((s["block"], s["label"]) for s in self.sections))
+        return self.status != Status.NEW.value or bool(
+            self.confirmed("spans") or self.confirmed("sections"))
 
     def annotators(self) -> list[str]:
         return sorted({r["annotator"] for r in self.spans + self.sections if r["annotator"]})
 
-    def digest(self) -> str:
-        """Identity of a version: status, labels and who made them."""
-        labels = [sorted(x) for x in self.labels()]
-        payload = json.dumps([self.status, labels, self.annotators()], default=list)
-        return hashlib.sha256(payload.encode()).hexdigest()
+    def version(self, fallback: str, origin: str) -> Version:
+        """The annotator's version: confirmed labels only (suggestions are no one's choice)."""
+        return Version(", ".join(self.annotators()) or fallback, origin, self.status,
+                       [(r["start"], r["end"], r["label"]) for r in self.confirmed("spans")],
+                       [(r["block"], r["start"], r["end"], r["label"])
+                        for r in self.confirmed("sections")])
 
 
 @dataclass
 class Conflict:
+    """A document whose annotators disagree: ``open`` says where and who chose what."""
+
     doc_id: int
     title: str
-    ours: list[str]  # annotators of the target's version
-    theirs: list[str]
-    differences: list[str]
+    annotators: list[str]
+    open: list[str]
 
     def __str__(self) -> str:
-        ours = ", ".join(self.ours) or "target"
-        theirs = ", ".join(self.theirs) or "source"
-        return f"document {self.doc_id} {self.title!r} ({ours} vs {theirs}): " + "; ".join(
-            self.differences)
+        who = ", ".join(self.annotators)
+        return f"document {self.doc_id} {self.title!r} ({who}): " + "; ".join(self.open)
 
 
 @dataclass
@@ -98,32 +117,51 @@ class MergeReport:
         return (f"{self.origin}: {self.added} documents added, {self.agreed} agree, "
                 f"{self.adopted} labelled only there (taken), {self.status_taken} statuses "
                 f"taken, {self.skipped_untouched} unlabelled there, "
-                f"{len(self.conflicts)} conflicts kept")
+                f"{len(self.conflicts)} with disagreements")
 
     def conflict_lines(self) -> list[str]:
         return [str(c) for c in self.conflicts]
 
 
-
-def merge_project(store: Store, path: Path) -> MergeReport:
-    """Merge one project file into ``store``; one transaction per batch of documents."""
+def merge_project(store: Store, path: Path, curate: Curate) -> MergeReport:
+    """Merge one project file into ``store``; one transaction per batch of documents.
+    ``curate`` computes a document's gold labels from its versions
+    (``annotator.services.merging`` passes :func:`annotator.core.curation.gold`)."""
     if path.resolve() == store.path.resolve():
         raise ValueError(f"{path}: cannot merge a project into itself")
     report = MergeReport(str(path))
     src = _open_read_only(path)
     try:
         _check_label_names(src, path)
+        names = _Names(_main_annotator(src, path), _main_annotator(store.conn, store.path))
         known = {kind: set(store.labels.names(kind)) for kind in ("entity", "section")}
         for rows in _source_batches(src):
-            versions = _versions(src, [r[0] for r in rows])
+            versions = _doc_labels(src, [r[0] for r in rows])
             with store.transaction() as conn:
                 for row in rows:
-                    _merge_document(conn, src, row, versions[row[0]], report)
+                    _merge_document(store, conn, src, row, versions[row[0]], report, names,
+                                    curate)
                 ensure_labels(conn, "entity", _labels_in(versions, "spans"), known)
                 ensure_labels(conn, "section", _labels_in(versions, "sections"), known)
     finally:
         src.close()
     return report
+
+
+@dataclass(frozen=True)
+class _Names:
+    source: str  # the source file's annotator when a document's labels name nobody
+    target: str
+
+
+def _main_annotator(conn: sqlite3.Connection, path: Path) -> str:
+    """The name on most of a project's confirmed labels, else the file's name."""
+    counts: Counter[str] = Counter()
+    for table in ("spans", "sections"):
+        counts.update(dict(conn.execute(
+            f"SELECT annotator, count(*) FROM {table} WHERE annotator IS NOT NULL "
+            "GROUP BY annotator")))
+    return counts.most_common(1)[0][0] if counts else Path(path).stem
 
 
 def _check_label_names(src: sqlite3.Connection, path: Path) -> None:
@@ -163,22 +201,11 @@ def _origin_column(conn: sqlite3.Connection, table: str) -> str:
     return "origin" if "origin" in columns else "source"
 
 
-def version_from_json(status: str, spans: str, sections: str) -> Version:
-    """A version kept in ``conflicts``; rows written before m004 say ``source``."""
-    def rows(text: str) -> list[dict[str, Any]]:
-        out = json.loads(text)
-        for r in out:
-            if "source" in r:
-                r["origin"] = r.pop("source")
-        return out
-    return Version(status, rows(spans), rows(sections))
-
-
-def _versions(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, Version]:
+def _doc_labels(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, DocLabels]:
     """Status and labels of documents (of either project), read in two queries."""
     marks = ", ".join("?" for _ in doc_ids)
     out = {
-        doc_id: Version(status, [], [])
+        doc_id: DocLabels(status, [], [])
         for doc_id, status in conn.execute(
             f"SELECT id, status FROM documents WHERE id IN ({marks})", doc_ids)
     }
@@ -197,42 +224,105 @@ def _versions(conn: sqlite3.Connection, doc_ids: list[int]) -> dict[int, Version
     return out
 
 
-def _labels_in(versions: dict[int, Version], kind: str) -> set[str]:
+def _labels_in(versions: dict[int, DocLabels], kind: str) -> set[str]:
     return {r["label"] for v in versions.values() for r in getattr(v, kind)}
 
 
-def _merge_document(conn: sqlite3.Connection, src: sqlite3.Connection, row: tuple,
-                    theirs: Version, report: MergeReport) -> None:
+def _merge_document(store: Store, conn: sqlite3.Connection, src: sqlite3.Connection,
+                    row: tuple, theirs: DocLabels, report: MergeReport, names: _Names,
+                    curate: Curate) -> None:
     digest, title = row[1], row[4]
-    found = conn.execute("SELECT id FROM documents WHERE hash = ?", [digest]).fetchone()
+    found = conn.execute("SELECT id, text, status FROM documents WHERE hash = ?",
+                         [digest]).fetchone()
     if found is None:
-        _copy_document(conn, src, row, theirs)
+        doc_id = _copy_document(conn, src, row, theirs)
+        if theirs.touched:
+            store.curation.put_version(conn, doc_id, theirs.version(names.source,
+                                                                    report.origin))
         report.added += 1
         return
-    doc_id = found[0]
-    ours = _versions(conn, [doc_id])[doc_id]
+    doc_id, text, status = found
+    ours = _doc_labels(conn, [doc_id])[doc_id]
+    kept = store.curation.versions(doc_id)
     if not theirs.touched:
         report.skipped_untouched += 1
-    elif not ours.touched:
+        return
+    if not ours.touched and not kept:
         _replace_labels(conn, doc_id, theirs)
+        store.curation.put_version(conn, doc_id, theirs.version(names.source, report.origin))
         report.adopted += 1
-    elif ours.labels() == theirs.labels() and (
-            ours.status == theirs.status or theirs.status in UNFINISHED):
-        if set(theirs.annotators()) - set(ours.annotators()):
-            _keep_version(conn, doc_id, report.origin, theirs, resolved=True)
-        report.agreed += 1
-    elif ours.labels() == theirs.labels() and ours.status in UNFINISHED:
-        conn.execute("UPDATE documents SET status = ?, updated_at = ?, revision = revision + 1 "
-                     "WHERE id = ?", [theirs.status, now(), doc_id])
-        report.status_taken += 1
+        return
+    if not kept:
+        mine = ours.version(names.target, str(store.path))
+        store.curation.put_version(conn, doc_id, mine)
+        kept[mine.annotator] = mine
+    version = theirs.version(names.source, report.origin)
+    store.curation.put_version(conn, doc_id, version)
+    kept[version.annotator] = version
+    result = curate(text, kept, [(r["start"], r["end"], r["label"]) for r in ours.spans],
+                    {r["block"]: r["label"] for r in ours.sections},
+                    set(store.curation.settled(doc_id)), _curators(ours, kept))
+    _write_gold(conn, doc_id, text, ours, result, kept)
+    finished = {v.status for v in kept.values()} & FINISHED
+    if result.open or len(finished) > 1:
+        new_status = Status.IN_PROGRESS.value
+        lines = list(result.open)
+        if len(finished) > 1:
+            lines.insert(0, "status " + " | ".join(
+                f"{v.status} ({v.annotator})" for v in kept.values()))
+        report.conflicts.append(Conflict(doc_id, title, sorted(kept), lines))
     else:
-        _keep_version(conn, doc_id, report.origin, theirs)
-        report.conflicts.append(Conflict(doc_id, title, ours.annotators(), theirs.annotators(),
-                                         differences(ours, theirs)))
+        new_status = next(iter(finished)) if finished else status
+        if status in UNFINISHED and new_status in FINISHED:
+            report.status_taken += 1
+        else:
+            report.agreed += 1
+    conn.execute("UPDATE documents SET status = ?, updated_at = ?, revision = revision + 1 "
+                 "WHERE id = ?", [new_status, now(), doc_id])
+
+
+def _curators(ours: DocLabels, versions: dict[str, Version]) -> set:
+    """The spans ``(start, end, label)`` and blocks of the document that someone made who has
+    no version (a curator): their work stays through a re-merge."""
+    names = {n for name in versions for n in name.split(", ")}
+    return ({(r["start"], r["end"], r["label"]) for r in ours.spans
+             if r["annotator"] and r["annotator"] not in names}
+            | {r["block"] for r in ours.sections if r["annotator"] and r["annotator"] not in names})
+
+
+def _write_gold(conn: sqlite3.Connection, doc_id: int, text: str, ours: DocLabels, result: Gold,
+                versions: dict[str, Version]) -> None:
+    """Make the document's labels the gold: rows already there stay as they are (their origin
+    and annotator), the others go, and agreed labels new to the document come in as a
+    person's, named after the first annotator (by name) who chose them."""
+    def who(kind: str, item: tuple) -> str | None:
+        return next((name for name, v in sorted(versions.items())
+                     if item in getattr(v, kind)), None)
+
+    have = {(r["start"], r["end"], r["label"]): r for r in ours.spans}
+    want = set(result.spans)
+    stamp = now()
+    if set(have) != want:
+        for key in set(have) - want:
+            conn.execute('DELETE FROM spans WHERE doc_id = ? AND start = ? AND "end" = ? '
+                         "AND label = ?", [doc_id, *key])
+        conn.executemany(INSERT_SPAN, [(doc_id, *span, HUMAN, who("spans", span), stamp)
+                                       for span in sorted(want - set(have))])
+    sections = {r["block"]: r for r in ours.sections}
+    for block, row in sections.items():
+        if result.sections.get(block) != row["label"]:
+            conn.execute("DELETE FROM sections WHERE doc_id = ? AND block = ?", [doc_id, block])
+    new = [(b, label) for b, label in result.sections.items()
+           if b not in sections or sections[b]["label"] != label]
+    ranges = blocks(text) if new else []
+    conn.executemany(INSERT_SECTION, [
+        (doc_id, b, r.start, r.end, label, HUMAN,
+         who("sections", (b, r.start, r.end, label)), stamp)
+        for b, label in new if b < len(ranges) for r in [ranges[b]]])
 
 
 def _copy_document(conn: sqlite3.Connection, src: sqlite3.Connection, row: tuple,
-                   version: Version) -> None:
+                   version: DocLabels) -> int:
     src_id, *fields = row
     cur = conn.execute(
         "INSERT INTO documents (hash, text, source, title, meta, status, created_at, updated_at) "
@@ -251,6 +341,7 @@ def _copy_document(conn: sqlite3.Connection, src: sqlite3.Connection, row: tuple
             "INSERT OR IGNORE INTO preannotated (doc_id, model, created_at) VALUES (?, ?, ?)",
             [(doc_id, *r) for r in src.execute(
                 "SELECT model, created_at FROM preannotated WHERE doc_id = ?", [src_id])])
+    return doc_id
 
 
 def _tables(src: sqlite3.Connection) -> set[str]:
@@ -258,7 +349,7 @@ def _tables(src: sqlite3.Connection) -> set[str]:
     return {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _insert_labels(conn: sqlite3.Connection, doc_id: int, version: Version) -> None:
+def _insert_labels(conn: sqlite3.Connection, doc_id: int, version: DocLabels) -> None:
     conn.executemany(
         INSERT_SPAN,
         [(doc_id, s["start"], s["end"], s["label"], s["origin"], s["annotator"],
@@ -269,90 +360,9 @@ def _insert_labels(conn: sqlite3.Connection, doc_id: int, version: Version) -> N
           s["created_at"]) for s in version.sections])
 
 
-def _replace_labels(conn: sqlite3.Connection, doc_id: int, version: Version) -> None:
+def _replace_labels(conn: sqlite3.Connection, doc_id: int, version: DocLabels) -> None:
     conn.execute("DELETE FROM spans WHERE doc_id = ?", [doc_id])
     conn.execute("DELETE FROM sections WHERE doc_id = ?", [doc_id])
     _insert_labels(conn, doc_id, version)
     conn.execute("UPDATE documents SET status = ?, updated_at = ?, revision = revision + 1 "
                  "WHERE id = ?", [version.status, now(), doc_id])
-
-
-def _keep_version(conn: sqlite3.Connection, doc_id: int, origin: str, theirs: Version,
-                  resolved: bool = False) -> None:
-    """Store another version of a document: open (a conflict), or closed at once (an agreeing
-    version by other annotators, kept so that who labelled the document is on record)."""
-    stamp = now()
-    conn.execute(
-        "INSERT OR IGNORE INTO conflicts (doc_id, origin, annotators, status, spans, sections, "
-        "version, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [doc_id, origin, json.dumps(theirs.annotators()), theirs.status,
-         json.dumps(theirs.spans, ensure_ascii=False),
-         json.dumps(theirs.sections, ensure_ascii=False), theirs.digest(), stamp,
-         stamp if resolved else None])
-
-
-def differences(ours: Version, theirs: Version) -> list[str]:
-    """What a curator needs to see: each label only one side has, and the statuses."""
-    out = []
-    if ours.status != theirs.status:
-        out.append(f"status {ours.status} vs {theirs.status}")
-    (our_spans, our_secs), (their_spans, their_secs) = ours.labels(), theirs.labels()
-    for start, end, label in sorted(our_spans - their_spans):
-        out.append(f"only target: {label} {start}-{end}")
-    for start, end, label in sorted(their_spans - our_spans):
-        out.append(f"only source: {label} {start}-{end}")
-    for block, label in sorted(our_secs - their_secs):
-        out.append(f"only target: block {block} {label}")
-    for block, label in sorted(their_secs - our_secs):
-        out.append(f"only source: block {block} {label}")
-    return out
-
-
-# -- curation ---------------------------------------------------------------------------------
-
-
-def conflicts(store: Store, unresolved: bool = True) -> list[dict[str, Any]]:
-    """Kept conflicts with the other version's labels, oldest first."""
-    where = "WHERE resolved_at IS NULL" if unresolved else ""
-    rows = store.conn.execute(
-        "SELECT id, doc_id, origin, annotators, status, spans, sections, created_at, resolved_at "
-        f"FROM conflicts {where} ORDER BY id").fetchall()
-    keys = ("id", "doc_id", "origin", "annotators", "status", "spans", "sections", "created_at",
-            "resolved_at")
-    out = []
-    for row in rows:
-        item = dict(zip(keys, row, strict=True))
-        for key in ("annotators", "spans", "sections"):
-            item[key] = json.loads(item[key])
-        out.append(item)
-    return out
-
-
-def resolve_conflict(store: Store, conflict_id: int, take_theirs: bool) -> None:
-    """Close a conflict; with ``take_theirs`` the document gets the other version, and the
-    version it had is kept as a resolved conflict row, so the choice can be undone."""
-    with store.transaction() as conn:
-        row = conn.execute("SELECT doc_id, status, spans, sections FROM conflicts WHERE id = ?",
-                           [conflict_id]).fetchone()
-        if row is None:
-            raise KeyError(f"no conflict {conflict_id}")
-        doc_id, status, spans, sections = row
-        if take_theirs:
-            ours = _versions(conn, [doc_id])[doc_id]
-            _keep_version(conn, doc_id, str(store.path), ours, resolved=True)
-            _replace_labels(conn, doc_id, version_from_json(status, spans, sections))
-        conn.execute("UPDATE conflicts SET resolved_at = ? WHERE id = ?", [now(), conflict_id])
-
-
-def describe_conflicts(store: Store) -> list[str]:
-    """One line per unresolved conflict: what the other version says against the document now."""
-    lines = []
-    for item in conflicts(store):
-        doc_id = item["doc_id"]
-        ours = _versions(store.conn, [doc_id])[doc_id]
-        theirs = version_from_json(item["status"], json.dumps(item["spans"]),
-                                   json.dumps(item["sections"]))
-        who = ", ".join(item["annotators"]) or "unnamed"
-        diff = "; ".join(differences(ours, theirs)) or "now the same"
-        lines.append(f"#{item['id']} document {doc_id} from {item['origin']} ({who}): {diff}")
-    return lines

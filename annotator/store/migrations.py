@@ -6,6 +6,9 @@ older version is upgraded when it is opened. Never edit a migration that has shi
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 from sqlite_utils import Database, Migrations
 
 from annotator.domain import DEFAULT_ENTITY_LABELS, DEFAULT_SECTION_LABELS
@@ -163,6 +166,92 @@ def m005_document_revision(db: Database) -> None:
     compares it with the revision it last saw, so an edit made on a view that another window or
     process has changed meanwhile is refused instead of silently undoing their work."""
     db.execute("ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m009_span_level_curation(db: Database) -> None:
+    """Every annotator's version of a merged document, and which disagreements a curator settled.
+
+    ``versions`` holds one row per document and annotator (the names on that person's labels, or
+    their file's name): status, and the confirmed spans ``[[start, end, label]]`` and sections
+    ``[[block, start, end, label]]`` as JSON. Disagreements are not stored: they are computed from
+    the versions (a region of overlapping spans, or a block, where the versions differ).
+    ``settled`` records a curator's decision on one, by its region ``(kind, start, end)``:
+    ``choice`` is the JSON list of the annotators whose version was taken (empty for an edit).
+
+    Projects merged before this kept a conflicting document as whole versions in ``conflicts``:
+    each open one becomes a version here, beside the document's own labels as the target's
+    version, so the window shows their disagreements span by span. ``conflicts`` stays as it was.
+    """
+    db.execute(
+        """CREATE TABLE versions (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            status TEXT NOT NULL,
+            spans TEXT NOT NULL DEFAULT '[]',
+            sections TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, annotator)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE settled (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('entity', 'section')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            choice TEXT NOT NULL DEFAULT '[]',
+            curator TEXT NOT NULL,
+            settled_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, kind, start, "end")
+        )"""
+    )
+    _versions_from_conflicts(db)
+
+
+def _versions_from_conflicts(db: Database) -> None:
+    """Open whole-document conflicts (m003) as versions: the document's confirmed labels are the
+    target's version, each open conflict row another; names are the annotators on each."""
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    conn = db.conn
+    open_rows = conn.execute(
+        "SELECT c.doc_id, c.origin, c.annotators, c.status, c.spans, c.sections, d.status "
+        "FROM conflicts c JOIN documents d ON d.id = c.doc_id WHERE c.resolved_at IS NULL "
+        "ORDER BY c.id").fetchall()
+    seen: dict[int, set[str]] = {}
+    for doc_id, origin, annotators, status, spans, sections, doc_status in open_rows:
+        names = seen.setdefault(doc_id, set())
+        if not names:
+            own = conn.execute(
+                'SELECT start, "end", label, annotator FROM spans WHERE doc_id = ? AND '
+                "(annotator IS NOT NULL OR origin = 'human') ORDER BY start", [doc_id]).fetchall()
+            own_sections = conn.execute(
+                'SELECT block, start, "end", label, annotator FROM sections WHERE doc_id = ? AND '
+                "(annotator IS NOT NULL OR origin = 'human') ORDER BY block", [doc_id]).fetchall()
+            who = sorted({r[-1] for r in own + own_sections if r[-1]}) or ["target"]
+            _insert_version(conn, doc_id, ", ".join(who), "this project", doc_status,
+                            [list(r[:3]) for r in own], [list(r[:4]) for r in own_sections],
+                            stamp, names)
+        theirs, their_sections = json.loads(spans), json.loads(sections)
+        who = ", ".join(json.loads(annotators)) or origin
+        _insert_version(conn, doc_id, who, origin, status,
+                        [[r["start"], r["end"], r["label"]] for r in theirs],
+                        [[r["block"], r["start"], r["end"], r["label"]] for r in their_sections],
+                        stamp, names)
+
+
+def _insert_version(conn, doc_id: int, name: str, origin: str, status: str, spans: list,
+                    sections: list, stamp: str, names: set[str]) -> None:
+    unique, n = name, 2
+    while unique in names:
+        unique, n = f"{name} ({n})", n + 1
+    names.add(unique)
+    conn.execute(
+        "INSERT INTO versions (doc_id, annotator, origin, status, spans, sections, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [doc_id, unique, origin, status, json.dumps(spans, ensure_ascii=False),
+         json.dumps(sections, ensure_ascii=False), stamp])
 
 
 @migrations()

@@ -25,6 +25,7 @@ from annotator.ui import near_dups
 from annotator.ui.actions import label_action, make_action
 from annotator.ui.annotator_name import ask_annotator_name, known_annotator, show_annotator
 from annotator.ui.controller import Controller
+from annotator.ui.curation_bar import CurationBar
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.editor import AnnotationView
@@ -41,12 +42,13 @@ from annotator.ui.recent import (
 )
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.theme import set_dark
+from annotator.ui.window_curation import CurationMixin
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
 from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
 
 
-class MainWindow(JobsMixin, QMainWindow):
+class MainWindow(CurationMixin, JobsMixin, QMainWindow):
     def __init__(self, db_path: Path, settings: QSettings | None = None,
                  annotator: str | None = None):
         super().__init__()
@@ -88,7 +90,9 @@ class MainWindow(JobsMixin, QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         self.find_bar = FindBar(self.editor, centre)
+        self.curation_bar = CurationBar(centre)
         column.addWidget(self.doc_header)
+        column.addWidget(self.curation_bar)
         column.addWidget(self.editor, 1)
         column.addWidget(self.find_bar)
         self.side = SidePanel(self)
@@ -128,6 +132,7 @@ class MainWindow(JobsMixin, QMainWindow):
             "find-previous": self.find_bar.previous,
             "labels": lambda: open_labels_dialog(self),
             "annotator-name": lambda: ask_annotator_name(self),
+            **self.curation_slots(),
             "near-duplicates": lambda: near_dups.toggle_group(self),
             "copy-labels": lambda: near_dups.copy_to_near_duplicates(self),
         }
@@ -200,6 +205,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.setWindowTitle(f"{self.db_path.name} — Annotator")
         self.setWindowFilePath(str(self.db_path))
         self._build_label_actions()
+        self.count_disagreements()
         self._reopen = last_document(self.db_path, self.settings)
         self.list_model.set_store(self.store)
         self._remember_recent(self.db_path)
@@ -217,6 +223,7 @@ class MainWindow(JobsMixin, QMainWindow):
             self.report("Open project", f"Cannot open {path}: {exc}", warning=True)
             return False
         self.stop_jobs()
+        self.stop_counting()
         self.controller.set_store(store)
         self.store.close()
         self.db_path = Path(path)
@@ -282,6 +289,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
         self.find_bar.text_changed()
         self._update_header()
+        self.refresh_curation(opened=True)
         remember_document(self.db_path, doc_id, self.settings)
         if self.list_model.doc_id(self.list_panel.current_row()) != doc_id:
             row = self.list_model.find_row(doc_id)
@@ -341,12 +349,14 @@ class MainWindow(JobsMixin, QMainWindow):
         self.editor.apply_span_changes(removed, added)
         self.side.update_spans(removed, added)
         self._update_header()
+        self.refresh_curation()
 
     def _on_sections_changed(self, doc_id: int) -> None:
         c = self.controller
         if c.doc is not None and c.doc.id == doc_id:
             self.editor.show_sections(c.sections)
             self._update_header()
+            self.refresh_curation()
 
     def _on_status_changed(self, doc_id: int, status: Status) -> None:
         self._update_header()
@@ -361,6 +371,9 @@ class MainWindow(JobsMixin, QMainWindow):
                 self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
         if changes.everything or changes.documents or changes.statuses:
             self._update_counts()
+        if changes.everything:  # a merge, another process: count the disagreements again
+            self.count_disagreements()
+            self.refresh_curation()
 
     # -- view --------------------------------------------------------------------------------------
 
@@ -424,6 +437,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.watch.stop()
         self.stop_jobs()
         self.list_panel.stop_timers()  # nothing may touch the store once it is closed
+        self.stop_counting()
         self.side.stop_timers()
         save_layout(self, self.splitter, self.settings)
         self.store.close()

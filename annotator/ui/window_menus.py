@@ -21,6 +21,8 @@ MENUS = {
     "&Labels": ["labels", "-", "entities", "-", "sections"],
     "&Document": ["accept", "reject", "skip", "-", "next", "previous", "next-unfinished",
                   "find", "-", "near-duplicates", "copy-labels"],
+    "C&uration": ["next-disagreement", "previous-disagreement", "-", "take-1", "take-2",
+                  "take-3", "keep-edit", "-", "agreement"],
     "&View": ["zoom-in", "zoom-out", "zoom-reset", "-", "dark"],
     "&Help": ["shortcuts"],
 }

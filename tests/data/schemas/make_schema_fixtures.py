@@ -35,7 +35,8 @@ VERSIONS = [
     ("m002_preannotation_runs", "m003_merge_conflicts"),
     ("m003_merge_conflicts", "m004_origin_and_colour"),
     ("m004_origin_and_colour", "m005_document_revision"),
-    ("m005_document_revision", "m010_near_duplicates"),
+    ("m005_document_revision", "m009_span_level_curation"),
+    ("m009_span_level_curation", "m010_near_duplicates"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"
