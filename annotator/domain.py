@@ -28,16 +28,24 @@ class Origin(StrEnum):
     PATTERN = "pattern"
     RULES = "rules"
     MODEL = "model"
+    COPY = "copy"  # copied from a near-duplicate's labels: ``copy:DOC_ID``
 
     @classmethod
     def kind_of(cls, origin: str) -> Origin:
         """The kind of a stored origin; raises ``ValueError`` for an unknown one."""
+        if origin.startswith("copy:"):
+            return cls.COPY
         return cls.MODEL if origin.startswith("model:") else cls(origin)
 
 
 def model_origin(model_id: str) -> str:
     """The origin of a model's suggestions: ``model:NAME@VERSION``."""
     return f"{Origin.MODEL.value}:{model_id}"
+
+
+def copy_origin(doc_id: int) -> str:
+    """The origin of labels copied from document ``doc_id`` onto a near duplicate of it."""
+    return f"{Origin.COPY.value}:{doc_id}"
 
 
 HUMAN = Origin.HUMAN

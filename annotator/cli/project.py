@@ -65,6 +65,10 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
         f"{len(report.duplicates)} duplicates{hint}; {len(report.rejected)} rejected"
         + (f"; {notes} notes." if notes else ".")
     )
+    grouped = report.near_duplicates
+    if grouped is not None and grouped.changed:
+        click.echo(f"near-duplicates: {len(grouped.changed)} documents joined groups "
+                   "(`annotator near-duplicates` lists them)", err=True)
     for source, existing in report.duplicates if list_duplicates else ():
         click.echo(f"duplicate: {source} (same text as document {existing})", err=True)
     for problem in report.problems:

@@ -11,7 +11,7 @@ Prodigy's ``data-to-spacy`` treats rejected manual annotations the same way.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,36 +74,69 @@ class Split:
         return "dev" if doc_id in self.dev_ids else "train"
 
 
-def split_documents(keys: Iterable[tuple[int, str]], train_ratio: float, seed: int) -> Split:
+def split_documents(keys: Iterable[tuple[int, str]], train_ratio: float, seed: int,
+                    groups: Mapping[int, int] | None = None) -> Split:
     """Assign documents to train/dev, deterministically for a seed, keeping all documents of one
-    source on one side (near-duplicate pages of one site must not leak into dev).
+    source on one side (near-duplicate pages of one site must not leak into dev), and all
+    documents of one near-duplicate group too (``groups``: ``{doc_id: group id}``, e.g.
+    ``store.near_dups.groups_of(ids)``): a wire story reprinted by two sites would otherwise be
+    trained on and scored on.
 
-    ``keys`` are ``(doc_id, source)``. Sources are sorted, shuffled with ``seed`` and moved to dev
-    until dev holds ``1 - train_ratio`` of the documents; each side gets at least one source when
-    there are two. With a single source the documents themselves are split (reported by
-    ``grouped=False``) rather than leaving one side empty.
+    ``keys`` are ``(doc_id, source)``. Units (sources joined by shared groups) are sorted,
+    shuffled with ``seed`` and moved to dev until dev holds ``1 - train_ratio`` of the documents;
+    each side gets at least one unit when there are two. With a single source the documents
+    themselves (their groups kept whole) are split (reported by ``grouped=False``) rather than
+    leaving one side empty.
     """
     if not 0.0 < train_ratio < 1.0:
         raise ValueError(f"split must be between 0 and 1 (exclusive), got {train_ratio}")
     pairs = sorted(keys)
     if len(pairs) < 2:
         raise ValueError(f"a split needs at least 2 documents, there are {len(pairs)}")
-    by_source: dict[str, list[int]] = {}
-    for doc_id, source in pairs:
-        by_source.setdefault(source, []).append(doc_id)
-    grouped = len(by_source) > 1
-    if not grouped:
-        by_source = {str(doc_id): [doc_id] for doc_id, _ in pairs}
-    order = sorted(by_source)
+    groups = groups or {}
+    grouped = len({source for _, source in pairs}) > 1
+    by_unit = _units(pairs, groups, by_source=grouped)
+    order = sorted(by_unit)
     random.Random(seed).shuffle(order)
     target = round(len(pairs) * (1.0 - train_ratio))
     dev: list[int] = []
-    for n, source in enumerate(order):
-        remaining_sources = len(order) - n
-        if dev and (len(dev) >= target or remaining_sources == 1):
+    for n, unit in enumerate(order):
+        remaining_units = len(order) - n
+        if dev and (len(dev) >= target or remaining_units == 1):
             break
-        dev += by_source[source]
-    return Split(frozenset(dev), len(pairs) - len(dev), len(dev), len(by_source), grouped)
+        dev += by_unit[unit]
+    return Split(frozenset(dev), len(pairs) - len(dev), len(dev), len(by_unit), grouped)
+
+
+def _units(pairs: list[tuple[int, str]], groups: Mapping[int, int], by_source: bool
+           ) -> dict[str, list[int]]:
+    """Documents joined when they share a source (if ``by_source``) or a near-duplicate group;
+    each unit named by its smallest member's source (or id), in id order. A group key sorts
+    before every source, so a unit takes its group's name when it has one."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for doc_id, source in pairs:
+        own = source if by_source else str(doc_id)  # as before groups existed: same seeds
+        root(own)
+        if doc_id in groups:
+            join(own, f"\x00dup:{groups[doc_id]}")
+    by_unit: dict[str, list[int]] = {}
+    for doc_id, source in pairs:
+        own = source if by_source else str(doc_id)
+        by_unit.setdefault(root(own).lstrip("\x00"), []).append(doc_id)
+    return by_unit
 
 
 

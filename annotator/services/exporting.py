@@ -137,10 +137,12 @@ def _stepper(total: int, progress: Progress, should_stop: ShouldStop) -> Callabl
 
 
 def _split(store: Store, statuses: list[Status] | None, ratio: float, seed: int) -> Split:
-    """Read only ids and sources (a batch at a time) and split them."""
+    """Read only ids and sources (a batch at a time) and split them, keeping each source and
+    each near-duplicate group on one side."""
     keys = [(doc.id, source_of(doc)) for batch in store.documents.iter(statuses)
             for doc in batch]
-    return split_documents(keys, ratio, seed)
+    groups = store.near_dups.groups_of([doc_id for doc_id, _ in keys])
+    return split_documents(keys, ratio, seed, groups)
 
 
 def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels: list[str],

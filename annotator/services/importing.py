@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
@@ -18,6 +19,9 @@ from annotator.domain import IMPORTED, LabelKind, NewDocument
 from annotator.io.importer import expand_paths, read_file
 from annotator.io.problems import Kind, Problem
 from annotator.store import Store
+
+if TYPE_CHECKING:
+    from annotator.services.near_duplicates import GroupingReport
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     added_ids: list[int] = field(default_factory=list)
+    near_duplicates: GroupingReport | None = None  # the grouping run after the import
 
     @property
     def rejected(self) -> list[Problem]:
@@ -60,6 +65,7 @@ def import_paths(
     batch_size: int = BATCH_SIZE,
     fixed_labels: Iterable[LabelKind] = (),
     annotator: str | None = None,
+    near_duplicates: bool = True,
 ) -> ImportReport:
     """Import files and folders (walked recursively). ``progress(files read, files, message)``
     follows the files; ``should_stop`` is polled after each committed batch, and a stop raises
@@ -69,7 +75,9 @@ def import_paths(
     :func:`~annotator.domain.validate_label_name` refuses and new names of a kind in
     ``fixed_labels``: what carries them is dropped and reported as ``path:line: reason``.
     ``annotator`` names who confirmed the labels of tasks a file marks as accepted or rejected
-    without saying by whom (else they are recorded as ``imported``)."""
+    without saying by whom (else they are recorded as ``imported``). With ``near_duplicates``
+    the new documents are then compared with the project's for wire copies
+    (:func:`annotator.services.near_duplicates.group_documents`)."""
     report = ImportReport()
     items = list(expand_paths(paths))
     total = sum(1 for item in items if isinstance(item, Path))
@@ -87,6 +95,14 @@ def import_paths(
     store.documents.add(records, batch_size=batch_size, on_batch=after_batch,
                         fixed_labels=fixed_labels)
     progress(total, total, f"Imported {report.added} documents")
+    if near_duplicates and report.added:  # a separate step, after the documents are committed
+        from annotator.services.near_duplicates import group_documents  # numpy: only now
+
+        try:
+            report.near_duplicates = group_documents(store, progress=progress,
+                                                     should_stop=should_stop)
+        except Cancelled:  # the documents are in; the next run groups the rest
+            raise Cancelled(report) from None
     return report
 
 

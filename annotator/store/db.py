@@ -22,6 +22,7 @@ from annotator.store.curation import Curation
 from annotator.store.documents import Documents
 from annotator.store.labels import Labels, Settings
 from annotator.store.migrations import migrations
+from annotator.store.near_dups import NearDups
 from annotator.store.sections import Sections
 from annotator.store.spans import Spans
 from annotator.store.suggestions import Suggestions
@@ -69,6 +70,7 @@ class Store:
         self.settings = Settings(self._base)
         self.suggestions = Suggestions(self._base)
         self.curation = Curation(self._base)
+        self.near_dups = NearDups(self._base)
 
     def close(self) -> None:
         self.conn.close()

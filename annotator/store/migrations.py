@@ -294,3 +294,28 @@ def _insert_version(conn, doc_id: int, name: str, origin: str, status: str, span
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [doc_id, unique, origin, status, json.dumps(spans, ensure_ascii=False),
          json.dumps(sections, ensure_ascii=False), stamp])
+
+
+@migrations()
+def m010_near_duplicates(db: Database) -> None:
+    """Wire-copy near-duplicates: each document's MinHash signature (``BINS`` little-endian
+    ``uint16`` values; NULL while its lines are counted but it is not signed yet), its number of
+    distinct body shingles, and its group (the smallest document id of the group; 0 when it has
+    no near duplicate; NULL until compared). ``near_dup_lines`` counts in how many documents
+    each prose line (by a 64-bit hash) appears: a line many pages share is their site's template,
+    not their story. The LSH bands are computed from the signature when needed."""
+    db.execute(
+        """CREATE TABLE near_dups (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            signature BLOB,
+            shingles INTEGER NOT NULL DEFAULT 0,
+            grp INTEGER
+        )"""
+    )
+    db.execute("CREATE INDEX idx_near_dups_grp ON near_dups(grp) WHERE grp > 0")
+    db.execute(
+        """CREATE TABLE near_dup_lines (
+            hash INTEGER PRIMARY KEY,
+            docs INTEGER NOT NULL
+        )"""
+    )

@@ -53,6 +53,10 @@ COMMANDS: dict[str, tuple[str, list[str], str]] = {
     "agreement": ("&Agreement report…", [], "How far the annotators agree: F1, kappa, alpha"),
     **{f"take-{n}": (f"Take version &{n}", [f"Alt+{n}"],
                      f"Settle the disagreement with alternative {n}") for n in range(1, 10)},
+    "near-duplicates": ("Show near-&duplicates", ["Ctrl+Shift+N"],
+                        "List only this document's wire copies (again: every document)"),
+    "copy-labels": ("&Copy labels to near-duplicates", [],
+                    "Copy this accepted document's labels onto its unfinished wire copies"),
 }
 EDITOR_KEYS = [
     ("Mouse drag, Shift+arrows", "Select text (snaps to whole tokens when labelled)"),

@@ -58,6 +58,8 @@ class DocumentListModel(QAbstractTableModel):
         self.status: Status | None = None
         self.text = ""
         self._query = store.documents.list_query()
+        self.group: int | None = None  # showing one near-duplicate group (its members only)
+        self._members: list[int] = []
         self._count = 0
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._anchors: dict[int, int] = {}  # page number -> id of its first row
@@ -79,8 +81,17 @@ class DocumentListModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-count and drop the cache (after an import, a filter change, a new project)."""
+        if self.group is not None:
+            self._members = self.store.near_dups.members(self.group)
+            self._reset(len(self._members))
+            return
         self._query = self.store.documents.list_query(self.status, self.text)
         self._reset(self._query.count())
+
+    def set_group(self, group: int | None) -> None:
+        """Show only the documents of one near-duplicate group (``None``: the filtered list)."""
+        self.group = group
+        self.refresh()
 
     def _reset(self, count: int) -> None:
         self.beginResetModel()
@@ -98,11 +109,15 @@ class DocumentListModel(QAbstractTableModel):
     def _page(self, number: int) -> list[dict[str, Any]]:
         page = self._pages.get(number)
         if page is None:
-            below = max((n for n in self._anchors if n <= number), default=None)
-            anchor = (below * PAGE, self._anchors[below]) if below is not None else None
-            ids = self._query.ids(number * PAGE, PAGE, anchor)
+            if self.group is not None:
+                ids = self._members[number * PAGE:(number + 1) * PAGE]
+            else:
+                below = max((n for n in self._anchors if n <= number), default=None)
+                anchor = (below * PAGE, self._anchors[below]) if below is not None else None
+                ids = self._query.ids(number * PAGE, PAGE, anchor)
             rows = self.store.documents.rows_of(ids)
             page = [rows[i] for i in ids if i in rows]
+            _mark_groups(self.store, page)
             self.rows_fetched += len(page)
             self._pages[number] = page
             if page:
@@ -203,6 +218,13 @@ class DocumentListModel(QAbstractTableModel):
         return _cell(row, index.column(), role)
 
 
+def _mark_groups(store: Store, page: list[dict[str, Any]]) -> None:
+    """Give each row of a page its near-duplicate group and size (one query per page)."""
+    groups = store.near_dups.sizes_of([r["id"] for r in page])
+    for row in page:
+        row["dup"] = groups.get(row["id"])
+
+
 def _cell(row: dict[str, Any], column: int, role: int) -> Any:
     if role == USER:
         return row["id"]
@@ -217,6 +239,12 @@ def _cell(row: dict[str, Any], column: int, role: int) -> Any:
         return None
     title = row["title"] or f"Document {row['id']}"
     if column == 0:
+        dup = row.get("dup")
+        if dup is not None:  # a near-duplicate: "≈3" (copies in its group) before the title
+            if role == DISPLAY:
+                return f"≈{dup[1]}  {title}"
+            return (f"#{row['id']}: {title}\nNear-duplicate group #{dup[0]} of {dup[1]} "
+                    "documents (Ctrl+Shift+N lists them)")
         return title if role == DISPLAY else f"#{row['id']}: {title}"
     if column == 1:
         return STATUS_TEXT[status]

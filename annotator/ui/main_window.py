@@ -25,6 +25,7 @@ from annotator.core.changes import Changes
 from annotator.core.tokens import load_tokenizer
 from annotator.domain import Status
 from annotator.store import StorageError, Store, open_store
+from annotator.ui import near_dups
 from annotator.ui.actions import label_action, make_action
 from annotator.ui.annotator_name import ask_annotator_name, known_annotator, show_annotator
 from annotator.ui.controller import Controller
@@ -138,6 +139,8 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
             "labels": lambda: open_labels_dialog(self),
             "annotator-name": lambda: ask_annotator_name(self),
             **self.curation_slots(),
+            "near-duplicates": lambda: near_dups.toggle_group(self),
+            "copy-labels": lambda: near_dups.copy_to_near_duplicates(self),
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)

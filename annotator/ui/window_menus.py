@@ -20,7 +20,7 @@ MENUS = {
               "find-next", "find-previous"],
     "&Labels": ["labels", "-", "entities", "-", "sections"],
     "&Document": ["accept", "reject", "skip", "-", "next", "previous", "next-unfinished",
-                  "find"],
+                  "find", "-", "near-duplicates", "copy-labels"],
     "C&uration": ["next-disagreement", "previous-disagreement", "-", "take-1", "take-2",
                   "take-3", "keep-edit", "-", "agreement"],
     "&View": ["zoom-in", "zoom-out", "zoom-reset", "-", "dark"],

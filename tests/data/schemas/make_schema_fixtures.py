@@ -36,6 +36,7 @@ VERSIONS = [
     ("m003_merge_conflicts", "m004_origin_and_colour"),
     ("m004_origin_and_colour", "m005_document_revision"),
     ("m005_document_revision", "m009_span_level_curation"),
+    ("m009_span_level_curation", "m010_near_duplicates"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"

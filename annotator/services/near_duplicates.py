@@ -1,0 +1,139 @@
+"""Find wire-copy near-duplicates and keep their groups up to date: the job run after an import
+(and by ``annotator near-duplicates``).
+
+1. Count in how many documents each prose line appears, for every document not counted yet
+   (a line many pages share is their site's template), then sign every document that has no
+   signature yet (:mod:`annotator.nlp.near_dups`), a batch per transaction each, so a stopped
+   run keeps what it did and the next one goes on from there. Counting every new document
+   before signing any means a whole import's pages inform each other's templates.
+2. Load every signature, make LSH candidate pairs that involve at least one new document, keep
+   those whose body shingles mostly lie inside each other, and join them with the groups already
+   stored (union-find): a reprint imported today joins last week's group.
+3. Write the group ids that changed in one transaction.
+
+A group's id is its smallest document id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.core.changes import Changes
+from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+from annotator.nlp import near_dups as nd
+from annotator.store import Store
+
+log = logging.getLogger(__name__)
+
+SIGN_BATCH = 2000  # documents signed per transaction
+
+
+@dataclass
+class GroupingReport:
+    """What a grouping run did: documents signed, candidate and verified pairs among them, the
+    documents whose group changed, and the number of groups (2+ documents) now stored."""
+
+    signed: int = 0
+    candidates: int = 0
+    pairs: int = 0
+    changed: list[int] = field(default_factory=list)
+    groups: int = 0
+    grouped_documents: int = 0
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(documents=frozenset(self.changed), origin="near-duplicates")
+
+    def text(self) -> str:
+        return (f"Near-duplicates: {self.groups} groups of {self.grouped_documents} documents "
+                f"({self.signed} documents signed, {len(self.changed)} regrouped)")
+
+
+def group_documents(store: Store, *, progress: Progress = no_progress,
+                    should_stop: ShouldStop = never, batch_size: int = SIGN_BATCH
+                    ) -> GroupingReport:
+    """Sign unsigned documents and update the groups (see the module docstring). A stop
+    between batches raises :class:`Cancelled` with the report so far (signatures committed,
+    groups not yet updated: the next run does it)."""
+    report = GroupingReport()
+    store.near_dups.ensure_params(nd.PARAMS)
+    total = store.near_dups.count_uncounted()
+    done = 0
+    for batch in store.near_dups.iter_uncounted(batch_size):  # 1: count the prose lines
+        counts: Counter[int] = Counter()
+        for _, text in batch:
+            counts.update(nd.line_keys(text))
+        store.near_dups.add_line_counts([doc_id for doc_id, _ in batch], counts)
+        done += len(batch)
+        progress(done, total, f"Reading for near-duplicates: {done} of {total}")
+        if should_stop():
+            raise Cancelled(report)
+    total = store.near_dups.count_unsigned()
+    for batch in store.near_dups.iter_unsigned(batch_size):  # 2: sign, knowing the template
+        parsed = [nd.prose_of(text) for _, text in batch]
+        keys = {line: nd.line_key(line) for lines, prose in parsed
+                for line in {lines[i].strip() for i in prose}}
+        counts = store.near_dups.line_counts(sorted(set(keys.values())))
+        shared = {line: counts.get(key, 1) for line, key in keys.items()}
+        sig = nd.sign_bodies([nd.body_from(lines, prose, shared) for lines, prose in parsed])
+        store.near_dups.add_signatures(
+            (doc_id, sig.values[i].astype("<u2").tobytes(), int(sig.sizes[i]))
+            for i, (doc_id, _) in enumerate(batch))
+        report.signed += len(batch)
+        progress(report.signed, total, f"Signing for near-duplicates: {report.signed} of {total}")
+        if should_stop():
+            raise Cancelled(report)
+    _regroup(store, report)
+    return report
+
+
+def _regroup(store: Store, report: GroupingReport) -> None:
+    """Compare the documents not compared yet (group NULL) with every signed one."""
+    ids, blob, sizes, groups = store.near_dups.all_signatures()
+    if not ids:
+        return
+    n = len(ids)
+    values = np.frombuffer(blob, dtype="<u2").reshape(n, nd.BINS)
+    sig = nd.Signatures(values, np.asarray(sizes, dtype=np.int64))
+    fresh = np.array([g is None for g in groups])
+    if not fresh.any():
+        return
+    keys = nd.band_keys(sig.values, sig.sizes)
+    pairs = nd.candidate_pairs(keys, fresh)
+    report.candidates = len(pairs)
+    found = nd.verified(pairs, sig)
+    report.pairs = len(found)
+    index = {doc_id: i for i, doc_id in enumerate(ids)}
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, g in enumerate(groups):  # the groups already stored stay together
+        if g and g in index:
+            parent[root(i)] = root(index[g])
+    for a, b in found.tolist():
+        parent[root(a)] = root(b)
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(root(i), []).append(i)
+    new: dict[int, int] = {}
+    for m in members.values():
+        gid = ids[m[0]] if len(m) > 1 else 0  # rows are in id order: m[0] is the smallest
+        for i in m:
+            if groups[i] != gid:
+                new[ids[i]] = gid
+    if new:
+        store.near_dups.set_groups(new)
+    report.changed = sorted(ids[index[d]] for d, g in new.items() if (groups[index[d]] or 0) != g)
+    grouped = [m for m in members.values() if len(m) > 1]
+    report.groups = len(grouped)
+    report.grouped_documents = sum(len(m) for m in grouped)
+    log.info("%s", report.text())

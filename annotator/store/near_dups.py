@@ -1,0 +1,191 @@
+"""``store.near_dups``: wire-copy near-duplicate groups and the signatures they are found with.
+
+One row per signed document (``near_dups``, migration ``m010_near_duplicates``): its MinHash
+signature as bytes, its number of body shingles and its group: the smallest document id of its
+group, 0 when it has no near duplicate, NULL while it has not been compared yet. Computing
+signatures and groups is :mod:`annotator.services.near_duplicates`'s; this part only reads and
+writes rows.
+
+For splits (train/dev, held-back sets): :meth:`NearDups.split_keys` gives each document a key;
+documents with the same key must land on the same side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from annotator.store.base import Base, marks
+
+PARAMS_KEY = "near_dups_params"
+
+
+class NearDups:
+    """``store.near_dups``: signatures and group ids of documents."""
+
+    def __init__(self, base: Base):
+        self._base = base
+
+    @property
+    def _conn(self):
+        return self._base.conn
+
+    # -- signing ----------------------------------------------------------------------------------
+
+    def ensure_params(self, params: str) -> bool:
+        """Make the stored signatures those of ``params`` (the algorithm's version string): when
+        they were made with other parameters they are all dropped, to be made again. Returns True
+        when they were dropped. One transaction."""
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?",
+                                 [PARAMS_KEY]).fetchone()
+        if row is not None and row[0] == params:
+            return False
+        with self._base.transaction() as conn:
+            conn.execute("DELETE FROM near_dups")
+            conn.execute("DELETE FROM near_dup_lines")
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                         [PARAMS_KEY, params])
+        return row is not None
+
+    def count_uncounted(self) -> int:
+        """Documents whose lines are not counted yet (no row)."""
+        return self._conn.execute(
+            "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM near_dups n WHERE n.doc_id = d.id)").fetchone()[0]
+
+    def iter_uncounted(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str]]]:
+        """``(doc_id, text)`` batches of documents whose lines are not counted, in id order."""
+        last = 0
+        while True:
+            rows = self._conn.execute(
+                "SELECT d.id, d.text FROM documents d WHERE d.id > ? AND NOT EXISTS "
+                "(SELECT 1 FROM near_dups n WHERE n.doc_id = d.id) ORDER BY d.id LIMIT ?",
+                [last, batch_size]).fetchall()
+            if not rows:
+                return
+            yield [(r[0], r[1]) for r in rows]
+            last = rows[-1][0]
+
+    def add_line_counts(self, doc_ids: Sequence[int], counts: dict[int, int]) -> None:
+        """Count the prose lines of documents (``{line hash: documents with it}`` among them)
+        and give the documents their row (not signed yet), in one transaction, so a line is
+        never counted twice for a document."""
+        with self._base.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO near_dup_lines (hash, docs) VALUES (?, ?) "
+                "ON CONFLICT(hash) DO UPDATE SET docs = docs + excluded.docs",
+                list(counts.items()))
+            conn.executemany(
+                "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
+                "SELECT ?, NULL, 0, NULL WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                [(d, d) for d in doc_ids])
+
+    def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
+        """In how many documents each of these prose lines appears (absent: none)."""
+        out: dict[int, int] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = list(hashes[i:i + 500])
+            out.update(self._conn.execute(
+                f"SELECT hash, docs FROM near_dup_lines WHERE hash IN ({marks(chunk)})", chunk))
+        return out
+
+    def count_unsigned(self) -> int:
+        return self._conn.execute(
+            "SELECT count(*) FROM near_dups WHERE signature IS NULL").fetchone()[0]
+
+    def iter_unsigned(self, batch_size: int = 2000) -> Iterator[list[tuple[int, str]]]:
+        """``(doc_id, text)`` batches of counted documents without a signature, in id order."""
+        last = 0
+        while True:
+            rows = self._conn.execute(
+                "SELECT d.id, d.text FROM near_dups n JOIN documents d ON d.id = n.doc_id "
+                "WHERE n.signature IS NULL AND n.doc_id > ? ORDER BY n.doc_id LIMIT ?",
+                [last, batch_size]).fetchall()
+            if not rows:
+                return
+            yield [(r[0], r[1]) for r in rows]
+            last = rows[-1][0]
+
+    def add_signatures(self, rows: Iterable[tuple[int, bytes, int]]) -> None:
+        """Store ``(doc_id, signature bytes, shingles)`` of counted documents, in one
+        transaction."""
+        with self._base.transaction() as conn:
+            conn.executemany(
+                "UPDATE near_dups SET signature = ?, shingles = ?, grp = NULL WHERE doc_id = ?",
+                [(sig, size, doc_id) for doc_id, sig, size in rows])
+
+    def all_signatures(self) -> tuple[list[int], bytes, list[int], list[int | None]]:
+        """Every signed document: ``(ids, signatures concatenated, shingles, groups)`` in id
+        order (the signatures of one document are ``len(bytes) // len(ids)`` bytes; a group is
+        None for a document not compared yet, 0 for one alone)."""
+        rows = self._conn.execute(
+            "SELECT doc_id, signature, shingles, grp FROM near_dups WHERE signature IS NOT NULL "
+            "ORDER BY doc_id").fetchall()
+        return ([r[0] for r in rows], b"".join(r[1] for r in rows), [r[2] for r in rows],
+                [r[3] for r in rows])
+
+    def signatures_of(self, doc_ids: Sequence[int]) -> dict[int, tuple[bytes, int]]:
+        out: dict[int, tuple[bytes, int]] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = list(doc_ids[i:i + 500])
+            out.update((r[0], (r[1], r[2])) for r in self._conn.execute(
+                f"SELECT doc_id, signature, shingles FROM near_dups WHERE doc_id IN "
+                f"({marks(chunk)})", chunk))
+        return out
+
+    def set_groups(self, groups: dict[int, int]) -> None:
+        """Set the group of each document (0: compared, in no group), in one transaction."""
+        with self._base.transaction() as conn:
+            conn.executemany("UPDATE near_dups SET grp = ? WHERE doc_id = ?",
+                             [(g, d) for d, g in groups.items()])
+
+    # -- reading groups ---------------------------------------------------------------------------
+
+    def group_of(self, doc_id: int) -> int | None:
+        """The group id of a document (its group's smallest document id), or None."""
+        row = self._conn.execute("SELECT grp FROM near_dups WHERE doc_id = ?",
+                                 [doc_id]).fetchone()
+        return row[0] if row and row[0] else None
+
+    def groups_of(self, doc_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """``{doc_id: group id}`` of the grouped documents among ``doc_ids`` (None: all)."""
+        if doc_ids is None:
+            return dict(self._conn.execute(
+                "SELECT doc_id, grp FROM near_dups WHERE grp > 0"))
+        out: dict[int, int] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = list(doc_ids[i:i + 500])
+            out.update(self._conn.execute(
+                f"SELECT doc_id, grp FROM near_dups WHERE grp > 0 AND doc_id IN "
+                f"({marks(chunk)})", chunk))
+        return out
+
+    def members(self, group: int) -> list[int]:
+        """The document ids of one group, in id order."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT doc_id FROM near_dups WHERE grp = ? ORDER BY doc_id", [group])]
+
+    def sizes_of(self, doc_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """``{doc_id: (group id, group size)}`` of the grouped documents among ``doc_ids``
+        (for the document list: one query per page of rows)."""
+        groups = self.groups_of(doc_ids)
+        if not groups:
+            return {}
+        ids = sorted(set(groups.values()))
+        sizes = dict(self._conn.execute(
+            f"SELECT grp, count(*) FROM near_dups WHERE grp IN ({marks(ids)}) GROUP BY grp",
+            ids))
+        return {d: (g, sizes.get(g, 1)) for d, g in groups.items()}
+
+    def groups(self) -> list[list[int]]:
+        """Every group of two or more documents, each in id order, groups by their first id."""
+        out: dict[int, list[int]] = {}
+        for doc_id, grp in self._conn.execute(
+                "SELECT doc_id, grp FROM near_dups WHERE grp > 0 ORDER BY grp, doc_id"):
+            out.setdefault(grp, []).append(doc_id)
+        return [m for m in out.values() if len(m) > 1]
+
+    def split_keys(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        """A key per document for splits: ``"dup:<group>"`` for a grouped document, else
+        ``"doc:<id>"``. Documents with one key must go to the same side of a split."""
+        groups = self.groups_of(doc_ids)
+        return {d: (f"dup:{groups[d]}" if d in groups else f"doc:{d}") for d in doc_ids}
