@@ -33,7 +33,14 @@ from typing import Any
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.nlp.ner_scores import Scores, score_spans
-from annotator.nlp.ner_train import Budget, TrainDoc, base_labels, predict, train_candidates
+from annotator.nlp.ner_train import (
+    Budget,
+    Stopped,
+    TrainDoc,
+    base_labels,
+    predict,
+    train_candidates,
+)
 from annotator.services import ner_models
 from annotator.services.ner_split import split_by_site
 from annotator.store import Store, open_store
@@ -211,6 +218,9 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
         report.seconds = time.monotonic() - started
         folder = ner_models.save_version(store, number, report.record(), report.switched)
         report.folder = str(folder)
+    except Stopped:
+        ner_models.remove_partial(store.path, number)
+        raise Cancelled(None) from None
     except BaseException:
         ner_models.remove_partial(store.path, number)
         raise
