@@ -213,7 +213,7 @@ def _train_one(name: str, nlp: Any, labels: Sequence[str], train: Sequence[Train
     else:
         optimizer = nlp.resume_training()
     batcher = spacy.util.registry.resolve({"b": training["batcher"]})["b"]
-    scored_dev = list(dev) or list(train)
+    scored_dev = list(dev) or [d for d in train if d.complete] or list(train)
 
     def evaluate() -> tuple[float, Scores]:
         predicted = _predict(nlp, [d.text for d in scored_dev], label_set)

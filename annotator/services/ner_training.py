@@ -101,8 +101,9 @@ class TrainReport:
 
     @property
     def changes(self) -> Changes:
-        """Training changes no document; the label palette's model status may change."""
-        return Changes(labels=self.switched, origin="train")
+        """Training changes no document or label (re-suggesting is its own job), so this is
+        empty; read :func:`annotator.services.ner_models.active_ner` after the job."""
+        return Changes(origin="train")
 
     def text(self) -> str:
         verdict = "now in use" if self.switched else f"kept; the project still uses " \
@@ -142,12 +143,16 @@ def _train_doc(doc: ConfirmedDoc) -> TrainDoc:
 
 
 def current_model(store: Store) -> tuple[str, str]:
-    """``(model to load, its name for people)`` the project suggests with now."""
-    from annotator.services.preannotation import project_model
+    """``(model to load, its name for people)`` the project suggests with now. Raises
+    :class:`~annotator.services.preannotation.UntrustedModel` when that is a folder outside the
+    project's folder (training would load it)."""
+    from annotator.services.preannotation import UntrustedModel, model_to_confirm, project_model
 
     number = ner_models.active_version(store)
     if number is not None:
         return str(ner_models.version_folder(store.path, number)), ner_models.version_name(number)
+    if (outside := model_to_confirm(store)) is not None:
+        raise UntrustedModel(outside)
     model = project_model(store)
     return model, Path(model).name if "/" in model else model
 
