@@ -209,8 +209,10 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
                               "note": r.note} for r in results]
         report.start, report.why = best.name, _why(best, results, known, label_set) + skipped
         progress(0, 0, "Scoring on the held-back part…")
+        if should_stop():
+            raise Cancelled(None)
         _score(report, base, best.folder, split.held, label_set, labels)
-        if drift_texts and best.name != "blank":
+        if drift_texts and best.name != "blank" and not should_stop():
             report.forgetting = _agreement(base, best.folder, drift_texts, label_set & set(known))
         if should_stop():
             raise Cancelled(None)
