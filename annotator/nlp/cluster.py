@@ -7,7 +7,7 @@ file) stores the results as they come back. Only plain data crosses the network:
 a spaCy ``Doc`` and never a database handle.
 
 Each worker process loads the model once, on its first batch, and keeps it (a module-level cache
-keyed by the analyser's settings, behind a lock, so a worker with several threads still loads it
+keyed by the run, behind a lock, so a worker with several threads still loads it
 once). Workers need the ``annotator`` package and the model installed (or the model folder at the
 same path); nothing is shipped to them but the batches.
 
@@ -18,9 +18,11 @@ arrives, in one transaction with its "done" marks (see :mod:`annotator.store.sug
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 import threading
+import uuid
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
@@ -42,49 +44,53 @@ _LOCK = threading.Lock()
 _LOADED: dict[tuple, Analyzer] = {}
 
 
-def _key(setup: Analyzer) -> tuple:
-    patterns = tuple(sorted(repr(p) for p in setup.patterns))
-    return (setup.model, patterns, setup.entity_labels, setup.section_labels)
+def _plain(setup: Analyzer) -> Analyzer:
+    """``setup`` without its loaded pipeline: every setting, nothing heavy to send."""
+    return dataclasses.replace(setup, nlp=None)
 
 
-def worker_analyzer(setup: Analyzer) -> Analyzer:
-    """The loaded analyser for ``setup`` in this (worker) process: loaded on first use, then
-    reused for every later batch with the same settings."""
-    key = _key(setup)
+# What goes to the workers: (a key naming this run's settings, the settings)
+Job = tuple[str, Analyzer]
+
+
+def worker_analyzer(job: Job) -> Analyzer:
+    """The loaded analyser for a run's settings in this (worker) process: loaded on first use,
+    then reused for every later batch of the run (and of later runs with the same key)."""
+    key, setup = job
     with _LOCK:
         loaded = _LOADED.get(key)
         if loaded is None:
-            loaded = Analyzer(setup.model, setup.patterns, setup.entity_labels,
-                              setup.section_labels)
+            loaded = dataclasses.replace(setup, nlp=None, origin="")
             loaded.load()
+            _LOADED.clear()  # one pipeline per worker: a long-lived worker serves run after run
             _LOADED[key] = loaded
             log.info("worker loaded %s", loaded.origin)
         return loaded
 
 
-def analyse_remote(setup: Analyzer, items: list[Item]) -> list[Analysis]:
+def analyse_remote(job: Job, items: list[Item]) -> list[Analysis]:
     """What a Dask worker runs for one batch (module-level, so workers import it by name)."""
-    return analyse(worker_analyzer(setup), items)
+    return analyse(worker_analyzer(job), items)
 
 
-def worker_origin(setup: Analyzer) -> str:
-    """The ``model:NAME@VERSION`` this worker loads for ``setup`` (loading it now)."""
-    return worker_analyzer(setup).origin
+def worker_origin(job: Job) -> str:
+    """The ``model:NAME@VERSION`` this worker loads for the run (loading it now)."""
+    return worker_analyzer(job).origin
 
 
-def check_workers(client: Any, setup: Analyzer) -> None:
+def check_workers(client: Any, job: Job, want: str) -> None:
     """Load the model on every worker now and check each loads the version the writer keys the
-    run by (``setup.origin``): a worker with another version would store suggestions under the
+    run by (``want``): a worker with another version would store suggestions under the
     wrong run. Raises :class:`ClusterError` naming the worker, or when there are no workers."""
     workers = list(client.scheduler_info(n_workers=-1)["workers"])
     if not workers:
         raise ClusterError("the Dask cluster has no workers")
-    probes = {w: client.submit(worker_origin, setup, workers=[w], allow_other_workers=False,
+    probes = {w: client.submit(worker_origin, job, workers=[w], allow_other_workers=False,
                                pure=False) for w in workers}
     for worker, probe in probes.items():
         origin = probe.result()
-        if origin != setup.origin:
-            raise ClusterError(f"worker {worker} loads {origin}, not {setup.origin}: install "
+        if origin != want:
+            raise ClusterError(f"worker {worker} loads {origin}, not {want}: install "
                                "the same model version on every worker")
 
 
@@ -127,10 +133,9 @@ def cluster_batches(setup: Analyzer, batches: Iterator[list[Item]],
     try:
         from distributed import as_completed
 
-        plain = Analyzer(setup.model, setup.patterns, setup.entity_labels, setup.section_labels,
-                         origin=setup.origin)
-        check_workers(client, plain)
-        [remote_setup] = client.scatter([plain], broadcast=True)
+        job: Job = (uuid.uuid4().hex, _plain(setup))
+        check_workers(client, job, setup.origin)
+        [remote_job] = client.scatter([job], broadcast=True)
         threads = sum(client.nthreads().values()) or 1
         limit = AHEAD_PER_THREAD * threads
         source = iter(batches)
@@ -141,7 +146,7 @@ def cluster_batches(setup: Analyzer, batches: Iterator[list[Item]],
             batch = next(source, None)
             if batch is None:
                 return False
-            future = client.submit(analyse_remote, remote_setup, batch, pure=False)
+            future = client.submit(analyse_remote, remote_job, batch, pure=False)
             running.add(future)
             queued.append(future)
             return True

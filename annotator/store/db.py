@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from annotator.store.base import Base
+from annotator.store.confirmed import ConfirmedData
 from annotator.store.connection import BUSY_TIMEOUT_MS, connect
 from annotator.store.curation import Curation
 from annotator.store.documents import Documents
@@ -71,6 +72,7 @@ class Store:
         self.suggestions = Suggestions(self._base)
         self.curation = Curation(self._base)
         self.near_dups = NearDups(self._base)
+        self.confirmed = ConfirmedData(self._base)
 
     def close(self) -> None:
         self.conn.close()

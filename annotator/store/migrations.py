@@ -169,6 +169,24 @@ def m005_document_revision(db: Database) -> None:
 
 
 @migrations()
+def m007_rejected_suggestions(db: Database) -> None:
+    """Suggestions a person deleted or changed, by ``(document, start, end, label)``: a new model
+    version never suggests them again, and training uses them as negatives (spaCy's
+    ``incorrect_spans_key``). Re-adding the same span with the same label removes the row."""
+    db.execute(
+        """CREATE TABLE rejected_spans (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, start, "end", label)
+        ) WITHOUT ROWID"""
+    )
+
+
+@migrations()
 def m008_list_search(db: Database) -> None:
     """The document list's text filter and scrolling on 100,000 documents.
 

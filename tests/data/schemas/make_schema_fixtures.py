@@ -35,7 +35,9 @@ VERSIONS = [
     ("m002_preannotation_runs", "m003_merge_conflicts"),
     ("m003_merge_conflicts", "m004_origin_and_colour"),
     ("m004_origin_and_colour", "m005_document_revision"),
-    ("m005_document_revision", "m009_span_level_curation"),
+    ("m005_document_revision", "m007_rejected_suggestions"),
+    ("m007_rejected_suggestions", "m008_list_search"),
+    ("m008_list_search", "m009_span_level_curation"),
     ("m009_span_level_curation", "m010_near_duplicates"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
