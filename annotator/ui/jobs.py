@@ -57,3 +57,22 @@ def preannotate_job(db_path: Path, model: str | None = None, trust_model: bool =
                             name="pre-annotation")
 
     return run
+
+
+def train_entities_job(db_path: Path, use_new: bool = False, **options: Any) -> Job:
+    """Train a new version of the project's entity model from its confirmed documents and
+    score it beside the current one on the held-back part, in a spawned child as pre-annotation
+    is (:func:`annotator.services.ner_training.train_file`). ``options`` are
+    :class:`~annotator.services.ner_training.TrainOptions` fields (tests make the run small)."""
+
+    def run(task: Worker) -> Any:
+        from annotator.core.child import run_in_child
+        from annotator.services.ner_training import TrainOptions, train_file
+
+        return run_in_child(train_file, {"db_path": str(db_path),
+                                         "options": TrainOptions(**options),
+                                         "use_new": use_new},
+                            progress=task.progress, should_stop=task.should_stop,
+                            name="entity-training")
+
+    return run
