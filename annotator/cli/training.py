@@ -1,4 +1,4 @@
-"""Training and team commands: ``train-config``, ``merge`` and ``conflicts``.
+"""Training and team commands: ``train``, ``train-config``, ``merge`` and ``conflicts``.
 
 spaCy is imported inside the functions that need it, so ``merge`` starts in a fraction of a second.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import DB_OPTION, TerminalProgress, open_project
+from annotator.cli.common import DB_OPTION, TerminalProgress, open_project, run_preannotate
 
 
 @click.command(name="train-config")
@@ -36,6 +36,94 @@ def train_config_command(out: Path, task: str, data_dir: Path | None, lang: str)
         fh.write(text)
     click.echo(f"Wrote {task} config to {out}. Train with: python -m spacy train {out} "
                "--output MODEL_DIR" + ("" if data_dir else " --paths.train T --paths.dev D"))
+
+
+@click.command(name="train")
+@DB_OPTION
+@click.option("--use-new", is_flag=True,
+              help="Switch the project to the new model even when it does not score better "
+                   "on the held-back part.")
+@click.option("--use", "use_version", metavar="ner-N",
+              help="Do not train: switch the project to an existing version and re-suggest.")
+@click.option("--max-epochs", type=click.IntRange(1), default=30, show_default=True)
+@click.option("--seconds", type=click.FloatRange(1), default=100.0, show_default=True,
+              help="Training time per candidate, at most.")
+@click.option("--only", type=click.Choice(["base", "blank"]),
+              help="Train one candidate only: the current model (fine-tuned or extended with "
+                   "new labels) or a blank pipeline. Default: both, the better one is kept.")
+@click.option("--no-resuggest", is_flag=True,
+              help="Do not re-suggest unfinished documents with a model the project switched to.")
+def train_command(db_path: Path, use_new: bool, use_version: str | None, max_epochs: int,
+                  seconds: float, only: str | None, no_resuggest: bool) -> None:
+    """Train the project's own entity model from accepted documents and confirmed spans.
+
+    Holds back whole sites, scores the current model and the new one there per label, and keeps
+    the new one as <project>.models/ner-N. The project switches to it when it is better on the
+    held-back part (or with --use-new); unfinished documents are then re-suggested with it.
+    Ctrl+C cancels and leaves the project as it was.
+    """
+    from annotator.core.child import ChildFailed, run_in_child
+    from annotator.services.ner_training import TrainOptions, train_file, use_model
+
+    if use_version:
+        with open_project(db_path, must_exist=True) as store:
+            try:
+                name = use_model(store, use_version)
+            except (KeyError, ValueError) as exc:
+                raise click.ClickException(str(exc.args[0])) from exc
+            click.echo(f"The project now uses {name}.")
+            _resuggest(store, no_resuggest)
+        return
+    with open_project(db_path, must_exist=True):
+        pass  # upgrade the schema and refuse a read-only project before the child starts
+    options = TrainOptions(candidates=(only,) if only else ("base", "blank"),
+                           max_epochs=max_epochs, seconds=seconds)
+    try:
+        with TerminalProgress("Training") as bar:
+            report = run_in_child(train_file, {"db_path": str(db_path), "options": options,
+                                               "use_new": use_new},
+                                  progress=bar, name="annotator-train")
+    except KeyboardInterrupt:
+        click.echo("Cancelled: the project is as it was.", err=True)
+        sys.exit(130)
+    except ChildFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    _echo_report(report)
+    if report.switched:
+        with open_project(db_path, must_exist=True) as store:
+            _resuggest(store, no_resuggest)
+
+
+def _echo_report(report) -> None:
+    click.echo(f"Trained {report.version} in {report.seconds:.0f} s on {report.train_docs} "
+               f"documents ({report.partial_docs} partly labelled, {report.rejected_spans} "
+               f"rejected suggestions as negatives), {report.dev_docs} for choosing, "
+               f"{report.rehearsal_docs} unlabelled for rehearsal.")
+    for cand in report.candidates:
+        click.echo(f"  candidate {cand['name']}: dev F1 {cand['dev_f1']:.3f}, "
+                   f"{cand['steps']} updates, {cand['seconds']:.0f} s ({cand['note']})")
+    click.echo(f"Start: {report.start}: {report.why}.")
+    if report.forgetting is not None:
+        click.echo(f"Forgetting check: agreement with {report.before_model} on unlabelled "
+                   f"documents, F1 {report.forgetting:.3f}.")
+    if report.held_back_docs:
+        click.echo(f"Held back: {report.held_back_docs} accepted documents from "
+                   f"{len(report.held_back_sources)} sources"
+                   + (f" ({report.split_note})" if report.split_note else "")
+                   + f"; old = {report.before_model}, new = {report.version}:")
+        for line in report.table():
+            click.echo(line)
+    else:
+        click.echo(f"Nothing held back ({report.split_note}).")
+    click.echo(f"{report.version}: {'now in use' if report.switched else 'kept, not in use'}"
+               f" ({report.why_switched}); folder {report.folder}.")
+
+
+def _resuggest(store, skip: bool) -> None:
+    if skip:
+        click.echo("Unfinished documents were not re-suggested (--no-resuggest).")
+        return
+    run_preannotate(store, None, None)
 
 
 @click.command(name="merge")
@@ -93,4 +181,4 @@ def conflicts_command(db_path: Path, resolve_id: int | None, take_theirs: bool) 
     click.echo(f"{len(lines)} unresolved conflicts", err=True)
 
 
-COMMANDS = [train_config_command, merge_command, conflicts_command]
+COMMANDS = [train_command, train_config_command, merge_command, conflicts_command]

@@ -67,6 +67,11 @@ def load_model(name: str | None = None) -> Any:
         if config is None:
             reasons[candidate] = "not an installed package or pipeline folder"
             continue
+        foreign = foreign_code(config) if Path(candidate).is_dir() else []
+        if foreign:
+            reasons[candidate] = ("refers to code that is not part of spaCy "
+                                  f"({', '.join(foreign[:3])}); not loaded")
+            continue
         components = list(config["nlp"]["pipeline"])
         keep = needed_components(config)
         if "ner" not in keep:
@@ -103,6 +108,65 @@ def needed_components(config: Any) -> set[str]:
             else:
                 keep.add(upstream)
     return keep
+
+
+# Registered functions a pipeline folder may name: only code that ships with spaCy and Thinc.
+BUILT_IN_MODULES = ("spacy.", "thinc.", "spacy_lookups_data")
+_NLP_CALLBACKS = ("before_creation", "after_creation", "after_pipeline_creation")
+
+
+def foreign_code(config: Any) -> list[str]:
+    """What a folder's config would run that is not built into spaCy or Thinc: ``[nlp]``
+    callbacks, component factories and registered functions (``@architectures``, ``@misc``
+    ...) from any other module, or ones not registered at all. A folder is data; a project's
+    own trained folder must never make us import or run someone else's code, so
+    :func:`load_model` refuses a folder for which this is not empty. Only ``[nlp]`` and
+    ``[components]`` are checked: loading resolves nothing else."""
+    import spacy.util
+    from spacy.pipeline.factories import register_factories
+
+    register_factories()  # what creating a Language does; idempotent
+
+    found: list[str] = []
+    nlp_section = config.get("nlp", {})
+    found += [f"[nlp] {key}" for key in _NLP_CALLBACKS if nlp_section.get(key)]
+    for name, component in config.get("components", {}).items():
+        factory = component.get("factory")
+        if factory is not None and not _factory_module(factory).startswith(BUILT_IN_MODULES):
+            found.append(f"factory {factory!r} of component {name!r}")
+    for registry_name, func_name in _registered_refs({"nlp": nlp_section,
+                                                      "components": config.get("components",
+                                                                               {})}):
+        try:
+            func = spacy.util.registry.get(registry_name, func_name)
+            module = getattr(func, "__module__", "") or ""
+        except Exception:  # noqa: BLE001 - unknown registry or name: not built in
+            module = ""
+        if not module.startswith(BUILT_IN_MODULES):
+            found.append(f"@{registry_name} {func_name!r}")
+    return found
+
+
+def _factory_module(factory: str) -> str:
+    import spacy.util
+
+    try:
+        return getattr(spacy.util.registry.factories.get(factory), "__module__", "") or ""
+    except Exception:  # noqa: BLE001 - not registered: not built in
+        return ""
+
+
+def _registered_refs(node: Any) -> Iterator[tuple[str, str]]:
+    """``(registry, function name)`` of every ``{"@registry": "name"}`` in a config."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and key.startswith("@"):
+                yield key[1:], str(value)
+            else:
+                yield from _registered_refs(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _registered_refs(value)
 
 
 def _listener_upstreams(node: Any) -> Iterator[str]:

@@ -55,10 +55,11 @@ class Analyzer:
     section_labels: frozenset[str]
     origin: str = ""
     nlp: Any = None
+    name: str = ""  # the identity to stamp instead of NAME@VERSION (a project's ``ner-N``)
 
     def load(self) -> None:
         self.nlp = load_model(self.model)
-        self.origin = model_origin(model_id(self.nlp))
+        self.origin = model_origin(self.name or model_id(self.nlp))
         if self.patterns:
             add_pattern_ruler(self.nlp, self.patterns)
 
@@ -156,7 +157,8 @@ def pooled(setup: Analyzer, batches: Iterator[list[Item]], n_process: int) -> It
     """Analyse batches in ``n_process`` spawned workers, a few batches ahead, results in order.
 
     Closing the generator (the caller stopped) cancels batches not yet started."""
-    plain = Analyzer(setup.model, setup.patterns, setup.entity_labels, setup.section_labels)
+    plain = Analyzer(setup.model, setup.patterns, setup.entity_labels, setup.section_labels,
+                     name=setup.name)
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_init_worker,
                                initargs=(plain,))

@@ -20,6 +20,7 @@ from annotator.domain import RULES, Span
 from annotator.nlp.patterns import PatternProblem, patterns_key, read_patterns
 from annotator.nlp.pipeline import DEFAULT_MODEL
 from annotator.nlp.preannotate import Analysis, Analyzer, Item, analyse_batches
+from annotator.services import ner_models
 from annotator.store import Store, open_store
 from annotator.store.suggestions import DocSuggestions
 
@@ -37,8 +38,13 @@ class UntrustedModel(Exception):
 
 
 def project_model(store: Store) -> str:
-    """The model the project's ``model`` setting names: a package name as it is, a folder
-    resolved against the project's own folder (so a project can carry its model beside it)."""
+    """The model the project suggests with: its own active entity model
+    (``<project>.models/ner-N``, see :mod:`annotator.services.ner_models`) when it has one,
+    else what the ``model`` setting names: a package name as it is, a folder resolved against
+    the project's own folder (so a project can carry its model beside it)."""
+    number = ner_models.active_version(store)
+    if number is not None:
+        return str(ner_models.version_folder(store.path, number))
     name = store.settings.get("model") or DEFAULT_MODEL
     if not ("/" in name or "\\" in name or name.startswith((".", "~"))):
         return name
@@ -106,16 +112,20 @@ def preannotate(
     entity_labels = frozenset(store.labels.names("entity"))
     rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
     progress(0, 0, "Loading the model…")
+    own = ner_models.active_version(store) if model is None else None
     setup = Analyzer(model or project_model(store), rules,
-                     entity_labels, frozenset(store.labels.names("section")))
+                     entity_labels, frozenset(store.labels.names("section")),
+                     name=ner_models.version_name(own) if own is not None else "")
     setup.load()
     report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
     run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
+    # The project's own version replaces what older models suggested on unfinished documents.
+    replace = setup.origin if own is not None else None
     report.pending = store.suggestions.count_pending(run_key)
     analysed = analyse_batches(setup, _items(store, run_key, batch_size), n_process)
     try:
         for results in analysed:
-            _commit(store, run_key, results, report)
+            _commit(store, run_key, results, report, replace)
             progress(report.documents, report.pending,
                      f"Pre-annotated {report.documents} of {report.pending} documents")
             if should_stop():
@@ -144,13 +154,13 @@ def _items(store: Store, run_key: str, batch_size: int) -> Iterator[list[Item]]:
 
 
 def _commit(store: Store, run_key: str, results: list[Analysis],
-            report: PreannotateReport) -> None:
+            report: PreannotateReport, replace: str | None = None) -> None:
     batch = [
         DocSuggestions(r.doc_id, [Span(s, e, label, src) for s, e, label, src in r.entities],
                        r.sections, RULES)
         for r in results
     ]
-    n_spans, n_sections = store.suggestions.add(run_key, batch)
+    n_spans, n_sections = store.suggestions.add(run_key, batch, replace_models=replace)
     report.documents += len(results)
     report.entities += n_spans
     report.sections += n_sections

@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from annotator.store.base import Base
+from annotator.store.confirmed import ConfirmedData
 from annotator.store.connection import BUSY_TIMEOUT_MS, connect
 from annotator.store.documents import Documents
 from annotator.store.labels import Labels, Settings
@@ -66,6 +67,7 @@ class Store:
         self.labels = Labels(self._base)
         self.settings = Settings(self._base)
         self.suggestions = Suggestions(self._base)
+        self.confirmed = ConfirmedData(self._base)
 
     def close(self) -> None:
         self.conn.close()

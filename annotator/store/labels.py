@@ -310,6 +310,13 @@ class Settings:
             "SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
+    def starting_with(self, prefix: str) -> dict[str, str]:
+        """Every setting whose key starts with ``prefix`` (model version records)."""
+        rows = self._base.conn.execute(
+            "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key",
+            [len(prefix), prefix])
+        return {r[0]: r[1] for r in rows}
+
     def set(self, key: str, value: str) -> None:
         with self._base.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",

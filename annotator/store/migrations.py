@@ -163,3 +163,21 @@ def m005_document_revision(db: Database) -> None:
     compares it with the revision it last saw, so an edit made on a view that another window or
     process has changed meanwhile is refused instead of silently undoing their work."""
     db.execute("ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m007_rejected_suggestions(db: Database) -> None:
+    """Suggestions a person deleted or changed, by ``(document, start, end, label)``: a new model
+    version never suggests them again, and training uses them as negatives (spaCy's
+    ``incorrect_spans_key``). Re-adding the same span with the same label removes the row."""
+    db.execute(
+        """CREATE TABLE rejected_spans (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, start, "end", label)
+        ) WITHOUT ROWID"""
+    )

@@ -86,6 +86,7 @@ class Spans:
         with base.transaction() as conn:
             removed = [_delete(conn, doc_id, span) for span in remove]
             added = [_insert(conn, doc_id, span, length, entity_labels) for span in add]
+            _remember_rejections(conn, doc_id, removed, added)
             base.touch(conn, doc_id)
         return removed, added
 
@@ -128,6 +129,23 @@ def _insert(conn: sqlite3.Connection, doc_id: int, span: Span, length: int,
     cur = conn.execute(INSERT_SPAN, [doc_id, span.start, span.end, span.label, span.origin,
                                      span.annotator, now()])
     return span.with_id(cur.lastrowid)
+
+
+def _remember_rejections(conn: sqlite3.Connection, doc_id: int, removed: list[Span],
+                         added: list[Span]) -> None:
+    """A suggestion a person removed (deleted, relabelled, resized) is kept as a rejection of
+    ``(start, end, label)``, so no model suggests it again; a span added back with the same
+    label (undo, or the person changing their mind) lifts it."""
+    kept = {(s.start, s.end, s.label) for s in added}
+    stamp = now()
+    conn.executemany(
+        'INSERT OR IGNORE INTO rejected_spans (doc_id, start, "end", label, origin, created_at) '
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(doc_id, s.start, s.end, s.label, s.origin, stamp) for s in removed
+         if s.is_suggestion and (s.start, s.end, s.label) not in kept])
+    conn.executemany(
+        'DELETE FROM rejected_spans WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
+        [(doc_id, *key) for key in kept])
 
 
 def _label_counts(conn: sqlite3.Connection, table: str) -> list[tuple[str, int, int]]:

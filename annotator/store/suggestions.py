@@ -98,21 +98,34 @@ class Suggestions:
         return row is not None
 
     def add(
-        self, run_key: str, batch: Iterable[DocSuggestions]
+        self, run_key: str, batch: Iterable[DocSuggestions], replace_models: str | None = None
     ) -> tuple[int, int]:
         """Store a batch of suggestions and mark its documents done under ``run_key``, in one
-        transaction. Returns ``(spans stored, sections stored)``."""
+        transaction. Returns ``(spans stored, sections stored)``.
+
+        A suggestion a person rejected (``rejected_spans``: same offsets and label) is never
+        stored again. With ``replace_models`` (the new model's origin, ``model:ner-N``) the
+        documents' unconfirmed suggestions of every other model are removed first: a new model
+        version replaces the old one's suggestions, never a person's spans."""
         items = list(batch)
         if not items:
             return 0, 0
         ids = [s.doc_id for s in items]
         stamp = now()
         with self.transaction() as conn:
+            if replace_models:
+                conn.execute(
+                    f"DELETE FROM spans WHERE doc_id IN ({marks(ids)}) AND annotator IS NULL "
+                    "AND origin LIKE 'model:%' AND origin != ?", [*ids, replace_models])
             taken = _existing_spans(conn, ids)
+            refused = self.rejected(ids)
             span_rows = [
                 (s.doc_id, sp.start, sp.end, sp.label, sp.origin, None, stamp)
                 for s in items
-                for sp in _free_spans(s.spans, taken.get(s.doc_id, []))
+                for sp in _free_spans(
+                    [c for c in s.spans
+                     if (c.start, c.end, c.label) not in refused.get(s.doc_id, ())],
+                    taken.get(s.doc_id, []))
             ]
             conn.executemany(INSERT_SPAN, span_rows)
             before = conn.total_changes
@@ -129,6 +142,18 @@ class Suggestions:
             )
             self._base.bump(conn, ids)
         return len(span_rows), n_sections
+
+    def rejected(self, doc_ids: Sequence[int]) -> dict[int, set[tuple[int, int, str]]]:
+        """``doc_id -> {(start, end, label)}`` of the suggestions a person rejected."""
+        out: dict[int, set[tuple[int, int, str]]] = {}
+        if not doc_ids:
+            return out
+        rows = self.conn.execute(
+            f'SELECT doc_id, start, "end", label FROM rejected_spans '
+            f"WHERE doc_id IN ({marks(doc_ids)})", list(doc_ids))
+        for doc_id, start, end, label in rows:
+            out.setdefault(doc_id, set()).add((start, end, label))
+        return out
 
     def confirm(self, doc_id: int, annotator: str) -> Confirmed:
         """Confirm every remaining suggestion of a document in the name of ``annotator``, in

@@ -1,0 +1,120 @@
+"""Which confirmed documents are held back to measure a model, split by source site.
+
+A site goes wholly to one side: a page of a site the model trained on says little about how it
+does on sites it never saw. The site of a document is, first found: ``meta.site``; the host of
+``meta.url``; the host of the page's canonical (or ``og:url``) link when it came from HTML; the
+host of its ``source`` when that is a URL; else the folder its ``source`` file was in.
+
+The split is deterministic and stable as a project grows: a site is held back when a hash of its
+name falls in the first ``share`` of the hash range. When that leaves one side without complete
+(accepted) documents, sites are taken in hash order until about ``share`` of the complete
+documents are held back, keeping at least one site for training; with a single site the split
+falls back on documents (and says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+from annotator.store.confirmed import ConfirmedDoc
+
+_CANONICAL = re.compile(
+    r"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*>|<meta\b[^>]*\bproperty=[\"']?og:url[^>]*>",
+    re.IGNORECASE)
+_HREF = re.compile(r"\b(?:href|content)=[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of a URL without ``www.``; "" when it has none."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def site_of(doc: ConfirmedDoc) -> str:
+    """The source site of a document (see the module docstring)."""
+    meta = doc.meta or {}
+    if isinstance(meta.get("site"), str) and meta["site"].strip():
+        return meta["site"].strip().lower().removeprefix("www.")
+    if isinstance(meta.get("url"), str) and (host := host_of(meta["url"])):
+        return host
+    if doc.html_head:
+        for tag in _CANONICAL.findall(doc.html_head):
+            found = _HREF.search(tag)
+            if found and (host := host_of(found.group(1))):
+                return host
+    source = doc.source or ""
+    if "://" in source and (host := host_of(source)):
+        return host
+    parent = str(PurePath(source.split("#", 1)[0]).parent) if source else ""
+    return parent if parent not in ("", ".") else source or f"document {doc.doc_id}"
+
+
+@dataclass
+class Split:
+    """``train`` and ``held`` documents; ``held_sites`` the sites held back; ``note`` says how
+    the split was made when it is not the plain site split."""
+
+    train: list[ConfirmedDoc] = field(default_factory=list)
+    held: list[ConfirmedDoc] = field(default_factory=list)
+    held_sites: list[str] = field(default_factory=list)
+    dropped: int = 0  # partly labelled documents of held-back sites (neither trained nor scored)
+    note: str = ""
+
+
+def _rank(name: str, salt: str) -> float:
+    digest = hashlib.sha1(f"{salt}:{name}".encode()).hexdigest()
+    return int(digest[:12], 16) / float(1 << 48)
+
+
+def split_by_site(docs: Sequence[ConfirmedDoc], share: float = 0.2,
+                  salt: str = "held-back") -> Split:
+    """Split ``docs``; only complete documents are scored, so partly labelled documents of a
+    held-back site are left out of both sides (counted in ``dropped``)."""
+    by_site: dict[str, list[ConfirmedDoc]] = {}
+    for doc in docs:
+        by_site.setdefault(site_of(doc), []).append(doc)
+    complete = sum(d.complete for d in docs)
+    if complete < 2:
+        return Split(train=list(docs), note="too few accepted documents to hold any back")
+    if len(by_site) == 1:
+        return _split_documents(docs, share, salt)
+    held_sites = {s for s in by_site if _rank(s, salt) < share}
+    n_held = sum(d.complete for s in held_sites for d in by_site[s])
+    if n_held == 0 or n_held == complete or len(held_sites) == len(by_site):
+        held_sites, n_held = set(), 0
+        for site in sorted(by_site, key=lambda s: _rank(s, salt))[:-1]:
+            if n_held >= max(1, round(share * complete)):
+                break
+            held_sites.add(site)
+            n_held += sum(d.complete for d in by_site[site])
+    out = Split(held_sites=sorted(held_sites))
+    for site, site_docs in by_site.items():
+        for doc in site_docs:
+            if site not in held_sites:
+                out.train.append(doc)
+            elif doc.complete:
+                out.held.append(doc)
+            else:
+                out.dropped += 1
+    if not out.held:
+        return _split_documents(docs, share, salt)
+    return out
+
+
+def _split_documents(docs: Sequence[ConfirmedDoc], share: float, salt: str) -> Split:
+    complete = sorted((d for d in docs if d.complete),
+                      key=lambda d: _rank(str(d.doc_id) + d.text[:200], salt))
+    n_held = max(1, round(share * len(complete))) if len(complete) >= 2 else 0
+    held_ids = {d.doc_id for d in complete[:n_held]}
+    return Split(train=[d for d in docs if d.doc_id not in held_ids],
+                 held=[d for d in docs if d.doc_id in held_ids],
+                 note="all documents come from one source, so documents (not sites) are "
+                      "held back")

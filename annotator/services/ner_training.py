@@ -1,0 +1,278 @@
+"""Train the project's own entity model from what people confirmed, measure it against the
+current model on a held-back part, and keep it as a new version.
+
+The job (:func:`train`, or :func:`train_file` in a spawned child) follows the task protocol:
+
+1. read the confirmed documents (:mod:`annotator.store.confirmed`: accepted documents whole,
+   unfinished ones with their confirmed spans, the rejected suggestions of both);
+2. hold back whole sites (:mod:`annotator.services.ner_split`), then hold back a dev part of the
+   rest the same way (spaCy's checkpoint score and the choice between candidates use it);
+3. train the candidates (:func:`annotator.nlp.ner_train.train_candidates`): ``finetune`` the
+   current model when its labels cover the project's, else ``extend`` it with the new labels,
+   and ``blank``; the one with the best dev F1 is kept (the report says which and why);
+4. score the current model and the new one on the held-back part, per label, and measure
+   forgetting: how far the new model's entities on unlabelled project text drift from the
+   current model's (labels both know);
+5. write ``<project>.models/ner-N/`` and its settings record; make it active when its held-back
+   F1 beats the current model's, or when ``use_new``.
+
+Nothing is written before step 5, which is the last thing the job does after its last stop
+check: a cancelled or failed run leaves the project exactly as it was (its partial folder is
+removed). Re-suggesting with the new version is a separate, resumable job:
+:func:`annotator.services.preannotation.preannotate` uses the active version by default.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.changes import Changes
+from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+from annotator.nlp.ner_scores import Scores, score_spans
+from annotator.nlp.ner_train import Budget, TrainDoc, base_labels, predict, train_candidates
+from annotator.services import ner_models
+from annotator.services.ner_split import split_by_site
+from annotator.store import Store, open_store
+from annotator.store.confirmed import ConfirmedDoc
+
+log = logging.getLogger(__name__)
+
+Row = tuple[float, float, float, int]  # precision, recall, F1, support
+
+
+@dataclass
+class TrainOptions:
+    """Knobs of a run. ``candidates`` limits what is tried (``finetune``/``extend``,
+    ``blank``); ``max_epochs``, ``seconds`` (per candidate) and ``patience`` bound training;
+    ``held_back`` is the share of sites held back; ``rehearsal`` how many unlabelled documents
+    per training document the base model labels for rehearsal (0 turns it off)."""
+
+    candidates: tuple[str, ...] = ("base", "blank")
+    max_epochs: int = 30
+    seconds: float = 100.0
+    patience: int = 300
+    eval_every: int = 25
+    held_back: float = 0.2
+    rehearsal: float = 0.5
+    seed: int = 0
+
+
+@dataclass
+class TrainReport:
+    """What a training run did (plain data, picklable). ``before``/``after``: per-label
+    ``(precision, recall, f1, support)`` of the current and the new model on the held-back
+    part; ``switched``: the project now uses the new version."""
+
+    version: str = ""
+    folder: str = ""
+    switched: bool = False
+    why_switched: str = ""
+    before_model: str = ""
+    start: str = ""
+    why: str = ""
+    labels: list[str] = field(default_factory=list)
+    before: dict[str, Row] = field(default_factory=dict)
+    after: dict[str, Row] = field(default_factory=dict)
+    before_f1: float = 0.0
+    after_f1: float = 0.0
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    train_docs: int = 0
+    partial_docs: int = 0
+    dev_docs: int = 0
+    held_back_docs: int = 0
+    held_back_sources: list[str] = field(default_factory=list)
+    split_note: str = ""
+    rejected_spans: int = 0
+    rehearsal_docs: int = 0
+    forgetting: float | None = None  # agreement (F1) with the current model on unlabelled text
+    doc_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changes(self) -> Changes:
+        """Training changes no document; the label palette's model status may change."""
+        return Changes(labels=self.switched, origin="train")
+
+    def text(self) -> str:
+        verdict = "now in use" if self.switched else f"kept; the project still uses " \
+                                                     f"{self.before_model}"
+        return (f"Trained {self.version} ({self.start}) on {self.train_docs} documents: "
+                f"held-back F1 {self.after_f1:.3f} vs {self.before_f1:.3f} for "
+                f"{self.before_model}; {verdict}.")
+
+    def table(self) -> list[str]:
+        """The held-back scores per label, current model beside the new one, as text lines."""
+        head = (f"{'label':<12} {'support':>7}  {'P old':>6} {'R old':>6} {'F1 old':>6}  "
+                f"{'P new':>6} {'R new':>6} {'F1 new':>6}")
+        lines = [head]
+        for label in [*self.labels, "ALL"]:
+            b = self.before.get(label, (0.0, 0.0, 0.0, 0))
+            a = self.after.get(label, (0.0, 0.0, 0.0, 0))
+            lines.append(f"{label:<12} {a[3]:>7}  {b[0]:>6.3f} {b[1]:>6.3f} {b[2]:>6.3f}  "
+                         f"{a[0]:>6.3f} {a[1]:>6.3f} {a[2]:>6.3f}")
+        return lines
+
+    def record(self) -> dict[str, Any]:
+        """What the settings keep about the version (everything but the per-run timing)."""
+        data = asdict(self)
+        data.pop("folder")
+        return data
+
+
+def _rows(scores: Scores) -> dict[str, Row]:
+    out = {s.label: (s.precision, s.recall, s.f1, s.support) for s in scores.labels.values()}
+    m = scores.micro
+    out["ALL"] = (m.precision, m.recall, m.f1, m.support)
+    return out
+
+
+def _train_doc(doc: ConfirmedDoc) -> TrainDoc:
+    return TrainDoc(doc.doc_id, doc.text, list(doc.spans), doc.complete, list(doc.rejected))
+
+
+def current_model(store: Store) -> tuple[str, str]:
+    """``(model to load, its name for people)`` the project suggests with now."""
+    from annotator.services.preannotation import project_model
+
+    number = ner_models.active_version(store)
+    if number is not None:
+        return str(ner_models.version_folder(store.path, number)), ner_models.version_name(number)
+    model = project_model(store)
+    return model, Path(model).name if "/" in model else model
+
+
+def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = False,
+          progress: Progress = no_progress, should_stop: ShouldStop = never) -> TrainReport:
+    """Train a new version from the confirmed documents (see the module docstring).
+
+    Raises ``ValueError`` when there is nothing to train on, :class:`Cancelled` (partial
+    ``None``: nothing was written) on a stop, and what spaCy raises on a broken model."""
+    opts = options or TrainOptions()
+    started = time.monotonic()
+    labels = list(store.labels.names("entity"))
+    label_set = frozenset(labels)
+    progress(0, 0, "Reading confirmed documents…")
+    docs = store.confirmed.documents()
+    if not any(d.spans or d.complete for d in docs):
+        raise ValueError("no confirmed documents yet: accept documents or confirm spans first")
+    split = split_by_site(docs, opts.held_back)
+    inner = split_by_site(split.train, opts.held_back, salt="dev")
+    train_part, dev_part = (inner.train, inner.held) if inner.held else (split.train, [])
+    report = TrainReport(labels=labels, train_docs=len(train_part),
+                         partial_docs=sum(not d.complete for d in train_part),
+                         dev_docs=len(dev_part), held_back_docs=len(split.held),
+                         held_back_sources=split.held_sites, split_note=split.note,
+                         rejected_spans=sum(len(d.rejected) for d in train_part),
+                         doc_ids=[d.doc_id for d in train_part + dev_part])
+    base, report.before_model = current_model(store)
+    known = base_labels(base)
+    names = []
+    if "base" in opts.candidates and known:
+        names.append("finetune" if label_set <= set(known) else "extend")
+    if "blank" in opts.candidates or not names:
+        names.append("blank")
+    used = {d.doc_id for d in docs}
+    n_rehearsal = round(opts.rehearsal * len(train_part))
+    pool = store.confirmed.unlabelled(2 * n_rehearsal, used) if n_rehearsal else []
+    rehearsal, drift_texts = [t for _, t, _ in pool[0::2]], [t for _, t, _ in pool[1::2]]
+    report.rehearsal_docs = len(rehearsal)
+    number = ner_models.next_number(store)
+    staging = ner_models.partial_folder(store.path, number)
+    try:
+        results = train_candidates(
+            names, base, labels, [_train_doc(d) for d in train_part],
+            [_train_doc(d) for d in dev_part], rehearsal, staging / "candidates",
+            Budget(opts.max_epochs, opts.seconds, opts.patience, opts.eval_every, opts.seed),
+            progress=progress, should_stop=should_stop)
+        best = max(results, key=lambda r: r.dev_f1)
+        report.candidates = [{"name": r.name, "dev_f1": round(r.dev_f1, 4), "steps": r.steps,
+                              "epochs": r.epochs, "seconds": round(r.seconds, 1),
+                              "note": r.note} for r in results]
+        report.start, report.why = best.name, _why(best, results, known, label_set)
+        progress(0, 0, "Scoring on the held-back part…")
+        _score(report, base, best.folder, split.held, label_set, labels)
+        if drift_texts and best.name != "blank":
+            report.forgetting = _agreement(base, best.folder, drift_texts, label_set & set(known))
+        if should_stop():
+            raise Cancelled(None)
+        best.folder.rename(staging / "model")
+        _finish_folder(staging, number)
+        better = split.held and report.after_f1 > report.before_f1
+        report.switched = bool(use_new or better)
+        report.why_switched = ("chosen by the person" if use_new and not better else
+                               "better on the held-back part" if better else
+                               "no held-back part to measure it on" if not split.held else
+                               "not better on the held-back part")
+        report.version = ner_models.version_name(number)
+        report.seconds = time.monotonic() - started
+        folder = ner_models.save_version(store, number, report.record(), report.switched)
+        report.folder = str(folder)
+    except BaseException:
+        ner_models.remove_partial(store.path, number)
+        raise
+    log.info("%s", report.text())
+    return report
+
+
+def _finish_folder(staging: Path, number: int) -> None:
+    """Leave only the chosen pipeline in the partial folder (named by its version)."""
+    import shutil
+
+    from annotator.nlp.ner_train import stamp_meta
+
+    shutil.rmtree(staging / "candidates", ignore_errors=True)
+    for item in (staging / "model").iterdir():
+        item.rename(staging / item.name)
+    (staging / "model").rmdir()
+    stamp_meta(staging, ner_models.version_name(number))
+
+
+def _why(best: Any, results: list[Any], known: list[str], labels: frozenset[str]) -> str:
+    others = ", ".join(f"{r.name} {r.dev_f1:.3f}" for r in results if r is not best)
+    missing = sorted(labels - set(known))
+    reason = (f"the current model lacks {', '.join(missing)}" if missing and known
+              else "the current model has no entity recognizer" if not known
+              else "the current model knows every project label")
+    return (f"{best.name} had the best dev F1 ({best.dev_f1:.3f}"
+            + (f"; {others}" if others else "") + f"); {reason}")
+
+
+def _score(report: TrainReport, base: str, new: Path, held: list[ConfirmedDoc],
+           label_set: frozenset[str], labels: list[str]) -> None:
+    if not held:
+        return
+    gold = [d.spans for d in held]
+    texts = [d.text for d in held]
+    before = score_spans(gold, predict(base, texts, label_set), labels)
+    after = score_spans(gold, predict(str(new), texts, label_set), labels)
+    report.before, report.after = _rows(before), _rows(after)
+    report.before_f1, report.after_f1 = before.micro.f1, after.micro.f1
+
+
+def _agreement(base: str, new: Path, texts: list[str], labels: frozenset[str]) -> float:
+    """F1 of the new model's entities against the current model's on unlabelled text, for the
+    labels both know: 1.0 means nothing was forgotten (or learnt) there."""
+    if not labels:
+        return 1.0
+    old = predict(base, texts, labels)
+    now = predict(str(new), texts, labels)
+    return score_spans(old, now, sorted(labels)).micro.f1
+
+
+def train_file(db_path: str, options: TrainOptions | None = None, use_new: bool = False, *,
+               progress: Progress = no_progress, should_stop: ShouldStop = never) -> TrainReport:
+    """:func:`train` on a project file with a connection of its own: what a spawned child runs
+    (:func:`annotator.core.child.run_in_child`)."""
+    with open_store(db_path) as store:
+        return train(store, options, use_new=use_new, progress=progress,
+                     should_stop=should_stop)
+
+
+def use_model(store: Store, version: str) -> str:
+    """Make ``ner-N`` the project's model (the person chose it); returns its name. Re-suggest
+    with :func:`annotator.services.preannotation.preannotate` afterwards."""
+    return ner_models.version_name(ner_models.activate(store, version))
