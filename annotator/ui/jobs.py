@@ -13,6 +13,9 @@ from annotator.store import open_store
 from annotator.ui.workers import Worker
 
 Job = Callable[[Worker], Any]
+# spaCy in a child keeps the cores busy (training for minutes): at a lower priority it gives way
+# to the window (and to the person's other programs) whenever they want the CPU.
+BACKGROUND_NICE = 10
 
 
 def import_job(db_path: Path, paths: list[Path]) -> Job:
@@ -54,7 +57,7 @@ def preannotate_job(db_path: Path, model: str | None = None, trust_model: bool =
         return run_in_child(preannotate_file, {"db_path": str(db_path), "model": model,
                                                "trust_model": trust_model},
                             progress=task.progress, should_stop=task.should_stop,
-                            name="pre-annotation")
+                            name="pre-annotation", nice=BACKGROUND_NICE)
 
     return run
 
@@ -73,6 +76,6 @@ def train_entities_job(db_path: Path, use_new: bool = False, **options: Any) -> 
                                          "options": TrainOptions(**options),
                                          "use_new": use_new},
                             progress=task.progress, should_stop=task.should_stop,
-                            name="entity-training")
+                            name="entity-training", nice=BACKGROUND_NICE)
 
     return run

@@ -156,8 +156,13 @@ class MainWindow(TrainingMixin, JobsMixin, QMainWindow):
         follow()
         self.controller.undo_state_changed.connect(follow)
 
+    def _label_set(self) -> tuple:
+        """The project's labels as built into actions: what a rebuild would change."""
+        return tuple(self.store.labels.of("entity") + self.store.labels.of("section"))
+
     def _build_label_actions(self) -> None:
         """The label set lives in the project file, so these are rebuilt per project."""
+        self._built_labels = self._label_set()
         for action in self.label_actions + self.section_actions:
             self.removeAction(action)
             action.setObjectName("")  # findChild("label:X") must not find it until it is gone
@@ -355,7 +360,9 @@ class MainWindow(TrainingMixin, JobsMixin, QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         """Whatever changed the project (an edit, a job, another window): counts and the label
         set follow; the list and the open document follow on their own."""
-        if changes.labels:
+        # Changes.all (a job, another window) says the labels may have changed: rebuilding the
+        # actions, palette and menus costs 60 ms of the event loop, so only when they did.
+        if changes.labels and self._label_set() != self._built_labels:
             self._build_label_actions()
             c = self.controller
             if c.doc is not None:  # the span list's colours (Labels > Edit labels)

@@ -155,6 +155,8 @@ class TrainingResultDialog(QDialog):
         table.setShowGrid(False)
         table.setWordWrap(False)
         fill = QBrush(QColor(BETTER_FILL[is_dark()]))
+        self._bold = QFont(table.font())
+        self._bold.setBold(True)
         for r, (label, old, new) in enumerate(rows):
             support = max(old[3], new[3])
             self._put(table, r, 0, label, total=label == TOTAL, align_left=True)
@@ -166,7 +168,8 @@ class TrainingResultDialog(QDialog):
                 self._put(table, r, 5 + i, _figure(new[i], better_new), better_new and fill,
                           total=label == TOTAL)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.resizeColumnsToContents()  # once: a ResizeToContents header re-measures often
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         table.horizontalHeaderItem(0).setTextAlignment(Qt.AlignmentFlag.AlignLeft
@@ -186,9 +189,7 @@ class TrainingResultDialog(QDialog):
         if fill:
             item.setBackground(fill)
         if fill or total:
-            font = QFont(table.font())
-            font.setBold(True)
-            item.setFont(font)
+            item.setFont(self._bold)
         table.setItem(row, col, item)
 
     def _buttons(self) -> QDialogButtonBox:
@@ -221,7 +222,6 @@ class TrainingResultDialog(QDialog):
     def _width(self) -> int:
         """Wide enough for every column without a scroll bar, and for a long label name."""
         table = self.table
-        table.resizeColumnsToContents()
         columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
         return max(620, min(1000, columns + 60))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from annotator.store import StorageError
@@ -38,11 +39,12 @@ class TrainingMixin:
     def show_entity_model(self) -> None:
         """Which entity model suggests, and its held-back F1 (cheap: settings and a folder
         check, no spaCy)."""
+        from annotator.nlp.pipeline import DEFAULT_MODEL
         from annotator.services.ner_models import active_ner
-        from annotator.services.preannotation import project_model
 
         version, f1 = active_ner(self.store)
-        text, tip = describe_model(version, f1, Path(project_model(self.store)).name)
+        stock = Path(self.store.settings.get("model") or DEFAULT_MODEL).name
+        text, tip = describe_model(version, f1, stock)
         self.model_label.setText(text)
         self.model_label.setToolTip(tip)
         self.model_label.setAccessibleDescription(tip)
@@ -58,11 +60,12 @@ class TrainingMixin:
         self._announce(report)
         self.show_entity_model()
         self.report("Train entity model", report.text())
-        if report.switched:
-            self.next_job = self.preannotate  # re-suggest with the new version
+        if report.switched:  # re-suggest with the new version once this job has ended
+            self.next_job = lambda: QTimer.singleShot(0, self.preannotate)
         dialog = TrainingResultDialog(self, comparison_from(report))
         dialog.use_requested.connect(self.use_entity_model)
-        dialog.open()
+        # built now, shown on the next turn of the event loop: two short stalls, not one long
+        QTimer.singleShot(0, dialog.open)
 
     def use_entity_model(self, version: str) -> Worker | None:
         """The person chose ``version``: make it active (one settings write on the window's

@@ -20,8 +20,9 @@ TEMPLATES = [
 ]
 
 
-def article(i: int) -> tuple[str, list[Span]]:
-    """Two sentences about an ORG, a GPE and a COMMODITY, with their spans."""
+def article(i: int, commodity: bool = True) -> tuple[str, list[Span]]:
+    """Two sentences about an ORG, a GPE and a COMMODITY, with their spans (the COMMODITY
+    ones only with ``commodity``)."""
     text, spans = "", []
     for k in range(2):
         n = i * 2 + k
@@ -29,7 +30,8 @@ def article(i: int) -> tuple[str, list[Span]]:
                   "commodity": COMMODITIES[(n // 3) % 6]}
         sentence = TEMPLATES[n % 4]
         offset = len(text)
-        for field, label in (("org", "ORG"), ("place", "GPE"), ("commodity", "COMMODITY")):
+        fields = [("org", "ORG"), ("place", "GPE")] + [("commodity", "COMMODITY")] * commodity
+        for field, label in fields:
             at = sentence.format(**{f: "\0" * len(v) if f == field else v
                                     for f, v in values.items()}).index("\0")
             spans.append(Span(offset + at, offset + at + len(values[field]), label, HUMAN,
@@ -39,14 +41,16 @@ def article(i: int) -> tuple[str, list[Span]]:
 
 
 def make_training_project(path: Path, accepted: int = 16, unfinished: int = 3,
-                          sites: int = 4) -> Path:
+                          sites: int = 4, commodity: bool = True) -> Path:
     """``accepted`` labelled documents spread over ``sites`` sites, then ``unfinished`` new
-    ones without spans (the last one is the one to open)."""
+    ones without spans (the last one is the one to open). Without ``commodity`` the project
+    has only labels the stock model knows."""
     with open_store(path) as store:
-        store.labels.add("entity", "COMMODITY")
+        if commodity:
+            store.labels.add("entity", "COMMODITY")
         docs = []
         for i in range(accepted + unfinished):
-            text, spans = article(i)
+            text, spans = article(i, commodity)
             done = i < accepted
             docs.append(NewDocument(
                 text=text, source=f"https://site{i % sites}.example/news/{i}.html",
