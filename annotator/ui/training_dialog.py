@@ -59,22 +59,34 @@ class Comparison:
 
 def comparison_from(report: Any) -> Comparison:
     """The dialog's figures and notes from the training service's report
-    (:class:`annotator.services.ner_training.TrainReport`, plain data)."""
+    (:class:`annotator.services.ner_training.TrainReport`, plain data). Labels with no span in
+    the held-back part and no figure on either side are named in a note, not given a row."""
     zero = (0.0, 0.0, 0.0, 0)
-    before = {k: tuple(v) for k, v in report.before.items() if k != "ALL"}
-    after = {k: tuple(v) for k, v in report.after.items() if k != "ALL"}
-    for label in report.labels:  # a label nobody marked in the held-back part still shows
-        before.setdefault(label, zero)
-        after.setdefault(label, zero)
-    sites = len(report.held_back_sources)
-    notes = [f"Started from: {report.start}. {_sentence(report.why)}",
+    before, after, empty = {}, {}, []
+    for label in report.labels:
+        old, new = tuple(report.before.get(label, zero)), tuple(report.after.get(label, zero))
+        if old[3] or new[3] or any(old[:3]) or any(new[:3]):
+            before[label], after[label] = old, new
+        else:
+            empty.append(label)
+    current = report.before_model
+    start = {"finetune": f"fine-tuned {current}",
+             "extend": f"{current} with the project's new labels added",
+             "blank": "a blank pipeline"}.get(report.start, report.start)
+    sites = report.held_back_sources
+    named = ", ".join(sites[:3]) + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
+    notes = [f"Started from {start}: {report.why}.",
              f"Trained on {report.train_docs} documents; held back {report.held_back_docs} "
-             f"documents from {sites} site{'s' if sites != 1 else ''}."
+             f"documents from {len(sites)} site{'s' if len(sites) != 1 else ''}"
+             + (f" ({named})" if named else "") + "."
              + (f" {_sentence(report.split_note)}" if report.split_note else "")]
     if report.forgetting is not None:
-        notes.append(f"Agreement with {report.before_model} on unlabelled project text "
-                     f"(labels both know): F1 {report.forgetting:.2f} (1.00: nothing forgotten).")
-    return Comparison(report.version, report.before_model, before, after,
+        notes.append(f"Forgetting: on unlabelled project text the new model agrees with {current} "
+                     f"at F1 {report.forgetting:.2f} on the labels both know (1.00: nothing "
+                     "forgotten).")
+    if empty:
+        notes.append(f"No held-back spans of {', '.join(empty)}: nothing to score there.")
+    return Comparison(report.version, current, before, after,
                       tuple(report.before.get("ALL", zero)), tuple(report.after.get("ALL", zero)),
                       bool(report.switched), notes)
 
@@ -132,7 +144,8 @@ class TrainingResultDialog(QDialog):
         old, new = c.total_before[2], c.total_after[2]
         figures = f"F1 on the held-back part: {c.current} {old:.2f}, {c.version} {new:.2f}."
         if c.switched:
-            return f"{c.version} measured better: the project now uses it. {figures}"
+            return (f"{c.version} measured better: the project now uses it, and re-suggests "
+                    f"the unfinished documents with it. {figures}")
         if new > old:
             return f"{c.version} measured better, but the project still uses {c.current}. " \
                    f"{figures}"
