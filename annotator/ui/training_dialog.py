@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -215,12 +215,14 @@ class TrainingResultDialog(QDialog):
             box.rejected.connect(self.reject)
             self.use_button = self.keep_button = None
             return box
-        self.use_button = QPushButton(f"Use new model ({self.comparison.version})")
+        # Alt+U / Alt+K; Enter and Escape keep the current model
+        self.use_button = QPushButton(f"&Use new model ({self.comparison.version})")
         self.use_button.setObjectName("useNewModel")
-        self.keep_button = QPushButton(f"Keep current ({self.comparison.current})")
+        self.keep_button = QPushButton(f"&Keep current ({self.comparison.current})")
         self.keep_button.setObjectName("keepCurrentModel")
-        for button in (self.use_button, self.keep_button):
-            button.setAccessibleName(button.text())
+        for button, key in ((self.use_button, "Alt+U"), (self.keep_button, "Alt+K")):
+            button.setShortcut(QKeySequence(key))  # also where the platform hides mnemonics
+            button.setAccessibleName(button.text().replace("&", ""))
         box.addButton(self.use_button, QDialogButtonBox.ButtonRole.AcceptRole)
         box.addButton(self.keep_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.keep_button.setDefault(True)  # Enter keeps what measured better

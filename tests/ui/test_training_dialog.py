@@ -3,10 +3,17 @@ mark and a tint, bold), nothing clipped, and the person's choice of model."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from annotator.ui.training_dialog import BETTER, Comparison, TrainingResultDialog
+from annotator.services.ner_training import TrainReport
+from annotator.ui.training_dialog import (
+    BETTER,
+    Comparison,
+    TrainingResultDialog,
+    comparison_from,
+)
 
 BEFORE = {"ORG": (0.61, 0.55, 0.58, 40), "GPE": (0.80, 0.70, 0.75, 22),
           "COMMODITY": (0.0, 0.0, 0.0, 15)}
@@ -90,3 +97,45 @@ def test_train_entity_model_is_a_file_menu_action_with_a_key_of_its_own(window):
             if a.objectName()]
     assert keys.count("Ctrl+T") == 1
     assert len(keys) == len(set(keys)), sorted(keys)
+
+
+def test_alt_u_chooses_the_new_model_and_escape_keeps_the_current_one(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = TrainingResultDialog(parent, comparison(switched=False))
+    asked: list[str] = []
+    dialog.use_requested.connect(asked.append)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked == [] and not dialog.isVisible()
+    dialog = TrainingResultDialog(parent, comparison(switched=False))
+    dialog.use_requested.connect(asked.append)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: asked == ["ner-3"])  # a button's key clicks it after a flash
+
+
+def test_the_report_of_a_real_run_becomes_rows_and_notes():
+    """A TrainReport as the service returns it: the labels nobody marked in the held-back part
+    become a note, "ALL" the totals row, the start and the sites words."""
+    report = TrainReport(
+        version="ner-2", switched=False, before_model="ner-1", start="finetune",
+        why="finetune had the best dev F1 (0.800); the current model knows every project label",
+        labels=["ORG", "GPE", "DATE"],
+        before={"ORG": (0.5, 0.5, 0.5, 4), "GPE": (1.0, 0.5, 0.67, 2), "DATE": (0, 0, 0, 0),
+                "ALL": (0.6, 0.5, 0.55, 6)},
+        after={"ORG": (0.6, 0.5, 0.55, 4), "GPE": (1.0, 1.0, 1.0, 2), "DATE": (0, 0, 0, 0),
+               "ALL": (0.7, 0.67, 0.68, 6)},
+        train_docs=30, held_back_docs=6, held_back_sources=["a.com", "b.org", "c.net", "d.io"],
+        forgetting=0.93)
+    c = comparison_from(report)
+    assert c.labels == ["GPE", "ORG"] and c.total_after == (0.7, 0.67, 0.68, 6)
+    assert c.current == "ner-1" and not c.switched
+    text = "\n".join(c.notes)
+    assert "Started from fine-tuned ner-1: finetune had the best dev F1" in text
+    assert "held back 6 documents from 4 sites (a.com, b.org, c.net and 1 more)" in text
+    assert "F1 0.93" in text and "No held-back spans of DATE" in text

@@ -135,3 +135,14 @@ def test_the_person_can_choose_a_model_that_did_not_switch_on_its_own(
     assert window.controller.doc.id == doc_id
     assert "ner-1" in window.last_report  # the pre-annotation that followed used it
     assert all(s.origin == "model:ner-1" for s in window.controller.spans)
+
+
+@pytest.mark.slow
+def test_a_project_with_nothing_confirmed_is_told_why_and_keeps_working(window, qtbot):
+    worker = window.train_entities(**WORSE)
+    with qtbot.waitSignals([worker.failed, worker.finished], timeout=60_000, order="strict"):
+        pass
+    assert "no confirmed documents yet" in window.last_report, window.last_report
+    assert window.findChild(TrainingResultDialog) is None
+    assert window.actions_by_name["train-entities"].isEnabled()
+    assert window.findChild(QLabel, "entityModel").text().startswith("Entities: en_core")
