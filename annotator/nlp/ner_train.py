@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.nlp.ner_scores import Scores, score_spans
 from annotator.nlp.pipeline import load_model
 
@@ -44,6 +43,19 @@ log = logging.getLogger(__name__)
 
 INCORRECT_SPANS_KEY = "incorrect_spans"
 CharSpan = tuple[int, int, str]
+Progress = Callable[[int, int, str], None]  # done, total, message (the task protocol's shape)
+
+
+class Stopped(Exception):
+    """``should_stop()`` said so during training (the service turns it into ``Cancelled``)."""
+
+
+def _no_progress(done: int, total: int, message: str = "") -> None:
+    """Nobody watches."""
+
+
+def _never() -> bool:
+    return False
 
 
 @dataclass
@@ -119,16 +131,16 @@ def train_candidates(
     staging: Path,
     budget: Budget,
     *,
-    progress: Progress = no_progress,
-    should_stop: ShouldStop = never,
+    progress: Progress = _no_progress,
+    should_stop: Callable[[], bool] = _never,
 ) -> list[CandidateResult]:
     """Train each candidate in ``names`` and write its best checkpoint to ``staging/NAME``.
 
     ``base`` is the model to fine-tune or extend (package name or folder; ``None`` leaves only
     ``blank`` possible). ``rehearsal`` texts are labelled by the base model and mixed in for the
-    base-derived candidates. ``progress(done, total)`` counts update steps over all candidates
-    (``total`` is an estimate from the epoch budget). Raises :class:`Cancelled` as soon as
-    ``should_stop()`` says so; the caller removes ``staging``."""
+    base-derived candidates. ``progress(done, total, message)`` counts update steps over all
+    candidates (``total`` is an estimate from the epoch budget). Raises :class:`Stopped` as soon
+    as ``should_stop()`` says so (checked after every update); the caller removes ``staging``."""
     if not train:
         raise ValueError("no confirmed documents to train on")
     steps_each = max(1, budget.max_epochs * len(train))
@@ -176,7 +188,8 @@ def _make_pipeline(name: str, base: str | None, labels: Sequence[str]) -> tuple[
 
 def _train_one(name: str, nlp: Any, labels: Sequence[str], train: Sequence[TrainDoc],
                dev: Sequence[TrainDoc], rehearsal: Sequence[str], folder: Path, budget: Budget,
-               progress: Callable[[int, str], None], should_stop: ShouldStop) -> CandidateResult:
+               progress: Callable[[int, str], None],
+               should_stop: Callable[[], bool]) -> CandidateResult:
     import spacy.util
     from spacy.training.loop import create_train_batches, train_while_improving
 
@@ -200,7 +213,7 @@ def _train_one(name: str, nlp: Any, labels: Sequence[str], train: Sequence[Train
     else:
         optimizer = nlp.resume_training()
     batcher = spacy.util.registry.resolve({"b": training["batcher"]})["b"]
-    scored_dev = list(dev) or list(train)
+    scored_dev = list(dev) or [d for d in train if d.complete] or list(train)
 
     def evaluate() -> tuple[float, Scores]:
         predicted = _predict(nlp, [d.text for d in scored_dev], label_set)
@@ -223,7 +236,7 @@ def _train_one(name: str, nlp: Any, labels: Sequence[str], train: Sequence[Train
         progress(result.steps, f"Training {name}: update {result.steps}, epoch "
                                f"{info['epoch'] + 1}, dev F1 {max(best, 0):.3f}")
         if should_stop():
-            raise Cancelled(None)
+            raise Stopped()
         if time.monotonic() - started > budget.seconds:
             log.info("%s: time budget of %.0f s reached", name, budget.seconds)
             break

@@ -104,8 +104,12 @@ def next_number(store: Store) -> int:
 
 
 def remove_partial(db_path: str | Path, number: int) -> None:
-    """Remove what an unfinished run wrote for ``number``."""
+    """Remove what an unfinished run wrote for ``number`` (and the models folder, when that
+    leaves it empty: the run made it)."""
     shutil.rmtree(partial_folder(db_path, number), ignore_errors=True)
+    parent = models_folder(db_path)
+    if parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
 
 
 def save_version(store: Store, number: int, rec: dict[str, Any], activate: bool) -> Path:

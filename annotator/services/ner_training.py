@@ -33,7 +33,14 @@ from typing import Any
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.nlp.ner_scores import Scores, score_spans
-from annotator.nlp.ner_train import Budget, TrainDoc, base_labels, predict, train_candidates
+from annotator.nlp.ner_train import (
+    Budget,
+    Stopped,
+    TrainDoc,
+    base_labels,
+    predict,
+    train_candidates,
+)
 from annotator.services import ner_models
 from annotator.services.ner_split import split_by_site
 from annotator.store import Store, open_store
@@ -94,8 +101,9 @@ class TrainReport:
 
     @property
     def changes(self) -> Changes:
-        """Training changes no document; the label palette's model status may change."""
-        return Changes(labels=self.switched, origin="train")
+        """Training changes no document or label (re-suggesting is its own job), so this is
+        empty; read :func:`annotator.services.ner_models.active_ner` after the job."""
+        return Changes(origin="train")
 
     def text(self) -> str:
         verdict = "now in use" if self.switched else f"kept; the project still uses " \
@@ -135,12 +143,16 @@ def _train_doc(doc: ConfirmedDoc) -> TrainDoc:
 
 
 def current_model(store: Store) -> tuple[str, str]:
-    """``(model to load, its name for people)`` the project suggests with now."""
-    from annotator.services.preannotation import project_model
+    """``(model to load, its name for people)`` the project suggests with now. Raises
+    :class:`~annotator.services.preannotation.UntrustedModel` when that is a folder outside the
+    project's folder (training would load it)."""
+    from annotator.services.preannotation import UntrustedModel, model_to_confirm, project_model
 
     number = ner_models.active_version(store)
     if number is not None:
         return str(ner_models.version_folder(store.path, number)), ner_models.version_name(number)
+    if (outside := model_to_confirm(store)) is not None:
+        raise UntrustedModel(outside)
     model = project_model(store)
     return model, Path(model).name if "/" in model else model
 
@@ -211,6 +223,9 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
         report.seconds = time.monotonic() - started
         folder = ner_models.save_version(store, number, report.record(), report.switched)
         report.folder = str(folder)
+    except Stopped:
+        ner_models.remove_partial(store.path, number)
+        raise Cancelled(None) from None
     except BaseException:
         ner_models.remove_partial(store.path, number)
         raise
