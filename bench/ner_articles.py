@@ -14,8 +14,14 @@ learnt the label or just the words. Deterministic for a seed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
+import re
+import tarfile
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 PEOPLE = ["Maria Santos", "John Okafor", "Li Wei", "Anna Kowalski", "David Cohen", "Priya Nair",
           "Tom Becker", "Sara Lindqvist", "Ahmed Hassan", "Elena Petrova", "James Walker",
@@ -82,13 +88,19 @@ def _fill(rng: random.Random, template: str, commodities: list[str]) -> tuple[st
     return "".join(out), spans
 
 
-def article(rng: random.Random, kind: str = "train", words: int = 600) -> Article:
-    """One article of about ``words`` words, paragraphs of 3-5 sentences."""
+def article(rng: random.Random, kind: str = "train", words: int = 600,
+            fillers: list[str] | None = None) -> Article:
+    """One article of about ``words`` words, paragraphs of 3-5 sentences. With ``fillers``
+    (sentences that name nothing), every other sentence on average is one of them, so the
+    text has the vocabulary of real prose and not only the templates' few words."""
     templates = TRAIN_TEMPLATES if kind == "train" else TEST_TEMPLATES
     commodities = SHARED_COMMODITIES + (TEST_ONLY_COMMODITIES if kind == "test" else [])
     text, spans, count, in_paragraph = "", [], 0, 0
     while count < words:
-        sentence, found = _fill(rng, rng.choice(templates), commodities)
+        if fillers and rng.random() < 0.5:
+            sentence, found = rng.choice(fillers), []
+        else:
+            sentence, found = _fill(rng, rng.choice(templates), commodities)
         sep = "" if not text else (" " if in_paragraph < rng.randint(3, 5) else "\n\n")
         in_paragraph = 0 if sep == "\n\n" else in_paragraph + 1
         base = len(text) + len(sep)
@@ -98,6 +110,41 @@ def article(rng: random.Random, kind: str = "train", words: int = 600) -> Articl
     return Article(text, spans, site=f"{kind}-site-{rng.randint(1, 8)}.example")
 
 
-def articles(count: int, kind: str = "train", words: int = 600, seed: int = 0) -> list[Article]:
+def articles(count: int, kind: str = "train", words: int = 600, seed: int = 0,
+             fillers: list[str] | None = None) -> list[Article]:
     rng = random.Random(f"{kind}:{seed}")
-    return [article(rng, kind, words) for _ in range(count)]
+    return [article(rng, kind, words, fillers) for _ in range(count)]
+
+
+_FILLER = re.compile(r"[A-Z][a-z',;:\- ]+[.]")
+
+
+def dragnet_fillers(tar_path: Path, exclude: set[str]) -> dict[str, list[str]]:
+    """Sentences of the Dragnet gold texts that name nothing (one capital, the first letter;
+    no digits; 8-30 words; first word also seen in lower case), split by a hash of the
+    sentence into ``train`` and ``test`` halves that share none. ``exclude``: gold file names
+    (``T161.txt``) whose sentences must not be used (the hand-labelled evaluation set's).
+    Cached in the temporary folder (reading the archive takes about 15 s)."""
+    cache = Path(tempfile.gettempdir()) / "annotator-bench-ner-fillers.json"
+    if cache.exists():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    found: list[str] = []
+    with tarfile.open(tar_path) as archive:
+        for member in archive:
+            name = member.name.rsplit("/", 1)[-1]
+            if not member.isfile() or "/GoldStandard/" not in member.name or name in exclude:
+                continue
+            text = archive.extractfile(member).read().decode("utf-8", "replace")
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                sentence = " ".join(sentence.split())
+                if 8 <= len(sentence.split()) <= 30 and _FILLER.fullmatch(sentence):
+                    found.append(sentence)
+    lower = {w for s in found for w in s.split()[1:]}
+    found = sorted({s for s in found if s.split()[0].lower() in lower
+                    and s.split()[0] not in ("I", "I'm", "I've", "I'll", "I'd")})
+    halves: dict[str, list[str]] = {"train": [], "test": []}
+    for sentence in found:
+        digest = hashlib.sha1(sentence.encode()).digest()[0]
+        halves["train" if digest % 2 else "test"].append(sentence)
+    cache.write_text(json.dumps(halves), encoding="utf-8")
+    return halves

@@ -79,6 +79,9 @@ def test_training_prints_the_held_back_table_and_writes_a_loadable_version(train
         record = json.loads(store.settings.get("ner_model@1"))
         assert record["train_docs"] + record["dev_docs"] == len(record["doc_ids"])
         assert record["start"] == "extend" and "COMMODITY" in record["why"]
+        # the in-progress document with a person's span trained as a partial document, with
+        # the deleted stock suggestion as a negative
+        assert record["partial_docs"] == 1 and record["rejected_spans"] == 1
 
 
 def test_unfinished_documents_get_the_new_versions_suggestions_and_human_spans_stay(trained):

@@ -5,11 +5,11 @@ does on sites it never saw. The site of a document is, first found: ``meta.site`
 ``meta.url``; the host of the page's canonical (or ``og:url``) link when it came from HTML; the
 host of its ``source`` when that is a URL; else the folder its ``source`` file was in.
 
-The split is deterministic and stable as a project grows: a site is held back when a hash of its
-name falls in the first ``share`` of the hash range. When that leaves one side without complete
-(accepted) documents, sites are taken in hash order until about ``share`` of the complete
-documents are held back, keeping at least one site for training; with a single site the split
-falls back on documents (and says so).
+The split is deterministic: sites are taken in the order of a hash of their name until about
+``share`` of the complete (accepted) documents are held back, keeping at least one site for
+training; a site's place in that order never changes, so a growing project mostly keeps its
+held-back sites. Only sites with accepted documents can be held back (the others cannot be
+scored). With a single site the split falls back on documents (and says so).
 """
 
 from __future__ import annotations
@@ -86,15 +86,15 @@ def split_by_site(docs: Sequence[ConfirmedDoc], share: float = 0.2,
         return Split(train=list(docs), note="too few accepted documents to hold any back")
     if len(by_site) == 1:
         return _split_documents(docs, share, salt)
-    held_sites = {s for s in by_site if _rank(s, salt) < share}
-    n_held = sum(d.complete for s in held_sites for d in by_site[s])
-    if n_held == 0 or n_held == complete or len(held_sites) == len(by_site):
-        held_sites, n_held = set(), 0
-        for site in sorted(by_site, key=lambda s: _rank(s, salt))[:-1]:
-            if n_held >= max(1, round(share * complete)):
-                break
-            held_sites.add(site)
-            n_held += sum(d.complete for d in by_site[site])
+    # only a site with accepted documents can be scored: one without stays for training
+    scorable = [s for s, site_docs in by_site.items() if any(d.complete for d in site_docs)]
+    held_sites: set[str] = set()
+    n_held = 0
+    for site in sorted(scorable, key=lambda s: _rank(s, salt))[:-1]:
+        if n_held >= max(1, round(share * complete)):
+            break
+        held_sites.add(site)
+        n_held += sum(d.complete for d in by_site[site])
     out = Split(held_sites=sorted(held_sites))
     for site, site_docs in by_site.items():
         for doc in site_docs:
