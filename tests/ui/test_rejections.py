@@ -1,9 +1,9 @@
 """A suggestion a person deletes in the editor is kept as a rejection, so no model suggests it
-again; undo takes the rejection back with the span, redo makes it again."""
+again (the service's side, with the real model: tests/test_ner_training.py); undo takes the
+rejection back with the span, redo makes it again."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from annotator.store import open_store
@@ -48,18 +48,3 @@ def test_a_person_s_own_span_deleted_is_no_rejection(window, project, qtbot):
     qtbot.keyClick(window.editor, Qt.Key.Key_Delete)
     assert window.controller.spans == []
     assert rejected(project, 3) == set()
-
-
-@pytest.mark.slow
-def test_a_deleted_suggestion_does_not_come_back_when_the_model_runs_again(
-        window, project, qtbot):
-    """The real installed model suggests Zürich as GPE in this article (checked by hand:
-    en_core_web_sm gives Zoë Müller PERSON twice and Zürich GPE); the person deleted it."""
-    suggestion = delete_suggestion(window, qtbot)
-    worker = window.preannotate()
-    with qtbot.waitSignal(worker.finished, timeout=120_000):
-        pass
-    assert "Pre-annotated" in window.last_report, window.last_report
-    spans = window.controller.spans
-    assert any(s.origin.startswith("model:") for s in spans)  # the model did run here
-    assert (suggestion.start, suggestion.end) not in {(s.start, s.end) for s in spans}
