@@ -63,7 +63,9 @@ class TrainingMixin:
         if report.switched:  # re-suggest with the new version once this job has ended
             self.next_job = lambda: QTimer.singleShot(0, self.preannotate)
         dialog = TrainingResultDialog(self, comparison_from(report))
-        dialog.use_requested.connect(self.use_entity_model)
+        project = self.db_path  # the choice is about this project's version, whatever is open
+        dialog.use_requested.connect(
+            lambda version: self.use_entity_model(version) if self.db_path == project else None)
         # built now, shown on the next turn of the event loop: two short stalls, not one long
         QTimer.singleShot(0, dialog.open)
 
