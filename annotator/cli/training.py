@@ -46,8 +46,8 @@ def train_config_command(out: Path, task: str, data_dir: Path | None, lang: str)
 @click.option("--use", "use_version", metavar="ner-N",
               help="Do not train: switch the project to an existing version and re-suggest.")
 @click.option("--max-epochs", type=click.IntRange(1), default=30, show_default=True)
-@click.option("--seconds", type=click.FloatRange(1), default=100.0, show_default=True,
-              help="Training time per candidate, at most.")
+@click.option("--seconds", type=click.FloatRange(1), default=200.0, show_default=True,
+              help="Training time, at most (shared by the candidates tried).")
 @click.option("--only", type=click.Choice(["base", "blank"]),
               help="Train one candidate only: the current model (fine-tuned or extended with "
                    "new labels) or a blank pipeline. Default: both, the better one is kept.")

@@ -6,7 +6,8 @@ does on sites it never saw. The site of a document is, first found: ``meta.site`
 host of its ``source`` when that is a URL; else the folder its ``source`` file was in.
 
 The split is deterministic: sites are taken in the order of a hash of their name until about
-``share`` of the complete (accepted) documents are held back, keeping at least one site for
+``share`` of the complete (accepted) documents are held back (a site that would overshoot it by
+half is passed over), keeping at least one site for
 training; a site's place in that order never changes, so a growing project mostly keeps its
 held-back sites. Only sites with accepted documents can be held back (the others cannot be
 scored). With a single site the split falls back on documents (and says so).
@@ -90,11 +91,15 @@ def split_by_site(docs: Sequence[ConfirmedDoc], share: float = 0.2,
     scorable = [s for s, site_docs in by_site.items() if any(d.complete for d in site_docs)]
     held_sites: set[str] = set()
     n_held = 0
+    target = max(1, round(share * complete))
     for site in sorted(scorable, key=lambda s: _rank(s, salt))[:-1]:
-        if n_held >= max(1, round(share * complete)):
-            break
+        size = sum(d.complete for d in by_site[site])
+        if n_held and n_held + size > 1.5 * target:
+            continue  # a big site would hold back far more than the share: try the next
         held_sites.add(site)
-        n_held += sum(d.complete for d in by_site[site])
+        n_held += size
+        if n_held >= target:
+            break
     out = Split(held_sites=sorted(held_sites))
     for site, site_docs in by_site.items():
         for doc in site_docs:

@@ -54,7 +54,8 @@ Row = tuple[float, float, float, int]  # precision, recall, F1, support
 @dataclass
 class TrainOptions:
     """Knobs of a run. ``candidates`` limits what is tried (``finetune``/``extend``,
-    ``blank``); ``max_epochs``, ``seconds`` (per candidate) and ``patience`` bound training;
+    ``blank``); ``max_epochs``, ``seconds`` (wall time of all candidates together, shared out
+    evenly) and ``patience`` bound training;
     ``held_back`` is the share of sites held back; ``rehearsal`` how many unlabelled documents
     per training document the base model labels for rehearsal (0 turns it off)."""
 
@@ -63,7 +64,7 @@ class TrainOptions:
     blank_margin: float = 0.02  # dev F1 blank must gain over the base-derived candidate
     dev_min_docs: int = 20  # fewer: no dev part (checkpoints scored on the training documents)
     max_epochs: int = 30
-    seconds: float = 100.0
+    seconds: float = 200.0
     patience: int = 300
     eval_every: int = 25
     held_back: float = 0.2
@@ -199,7 +200,8 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
         results = train_candidates(
             names, base, labels, [_train_doc(d) for d in train_part],
             [_train_doc(d) for d in dev_part], rehearsal, staging / "candidates",
-            Budget(opts.max_epochs, opts.seconds, opts.patience, opts.eval_every, opts.seed),
+            Budget(opts.max_epochs, opts.seconds / len(names), opts.patience, opts.eval_every,
+                   opts.seed),
             progress=progress, should_stop=should_stop)
         best = _choose(results, opts.blank_margin)
         report.candidates = [{"name": r.name, "dev_f1": round(r.dev_f1, 4), "steps": r.steps,
@@ -207,8 +209,10 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
                               "note": r.note} for r in results]
         report.start, report.why = best.name, _why(best, results, known, label_set) + skipped
         progress(0, 0, "Scoring on the held-back part…")
+        if should_stop():
+            raise Cancelled(None)
         _score(report, base, best.folder, split.held, label_set, labels)
-        if drift_texts and best.name != "blank":
+        if drift_texts and best.name != "blank" and not should_stop():
             report.forgetting = _agreement(base, best.folder, drift_texts, label_set & set(known))
         if should_stop():
             raise Cancelled(None)
