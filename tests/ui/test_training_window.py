@@ -37,6 +37,17 @@ def project_state(path: Path) -> tuple:
     return spans, settings, sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+@pytest.fixture
+def news(tmp_path, open_window):
+    """``news(**kw)``: a training project (see :func:`make_training_project`) open in the
+    window; returns ``(path, window)``."""
+    def make(**kw):
+        path = make_training_project(tmp_path / "news.db", **kw)
+        return path, open_window(path)
+
+    return make
+
+
 def open_last(window) -> int:
     """Open the last document (an unfinished one) and return its id."""
     window.go_row(window.list_model.rowCount() - 1)
@@ -44,10 +55,8 @@ def open_last(window) -> int:
 
 
 @pytest.mark.slow
-def test_training_keeps_the_window_responsive_and_re_suggests_with_the_new_model(
-        tmp_path, open_window, qtbot):
-    path = make_training_project(tmp_path / "news.db")
-    window = open_window(path)
+def test_training_keeps_the_window_responsive_and_re_suggests_with_the_new_model(news, qtbot):
+    _path, window = news()
     doc_id = open_last(window)
     assert window.controller.spans == []
     assert window.findChild(QLabel, "entityModel").text().startswith("Entities: en_core_web_sm")
@@ -93,10 +102,8 @@ def test_training_keeps_the_window_responsive_and_re_suggests_with_the_new_model
 
 
 @pytest.mark.slow
-def test_the_key_starts_training_and_cancel_leaves_the_project_as_it_was(
-        tmp_path, open_window, qtbot):
-    path = make_training_project(tmp_path / "news.db")
-    window = open_window(path)
+def test_the_key_starts_training_and_cancel_leaves_the_project_as_it_was(news, qtbot):
+    path, window = news()
     before = project_state(path)
     qtbot.waitUntil(window.isActiveWindow)  # window shortcuts need it
     qtbot.keyClick(window.editor, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
@@ -114,10 +121,8 @@ def test_the_key_starts_training_and_cancel_leaves_the_project_as_it_was(
 
 
 @pytest.mark.slow
-def test_the_person_can_choose_a_model_that_did_not_switch_on_its_own(
-        tmp_path, open_window, qtbot):
-    path = make_training_project(tmp_path / "news.db", commodity=False)
-    window = open_window(path)
+def test_the_person_can_choose_a_model_that_did_not_switch_on_its_own(news, qtbot):
+    path, window = news(commodity=False)
     doc_id = open_last(window)
     worker = window.train_entities(**WORSE)
     with qtbot.waitSignal(worker.finished, timeout=240_000):
