@@ -35,6 +35,7 @@ VERSIONS = [
     ("m002_preannotation_runs", "m003_merge_conflicts"),
     ("m003_merge_conflicts", "m004_origin_and_colour"),
     ("m004_origin_and_colour", "m005_document_revision"),
+    ("m005_document_revision", "m007_rejected_suggestions"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"
