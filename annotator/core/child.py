@@ -11,6 +11,7 @@ Nothing here imports Qt, so the child starts without it.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 from collections.abc import Callable
 from typing import Any
@@ -26,15 +27,16 @@ class ChildFailed(Exception):
 
 def run_in_child(target: Callable[..., Any], kwargs: dict[str, Any], *,
                  progress: Progress = no_progress, should_stop: ShouldStop = never,
-                 name: str = "annotator-task") -> Any:
+                 name: str = "annotator-task", nice: int = 0) -> Any:
     """Run ``target`` (a module-level function, so ``spawn`` can find it) in a child process;
     returns its result, raises :class:`Cancelled` when it stopped on ``should_stop``, or
-    :class:`ChildFailed`."""
+    :class:`ChildFailed`. ``nice`` lowers the child's CPU priority by that much (POSIX): a
+    long job that keeps every core busy (training) then gives way to the window."""
     ctx = multiprocessing.get_context("spawn")
     messages = ctx.Queue()
     stop = ctx.Event()
-    child = ctx.Process(target=_child_main, args=(target, kwargs, messages, stop), name=name,
-                        daemon=True)
+    child = ctx.Process(target=_child_main, args=(target, kwargs, messages, stop, nice),
+                        name=name, daemon=True)
     child.start()
     try:
         return _follow(child, messages, stop, progress, should_stop)
@@ -66,8 +68,11 @@ def _follow(child, messages, stop, progress: Progress, should_stop: ShouldStop) 
             raise ChildFailed(payload)
 
 
-def _child_main(target: Callable[..., Any], kwargs: dict[str, Any], messages, stop) -> None:
+def _child_main(target: Callable[..., Any], kwargs: dict[str, Any], messages, stop,
+                nice: int = 0) -> None:
     """The child: every outcome goes back as a message, errors as the text a person reads."""
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
     try:
         result = target(**kwargs,
                         progress=lambda done, total, message="": messages.put(

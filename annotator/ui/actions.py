@@ -19,6 +19,9 @@ COMMANDS: dict[str, tuple[str, list[str], str]] = {
     "import-folder": ("Import &folder…", ["Ctrl+Shift+I"], "Import every file in a folder"),
     "preannotate": ("&Pre-annotate", ["Ctrl+P"], "Suggest entities and sections with spaCy"),
     "export": ("&Export…", ["Ctrl+E"], "Export labelled documents"),
+    "train-entities": ("&Train entity model", ["Ctrl+T"],
+                       "Train the project's entity model from confirmed documents and compare it "
+                       "with the current one on documents held back"),
     "quit": ("&Quit", ["Ctrl+Q"], "Close the app (everything is already saved)"),
     "undo": ("&Undo", ["Ctrl+Z"], "Undo the last edit"),
     "redo": ("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo"),

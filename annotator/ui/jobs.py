@@ -13,6 +13,9 @@ from annotator.store import open_store
 from annotator.ui.workers import Worker
 
 Job = Callable[[Worker], Any]
+# spaCy in a child keeps the cores busy (training for minutes): at a lower priority it gives way
+# to the window (and to the person's other programs) whenever they want the CPU.
+BACKGROUND_NICE = 10
 
 
 def import_job(db_path: Path, paths: list[Path]) -> Job:
@@ -58,6 +61,25 @@ def preannotate_job(db_path: Path, model: str | None = None, trust_model: bool =
         return run_in_child(preannotate_file, {"db_path": str(db_path), "model": model,
                                                "trust_model": trust_model},
                             progress=task.progress, should_stop=task.should_stop,
-                            name="pre-annotation")
+                            name="pre-annotation", nice=BACKGROUND_NICE)
+
+    return run
+
+
+def train_entities_job(db_path: Path, use_new: bool = False, **options: Any) -> Job:
+    """Train a new version of the project's entity model from its confirmed documents and
+    score it beside the current one on the held-back part, in a spawned child as pre-annotation
+    is (:func:`annotator.services.ner_training.train_file`). ``options`` are
+    :class:`~annotator.services.ner_training.TrainOptions` fields (tests make the run small)."""
+
+    def run(task: Worker) -> Any:
+        from annotator.core.child import run_in_child
+        from annotator.services.ner_training import TrainOptions, train_file
+
+        return run_in_child(train_file, {"db_path": str(db_path),
+                                         "options": TrainOptions(**options),
+                                         "use_new": use_new},
+                            progress=task.progress, should_stop=task.should_stop,
+                            name="entity-training", nice=BACKGROUND_NICE)
 
     return run

@@ -50,11 +50,12 @@ from annotator.ui.window_curation import CurationMixin
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
 from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
+from annotator.ui.window_training import TrainingMixin
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(CurationMixin, JobsMixin, QMainWindow):
+class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
     def __init__(self, db_path: Path, settings: QSettings | None = None,
                  annotator: str | None = None):
         super().__init__()
@@ -115,6 +116,7 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
         self.counts.setAccessibleName("Documents finished")
         self.job_bar = JobBar(self)
         self.statusBar().addPermanentWidget(self.job_bar)
+        self.statusBar().addPermanentWidget(self.build_model_label())
         self.statusBar().addPermanentWidget(self.counts)
 
     def _build_actions(self) -> None:
@@ -122,7 +124,8 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
         slots = {
             "new-project": self.ask_new_project, "open-project": self.ask_open_project,
             "import": self.ask_import_files, "import-folder": self.ask_import_folder,
-            "preannotate": self.preannotate, "export": self.ask_export, "quit": self.close,
+            "preannotate": self.preannotate, "train-entities": self.train_entities,
+            "export": self.ask_export, "quit": self.close,
             "delete-span": self.delete_span,
             "apply-suggestions": self.controller.apply_suggestions,
             "accept": lambda: self.finish(Status.ACCEPTED),
@@ -218,6 +221,7 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
         self.count_disagreements()
         self._reopen = last_document(self.db_path, self.settings)
         self.list_model.set_store(self.store)
+        self.show_entity_model()
         self._remember_recent(self.db_path)
         self.watch.start(self.db_path)
         if self.store.notice:  # opened read-only: newer schema, or the file cannot be written
@@ -386,6 +390,7 @@ class MainWindow(CurationMixin, JobsMixin, QMainWindow):
         if changes.everything:  # a merge, another process: count the disagreements again
             self.count_disagreements()
             self.refresh_curation()
+            self.show_entity_model()  # a model trained or switched elsewhere (the CLI, a job)
 
     # -- view --------------------------------------------------------------------------------------
 
