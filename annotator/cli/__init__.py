@@ -53,9 +53,9 @@ def main(verbose: int) -> None:
 
 def _register() -> None:
     """Each module holds the commands of one area; their heavy imports stay inside the commands."""
-    from annotator.cli import gui, labels, nlp, project, training
+    from annotator.cli import gui, labels, learning, nlp, project, training
 
-    for module in (project, labels, nlp, training, gui):
+    for module in (project, labels, nlp, training, learning, gui):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,8 +1,9 @@
 """The project file: one SQLite database per project, opened through sqlite-utils.
 
 :class:`Store` is composed of parts, one per kind of thing it keeps: ``store.documents``,
-``store.spans``, ``store.sections``, ``store.labels``, ``store.settings`` and
-``store.suggestions``. They share one connection, so a transaction may span parts. Every method
+``store.spans``, ``store.sections``, ``store.labels``, ``store.settings``,
+``store.suggestions`` and ``store.section_pages``. They share one connection, so a transaction
+may span parts. Every method
 that writes is one transaction (``BEGIN IMMEDIATE``), committed before it returns, so what the UI
 shows is already on disk. WAL lets readers (the document list) run while a worker writes. How a
 file is recognised, created, upgraded and opened read-only is in :mod:`annotator.store.connection`.
@@ -20,6 +21,7 @@ from annotator.store.connection import BUSY_TIMEOUT_MS, connect
 from annotator.store.documents import Documents
 from annotator.store.labels import Labels, Settings
 from annotator.store.migrations import migrations
+from annotator.store.section_pages import SectionPages
 from annotator.store.sections import Sections
 from annotator.store.spans import Spans
 from annotator.store.suggestions import Suggestions
@@ -66,6 +68,7 @@ class Store:
         self.labels = Labels(self._base)
         self.settings = Settings(self._base)
         self.suggestions = Suggestions(self._base)
+        self.section_pages = SectionPages(self._base)
 
     def close(self) -> None:
         self.conn.close()

@@ -310,6 +310,14 @@ class Settings:
             "SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
+    def starting_with(self, prefix: str) -> dict[str, str]:
+        """Every setting whose key starts with ``prefix`` (taken literally), by key."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._base.conn.execute(
+            "SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\\' ORDER BY key",
+            [escaped + "%"])
+        return dict(rows.fetchall())
+
     def set(self, key: str, value: str) -> None:
         with self._base.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",

@@ -42,10 +42,11 @@ from annotator.ui.side_panel import SidePanel
 from annotator.ui.theme import set_dark
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
+from annotator.ui.window_learning import LearningMixin
 from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
 
 
-class MainWindow(JobsMixin, QMainWindow):
+class MainWindow(LearningMixin, JobsMixin, QMainWindow):
     def __init__(self, db_path: Path, settings: QSettings | None = None,
                  annotator: str | None = None):
         super().__init__()
@@ -105,6 +106,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.job_bar = JobBar(self)
         self.statusBar().addPermanentWidget(self.job_bar)
         self.statusBar().addPermanentWidget(self.counts)
+        self._build_learning()
 
     def _build_actions(self) -> None:
         a: dict[str, QAction] = {}
@@ -112,6 +114,7 @@ class MainWindow(JobsMixin, QMainWindow):
             "new-project": self.ask_new_project, "open-project": self.ask_open_project,
             "import": self.ask_import_files, "import-folder": self.ask_import_folder,
             "preannotate": self.preannotate, "export": self.ask_export, "quit": self.close,
+            "train-sections": self.train_sections,
             "delete-span": self.delete_span,
             "apply-suggestions": self.controller.apply_suggestions,
             "accept": lambda: self.finish(Status.ACCEPTED),
@@ -190,6 +193,7 @@ class MainWindow(JobsMixin, QMainWindow):
         self.editor.span_selected.connect(self.side.select_span)
         self.editor.resize_requested.connect(self._on_resize_requested)
         self.side.span_activated.connect(self._on_span_activated)
+        self._wire_learning()
 
     # -- projects ------------------------------------------------------------------------------
 
@@ -358,6 +362,7 @@ class MainWindow(JobsMixin, QMainWindow):
                 self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
         if changes.everything or changes.documents or changes.statuses:
             self._update_counts()
+        self._learning_changes(changes)
 
     # -- view --------------------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from annotator.ui.dialogs import ExportDialog, default_export_path
 from annotator.ui.jobs import export_job, import_job, preannotate_job
 from annotator.ui.workers import Worker, stop_all
 
-JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project", "open-project")
+JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project", "open-project",
+               "train-sections")
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 
 
