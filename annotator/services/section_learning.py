@@ -28,10 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
-from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, checkpoint, never, no_progress
 from annotator.domain import blocks
 from annotator.nlp.section_model import SectionModel, load_base
@@ -45,7 +42,7 @@ from annotator.services.section_evidence import (
     as_page,
     held_back_split,
 )
-from annotator.services.section_retrain import KIND
+from annotator.services.section_retrain import KIND, SectionTrainReport
 from annotator.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -56,55 +53,6 @@ BODY = "body"
 
 class NothingToLearn(ValueError):
     """No document has a confirmed section yet: accept a document or tag a block first."""
-
-
-@dataclass
-class SectionTrainReport:
-    """What a run did. ``score`` and ``base_score`` are body F1 on the held-back pages' confirmed
-    blocks (``None`` when no site had two confirmed pages); ``documents`` the unfinished
-    documents re-suggested, ``sections`` the suggestions written."""
-
-    version: int = 0
-    pages: int = 0
-    blocks: int = 0
-    sites: int = 0
-    held_back: int = 0
-    score: float | None = None
-    base_score: float | None = None
-    accuracy: float | None = None
-    documents: int = 0
-    sections: int = 0
-    seconds: float = 0.0
-    doc_ids: list[int] = field(default_factory=list)
-
-    @property
-    def changes(self) -> Changes:
-        ids = frozenset(self.doc_ids)
-        return Changes(sections=ids, origin="train-sections")
-
-    @property
-    def origin(self) -> str:
-        return ModelVersions.origin_of(KIND, self.version) if self.version else ""
-
-    def score_text(self) -> str:
-        if self.score is None:
-            return "not scored (no site has two confirmed pages yet)"
-        base = f" (base model {self.base_score:.3f})" if self.base_score is not None else ""
-        return (f"body F1 {self.score:.3f}{base} on {self.held_back} held-back "
-                f"page{'s' if self.held_back != 1 else ''}")
-
-    def text(self) -> str:
-        if not self.version:
-            return "Section training cancelled; nothing changed."
-        return (f"Section model {self.version} learned from {self.pages} pages of {self.sites} "
-                f"sites: {self.score_text()}. Re-suggested {self.documents} unfinished "
-                f"documents ({self.sections} sections).")
-
-    def record(self, accepted: int) -> dict[str, Any]:
-        """What the project keeps about this version (settings ``sections_model@N``)."""
-        return {"score": self.score, "base_score": self.base_score, "accuracy": self.accuracy,
-                "held_back": self.held_back, "pages": self.pages, "blocks": self.blocks,
-                "sites": self.sites, "accepted": accepted, "seconds": round(self.seconds, 2)}
 
 
 def active_section_model(store: Store) -> tuple[int, SectionModel] | None:

@@ -1,15 +1,86 @@
-"""When a project's section model is retrained by itself, and which version is active: the
-light half of :mod:`annotator.services.section_learning` (no training libraries), which the
-window asks after every accepted document."""
+"""The light half of :mod:`annotator.services.section_learning`: when a project's section model
+is retrained by itself, the report a training run returns, and the function a spawned process
+runs. Nothing here imports the training libraries (numpy, trafilatura, the classifier), so the
+window can ask after every accepted document, start a run in a child process and read its
+report without loading them: an import in the window's process would hold the interpreter for
+hundreds of milliseconds and freeze the window for as long.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.changes import Changes
+from annotator.core.tasks import Progress, ShouldStop, never, no_progress
 from annotator.services.model_versions import ModelVersions
 from annotator.store import Store
 
 KIND = "sections"  # <project>.models/sections-N/, settings sections_model, model:sections@N
 RETRAIN_KEY = "sections_retrain_every"  # a project setting: retrain after this many accepts
 RETRAIN_EVERY = 3
+CHILD_NICENESS = 10  # how much lower the training process's CPU priority is than the window's
+
+
+@dataclass
+class SectionTrainReport:
+    """What a run did. ``score`` and ``base_score`` are body F1 on the held-back pages' confirmed
+    blocks (``None`` when no site had two confirmed pages); ``documents`` the unfinished
+    documents re-suggested, ``sections`` the suggestions written."""
+
+    version: int = 0
+    pages: int = 0
+    blocks: int = 0
+    sites: int = 0
+    held_back: int = 0
+    score: float | None = None
+    base_score: float | None = None
+    accuracy: float | None = None
+    documents: int = 0
+    sections: int = 0
+    seconds: float = 0.0
+    doc_ids: list[int] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        ids = frozenset(self.doc_ids)
+        return Changes(sections=ids, origin="train-sections")
+
+    @property
+    def origin(self) -> str:
+        return ModelVersions.origin_of(KIND, self.version) if self.version else ""
+
+    def score_text(self) -> str:
+        if self.score is None:
+            return "not scored (no site has two confirmed pages yet)"
+        base = f" (base model {self.base_score:.3f})" if self.base_score is not None else ""
+        return (f"body F1 {self.score:.3f}{base} on {self.held_back} held-back "
+                f"page{'s' if self.held_back != 1 else ''}")
+
+    def text(self) -> str:
+        if not self.version:
+            return "Section training cancelled; nothing changed."
+        return (f"Section model {self.version} learned from {self.pages} pages of {self.sites} "
+                f"sites: {self.score_text()}. Re-suggested {self.documents} unfinished "
+                f"documents ({self.sections} sections).")
+
+    def record(self, accepted: int) -> dict[str, Any]:
+        """What the project keeps about this version (settings ``sections_model@N``)."""
+        return {"score": self.score, "base_score": self.base_score, "accuracy": self.accuracy,
+                "held_back": self.held_back, "pages": self.pages, "blocks": self.blocks,
+                "sites": self.sites, "accepted": accepted, "seconds": round(self.seconds, 2)}
+
+
+def train_in_child(db_path: str, seed: int = 0, *, progress: Progress = no_progress,
+                   should_stop: ShouldStop = never) -> SectionTrainReport:
+    """What the window's child process runs (:func:`annotator.core.child.run_in_child`): the
+    training libraries are imported there, never in the window's process."""
+    from annotator.services.section_learning import train_sections_file
+
+    if hasattr(os, "nice"):
+        os.nice(CHILD_NICENESS)  # the window's process comes first on a busy machine
+    return train_sections_file(db_path, seed, progress=progress, should_stop=should_stop)
 
 
 def section_versions(store: Store) -> ModelVersions:
@@ -33,3 +104,4 @@ def retrain_due(store: Store) -> bool:
     seen = record.get("accepted")
     seen = seen if isinstance(seen, int) else 0
     return store.section_pages.count_accepted() - seen >= every
+

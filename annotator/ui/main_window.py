@@ -163,6 +163,7 @@ class MainWindow(LearningMixin, JobsMixin, QMainWindow):
             action.setObjectName("")  # findChild("label:X") must not find it until it is gone
             action.setShortcut(QKeySequence())  # nor its key clash with its successor's
             action.deleteLater()
+        self._built_labels = self._label_set()
         self.label_actions = [label_action(self, lab, self.label_selection)
                               for lab in self.store.labels.of("entity")]
         self.section_actions = [label_action(self, lab, self.tag_sections)
@@ -176,6 +177,10 @@ class MainWindow(LearningMixin, JobsMixin, QMainWindow):
             {lab.name: lab.colour for lab in self.store.labels.of("section")},
         )
         build_menus(self)
+
+    def _label_set(self) -> tuple:
+        """The project's labels as the palette and menus show them (names, colours, keys)."""
+        return (tuple(self.store.labels.of("entity")), tuple(self.store.labels.of("section")))
 
     def _wire(self) -> None:
         c = self.controller
@@ -355,7 +360,9 @@ class MainWindow(LearningMixin, JobsMixin, QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         """Whatever changed the project (an edit, a job, another window): counts and the label
         set follow; the list and the open document follow on their own."""
-        if changes.labels:
+        if changes.labels and self._label_set() != getattr(self, "_built_labels", None):
+            # Changes.all (a job's or another window's writes) says labels *may* have changed:
+            # rebuilding the palette and menus costs ~90 ms, so only when they did.
             self._build_label_actions()
             c = self.controller
             if c.doc is not None:  # the span list's colours (Labels > Edit labels)

@@ -11,10 +11,11 @@ Cancel in the job bar; the window never waits for it.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
 from annotator.core.changes import Changes
@@ -24,6 +25,8 @@ from annotator.ui.workers import Worker
 log = logging.getLogger(__name__)
 
 TITLE = "Training sections"
+RETRAIN_DELAY_MS = 300  # after the accept that makes a retrain due
+SPAWN_AFTER_S = 0.15  # after the job bar appears
 
 
 def train_sections_job(db_path: Path):
@@ -31,9 +34,12 @@ def train_sections_job(db_path: Path):
 
     def run(task: Worker) -> Any:
         from annotator.core.child import run_in_child
-        from annotator.services.section_learning import train_sections_file
+        from annotator.services.section_retrain import train_in_child
 
-        return run_in_child(train_sections_file, {"db_path": str(db_path)},
+        # Let the window draw the job bar before the process starts: starting one holds the
+        # interpreter for tens of milliseconds, and the two together were one long stall.
+        time.sleep(SPAWN_AFTER_S)
+        return run_in_child(train_in_child, {"db_path": str(db_path)},
                             progress=task.progress, should_stop=task.should_stop,
                             name="section training")
 
@@ -129,7 +135,7 @@ class LearningMixin:
         if status == Status.ACCEPTED:
             self.retrain_if_due()
 
-    def retrain_if_due(self) -> Worker | None:
+    def retrain_if_due(self) -> None:
         """The background retrain: when enough documents were accepted since the active
         section model was trained (project setting ``sections_retrain_every``, default 3).
         Tried once per accepted count, so a run that fails is not repeated at every key."""
@@ -142,7 +148,10 @@ class LearningMixin:
             return None
         self._retrain_tried_at = accepted
         log.info("retraining the section model in the background (%d accepted)", accepted)
-        return self.train_sections(auto=True)
+        # After the accept has shown the next document: starting a process right away would
+        # add its cost to that repaint in one stall.
+        QTimer.singleShot(RETRAIN_DELAY_MS, self, lambda: self.train_sections(auto=True))
+        return None
 
     def _learning_changes(self, changes: Changes) -> None:
         """After a job or another window: the open document's suggestions may be new."""
