@@ -155,3 +155,48 @@ def body_text(text: str, features: list[dict[str, Any]] | None, html: str | None
     labels = suggest_sections(text, features=features, html=html)
     return "\n".join(text[b.start:b.end] for b, label in zip(blocks(text), labels, strict=True)
                      if label == BODY)
+
+
+_SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Word ``n``-grams of ``text`` with counts (``\\w+`` words, case-folded): the unit of the
+    field's article-extraction score (Dragnet, Moz, Zyte's benchmark)."""
+    words = [w.casefold() for w in _SHINGLE_WORD.findall(text)]
+    return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+
+
+@dataclass
+class ShingleScore:
+    """Word 4-gram shingle precision and recall, averaged over pages; F1 from the two means.
+
+    Per page, tp = shingles in both texts, fp = only predicted, fn = only gold (with counts). A
+    page with no predicted shingles has precision 0; with no gold shingles it is skipped."""
+
+    name: str
+    pages: int = 0
+    precision_sum: float = 0.0
+    recall_sum: float = 0.0
+
+    def add(self, predicted: str, gold: str) -> None:
+        ours, truth = shingles(predicted), shingles(gold)
+        if not truth:
+            return
+        tp = sum((ours & truth).values())
+        self.pages += 1
+        self.precision_sum += tp / sum(ours.values()) if ours else 0.0
+        self.recall_sum += tp / sum(truth.values())
+
+    @property
+    def precision(self) -> float:
+        return self.precision_sum / self.pages if self.pages else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.recall_sum / self.pages if self.pages else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
