@@ -19,12 +19,12 @@ import json
 import multiprocessing
 import re
 import zlib
-from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from annotator.io.html import decode_html, parse_html
-from annotator.nlp.evaluate import gold_blocks
+from annotator.io.problems import ImportProblem
+from annotator.nlp.evaluate import gold_blocks, shingles
 from annotator.nlp.section_features import PreparedPage, SectionPage, prepare_page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,11 +51,6 @@ class LabelledPage:
 def held_out(site: str | None, name: str) -> bool:
     """Whether a page's whole site is in the held-out fifth (see the module docstring)."""
     return zlib.crc32((site or f"page:{name}").encode("utf-8")) % 5 == 0
-
-
-def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
-    words = [w.casefold() for w in _WORDS.findall(text)]
-    return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
 
 
 def dragnet_labels(prepared: PreparedPage, gold_text: str) -> list[str | None]:
@@ -93,7 +88,11 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
     folder, site, name, cache = args
     root = Path(folder)
     path = root / "input" / name
-    html = decode_html(path.read_bytes(), path)
+    data = path.read_bytes()
+    try:
+        html = decode_html(data, path)
+    except ImportProblem:  # the import refuses mixed encodings; these pages are 2012's Windows-1252
+        html = data.decode("cp1252", errors="replace")
     try:
         text, features, _title = parse_html(html)
     except ValueError:
@@ -102,12 +101,18 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
         encoding="utf-8", errors="replace")
     page = SectionPage(text, html, features, site)
     cached = Path(cache) / (name + ".json") if cache else None
+    prepared = None
     if cached is not None and cached.exists():
-        prepared = PreparedPage(**json.loads(cached.read_text(encoding="utf-8")))
-    else:
+        try:
+            prepared = PreparedPage(**json.loads(cached.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            prepared = None  # an old or broken cache file: compute again
+    if prepared is None:
         prepared = prepare_page(page)
         if cached is not None:
-            cached.write_text(json.dumps(asdict(prepared)), encoding="utf-8")
+            tmp = cached.with_name(cached.name + ".tmp")
+            tmp.write_text(json.dumps(asdict(prepared)), encoding="utf-8")
+            tmp.replace(cached)
     return LabelledPage(name, site, page, prepared, dragnet_labels(prepared, gold_text),
                         gold_text)
 

@@ -58,16 +58,14 @@ def training_features(dev: list[LabelledPage], pages: list[LabelledPage],
     rng = random.Random(seed)
     data = Features()
     for page in dev:
-        data.rows.append(_rows(page, None))
-        data.labels.append(page.labels)
+        data.add_rows(_rows(page, None), page.labels)
     sites = by_site(pages)
     for page in pages:
         others = [o for o in sites.get(page.site or "", []) if o is not page]
         evidence = None
         if others:
             evidence = site_evidence(page, others, rng.choice(CONFIRMED_CHOICES), rng)
-        data.rows.append(_rows(page, evidence))
-        data.labels.append(page.labels)
+        data.add_rows(_rows(page, evidence), page.labels)
     return data
 
 

@@ -57,16 +57,17 @@ class SectionModel:
 
     # -- prediction ------------------------------------------------------------------------------
 
-    def matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
+    def matrix(self, rows: list[dict[str, float]], dtype: type = np.float64) -> np.ndarray:
         """Feature dicts as a (blocks x features) matrix in this model's columns, scaled."""
-        x = np.zeros((len(rows), len(self.features)), dtype=np.float64)
+        x = np.zeros((len(rows), len(self.features)), dtype=dtype)
         column = self._column
         for i, row in enumerate(rows):
             for name, value in row.items():
                 j = column.get(name)
                 if j is not None:
                     x[i, j] = value
-        return x / self.scale
+        x /= self.scale.astype(dtype)
+        return x
 
     def log_probabilities(self, x: np.ndarray) -> np.ndarray:
         scores = x @ self.weights.T + self.bias

@@ -43,15 +43,55 @@ class Example:
 
 @dataclass
 class Features:
-    """Feature rows and gold labels of many pages, computed once (feature extraction runs the
-    rules and trafilatura: the slow part)."""
+    """Feature rows and gold labels of many pages, kept compact (one vocabulary of feature names,
+    per block the column numbers and values), computed once: feature extraction runs the rules
+    and trafilatura, the slow part. Blocks whose gold label is None are kept (they matter as
+    neighbours and for transitions) but never trained on."""
 
-    rows: list[list[dict[str, float]]] = field(default_factory=list)
-    labels: list[Gold] = field(default_factory=list)
+    vocabulary: dict[str, int] = field(default_factory=dict)
+    columns: list[list[np.ndarray]] = field(default_factory=list)  # per page, per block
+    values: list[list[np.ndarray]] = field(default_factory=list)
+    labels: list[list[str | None]] = field(default_factory=list)
 
     def add(self, example: Example) -> None:
-        self.rows.append(page_features(example.prepared or example.page, example.evidence))
-        self.labels.append(list(example.labels))
+        self.add_rows(page_features(example.prepared or example.page, example.evidence),
+                      example.labels)
+
+    def add_rows(self, rows: list[dict[str, float]], labels: Gold) -> None:
+        if len(rows) != len(labels):
+            raise ValueError(f"{len(labels)} labels for {len(rows)} blocks")
+        vocab = self.vocabulary
+        cols, vals = [], []
+        for row in rows:
+            cols.append(np.array([vocab.setdefault(k, len(vocab)) for k in row], dtype=np.int32))
+            vals.append(np.fromiter(row.values(), dtype=np.float32, count=len(row)))
+        self.columns.append(cols)
+        self.values.append(vals)
+        self.labels.append(list(labels))
+
+    @property
+    def pages(self) -> int:
+        return len(self.labels)
+
+    def matrix(self, features: list[str], pages: Sequence[int] | None = None,
+               dtype: type = np.float32) -> np.ndarray:
+        """The blocks of ``pages`` (default all) as a matrix with ``features`` as columns
+        (names the model does not have are dropped), unscaled."""
+        where = {name: features_index for features_index, name in enumerate(features)}
+        remap = np.full(len(self.vocabulary) + 1, -1, dtype=np.int64)
+        for name, i in self.vocabulary.items():
+            remap[i] = where.get(name, -1)
+        chosen = range(self.pages) if pages is None else pages
+        n = sum(len(self.labels[p]) for p in chosen)
+        x = np.zeros((n, len(features)), dtype=dtype)
+        r = 0
+        for p in chosen:
+            for cols, vals in zip(self.columns[p], self.values[p], strict=True):
+                mapped = remap[cols]
+                keep = mapped >= 0
+                x[r, mapped[keep]] = vals[keep]
+                r += 1
+        return x
 
 
 def featurise(examples: Sequence[Example]) -> Features:
@@ -73,39 +113,39 @@ def train_sections(examples: Sequence[Example] | Features, base: SectionModel | 
     features are all names seen in the data. ``progress(step, steps)`` is called now and then.
     Raises ``ValueError`` when no block has a label."""
     data = examples if isinstance(examples, Features) else featurise(examples)
-    pairs = [(row, label) for rows, labels in zip(data.rows, data.labels, strict=True)
-             for row, label in zip(rows, labels, strict=True) if label in LABELS]
-    if not pairs:
+    gold = [label for labels in data.labels for label in labels]
+    if not any(label in LABELS for label in gold):
         raise ValueError("no labelled blocks to train on")
     if base is None:
-        names = sorted({name for row, _ in pairs for name in row})
+        names = sorted(data.vocabulary)
         labels = list(LABELS)
         k = len(labels)
         start = SectionModel(labels, names, np.zeros((k, len(names))), np.zeros(k),
                              np.ones(len(names)), np.zeros((k + 1, k)))
-        x = start.matrix([row for row, _ in pairs])
-        start.scale = np.maximum(np.abs(x).max(axis=0), 1e-6)
-        x = x / start.scale
+        x = data.matrix(names)
+        start.scale = np.maximum(np.abs(x).max(axis=0), 1e-6).astype(np.float64)
         steps = steps or 400
         l2 = 1e-4 if l2 is None else l2
         counts = np.ones((k + 1, k))
     else:
         start = base
         labels = list(base.labels)
-        x = start.matrix([row for row, _ in pairs])
+        x = data.matrix(base.features)
         steps = steps or 150
         l2 = 3e-3 if l2 is None else l2
         counts = _base_counts(base)
+    x /= start.scale.astype(np.float32)
     index = {label: i for i, label in enumerate(labels)}
-    y = np.array([index[label] for _, label in pairs if label in index])
-    x = x[[label in index for _, label in pairs]]
+    keep = np.array([label in index for label in gold], dtype=bool)
+    y = np.array([index[label] for label in gold if label in index], dtype=np.int64)
+    x = x[keep]
     weights, bias = _fit(x, y, start.weights.copy(), start.bias.copy(), l2, steps, seed, progress)
     transitions, counts = _transitions(data.labels, index, counts)
     model = SectionModel(labels, list(start.features), weights, bias, start.scale.copy(),
                          transitions, start.smoothing if smoothing is None else smoothing,
                          name or ("sections" if base else "sections-base"),
                          (base.version + 1 if base else 0) if version is None else version)
-    model.meta = {"blocks": int(len(y)), "pages": len(data.rows), "seed": seed,
+    model.meta = {"blocks": int(len(y)), "pages": data.pages, "seed": seed,
                   "steps": steps, "l2": l2, "transition_counts": counts.tolist(),
                   "base": base.name if base else None}
     return model
@@ -116,10 +156,11 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, l2: float, 
     """Adam on mean cross-entropy + ``l2`` * |w - w0|^2; deterministic (full batch; ``seed``
     only breaks ties in the tiny start noise that keeps labels apart)."""
     rng = np.random.default_rng(seed)
-    w0 = w.copy()
-    w = w + rng.normal(0.0, 1e-4, size=w.shape)
+    w0 = w.astype(x.dtype)
+    w = (w + rng.normal(0.0, 1e-4, size=w.shape)).astype(x.dtype)
+    b = b.astype(x.dtype)
     n, k = len(y), w.shape[0]
-    onehot = np.zeros((n, k))
+    onehot = np.zeros((n, k), dtype=x.dtype)
     onehot[np.arange(n), y] = 1.0
     m_w, v_w, m_b, v_b = (np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b))
     rate, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
@@ -140,7 +181,7 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, l2: float, 
         b -= rate * (m_b / c1) / (np.sqrt(v_b / c2) + eps)
         if progress is not None and (step % 25 == 0 or step == steps):
             progress(step, steps)
-    return w, b
+    return w.astype(np.float64), b.astype(np.float64)
 
 
 def _base_counts(base: SectionModel) -> np.ndarray:
@@ -177,11 +218,17 @@ def split_pages(n: int, held_back: float = 0.25, seed: int = 0) -> tuple[list[in
     return sorted(order[k:]), sorted(order[:k])
 
 
+def predict_features(model: SectionModel, data: Features, page: int) -> list[str]:
+    """The model's labels for page number ``page`` of ``data``."""
+    x = data.matrix(model.features, [page], np.float64) / model.scale
+    return [model.labels[i] for i in model.decode(model.log_probabilities(x))]
+
+
 def block_accuracy(model: SectionModel, data: Features) -> float:
     """Share of labelled blocks of ``data`` the model labels right (for held-back pages)."""
     right = total = 0
-    for rows, gold in zip(data.rows, data.labels, strict=True):
-        for p, g in zip(model.predict_rows(rows), gold, strict=True):
+    for page, gold in enumerate(data.labels):
+        for p, g in zip(predict_features(model, data, page), gold, strict=True):
             if g is not None:
                 total += 1
                 right += p == g
