@@ -147,7 +147,7 @@ def _commit(store: Store, run_key: str, results: list[Analysis],
             report: PreannotateReport) -> None:
     batch = [
         DocSuggestions(r.doc_id, [Span(s, e, label, src) for s, e, label, src in r.entities],
-                       r.sections, RULES)
+                       r.sections, r.section_origin or RULES)
         for r in results
     ]
     n_spans, n_sections = store.suggestions.add(run_key, batch)
