@@ -204,3 +204,26 @@ def test_model_versions_never_reuse_a_number_and_ignore_a_missing_folder(tmp_pat
         assert ModelVersions.number_in("sections", "rules") is None
         with pytest.raises(ValueError):
             ModelVersions(store, "../x")
+
+
+@pytest.mark.slow  # loads en_core_web_sm twice
+def test_preannotation_uses_the_projects_active_section_model_once_there_is_one(tmp_path):
+    """Before any training the shipped base model (version 0) suggests; after it, version N,
+    with the site's confirmed pages as evidence."""
+    from learning_project import html_document
+
+    from annotator.services.preannotation import preannotate
+
+    path = tmp_path / "news.db"
+    make_project(path, {"daily.example": 4}, {"daily.example": 3})
+    with open_store(path) as store:
+        first = store.section_pages.unfinished_ids()[0]
+        preannotate(store)
+        assert machine_origins(store, first) == {"model:sections@0"}
+        train_sections(store)
+        store.documents.add([html_document("daily.example", 9)[0]])
+        new = store.documents.ids()[-1]
+        report = preannotate(store)
+        assert report.documents == 1
+        assert machine_origins(store, new) == {"model:sections@1"}
+        assert len(store.sections.of(new)) == len(html_document("daily.example", 9)[1])

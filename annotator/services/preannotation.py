@@ -20,6 +20,7 @@ from annotator.domain import RULES, Span
 from annotator.nlp.patterns import PatternProblem, patterns_key, read_patterns
 from annotator.nlp.pipeline import DEFAULT_MODEL
 from annotator.nlp.preannotate import Analysis, Analyzer, Item, analyse_batches
+from annotator.services.section_evidence import ProjectSections, project_sections
 from annotator.store import Store, open_store
 from annotator.store.suggestions import DocSuggestions
 
@@ -106,13 +107,15 @@ def preannotate(
     entity_labels = frozenset(store.labels.names("entity"))
     rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
     progress(0, 0, "Loading the model…")
+    sections = project_sections(store)
     setup = Analyzer(model or project_model(store), rules,
-                     entity_labels, frozenset(store.labels.names("section")))
+                     entity_labels, frozenset(store.labels.names("section")),
+                     section_model=sections.model)
     setup.load()
     report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
     run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
     report.pending = store.suggestions.count_pending(run_key)
-    analysed = analyse_batches(setup, _items(store, run_key, batch_size), n_process)
+    analysed = analyse_batches(setup, _items(store, run_key, batch_size, sections), n_process)
     try:
         for results in analysed:
             _commit(store, run_key, results, report)
@@ -137,10 +140,12 @@ def preannotate_file(db_path: str, model: str | None = None, trust_model: bool =
                            should_stop=should_stop)
 
 
-def _items(store: Store, run_key: str, batch_size: int) -> Iterator[list[Item]]:
+def _items(store: Store, run_key: str, batch_size: int,
+           sections: ProjectSections) -> Iterator[list[Item]]:
     for batch in store.suggestions.iter_pending(run_key, batch_size):
         pages = store.suggestions.html_pages([doc_id for doc_id, _ in batch])
-        yield [(doc_id, text, *pages.get(doc_id, (None, None))) for doc_id, text in batch]
+        yield [(doc_id, text, *pages.get(doc_id, (None, None)), sections.evidence(doc_id, text))
+               for doc_id, text in batch]
 
 
 def _commit(store: Store, run_key: str, results: list[Analysis],

@@ -12,14 +12,19 @@ task without a URL.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.io.site import HEAD_CHARS, document_site
 from annotator.nlp.section_features import SectionPage, SiteEvidence
+from annotator.nlp.section_model import SectionModel
+from annotator.services.section_retrain import section_versions
 from annotator.store import Store
 from annotator.store.section_pages import PageRecord
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -132,3 +137,47 @@ def held_back_split(pages: Sequence[Confirmed], index: SiteIndex,
         for position, page in enumerate(group):
             (held if position % every == 1 else train).append(page)
     return train, held
+
+
+@dataclass
+class ProjectSections:
+    """What pre-annotation reads sections with: the project's active section model (``None``:
+    the shipped base model) and each page's site evidence, including the labels of the pages a
+    person confirmed on the same site."""
+
+    model: SectionModel | None
+    index: SiteIndex
+    confirmed: list[Confirmed]
+
+    def evidence(self, doc_id: int, text: str) -> SiteEvidence | None:
+        return self.index.evidence(doc_id, text, self.confirmed)
+
+
+def confirmed_pages(store: Store, index: SiteIndex) -> list[Confirmed]:
+    """Every page with a confirmed section, with its confirmed labels (see
+    :class:`annotator.store.section_pages.PageRecord`)."""
+    ids = store.section_pages.confirmed_ids()
+    pages = [as_confirmed(r, index.site(r.doc_id)) for r in store.section_pages.pages(ids)]
+    return [p for p in pages if p.labelled]
+
+
+def project_sections(store: Store) -> ProjectSections:
+    """The active section model (see :func:`active_section_model`), the site index and the
+    confirmed pages, read once per pre-annotation run."""
+    index = SiteIndex.build(store)
+    active = active_section_model(store)
+    return ProjectSections(active[1] if active else None, index, confirmed_pages(store, index))
+
+
+def active_section_model(store: Store) -> tuple[int, SectionModel] | None:
+    """The project's active section model and its number, or ``None`` (none trained, its
+    folder gone or unreadable: then the base model serves)."""
+    versions = section_versions(store)
+    number = versions.active()
+    if number is None:
+        return None
+    try:
+        return number, SectionModel.load(versions.folder(number))
+    except (OSError, ValueError) as exc:
+        log.warning("section model %d cannot be read (%s); using the base model", number, exc)
+        return None

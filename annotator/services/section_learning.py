@@ -38,8 +38,8 @@ from annotator.services.model_versions import ModelVersions
 from annotator.services.section_evidence import (
     Confirmed,
     SiteIndex,
-    as_confirmed,
     as_page,
+    confirmed_pages,
     held_back_split,
 )
 from annotator.services.section_retrain import KIND, SectionTrainReport
@@ -53,20 +53,6 @@ BODY = "body"
 
 class NothingToLearn(ValueError):
     """No document has a confirmed section yet: accept a document or tag a block first."""
-
-
-def active_section_model(store: Store) -> tuple[int, SectionModel] | None:
-    """The project's active section model and its number, or ``None`` (none trained, its
-    folder gone or unreadable: then the base model serves)."""
-    versions = ModelVersions(store, KIND)
-    number = versions.active()
-    if number is None:
-        return None
-    try:
-        return number, SectionModel.load(versions.folder(number))
-    except (OSError, ValueError) as exc:
-        log.warning("section model %d cannot be read (%s); using the base model", number, exc)
-        return None
 
 
 def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progress,
@@ -84,22 +70,19 @@ def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progr
         raise NothingToLearn("no confirmed sections yet: accept a document, or tag some blocks, "
                              "and train again")
     index = SiteIndex.build(store)
-    pages = [as_confirmed(r, index.site(r.doc_id))
-             for r in store.section_pages.pages(confirmed_ids)]
-    pages = [p for p in pages if p.labelled]
+    pages = confirmed_pages(store, index)
     report.pages, report.blocks = len(pages), sum(p.labelled for p in pages)
     report.sites = len({index.site(p.doc_id) for p in pages})
     base = load_base()
     checkpoint(should_stop, SectionTrainReport())
     _score(report, base, pages, index, seed, progress, should_stop)
     progress(0, 0, f"Training on {report.pages} confirmed pages…")
-    model = fit(_examples(pages, pages, index), base=base, seed=seed)
-    checkpoint(should_stop, SectionTrainReport())
     versions = ModelVersions(store, KIND)
     number = versions.next_number()
+    model = fit(_examples(pages, pages, index), base=base, seed=seed, version=number)
+    checkpoint(should_stop, SectionTrainReport())
     suggestions = _suggest(store, model, index, pages, progress, should_stop)
     report.version = number
-    model.version = number
     _save(versions, number, model)
     progress(0, 0, "Writing suggestions…")
     origin = versions.origin(number)

@@ -65,6 +65,7 @@ def news(tmp_path: Path) -> tuple[Path, dict[int, list[str]]]:
     return path, gold
 
 
+@pytest.mark.slow  # a real training run in a spawned process
 def test_three_accepts_retrain_in_the_background_and_the_window_stays_responsive(
         news, open_window, qtbot):
     path, gold = news
