@@ -166,7 +166,8 @@ def test_a_project_with_no_html_plain_text_and_jsonl(tmp_path):
             confirm(store, doc_id, GOLD)
     result = CliRunner().invoke(main, ["train-sections", "--db", str(path)])
     assert result.exit_code == 0, result.output
-    assert "Section model 1: learned from 3 pages" in result.output
+    assert "Section model 1: Learned from 3 confirmed pages" in result.output
+    assert "plain.db.models/sections-1" in result.output
     assert "Held-back score: body F1" in result.output
     assert "Suggesting sections" in result.output  # progress, on stderr
     with open_store(path) as store:

@@ -49,11 +49,8 @@ def train_sections_command(db_path: Path, seed: int) -> None:
             sys.exit(1)
         except OSError as exc:
             raise click.ClickException(f"cannot write the model: {exc}") from exc
-    click.echo(f"Section model {report.version}: learned from {report.pages} pages "
-               f"({report.blocks} blocks) of {report.sites} sites")
+    click.echo(f"Section model {report.version}: {report.details()}")
     click.echo(f"Held-back score: {report.score_text()}")
-    click.echo(f"Re-suggested {report.documents} unfinished documents: {report.sections} "
-               f"sections, origin {report.origin}")
-
+    click.echo(f"Suggestion origin: {report.origin}; saved in {report.folder}")
 
 COMMANDS = [train_sections_command]

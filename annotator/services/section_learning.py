@@ -84,6 +84,7 @@ def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progr
     suggestions = _suggest(store, model, index, pages, progress, should_stop)
     report.version = number
     _save(versions, number, model)
+    report.folder = str(versions.folder(number))
     progress(0, 0, "Writing suggestions…")
     origin = versions.origin(number)
     for start in range(0, len(suggestions), WRITE_BATCH):
@@ -93,7 +94,7 @@ def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progr
     report.documents = len(report.doc_ids)
     report.seconds = time.perf_counter() - started
     versions.activate(number, report.record(store.section_pages.count_accepted()))
-    log.info("%s", report.text())
+    log.info("%s %s", report.text(), report.details())
     return report
 
 

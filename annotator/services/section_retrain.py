@@ -40,6 +40,7 @@ class SectionTrainReport:
     documents: int = 0
     sections: int = 0
     seconds: float = 0.0
+    folder: str = ""  # where version ``version`` was saved
     doc_ids: list[int] = field(default_factory=list)
 
     @property
@@ -51,19 +52,27 @@ class SectionTrainReport:
     def origin(self) -> str:
         return ModelVersions.origin_of(KIND, self.version) if self.version else ""
 
-    def score_text(self) -> str:
+    def score_text(self, short: bool = False) -> str:
         if self.score is None:
-            return "not scored (no site has two confirmed pages yet)"
-        base = f" (base model {self.base_score:.3f})" if self.base_score is not None else ""
-        return (f"body F1 {self.score:.3f}{base} on {self.held_back} held-back "
-                f"page{'s' if self.held_back != 1 else ''}")
+            return "not scored yet" if short else \
+                "not scored (no site has two confirmed pages yet)"
+        base = f" (base {self.base_score:.3f})" if self.base_score is not None else ""
+        if short:
+            return f"held-back body F1 {self.score:.3f}{base}"
+        return (f"body F1 {self.score:.3f}{base.replace('base', 'base model')} on "
+                f"{_count(self.held_back, 'held-back page')}")
 
     def text(self) -> str:
+        """One line for the status bar."""
         if not self.version:
             return "Section training cancelled; nothing changed."
-        return (f"Section model {self.version} learned from {self.pages} pages of {self.sites} "
-                f"sites: {self.score_text()}. Re-suggested {self.documents} unfinished "
-                f"documents ({self.sections} sections).")
+        return (f"Section model {self.version}: {self.score_text(short=True)}; re-suggested "
+                f"{_count(self.documents, 'document')}.")
+
+    def details(self) -> str:
+        return (f"Learned from {_count(self.pages, 'confirmed page')} ({self.blocks} blocks) of "
+                f"{_count(self.sites, 'site')}: {self.score_text()}. Re-suggested "
+                f"{_count(self.documents, 'unfinished document')} ({self.sections} sections).")
 
     def record(self, accepted: int) -> dict[str, Any]:
         """What the project keeps about this version (settings ``sections_model@N``)."""
@@ -105,3 +114,6 @@ def retrain_due(store: Store) -> bool:
     seen = seen if isinstance(seen, int) else 0
     return store.section_pages.count_accepted() - seen >= every
 
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

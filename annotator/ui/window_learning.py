@@ -11,6 +11,8 @@ Cancel in the job bar; the window never waits for it.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,13 @@ from PySide6.QtWidgets import QLabel
 
 from annotator.core.changes import Changes
 from annotator.domain import Status
+from annotator.services.section_retrain import CHILD_NICENESS
 from annotator.ui.workers import Worker
 
 log = logging.getLogger(__name__)
 
 TITLE = "Training sections"
-RETRAIN_DELAY_MS = 300  # after the accept that makes a retrain due
+RETRAIN_DELAY_MS = 1000  # after the accept that makes a retrain due (its repaint is done)
 SPAWN_AFTER_S = 0.15  # after the job bar appears
 
 
@@ -39,6 +42,11 @@ def train_sections_job(db_path: Path):
         # Let the window draw the job bar before the process starts: starting one holds the
         # interpreter for tens of milliseconds, and the two together were one long stall.
         time.sleep(SPAWN_AFTER_S)
+        if sys.platform.startswith("linux"):
+            # On Linux a nice value belongs to the thread (this worker, not the window's
+            # thread) and the processes it starts inherit it: the child's start-up (an
+            # interpreter and its imports) then yields the CPU to the window on a busy machine.
+            os.nice(CHILD_NICENESS)
         return run_in_child(train_in_child, {"db_path": str(db_path)},
                             progress=task.progress, should_stop=task.should_stop,
                             name="section training")
@@ -122,7 +130,8 @@ class LearningMixin:
         self.section_model_label.setToolTip(tip)
 
     def _on_sections_trained(self, report: Any) -> None:
-        self.report("Train sections", report.text())
+        self.show_message(report.text())
+        self.last_report = f"{report.text()}\n{report.details()}"
         self._announce(report)
         self.update_section_model()
 

@@ -5,6 +5,7 @@ project as it was, and the status bar says which model made the open document's 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,30 +26,54 @@ STALL_LIMIT = 0.100  # seconds: the longest the event loop may be kept from runn
 
 
 class StallMeter:
-    """The longest gap between ticks of a 5 ms timer: how long the event loop was kept busy."""
+    """The longest gap between ticks of a 5 ms timer: how long the event loop was kept from
+    running. For that gap it also keeps the CPU time the whole process (every thread) used:
+    the window's own share of the stall, whatever else the machine was running meanwhile."""
 
     def __init__(self) -> None:
         self.timer = QTimer()
         self.timer.setInterval(5)
         self.timer.timeout.connect(self._tick)
-        self.last = 0.0
+        self.last = self.last_cpu = 0.0
         self.longest = 0.0
+        self.cpu = 0.0  # process CPU seconds during the longest gap
         self.ticks = 0
         self.began = self.at = 0.0  # when it started; when the longest stall began (seconds)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         if now - self.last > self.longest:
             self.longest, self.at = now - self.last, self.last - self.began
-        self.last = now
+            self.cpu = cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
         self.ticks += 1
 
     def start(self) -> None:
         self.last = self.began = time.perf_counter()
+        self.last_cpu = time.process_time()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+
+    def __str__(self) -> str:
+        return (f"{self.longest * 1000:.0f} ms ({self.at:.2f} s in; the process ran "
+                f"{self.cpu * 1000:.0f} ms of it) over {self.ticks} ticks")
+
+
+def overloaded() -> bool:
+    """More runnable work than cores (other test runs, other sessions on a shared machine)."""
+    return os.getloadavg()[0] > (os.cpu_count() or 1)
+
+
+def assert_responsive(meter: StallMeter) -> None:
+    """The longest event-loop stall is under 100 ms. On an overloaded machine the wall-clock
+    gap also holds the time the scheduler gave other processes; then the window's own share
+    (the CPU time its process used within that gap, every thread) must be under 100 ms."""
+    if meter.longest < STALL_LIMIT:
+        return
+    assert overloaded(), f"event loop stalled {meter}"
+    assert meter.cpu < STALL_LIMIT, f"event loop stalled {meter} (load {os.getloadavg()[0]:.1f})"
 
 
 @pytest.fixture
@@ -92,19 +117,20 @@ def test_three_accepts_retrain_in_the_background_and_the_window_stays_responsive
     qtbot.wait(2 * POLL_MS)  # the refresh that follows the job's writes
     meter.stop()
     assert meter.ticks > 20
-    assert meter.longest < STALL_LIMIT, (
-        f"event loop stalled {meter.longest * 1000:.0f} ms, {meter.at:.2f} s in")
-    assert "Section model 1 learned from 3 pages" in window.last_report
+    assert_responsive(meter)
+    assert window.last_report.startswith("Section model 1: held-back body F1 ")
+    assert "Learned from 3 confirmed pages (" in window.last_report
     doc = window.controller.doc
     assert doc is not None and doc.status != Status.ACCEPTED
     assert {s.origin for s in window.controller.sections} == {"model:sections@1"}
     text = window.section_model_label.text()
     assert text.startswith("Sections by model 1 · held-back body F1 ")
     assert "of your confirmed pages it did not train on" in window.section_model_label.toolTip()
-    window.grab().save(str(Path(path).with_name("window.png")))
-    print(f"\nlongest event-loop stall during the background retrain: "
-          f"{meter.longest * 1000:.1f} ms over {meter.ticks} ticks of 5 ms; during the accept "
-          f"before it: {accepting.longest * 1000:.1f} ms")
+    shot = Path(os.environ.get("SECTION_LEARNING_PNG", Path(path).with_name("window.png")))
+    assert window.grab().save(str(shot))
+    print(f"\nlongest event-loop stall during the background retrain: {meter}; during the "
+          f"accept before it: {accepting}; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
 
 
 def test_train_sections_has_a_menu_entry_and_a_key_and_cancel_changes_nothing(
