@@ -228,3 +228,14 @@ def test_preannotation_uses_the_projects_active_section_model_once_there_is_one(
         assert report.documents == 1
         assert machine_origins(store, new) == {"model:sections@1"}
         assert len(store.sections.of(new)) == len(html_document("daily.example", 9)[1])
+
+
+def test_documents_accepted_without_sections_do_not_make_a_retrain_due(tmp_path):
+    """Someone labelling entities only accepts documents with no section: nothing to learn,
+    so no background run (it would fail at every third accept)."""
+    path = tmp_path / "news.db"
+    make_project(path, {"daily.example": 4}, {})
+    with open_store(path) as store:
+        for doc_id in store.documents.ids()[:3]:
+            store.documents.set_status(doc_id, Status.ACCEPTED, "tester")
+        assert store.section_pages.count_accepted() == 0 and not retrain_due(store)

@@ -72,8 +72,12 @@ class SectionPages:
         return [r[0] for r in rows]
 
     def count_accepted(self) -> int:
-        return self._conn.execute("SELECT count(*) FROM documents WHERE status = ?",
-                                  [Status.ACCEPTED.value]).fetchone()[0]
+        """Accepted documents with at least one section: those a section model learns from (a
+        document accepted for its entities alone, with no section, teaches it nothing)."""
+        return self._conn.execute(
+            "SELECT count(*) FROM documents d WHERE status = ? "
+            "AND EXISTS (SELECT 1 FROM sections s WHERE s.doc_id = d.id)",
+            [Status.ACCEPTED.value]).fetchone()[0]
 
     def unfinished_ids(self) -> list[int]:
         """Documents a new section model may suggest for (new, in progress, skipped)."""
