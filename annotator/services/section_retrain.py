@@ -1,19 +1,17 @@
 """The light half of :mod:`annotator.services.section_learning`: when a project's section model
-is retrained by itself, the report a training run returns, and the function a spawned process
-runs. Nothing here imports the training libraries (numpy, trafilatura, the classifier), so the
-window can ask after every accepted document, start a run in a child process and read its
-report without loading them: an import in the window's process would hold the interpreter for
-hundreds of milliseconds and freeze the window for as long.
+is retrained by itself, and the report a training run returns (what a spawned process runs is
+:mod:`annotator.services.section_child`). Nothing here imports the training libraries (numpy,
+trafilatura, the classifier), so the window can ask after every accepted document, start a run
+in a child process and read its report without loading them: an import in the window's process
+would hold the interpreter for hundreds of milliseconds and freeze the window for as long.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.changes import Changes
-from annotator.core.tasks import Progress, ShouldStop, never, no_progress
 from annotator.services.model_versions import ModelVersions
 from annotator.store import Store
 
@@ -79,17 +77,6 @@ class SectionTrainReport:
         return {"score": self.score, "base_score": self.base_score, "accuracy": self.accuracy,
                 "held_back": self.held_back, "pages": self.pages, "blocks": self.blocks,
                 "sites": self.sites, "accepted": accepted, "seconds": round(self.seconds, 2)}
-
-
-def train_in_child(db_path: str, seed: int = 0, *, progress: Progress = no_progress,
-                   should_stop: ShouldStop = never) -> SectionTrainReport:
-    """What the window's child process runs (:func:`annotator.core.child.run_in_child`): the
-    training libraries are imported there, never in the window's process."""
-    from annotator.services.section_learning import train_sections_file
-
-    if hasattr(os, "nice"):
-        os.nice(CHILD_NICENESS)  # the window's process comes first on a busy machine
-    return train_sections_file(db_path, seed, progress=progress, should_stop=should_stop)
 
 
 def section_versions(store: Store) -> ModelVersions:

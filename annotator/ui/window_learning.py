@@ -37,7 +37,7 @@ def train_sections_job(db_path: Path):
 
     def run(task: Worker) -> Any:
         from annotator.core.child import run_in_child
-        from annotator.services.section_retrain import train_in_child
+        from annotator.services.section_child import train_in_child
 
         # Let the window draw the job bar before the process starts: starting one holds the
         # interpreter for tens of milliseconds, and the two together were one long stall.
