@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/preannotate.py --quick
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui.py --quick
 	$(BIN)/python bench/training.py --quick
+	$(BIN)/python bench/learning.py sections --quick
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

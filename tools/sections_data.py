@@ -19,8 +19,10 @@ import json
 import multiprocessing
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from annotator.io.html import decode_html, parse_html
 from annotator.io.problems import ImportProblem
@@ -93,28 +95,42 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
         html = decode_html(data, path)
     except ImportProblem:  # the import refuses mixed encodings; these pages are 2012's Windows-1252
         html = data.decode("cp1252", errors="replace")
+    gold_text = (root / "GoldStandard" / (name.rsplit(".", 1)[0] + ".txt")).read_text(
+        encoding="utf-8", errors="replace")
+    parsed = _cached(cache, name + ".page.json", lambda: _parse(html))
+    if parsed is None:
+        return None
+    text, features = parsed["text"], parsed["features"]
+    page = SectionPage(text, html, features, site)
+    prepared = PreparedPage(**_cached(cache, name + ".json",
+                                      lambda: asdict(prepare_page(page))))
+    return LabelledPage(name, site, page, prepared, dragnet_labels(prepared, gold_text),
+                        gold_text)
+
+
+def _parse(html: str) -> dict | None:
     try:
         text, features, _title = parse_html(html)
     except ValueError:
         return None
-    gold_text = (root / "GoldStandard" / (name.rsplit(".", 1)[0] + ".txt")).read_text(
-        encoding="utf-8", errors="replace")
-    page = SectionPage(text, html, features, site)
-    cached = Path(cache) / (name + ".json") if cache else None
-    prepared = None
-    if cached is not None and cached.exists():
+    return {"text": text, "features": features}
+
+
+def _cached(cache: str | None, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept as JSON under ``cache`` (written atomically; a broken file is
+    computed again)."""
+    path = Path(cache) / name if cache else None
+    if path is not None and path.exists():
         try:
-            prepared = PreparedPage(**json.loads(cached.read_text(encoding="utf-8")))
-        except (ValueError, TypeError):
-            prepared = None  # an old or broken cache file: compute again
-    if prepared is None:
-        prepared = prepare_page(page)
-        if cached is not None:
-            tmp = cached.with_name(cached.name + ".tmp")
-            tmp.write_text(json.dumps(asdict(prepared)), encoding="utf-8")
-            tmp.replace(cached)
-    return LabelledPage(name, site, page, prepared, dragnet_labels(prepared, gold_text),
-                        gold_text)
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            pass
+    value = compute()
+    if path is not None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(value), encoding="utf-8")
+        tmp.replace(path)
+    return value
 
 
 def dragnet_pages(folder: Path, cache: Path | None = None, processes: int = 2,

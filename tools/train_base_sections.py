@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# One BLAS thread: numpy's default of one per core only spins on a shared 2-core machine.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from annotator.nlp.section_features import SiteEvidence  # noqa: E402
 from annotator.nlp.section_model import SectionModel  # noqa: E402

@@ -63,11 +63,13 @@ class SectionPage:
 
 
 def shape_key(feature: dict[str, Any]) -> str | None:
-    """A block's place in the site's template: its tag, classes and landmarks (HTML only)."""
+    """A block's place in the site's template: its tag path (the enclosing block elements with
+    their first class, recorded at import since issue 14), classes and landmarks (HTML only)."""
     if not feature or not feature.get("tag"):
         return None
     marks = ",".join(feature.get("landmarks") or [])
-    return f"{feature.get('tag')}|{feature.get('classes') or ''}|{marks}"
+    where = feature.get("path") or feature.get("tag")
+    return f"{where}|{feature.get('classes') or ''}|{marks}"
 
 
 @dataclass
