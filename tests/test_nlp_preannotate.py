@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.tasks import Cancelled
-from annotator.domain import HUMAN, RULES, NewDocument, Span, Status, blocks
+from annotator.domain import HUMAN, NewDocument, Span, Status, blocks
 from annotator.nlp.pipeline import ModelNotFound, load_model, model_id
 from annotator.nlp.preannotate import _pieces
 from annotator.services.preannotation import preannotate as preannotate_project
@@ -32,6 +32,8 @@ ARTICLES = [
     "Toyota will build a $1.3 billion battery plant in North Carolina, Governor Roy Cooper "
     "said at a news conference in Raleigh on Wednesday.",
 ]
+
+BASE_SECTIONS = "model:sections@0"  # the base section model shipped in the package
 
 
 def _add(store, texts=ARTICLES, status=Status.NEW) -> list[int]:
@@ -87,15 +89,15 @@ def test_human_spans_and_sections_are_never_touched_or_overlapped(store):
     assert not [s for s in spans if s != mine and s.overlaps(mine)]
     sections = {s.block: s for s in store.sections.of(doc_id)}
     assert sections[headline].label == "boilerplate" and sections[headline].origin == HUMAN
-    assert sections[0].origin == RULES
+    assert sections[0].origin == BASE_SECTIONS
 
 
-def test_every_block_gets_a_section_suggestion_with_source_rules(store):
+def test_every_block_gets_a_section_suggestion_from_the_base_section_model(store):
     [doc_id] = _add(store, ARTICLES[:1])
     preannotate_project(store)
     sections = store.sections.of(doc_id)
     assert [s.block for s in sections] == [b.index for b in blocks(ARTICLES[0])]
-    assert {s.origin for s in sections} == {RULES}
+    assert {s.origin for s in sections} == {BASE_SECTIONS}
     labels = [s.label for s in sections]
     assert labels == ["boilerplate", "boilerplate", "body", "byline", "body", "boilerplate"]
 

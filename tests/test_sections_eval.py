@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -40,14 +41,21 @@ def test_dev_set_gold_covers_every_block():
         assert None not in gold_blocks(record["text"], record["sections"]), record["meta"]
 
 
-def test_html_body_blocks_keep_the_article_and_drop_more_boilerplate_than_trafilatura():
-    result = CliRunner().invoke(main, ["evaluate-sections", "--html-dir", str(HTML_DEV)])
+@pytest.mark.parametrize("model", ["base", "rules"])
+def test_html_body_blocks_keep_the_article_and_drop_more_boilerplate_than_trafilatura(model):
+    result = CliRunner().invoke(main, ["evaluate-sections", "--html-dir", str(HTML_DEV),
+                                       "--model", model])
     assert result.exit_code == 0, result.output
-    rows = {line.split()[0]: [float(x) for x in line.split()[1:]]
-            for line in result.output.splitlines() if line.startswith(("rules", "trafilatura"))}
-    ours, theirs = rows["rules"], rows["trafilatura"]
+    name = "rules" if model == "rules" else "model"
+    shingle_rows, token_rows = {}, {}
+    for line in result.output.splitlines():
+        if line.startswith((name, "trafilatura")):
+            numbers = [float(x) for x in line.split()[1:]]
+            (shingle_rows if len(numbers) == 3 else token_rows)[line.split()[0]] = numbers
+    ours, theirs = token_rows[name], token_rows["trafilatura"]
     assert ours[1] >= theirs[1]  # recall: at least as much of the real article text
     assert ours[3] >= theirs[3]  # boilerplate dropped
+    assert shingle_rows[name][2] >= shingle_rows["trafilatura"][2]  # shingle F1
 
 
 def test_scores_count_hits_misses_and_false_alarms():

@@ -53,9 +53,9 @@ def main(verbose: int) -> None:
 
 def _register() -> None:
     """Each module holds the commands of one area; their heavy imports stay inside the commands."""
-    from annotator.cli import gui, labels, near_dups, nlp, project, team, training
+    from annotator.cli import gui, labels, learning, near_dups, nlp, project, team, training
 
-    for module in (project, labels, nlp, training, team, near_dups, gui):
+    for module in (project, labels, nlp, training, learning, team, near_dups, gui):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -66,19 +66,38 @@ def _read_gold(path: Path) -> list[dict[str, Any]]:
 @click.option("--html-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of NAME.html pages with NAME.body.txt gold article text.")
 @click.option("--errors", "show_errors", is_flag=True, help="List every wrongly labelled block.")
+@click.option("--model", "model_name", default="base", show_default=True,
+              help="What to score: 'base' (the section classifier shipped in the package), "
+              "'rules' (the hand-written rules alone) or a section model file (JSON).")
 def evaluate_sections_command(gold: Path | None, html_dir: Path | None,
-                              show_errors: bool) -> None:
-    """Score the section rules: block accuracy and per-label precision, recall and F1; for HTML
-    pages, how much article text our body blocks and trafilatura keep, and how much boilerplate
-    they drop."""
+                              show_errors: bool, model_name: str) -> None:
+    """Score section suggestions: block accuracy and per-label precision, recall and F1; for
+    HTML pages, the field's word 4-gram shingle precision, recall and F1 of the body text against
+    the gold article text (beside trafilatura), and how much article text (tokens) the body
+    blocks keep and how much boilerplate they drop."""
     from annotator.nlp.evaluate import evaluate_blocks
 
     if gold is None and html_dir is None:
         raise click.UsageError("give --gold FILE, --html-dir DIR, or both")
+    suggest = _suggester(model_name)
     if gold is not None:
-        _echo_blocks(evaluate_blocks(_read_gold(gold)), show_errors)
+        _echo_blocks(evaluate_blocks(_read_gold(gold), suggest), show_errors)
     if html_dir is not None:
-        _echo_html(*_html_overlaps(html_dir))
+        _echo_html(*_html_overlaps(html_dir, suggest, model_name))
+
+
+def _suggester(name: str) -> Any:
+    """The labeller ``--model`` names (see :func:`evaluate_sections_command`)."""
+    from annotator.nlp.evaluate import rules_suggest
+    from annotator.nlp.section_model import ModelFormatError, SectionModel, load_base
+
+    if name == "rules":
+        return rules_suggest
+    try:
+        model = load_base() if name == "base" else SectionModel.load(Path(name))
+    except (OSError, ModelFormatError) as exc:
+        raise click.ClickException(f"cannot load the section model {name}: {exc}") from exc
+    return model.predict
 
 
 def _echo_blocks(result: Any, show_errors: bool) -> None:
@@ -93,14 +112,16 @@ def _echo_blocks(result: Any, show_errors: bool) -> None:
             click.echo(f"{doc}: block {index}: gold {gold}, predicted {predicted}: {text[:80]!r}")
 
 
-def _html_overlaps(html_dir: Path) -> tuple[Any, Any, int]:
-    """Token overlap with the gold article text, summed over the pages: (ours, trafilatura,
-    pages)."""
+def _html_overlaps(html_dir: Path, suggest: Any, name: str) -> tuple[Any, Any, Any, Any, int]:
+    """Token overlap with the gold article text, summed over the pages, and shingle scores
+    averaged over them: (ours, trafilatura, our shingles, trafilatura's shingles, pages)."""
     from annotator.io.html import read_html
-    from annotator.nlp.evaluate import TextOverlap, body_text, overlap
+    from annotator.nlp.evaluate import ShingleScore, TextOverlap, body_text, overlap
     from annotator.nlp.section_html import extract_main_text
 
-    ours, theirs, pages = TextOverlap("rules"), TextOverlap("trafilatura"), 0
+    label = "rules" if name == "rules" else "model"
+    ours, theirs, pages = TextOverlap(label), TextOverlap("trafilatura"), 0
+    our_shingles, their_shingles = ShingleScore(label), ShingleScore("trafilatura")
     for page in sorted(html_dir.glob("*.htm*")):
         gold_path = page.with_name(page.name.rsplit(".", 1)[0] + ".body.txt")
         if not gold_path.exists():
@@ -111,15 +132,24 @@ def _html_overlaps(html_dir: Path) -> tuple[Any, Any, int]:
             click.echo(f"{page}: no visible text; skipped", err=True)
             continue
         doc, gold = docs[0], gold_path.read_text(encoding="utf-8")
-        ours += overlap(page.name, body_text(doc.text, doc.block_features, doc.html), gold,
-                        doc.text)
-        theirs += overlap(page.name, extract_main_text(doc.html or ""), gold, doc.text)
+        body = body_text(doc.text, doc.block_features, doc.html, suggest)
+        extracted = extract_main_text(doc.html or "")
+        ours += overlap(page.name, body, gold, doc.text)
+        theirs += overlap(page.name, extracted, gold, doc.text)
+        our_shingles.add(body, gold)
+        their_shingles.add(extracted, gold)
         pages += 1
-    return ours, theirs, pages
+    return ours, theirs, our_shingles, their_shingles, pages
 
 
-def _echo_html(ours: Any, theirs: Any, pages: int) -> None:
-    click.echo(f"HTML pages: {pages}; article text (tokens) kept vs gold body text")
+def _echo_html(ours: Any, theirs: Any, our_shingles: Any, their_shingles: Any,
+               pages: int) -> None:
+    click.echo(f"HTML pages: {pages}; body text vs gold article text, word 4-gram shingles "
+               "(mean over pages)")
+    click.echo(f"{'shingles':<12} {'precision':>9} {'recall':>7} {'f1':>6}")
+    for row in (our_shingles, their_shingles):
+        click.echo(f"{row.name:<12} {row.precision:>9.3f} {row.recall:>7.3f} {row.f1:>6.3f}")
+    click.echo("Article text (tokens, summed over pages) kept vs gold body text")
     click.echo(f"{'extractor':<12} {'precision':>9} {'recall':>7} {'f1':>6} "
                f"{'boilerplate dropped':>20}")
     for row in (ours, theirs):

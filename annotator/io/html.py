@@ -39,6 +39,7 @@ class _Block:
     tag: str
     landmarks: list[str]
     classes: str
+    path: str = ""  # the block's enclosing block elements, e.g. "div.entry>div>p"
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
 
@@ -70,7 +71,10 @@ class _Walker:
     def start(self, tag: str, el: Any, landmarks: list[str]) -> None:
         names = [el.get("class", ""), el.get("id", ""), el.get("role", "")]
         classes = " ".join(filter(None, names))
-        self.stack.append(_Block(tag, landmarks, classes))
+        first = (el.get("class") or "").split()[:1]
+        step = f"{tag}.{first[0]}" if first else tag
+        parent = self.stack[-1].path.split(">")[-2:] if self.stack else []
+        self.stack.append(_Block(tag, landmarks, classes, ">".join([*parent, step])[:200]))
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text and self.stack:
@@ -85,7 +89,7 @@ class _Walker:
         cur = self.stack[-1]
         if cur.text():
             self.blocks.append(cur)
-        self.stack[-1] = _Block(cur.tag, cur.landmarks, cur.classes)
+        self.stack[-1] = _Block(cur.tag, cur.landmarks, cur.classes, cur.path)
 
     def walk(self, root: Any, landmarks: list[str], in_link: bool) -> None:
         """Depth first with an explicit stack: a page may nest deeper than Python's stack."""
@@ -138,6 +142,7 @@ def parse_html(html: str) -> tuple[str, list[dict[str, Any]], str]:
             "landmarks": block.landmarks,
             "classes": block.classes[:200],
             "link_density": round(min(1.0, block.link_chars / max(1, len(line))), 3),
+            "path": block.path,
         })
     return "\n".join(lines), features, _WS.sub(" ", title)
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain import blocks, blocks_in_range
+from annotator.nlp.section_features import SectionPage
 from annotator.nlp.sections import BODY, suggest_sections
+
+# What is measured: a page in, one label per block out (the rules, or a trained model's predict).
+Suggest = Callable[[SectionPage], list[str | None]]
+
+
+def rules_suggest(page: SectionPage) -> list[str | None]:
+    """The hand-written rules' labels (:func:`annotator.nlp.sections.suggest_sections`)."""
+    return suggest_sections(page.text, features=page.features, html=page.html)
 
 
 @dataclass
@@ -82,8 +91,10 @@ def gold_blocks(text: str, sections: Iterable[dict[str, Any]]) -> list[str | Non
     return gold
 
 
-def evaluate_blocks(records: Iterable[dict[str, Any]]) -> BlockEvaluation:
-    """Block-level scores over records shaped like our JSONL (``text``, ``sections``, ``meta``).
+def evaluate_blocks(records: Iterable[dict[str, Any]],
+                    suggest: Suggest = rules_suggest) -> BlockEvaluation:
+    """Block-level scores over records shaped like our JSONL (``text``, ``sections``, ``meta``)
+    for the labels ``suggest`` gives (default: the rules).
 
     Blocks without a gold label are not counted (the guidelines ask for one on every block)."""
     result = BlockEvaluation()
@@ -91,7 +102,7 @@ def evaluate_blocks(records: Iterable[dict[str, Any]]) -> BlockEvaluation:
         text = record["text"]
         name = str((record.get("meta") or {}).get("source") or f"record {number}")
         gold = gold_blocks(text, record.get("sections") or [])
-        predicted = suggest_sections(text)
+        predicted = suggest(SectionPage(text))
         result.documents += 1
         for block, g, p in zip(blocks(text), gold, predicted, strict=True):
             if g is not None:
@@ -150,8 +161,54 @@ def overlap(name: str, extracted: str, gold: str, page: str) -> TextOverlap:
                        sum((visible & truth).values()))
 
 
-def body_text(text: str, features: list[dict[str, Any]] | None, html: str | None) -> str:
-    """The text of the blocks our rules label ``body``, one per line."""
-    labels = suggest_sections(text, features=features, html=html)
+def body_text(text: str, features: list[dict[str, Any]] | None, html: str | None,
+              suggest: Suggest = rules_suggest) -> str:
+    """The text of the blocks ``suggest`` labels ``body`` (default: the rules), one per line."""
+    labels = suggest(SectionPage(text, html, features))
     return "\n".join(text[b.start:b.end] for b, label in zip(blocks(text), labels, strict=True)
                      if label == BODY)
+
+
+_SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Word ``n``-grams of ``text`` with counts (``\\w+`` words, case-folded): the unit of the
+    field's article-extraction score (Dragnet, Moz, Zyte's benchmark)."""
+    words = [w.casefold() for w in _SHINGLE_WORD.findall(text)]
+    return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+
+
+@dataclass
+class ShingleScore:
+    """Word 4-gram shingle precision and recall, averaged over pages; F1 from the two means.
+
+    Per page, tp = shingles in both texts, fp = only predicted, fn = only gold (with counts). A
+    page with no predicted shingles has precision 0; with no gold shingles it is skipped."""
+
+    name: str
+    pages: int = 0
+    precision_sum: float = 0.0
+    recall_sum: float = 0.0
+
+    def add(self, predicted: str, gold: str) -> None:
+        ours, truth = shingles(predicted), shingles(gold)
+        if not truth:
+            return
+        tp = sum((ours & truth).values())
+        self.pages += 1
+        self.precision_sum += tp / sum(ours.values()) if ours else 0.0
+        self.recall_sum += tp / sum(truth.values())
+
+    @property
+    def precision(self) -> float:
+        return self.precision_sum / self.pages if self.pages else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.recall_sum / self.pages if self.pages else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0

@@ -23,14 +23,18 @@ from annotator.nlp.patterns import (
     add_pattern_ruler,
 )
 from annotator.nlp.pipeline import load_model, model_id
-from annotator.nlp.sections import suggest_sections
+from annotator.nlp.section_features import SectionPage, SiteEvidence
+from annotator.nlp.section_model import SectionModel, load_base
 
 log = logging.getLogger(__name__)
 
 # (start, end, label, source) per entity: what crosses a process boundary instead of a Doc.
 EntityTuple = tuple[int, int, str, str]
-# (doc_id, text, html or None, per-block features or None): one document to analyse.
-Item = tuple[int, str, str | None, list[dict] | None]
+# (doc_id, text, html or None, per-block features or None[, site evidence or None]): one
+# document to analyse; the evidence (counts from the other documents of its site, see
+# :class:`annotator.nlp.section_features.SiteEvidence`) is optional.
+Item = (tuple[int, str, str | None, list[dict] | None]
+        | tuple[int, str, str | None, list[dict] | None, SiteEvidence | None])
 
 
 @dataclass
@@ -41,13 +45,16 @@ class Analysis:
     entities: list[EntityTuple]
     sections: list[tuple[int, int, int, str]]
     tokens: int
+    section_origin: str = ""  # model:sections@N: the section model that made ``sections``
 
 
 @dataclass
 class Analyzer:
     """Everything a (worker) process needs to analyse documents the same way: the model name,
-    match patterns and the project's labels. :meth:`load` loads the model (raises
-    :class:`annotator.nlp.pipeline.ModelNotFound`); ``origin`` is then ``model:NAME@VERSION``."""
+    match patterns, the project's labels and the section classifier (``section_model``; None =
+    the base model shipped in the package). :meth:`load` loads the spaCy model (raises
+    :class:`annotator.nlp.pipeline.ModelNotFound`); ``origin`` is then ``model:NAME@VERSION`` and
+    ``section_origin`` ``model:sections@N``."""
 
     model: str
     patterns: list[dict[str, Any]]
@@ -56,10 +63,15 @@ class Analyzer:
     origin: str = ""
     nlp: Any = None
     name: str = ""  # the identity to stamp instead of NAME@VERSION (a project's ``ner-N``)
+    section_model: SectionModel | None = None
+    section_origin: str = ""
 
     def load(self) -> None:
         self.nlp = load_model(self.model)
         self.origin = model_origin(self.name or model_id(self.nlp))
+        if self.section_model is None:
+            self.section_model = load_base()
+        self.section_origin = model_origin(self.section_model.origin_id)
         if self.patterns:
             add_pattern_ruler(self.nlp, self.patterns)
 
@@ -85,14 +97,19 @@ def analyse(setup: Analyzer, items: Sequence[Item]) -> list[Analysis]:
         found[i] += doc_entities(doc, piece, setup.entity_labels, setup.origin, offset)
         tokens[i] += len(doc)
     out = []
-    for (doc_id, text, html, features), ents, n_tokens in zip(items, found, tokens, strict=True):
-        out.append(Analysis(doc_id, ents, _sections(text, html, features, setup), n_tokens))
+    for item, ents, n_tokens in zip(items, found, tokens, strict=True):
+        out.append(Analysis(item[0], ents, section_suggestions(item, setup), n_tokens,
+                            setup.section_origin))
     return out
 
 
-def _sections(text: str, html: str | None, features: list[dict] | None,
-              setup: Analyzer) -> list[tuple[int, int, int, str]]:
-    labels = suggest_sections(text, features=features, html=html)
+def section_suggestions(item: Item, setup: Analyzer) -> list[tuple[int, int, int, str]]:
+    """``(block, start, end, label)`` the section model suggests for one item, for the labels
+    the project has."""
+    doc_id, text, html, features, *rest = item
+    evidence = rest[0] if rest else None
+    model = setup.section_model or load_base()
+    labels = model.predict(SectionPage(text, html, features), evidence)
     return [(b.index, b.start, b.end, label)
             for b, label in zip(blocks(text), labels, strict=True)
             if label is not None and label in setup.section_labels]
@@ -158,7 +175,7 @@ def pooled(setup: Analyzer, batches: Iterator[list[Item]], n_process: int) -> It
 
     Closing the generator (the caller stopped) cancels batches not yet started."""
     plain = Analyzer(setup.model, setup.patterns, setup.entity_labels, setup.section_labels,
-                     name=setup.name)
+                     name=setup.name, section_model=setup.section_model)
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_init_worker,
                                initargs=(plain,))

@@ -22,6 +22,7 @@ from annotator.nlp.patterns import PatternProblem, patterns_key, read_patterns
 from annotator.nlp.pipeline import DEFAULT_MODEL
 from annotator.nlp.preannotate import Analysis, Analyzer, Item, analyse_batches
 from annotator.services import ner_models
+from annotator.services.section_evidence import ProjectSections, project_sections
 from annotator.store import Store, open_store
 from annotator.store.suggestions import DocSuggestions
 
@@ -122,17 +123,20 @@ def preannotate(
     rules, problems = read_patterns(patterns, set(entity_labels)) if patterns else ([], [])
     progress(0, 0, "Loading the model…")
     own = ner_models.active_version(store) if model is None else None
+    sections = project_sections(store)
     setup = Analyzer(model or project_model(store), rules,
                      entity_labels, frozenset(store.labels.names("section")),
-                     name=ner_models.version_name(own) if own is not None else "")
+                     name=ner_models.version_name(own) if own is not None else "",
+                     section_model=sections.model)
     setup.load()  # here too: the run's key is the model's exact version, checked on the workers
     report = PreannotateReport(model=setup.origin.removeprefix("model:"), problems=problems)
     run_key = report.model + (f"+patterns:{patterns_key(rules)}" if rules else "")
     # The project's own version replaces what older models suggested on unfinished documents.
     replace = setup.origin if own is not None else None
     report.pending = store.suggestions.count_pending(run_key)
-    analysed = (cluster_batches(setup, _items(store, run_key, batch_size), cluster) if cluster
-                else analyse_batches(setup, _items(store, run_key, batch_size), n_process))
+    items = _items(store, run_key, batch_size, sections)
+    analysed = (cluster_batches(setup, items, cluster) if cluster
+                else analyse_batches(setup, items, n_process))
     try:
         for results in analysed:
             _commit(store, run_key, results, report, replace)
@@ -157,17 +161,19 @@ def preannotate_file(db_path: str, model: str | None = None, trust_model: bool =
                            should_stop=should_stop)
 
 
-def _items(store: Store, run_key: str, batch_size: int) -> Iterator[list[Item]]:
+def _items(store: Store, run_key: str, batch_size: int,
+           sections: ProjectSections) -> Iterator[list[Item]]:
     for batch in store.suggestions.iter_pending(run_key, batch_size):
         pages = store.suggestions.html_pages([doc_id for doc_id, _ in batch])
-        yield [(doc_id, text, *pages.get(doc_id, (None, None))) for doc_id, text in batch]
+        yield [(doc_id, text, *pages.get(doc_id, (None, None)), sections.evidence(doc_id, text))
+               for doc_id, text in batch]
 
 
 def _commit(store: Store, run_key: str, results: list[Analysis],
             report: PreannotateReport, replace: str | None = None) -> None:
     batch = [
         DocSuggestions(r.doc_id, [Span(s, e, label, src) for s, e, label, src in r.entities],
-                       r.sections, RULES)
+                       r.sections, r.section_origin or RULES)
         for r in results
     ]
     n_spans, n_sections = store.suggestions.add(run_key, batch, replace_models=replace)

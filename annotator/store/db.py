@@ -2,8 +2,8 @@
 
 :class:`Store` is composed of parts, one per kind of thing it keeps: ``store.documents``,
 ``store.spans``, ``store.sections``, ``store.labels``, ``store.settings``,
-``store.suggestions`` and ``store.curation``. They share one connection, so a transaction may
-span parts. Every method
+``store.suggestions``, ``store.curation`` and ``store.section_pages``. They share one
+connection, so a transaction may span parts. Every method
 that writes is one transaction (``BEGIN IMMEDIATE``), committed before it returns, so what the UI
 shows is already on disk. WAL lets readers (the document list) run while a worker writes. How a
 file is recognised, created, upgraded and opened read-only is in :mod:`annotator.store.connection`.
@@ -24,6 +24,7 @@ from annotator.store.documents import Documents
 from annotator.store.labels import Labels, Settings
 from annotator.store.migrations import migrations
 from annotator.store.near_dups import NearDups
+from annotator.store.section_pages import SectionPages
 from annotator.store.sections import Sections
 from annotator.store.spans import Spans
 from annotator.store.suggestions import Suggestions
@@ -73,6 +74,7 @@ class Store:
         self.curation = Curation(self._base)
         self.near_dups = NearDups(self._base)
         self.confirmed = ConfirmedData(self._base)
+        self.section_pages = SectionPages(self._base)
 
     def close(self) -> None:
         self.conn.close()

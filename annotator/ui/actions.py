@@ -18,6 +18,9 @@ COMMANDS: dict[str, tuple[str, list[str], str]] = {
     "import": ("&Import files…", ["Ctrl+I"], "Import text, JSONL or HTML files"),
     "import-folder": ("Import &folder…", ["Ctrl+Shift+I"], "Import every file in a folder"),
     "preannotate": ("&Pre-annotate", ["Ctrl+P"], "Suggest entities and sections with spaCy"),
+    "train-sections": ("&Train sections", ["Ctrl+Shift+T"],
+                       "Learn section suggestions from the pages you confirmed, in the "
+                       "background, and re-suggest the unfinished documents"),
     "export": ("&Export…", ["Ctrl+E"], "Export labelled documents"),
     "train-entities": ("&Train entity model", ["Ctrl+T"],
                        "Train the project's entity model from confirmed documents and compare it "

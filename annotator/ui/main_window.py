@@ -49,13 +49,14 @@ from annotator.ui.theme import set_dark
 from annotator.ui.window_curation import CurationMixin
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
+from annotator.ui.window_learning import LearningMixin
 from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
 from annotator.ui.window_training import TrainingMixin
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
+class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
     def __init__(self, db_path: Path, settings: QSettings | None = None,
                  annotator: str | None = None):
         super().__init__()
@@ -118,6 +119,7 @@ class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
         self.statusBar().addPermanentWidget(self.job_bar)
         self.statusBar().addPermanentWidget(self.build_model_label())
         self.statusBar().addPermanentWidget(self.counts)
+        self._build_learning()
 
     def _build_actions(self) -> None:
         a: dict[str, QAction] = {}
@@ -125,6 +127,7 @@ class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
             "new-project": self.ask_new_project, "open-project": self.ask_open_project,
             "import": self.ask_import_files, "import-folder": self.ask_import_folder,
             "preannotate": self.preannotate, "train-entities": self.train_entities,
+            "train-sections": self.train_sections,
             "export": self.ask_export, "quit": self.close,
             "delete-span": self.delete_span,
             "apply-suggestions": self.controller.apply_suggestions,
@@ -170,9 +173,6 @@ class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
         follow()
         self.controller.undo_state_changed.connect(follow)
 
-    def _label_set(self) -> tuple:
-        return (tuple(self.store.labels.of("entity")), tuple(self.store.labels.of("section")))
-
     def _build_label_actions(self) -> None:
         """The label set lives in the project file, so these are rebuilt per project."""
         self._labels_built = self._label_set()
@@ -195,6 +195,10 @@ class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
         )
         build_menus(self)
 
+    def _label_set(self) -> tuple:
+        """The project's labels as the palette and menus show them (names, colours, keys)."""
+        return (tuple(self.store.labels.of("entity")), tuple(self.store.labels.of("section")))
+
     def _wire(self) -> None:
         c = self.controller
         c.document_opened.connect(self._on_document_opened)
@@ -211,6 +215,7 @@ class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
         self.editor.span_selected.connect(self.side.select_span)
         self.editor.resize_requested.connect(self._on_resize_requested)
         self.side.span_activated.connect(self._on_span_activated)
+        self._wire_learning()
 
     # -- projects ------------------------------------------------------------------------------
 
@@ -391,6 +396,7 @@ class MainWindow(TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
             self.count_disagreements()
             self.refresh_curation()
             self.show_entity_model()  # a model trained or switched elsewhere (the CLI, a job)
+        self._learning_changes(changes)
 
     # -- view --------------------------------------------------------------------------------------
 

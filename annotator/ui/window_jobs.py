@@ -18,7 +18,7 @@ from annotator.ui.jobs import export_job, import_job, preannotate_job
 from annotator.ui.workers import Worker, stop_all
 
 JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project", "open-project",
-               "train-entities")
+               "train-entities", "train-sections")
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 
 

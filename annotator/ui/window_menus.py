@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 MENUS = {
     "&File": ["new-project", "open-project", "recent", "-", "import", "import-folder",
-              "preannotate", "train-entities", "export", "-", "annotator-name", "-", "quit"],
+              "preannotate", "train-entities", "train-sections", "export", "-", "annotator-name",
+              "-", "quit"],
     "&Edit": ["undo", "redo", "-", "delete-span", "apply-suggestions", "-", "find-in-article",
               "find-next", "find-previous"],
     "&Labels": ["labels", "-", "entities", "-", "sections"],

@@ -1,0 +1,300 @@
+"""What the section classifier sees of each block: the rules' votes, the block's shape and place,
+its neighbours, its HTML, and what the site's other pages say about the same line.
+
+Plain data in, plain data out (no Qt, no SQLite): a :class:`SectionPage` (text, optional HTML and
+per-block HTML features, optional site) and a :class:`SiteEvidence` built from the texts of the
+*other* documents of the same site (and the labels a person confirmed on some of them) give one
+``{feature name: value}`` dict per block. :mod:`annotator.nlp.section_model` turns the names into
+columns with the list it was trained with, so a feature it never saw is ignored, never an error.
+
+The rules (:mod:`annotator.nlp.sections`) are features here: each rule that fires adds
+``rule:NAME:LABEL`` = 1. Their hand-set weights are not used; the classifier learns its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.domain import blocks
+from annotator.nlp.section_base import BODY, BOILERPLATE, BYLINE, RELATED
+from annotator.nlp.sections import analyse
+
+LABELS: tuple[str, ...] = (BODY, BYLINE, RELATED, BOILERPLATE)
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "td", "span", "a", "dd", "dt",
+         "blockquote", "figcaption", "time", "title", "pre", "section", "article", "form")
+_LANDMARKS = ("nav", "header", "footer", "aside", "article", "main", "form", "figure")
+
+
+def normalise_line(text: str) -> str:
+    """A line as template evidence compares it: case-folded, words only, digits as 0 (so "Page 2
+    of 9" on one page and "Page 3 of 7" on another are the same template line)."""
+    return _DIGIT.sub("0", " ".join(_NOT_WORD.sub(" ", text.casefold()).split()))
+
+
+@dataclass
+class SectionPage:
+    """One document as the classifier reads it.
+
+    ``text``: the document text (one block per non-blank line, see :func:`annotator.domain.blocks`);
+    ``html``: the page, for trafilatura's opinion (optional); ``features``: the per-block HTML
+    features stored at import (``tag``, ``landmarks``, ``classes``, ``link_density``), ignored when
+    their count differs from the blocks'; ``site``: the page's site (host), or None."""
+
+    text: str
+    html: str | None = None
+    features: list[dict[str, Any]] | None = None
+    site: str | None = None
+
+    def block_texts(self) -> list[str]:
+        return [self.text[b.start:b.end].strip() for b in blocks(self.text)]
+
+    def block_features(self) -> list[dict[str, Any]]:
+        texts = self.block_texts()
+        feats = list(self.features or [])
+        return feats if len(feats) == len(texts) else [{} for _ in texts]
+
+
+def shape_key(feature: dict[str, Any]) -> str | None:
+    """A block's place in the site's template: its tag path (the enclosing block elements with
+    their first class, recorded at import since issue 14), classes and landmarks (HTML only)."""
+    if not feature or not feature.get("tag"):
+        return None
+    marks = ",".join(feature.get("landmarks") or [])
+    where = feature.get("path") or feature.get("tag")
+    return f"{where}|{feature.get('classes') or ''}|{marks}"
+
+
+@dataclass
+class SiteEvidence:
+    """What the other documents of one site say, as plain counts.
+
+    - ``documents``: how many other documents were counted; ``lines``: normalised line -> in how
+      many of them it occurs (once per document) - a line on most of a site's pages is template;
+    - ``confirmed``: how many pages a person confirmed; ``line_labels``: normalised line -> label
+      counts on those pages; ``shape_labels``: :func:`shape_key` -> label counts on those pages.
+
+    Build it from the *other* documents of the page's site (:meth:`from_texts`,
+    :meth:`add_confirmed`); when a site's counts include the page itself use :meth:`without`.
+    Serialisable with :meth:`to_dict` / :meth:`from_dict` (plain JSON types)."""
+
+    documents: int = 0
+    lines: Counter[str] = field(default_factory=Counter)
+    confirmed: int = 0
+    line_labels: dict[str, Counter[str]] = field(default_factory=dict)
+    shape_labels: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> SiteEvidence:
+        """Template counts from the texts of a site's other documents."""
+        evidence = cls()
+        for text in texts:
+            evidence.add_text(text)
+        return evidence
+
+    def add_text(self, text: str) -> None:
+        self.documents += 1
+        self.lines.update(_line_set(text))
+
+    def add_confirmed(self, page: SectionPage, labels: Sequence[str | None]) -> None:
+        """Count the labels a person confirmed on ``page`` (one per block, None = unlabelled)."""
+        self.confirmed += 1
+        for text, feat, label in zip(page.block_texts(), page.block_features(), labels,
+                                     strict=False):
+            if label is None:
+                continue
+            self.line_labels.setdefault(normalise_line(text), Counter())[label] += 1
+            key = shape_key(feat)
+            if key is not None:
+                self.shape_labels.setdefault(key, Counter())[label] += 1
+
+    def without(self, text: str) -> SiteEvidence:
+        """These counts less one document's lines (when the site's counts included it)."""
+        lines = self.lines.copy()
+        lines.subtract(_line_set(text))
+        return SiteEvidence(max(0, self.documents - 1), +lines, self.confirmed,
+                            self.line_labels, self.shape_labels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"documents": self.documents, "lines": dict(self.lines),
+                "confirmed": self.confirmed,
+                "line_labels": {k: dict(v) for k, v in self.line_labels.items()},
+                "shape_labels": {k: dict(v) for k, v in self.shape_labels.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SiteEvidence:
+        return cls(int(data.get("documents", 0)), Counter(data.get("lines", {})),
+                   int(data.get("confirmed", 0)),
+                   {k: Counter(v) for k, v in data.get("line_labels", {}).items()},
+                   {k: Counter(v) for k, v in data.get("shape_labels", {}).items()})
+
+
+def _line_set(text: str) -> set[str]:
+    return {normalise_line(text[b.start:b.end]) for b in blocks(text)} - {""}
+
+
+def _shape(text: str) -> dict[str, float]:
+    chars = max(1, len(text))
+    words = _WORD.findall(text)
+    n = len(words)
+    letters = sum(c.isalpha() for c in text) or 1
+    stripped = text.rstrip("\"'”’)] ")
+    return {
+        "words_log": math.log1p(n),
+        "words_1": float(n <= 1), "words_2_4": float(2 <= n <= 4), "words_5_9": float(5 <= n <= 9),
+        "words_10_19": float(10 <= n <= 19), "words_20+": float(n >= 20),
+        "punct": sum(not c.isalnum() and not c.isspace() for c in text) / chars,
+        "capitals": sum(c.isupper() for c in text) / letters,
+        "title_case": sum(w[:1].isupper() for w in words) / n if n else 0.0,
+        "digits": sum(c.isdigit() for c in text) / chars,
+        "ends_sentence": float(stripped.endswith((".", "!", "?", "…"))),
+        "ends_colon": float(stripped.endswith(":")),
+        "sentences": math.log1p(text.count(". ")),
+        "has_pipe": float("|" in text or "•" in text or "·" in text),
+        "has_at": float("@" in text),
+        "has_copyright": float("©" in text or "(c)" in text.casefold()),
+    }
+
+
+def _runs(paragraph: list[bool]) -> tuple[int, int]:
+    """``(first, last)`` block of the longest run of running text (gaps of one block allowed)."""
+    best, start, gap, last = (0, -1), None, 0, -1
+    for i, is_par in enumerate([*paragraph, False, False]):
+        if is_par:
+            start = i if start is None else start
+            gap, last = 0, i
+        elif start is not None:
+            gap += 1
+            if gap > 1:
+                if last - start > best[1] - best[0]:
+                    best = (start, last)
+                start, gap = None, 0
+    return best
+
+
+def _fractions(counts: Counter[str] | None, prefix: str) -> dict[str, float]:
+    if not counts:
+        return {}
+    total = sum(counts.values())
+    out = {f"{prefix}:{label}": counts.get(label, 0) / total for label in LABELS}
+    out[f"{prefix}:seen"] = 1.0
+    out[f"{prefix}:log"] = math.log1p(total)
+    return out
+
+
+# The per-block features copied to the neighbours' window (the most telling, to keep it small).
+_WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in_run",
+           *(f"votes:{label}" for label in LABELS), *(f"line:{label}" for label in LABELS),
+           *(f"shape:{label}" for label in LABELS))
+
+
+@dataclass
+class PreparedPage:
+    """The part of a page's features that does not depend on site evidence (the rules' votes,
+    shape, HTML, trafilatura): the slow part, computed once per page and reusable with any
+    evidence (plain JSON types, so a caller may cache it)."""
+
+    texts: list[str]
+    features: list[dict[str, Any]]
+    rows: list[dict[str, float]]
+    rules: list[str | None] = field(default_factory=list)  # the rules' own labels, for reference
+
+
+def prepare_page(page: SectionPage) -> PreparedPage:
+    texts = page.block_texts()
+    feats = page.block_features()
+    analysed = analyse(page.text, page.features, page.html)
+    kept = _kept(page, texts) if page.html else None
+    n = len(texts)
+    rows: list[dict[str, float]] = []
+    for i, ((text, _, votes), feat) in enumerate(zip(analysed, feats, strict=True)):
+        row = _shape(text)
+        for label, named in votes.items():
+            row[f"votes:{label}"] = float(len(named))
+            for name, _weight in named:
+                row[f"rule:{name}:{label}"] = 1.0
+        row["index_log"] = math.log1p(i)
+        row["from_end_log"] = math.log1p(n - 1 - i)
+        row["position"] = i / max(1, n - 1)
+        _html(row, feat, kept[i] if kept is not None else None)
+        rows.append(row)
+    first, last = _runs([r.get("words_20+", 0.0) > 0 and r["ends_sentence"] > 0 for r in rows])
+    for i, row in enumerate(rows):
+        row["in_run"] = float(first <= i <= last)
+        row["before_run_log"] = math.log1p(max(0, first - i))
+        row["after_run_log"] = math.log1p(max(0, i - last)) if last >= 0 else 0.0
+    return PreparedPage(texts, feats, rows, [label for _, label, _ in analysed])
+
+
+def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | None = None
+                  ) -> list[dict[str, float]]:
+    """One ``{name: value}`` dict per block of ``page`` (see the module docstring); ``page`` may
+    be a :class:`PreparedPage` made earlier (:func:`prepare_page`)."""
+    prepared = page if isinstance(page, PreparedPage) else prepare_page(page)
+    out = [dict(row) for row in prepared.rows]
+    if evidence is not None:
+        for row, text, feat in zip(out, prepared.texts, prepared.features, strict=True):
+            _site(row, text, feat, evidence)
+    n = len(out)
+    core = [{k: row[k] for k in _WINDOW if k in row} for row in out]
+    for i, row in enumerate(out):
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if 0 <= j < n:
+                row.update({f"n{offset:+d}:{k}": v for k, v in core[j].items()})
+            else:
+                row[f"n{offset:+d}:edge"] = 1.0
+        row["bias"] = 1.0
+    return out
+
+
+def _kept(page: SectionPage, texts: list[str]) -> list[bool]:
+    from annotator.nlp.section_html import kept_by_extractor
+
+    return kept_by_extractor(page.html or "", texts)
+
+
+def _html(row: dict[str, float], feat: dict[str, Any], kept: bool | None) -> None:
+    if not feat:
+        row["no_html"] = 1.0
+        return
+    tag = feat.get("tag") or ""
+    row[f"tag:{tag if tag in _TAGS else 'other'}"] = 1.0
+    for mark in feat.get("landmarks") or []:
+        if mark in _LANDMARKS:
+            row[f"landmark:{mark}"] = 1.0
+    if not feat.get("landmarks"):
+        row["landmark:none"] = 1.0
+    row["link_density"] = float(feat.get("link_density") or 0.0)
+    row["has_classes"] = float(bool(feat.get("classes")))
+    if kept is not None:
+        row["kept"] = float(kept)
+        row["dropped"] = float(not kept)
+
+
+def _site(row: dict[str, float], text: str, feat: dict[str, Any],
+          evidence: SiteEvidence) -> None:
+    line = normalise_line(text)
+    if evidence.documents:
+        share = evidence.lines.get(line, 0) / evidence.documents
+        row["template"] = share
+        row["template_any"] = float(share > 0)
+        row["template_half"] = float(share >= 0.5)
+        row["site_documents_log"] = math.log1p(evidence.documents)
+    if evidence.confirmed:
+        row["site_confirmed_log"] = math.log1p(evidence.confirmed)
+        row.update(_fractions(evidence.line_labels.get(line), "line"))
+        key = shape_key(feat)
+        if key is not None:
+            row.update(_fractions(evidence.shape_labels.get(key), "shape"))
+            if key not in evidence.shape_labels:
+                row["shape:unseen"] = 1.0
+        if line not in evidence.line_labels:
+            row["line:unseen"] = 1.0

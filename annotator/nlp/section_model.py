@@ -1,0 +1,207 @@
+"""The trained section classifier: a multinomial logistic regression over the features of
+:mod:`annotator.nlp.section_features`, smoothed across a page's blocks by Viterbi over learned
+label-transition scores.
+
+A model is data: feature names, a weight matrix, biases, per-feature scales, a transition matrix
+and a little metadata, stored as one JSON object (:meth:`SectionModel.to_json`). Loading checks
+every field's type and shape and never runs code (no pickle, no imports named by the file), so a
+model from a colleague's project is safe to open. The shipped base model is package data
+(``annotator/nlp/data/sections-base.json``, made by ``tools/train_base_sections.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.nlp.section_features import LABELS, SectionPage, SiteEvidence, page_features
+
+FORMAT = "annotator-sections/1"
+BASE_RESOURCE = "sections-base.json"
+MAX_FILE = 64 * 1024 * 1024  # a model file larger than this is not one of ours
+
+
+class ModelFormatError(ValueError):
+    """The file is not a section model this version can read (bad JSON, wrong shape or type)."""
+
+
+@dataclass
+class SectionModel:
+    """Weights of a trained classifier (see the module docstring).
+
+    ``weights``: labels x features; ``bias``: per label; ``scale``: the divisor applied to each
+    feature before the dot product; ``transitions``: (labels + 1) x labels log-scores of a label
+    following another (row 0 = page start); ``smoothing``: how much the transitions count beside
+    the classifier's own log-probabilities (0 = none). ``name``/``version`` name the model in
+    suggestion origins (``model:sections@N``); ``meta`` holds plain facts (data seen, scores)."""
+
+    labels: list[str]
+    features: list[str]
+    weights: np.ndarray
+    bias: np.ndarray
+    scale: np.ndarray
+    transitions: np.ndarray
+    smoothing: float = 1.0
+    name: str = "sections-base"
+    version: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._column = {name: i for i, name in enumerate(self.features)}
+
+    # -- prediction ------------------------------------------------------------------------------
+
+    def matrix(self, rows: list[dict[str, float]], dtype: type = np.float64) -> np.ndarray:
+        """Feature dicts as a (blocks x features) matrix in this model's columns, scaled."""
+        x = np.zeros((len(rows), len(self.features)), dtype=dtype)
+        column = self._column
+        for i, row in enumerate(rows):
+            for name, value in row.items():
+                j = column.get(name)
+                if j is not None:
+                    x[i, j] = value
+        x /= self.scale.astype(dtype)
+        return x
+
+    def log_probabilities(self, x: np.ndarray) -> np.ndarray:
+        scores = x @ self.weights.T + self.bias
+        scores -= scores.max(axis=1, keepdims=True)
+        return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+
+    def decode(self, logp: np.ndarray) -> list[int]:
+        """The best label sequence (indices) under emissions + smoothing x transitions."""
+        n = len(logp)
+        if n == 0:
+            return []
+        if self.smoothing <= 0:
+            return [int(i) for i in logp.argmax(axis=1)]
+        trans = self.smoothing * self.transitions
+        score = logp[0] + trans[0]
+        back = np.zeros((n, len(self.labels)), dtype=np.int64)
+        step = trans[1:]  # previous label x next label
+        for t in range(1, n):
+            cand = score[:, None] + step
+            back[t] = cand.argmax(axis=0)
+            score = cand.max(axis=0) + logp[t]
+        path = [int(score.argmax())]
+        for t in range(n - 1, 0, -1):
+            path.append(int(back[t, path[-1]]))
+        return path[::-1]
+
+    def predict_rows(self, rows: list[dict[str, float]]) -> list[str]:
+        if not rows:
+            return []
+        return [self.labels[i] for i in self.decode(self.log_probabilities(self.matrix(rows)))]
+
+    def predict(self, page: SectionPage, evidence: SiteEvidence | None = None) -> list[str | None]:
+        """A label for every block of ``page`` (see :func:`annotator.domain.blocks`).
+
+        ``evidence``: counts from the *other* documents of the page's site, or None."""
+        return list(self.predict_rows(page_features(page, evidence)))
+
+    @property
+    def origin_id(self) -> str:
+        """``sections@N``: what suggestion origins call this model (``model:sections@N``)."""
+        return f"sections@{self.version}"
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "name": self.name, "version": self.version,
+                "labels": list(self.labels), "features": list(self.features),
+                "weights": [[round(float(w), 6) for w in row] for row in self.weights],
+                "bias": [round(float(b), 6) for b in self.bias],
+                "scale": [round(float(s), 6) for s in self.scale],
+                "transitions": [[round(float(t), 6) for t in row] for row in self.transitions],
+                "smoothing": self.smoothing, "meta": self.meta}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> SectionModel:
+        """Read a model; raises :class:`ModelFormatError` for anything that is not one."""
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise ModelFormatError(f"not JSON: {exc}") from exc
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> SectionModel:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ModelFormatError(f"not a section model (format must be {FORMAT!r})")
+        labels = _strings(data.get("labels"), "labels")
+        features = _strings(data.get("features"), "features")
+        if not labels or not set(labels) <= set(LABELS) or len(set(labels)) != len(labels):
+            raise ModelFormatError(f"labels must be distinct names from {LABELS}")
+        k, d = len(labels), len(features)
+        model = cls(labels, features,
+                    _numbers(data.get("weights"), (k, d), "weights"),
+                    _numbers(data.get("bias"), (k,), "bias"),
+                    _numbers(data.get("scale"), (d,), "scale"),
+                    _numbers(data.get("transitions"), (k + 1, k), "transitions"),
+                    _number(data.get("smoothing", 1.0), "smoothing"),
+                    str(data.get("name", "sections")), _integer(data.get("version", 0)),
+                    data.get("meta") if isinstance(data.get("meta"), dict) else {})
+        if (model.scale <= 0).any():
+            raise ModelFormatError("scale must be positive")
+        return model
+
+    def save(self, path: Path) -> None:
+        """Write the model as JSON (atomically: a temp file, then a rename)."""
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> SectionModel:
+        """A model file, or a folder holding ``model.json``; raises :class:`ModelFormatError`
+        (also for an oversized file) or ``OSError``."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / "model.json"
+        if path.stat().st_size > MAX_FILE:
+            raise ModelFormatError(f"{path} is larger than a section model can be")
+        return cls.from_json(path.read_text(encoding="utf-8"))
+
+
+def load_base() -> SectionModel:
+    """The base model shipped with the package (trained on the data listed in its ``meta``)."""
+    text = resources.files("annotator.nlp").joinpath("data", BASE_RESOURCE).read_text("utf-8")
+    return SectionModel.from_json(text)
+
+
+def _strings(value: Any, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ModelFormatError(f"{name} must be a list of strings")
+    return value
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ModelFormatError(f"{name} must be a finite number")
+    return float(value)
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ModelFormatError("version must be an integer")
+    return value
+
+
+def _numbers(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+    """A nested list of finite numbers of exactly ``shape``, as a float array."""
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ModelFormatError(f"{name} must be numbers of shape {shape}") from exc
+    if array.shape != shape or not np.isfinite(array).all():
+        raise ModelFormatError(f"{name} must be finite numbers of shape {shape}")
+    return array

@@ -1,0 +1,195 @@
+"""Section suggestions that learn a site: the learning curve on real pages, beside trafilatura and
+jusText on the same pages in the same run.
+
+Usage: ``python bench/learning.py sections [--quick] [--dragnet DIR] [--cache DIR] [--all-sites]``
+
+Data: the Dragnet pages (``../shared/data/dragnet``; unpacked into a temp folder unless
+``--dragnet`` names an unpacked one). Score: the field's word 4-gram shingle P/R/F1 of the body
+text against the person's article text (:class:`annotator.nlp.evaluate.ShingleScore`).
+
+1. Zero-shot: every page of the held-out sites (``tools/sections_data.held_out``: sites the shipped
+   base model never saw), with no evidence and with the template counts of the site's other
+   (unlabelled) pages; the rules, trafilatura and jusText on the same pages.
+2. Learning curve: each held-out site with 6+ pages; a seeded order; its pages after the first 5
+   are scored, while 0, 1, 3 or 5 of the first 5 are confirmed (their gold labels known). With k
+   confirmed pages the model sees the site's template counts and the confirmed labels, and is
+   adapted from the base on those k pages (``train_sections(base=...)``), as a project would be.
+
+``--all-sites`` adds the sites the base model was trained on (not a fair figure: marked as such).
+``--quick``: five held-out sites for the curve and the zero-shot pages of those sites only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# One BLAS thread: numpy's default of one per core only spins on a shared 2-core machine.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from annotator.nlp.evaluate import ShingleScore  # noqa: E402
+from annotator.nlp.section_features import SiteEvidence, page_features  # noqa: E402
+from annotator.nlp.section_html import extract_main_text  # noqa: E402
+from annotator.nlp.section_model import SectionModel, load_base  # noqa: E402
+from annotator.nlp.section_train import Example, train_sections  # noqa: E402
+from tools.sections_data import (  # noqa: E402
+    DRAGNET,
+    LabelledPage,
+    by_site,
+    dragnet_pages,
+    held_out,
+)
+
+STEPS = (0, 1, 3, 5)
+SEED = 0
+
+
+def body_text(page: LabelledPage, labels: list[str | None]) -> str:
+    return "\n".join(t for t, label in zip(page.prepared.texts, labels, strict=True)
+                     if label == "body")
+
+
+def justext_text(html: str) -> str:
+    """jusText's non-boilerplate paragraphs (English stop list), '' when it fails."""
+    import justext
+
+    try:
+        paragraphs = justext.justext(html.encode("utf-8"), justext.get_stoplist("English"))
+    except Exception:  # noqa: BLE001 - a third-party parser: one page must not stop the run
+        return ""
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def evidence_for(page: LabelledPage, site_pages: list[LabelledPage],
+                 confirmed: list[LabelledPage]) -> SiteEvidence:
+    """Template counts from the site's other pages and the labels of ``confirmed`` (not page)."""
+    evidence = SiteEvidence.from_texts(p.page.text for p in site_pages if p is not page)
+    for other in confirmed:
+        if other is not page:
+            evidence.add_confirmed(other.page, other.labels)
+    return evidence
+
+
+def site_model(base: SectionModel, site_pages: list[LabelledPage],
+               confirmed: list[LabelledPage]) -> SectionModel:
+    """The base adapted on the confirmed pages, each seen with leave-one-out evidence."""
+    if not confirmed:
+        return base
+    examples = [Example(p.page, p.labels, evidence_for(p, site_pages, confirmed), p.prepared)
+                for p in confirmed]
+    return train_sections(examples, base=base, seed=SEED)
+
+
+def zero_shot(base: SectionModel, pages: list[LabelledPage]) -> dict[str, ShingleScore]:
+    sites = by_site(pages)
+    rows = {name: ShingleScore(name) for name in
+            ("base, no evidence", "base + template", "rules", "trafilatura", "jusText")}
+    for page in pages:
+        gold = page.gold_text or ""
+        rows["base, no evidence"].add(
+            body_text(page, base.predict_rows(page_features(page.prepared))), gold)
+        site_pages = sites.get(page.site or "", [])
+        evidence = evidence_for(page, site_pages, []) if len(site_pages) > 1 else None
+        rows["base + template"].add(
+            body_text(page, base.predict_rows(page_features(page.prepared, evidence))), gold)
+        rows["rules"].add(body_text(page, page.prepared.rules), gold)
+        rows["trafilatura"].add(extract_main_text(page.page.html or ""), gold)
+        rows["jusText"].add(justext_text(page.page.html or ""), gold)
+    return rows
+
+
+def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
+          adapt: bool = True) -> tuple[dict[int, ShingleScore], list[LabelledPage]]:
+    """Body shingle scores over the scored pages of ``sites`` after k confirmed pages."""
+    scores = {k: ShingleScore(f"k={k}") for k in STEPS}
+    scored_all: list[LabelledPage] = []
+    for site in sorted(sites):
+        pages = list(sites[site])
+        random.Random(f"{SEED}:{site}").shuffle(pages)
+        pool, scored = pages[:5], pages[5:]
+        scored_all += scored
+        for k in STEPS:
+            confirmed = pool[:k]
+            model = site_model(base, pages, confirmed) if adapt else base
+            for page in scored:
+                evidence = evidence_for(page, pages, confirmed)
+                labels = model.predict_rows(page_features(page.prepared, evidence))
+                scores[k].add(body_text(page, labels), page.gold_text or "")
+    return scores, scored_all
+
+
+def _print(rows: list[ShingleScore], title: str) -> None:
+    print(f"\n{title}")
+    print(f"{'':<28} {'pages':>5} {'precision':>9} {'recall':>7} {'f1':>6}")
+    for row in rows:
+        print(f"{row.name:<28} {row.pages:>5} {row.precision:>9.3f} {row.recall:>7.3f} "
+              f"{row.f1:>6.3f}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.dragnet:
+        return _run(args, args.dragnet)
+    with tempfile.TemporaryDirectory(prefix="dragnet-") as tmp:
+        subprocess.run(["tar", "-xJf", str(DRAGNET / "pages.tar.xz"), "-C", tmp], check=True)
+        return _run(args, Path(tmp) / "dragnet")
+
+
+def _run(args: argparse.Namespace, folder: Path) -> int:
+    started = time.perf_counter()
+    base = SectionModel.load(args.model) if args.model else load_base()
+    records = [json.loads(line) for line in
+               (DRAGNET / "sites.jsonl").read_text(encoding="utf-8").splitlines()]
+    wanted = [r for r in records if args.all_sites or held_out(r["site"], r["page"])]
+    if args.quick:
+        counts: dict[str, int] = {}
+        for r in wanted:
+            if r["site"]:
+                counts[r["site"]] = counts.get(r["site"], 0) + 1
+        keep = sorted(s for s, n in counts.items() if n >= 6)[:5]
+        wanted = [r for r in wanted if r["site"] in keep]
+    pages = dragnet_pages(folder, args.cache, args.processes, {r["page"] for r in wanted})
+    fair = [p for p in pages if p.held_out]
+    print(f"Dragnet pages: {len(pages)} ({len(fair)} of held-out sites, never trained on); "
+          f"base model {base.name}@{base.version}")
+    _print(list(zero_shot(base, fair).values()),
+           "Zero-shot on held-out sites: body text vs the person's article text (4-gram shingles)")
+    for name, group in (("held-out sites", fair),
+                        *((("ALL sites (base trained on most: not a fair figure)", pages),)
+                          if args.all_sites else ())):
+        sites = {s: ps for s, ps in by_site(group).items() if len(ps) >= 6}
+        scores, scored = curve(base, sites, adapt=not args.no_adapt)
+        rows = [scores[k] for k in STEPS]
+        rows += list(zero_shot(base, scored).values())[2:]
+        _print(rows, f"Learning curve, {name}: {len(sites)} sites with 6+ pages; k of the first 5 "
+               f"pages confirmed, the other {len(scored)} pages scored")
+    print(f"\n{time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--dragnet", type=Path, help="an unpacked dragnet/ folder")
+    parser.add_argument("--cache", type=Path, help="keep each page's rule features here")
+    parser.add_argument("--model", type=Path, help="a section model file (default: the base)")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--all-sites", action="store_true")
+    parser.add_argument("--no-adapt", action="store_true",
+                        help="evidence only: do not adapt the model's weights per site")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The trained section classifier: a model file is data (JSON, checked, never code), training is
+reproducible, a site's confirmed pages teach its template, plain text gets suggestions, and the
+field's shingle score is computed as the Dragnet README defines it."""
+
+from __future__ import annotations
+
+import ast
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from annotator.domain import blocks
+from annotator.nlp.evaluate import ShingleScore, gold_blocks
+from annotator.nlp.section_features import SectionPage, SiteEvidence
+from annotator.nlp.section_model import ModelFormatError, SectionModel, load_base
+from annotator.nlp.section_train import Example, train_sections
+
+DATA = Path(__file__).resolve().parent / "data"
+NLP = Path(__file__).resolve().parent.parent / "annotator" / "nlp"
+
+
+def _dev_examples(n: int = 4) -> list[Example]:
+    lines = (DATA / "sections_dev.jsonl").read_text(encoding="utf-8").splitlines()[:n]
+    records = [json.loads(line) for line in lines]
+    return [Example(SectionPage(r["text"]), gold_blocks(r["text"], r["sections"]))
+            for r in records]
+
+
+def test_base_model_ships_as_package_data_and_lists_its_data():
+    model = load_base()
+    assert model.version == 0 and model.origin_id == "sections@0"
+    assert set(model.labels) == {"body", "byline", "related_links", "boilerplate"}
+    assert model.meta["data"]["dev_sets"]
+    assert model.meta["seed"] == 0
+
+
+def test_model_round_trips_through_json_with_the_same_predictions(tmp_path):
+    model = load_base()
+    page = SectionPage(json.loads((DATA / "sections_dev.jsonl").read_text(
+        encoding="utf-8").splitlines()[0])["text"])
+    model.save(tmp_path / "model.json")
+    again = SectionModel.load(tmp_path)  # a folder holding model.json
+    assert again.predict(page) == model.predict(page)
+    assert again.to_json() == model.to_json()
+
+
+@pytest.mark.parametrize("content", [
+    pickle.dumps({"format": "annotator-sections/1"}),  # a pickle is not read as one
+    b'{"format": "annotator-sections/1", "labels": ["body"], "features": ["bias"], '
+    b'"weights": [["__import__(\'os\').system(\'touch /tmp/pwned\')"]], "bias": [0], '
+    b'"scale": [1], "transitions": [[0], [0]]}',
+    b'{"format": "annotator-sections/1", "labels": ["os.system"], "features": [], '
+    b'"weights": [[]], "bias": [0], "scale": [], "transitions": [[0], [0]]}',
+    b'{"format": "annotator-sections/1", "labels": ["body"], "features": ["bias"], '
+    b'"weights": [[1, 2]], "bias": [0], "scale": [1], "transitions": [[0], [0]]}',
+    b'{"py/object": "os.system", "format": "other"}',
+    b"[" * 100000,
+])
+def test_a_crafted_model_file_is_refused_and_runs_nothing(tmp_path, content):
+    path = tmp_path / "model.json"
+    path.write_bytes(content)
+    with pytest.raises((ModelFormatError, UnicodeDecodeError)):
+        SectionModel.load(path)
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_no_section_model_module_can_unpickle():
+    for name in ("section_model.py", "section_train.py", "section_features.py"):
+        tree = ast.parse((NLP / name).read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not {"pickle", "dill", "joblib", "marshal", "shelve"} & imported, name
+
+
+def test_training_from_a_handful_of_pages_is_reproducible():
+    examples = _dev_examples(3)
+    first = train_sections(examples, seed=0, steps=60)
+    second = train_sections(examples, seed=0, steps=60)
+    assert first.features == second.features
+    assert np.array_equal(first.weights, second.weights)
+    assert first.to_json() == second.to_json()
+    right = sum(p == g for e in examples for p, g in zip(first.predict(e.page), e.labels,
+                                                          strict=True))
+    assert right / sum(len(e.labels) for e in examples) >= 0.9  # it learned its own pages
+
+
+TEMPLATE = [
+    "The Valley Courier is an independent newspaper founded in 1887 and read by families "
+    "across the valley every single day of the week.",
+    "Our journalism is supported by readers like you, and every subscription helps keep local "
+    "reporting alive in the towns we serve.",
+]
+
+
+def _site_page(n: int) -> tuple[SectionPage, list[str]]:
+    body = [f"Story {n}: the council met on Tuesday to discuss plan number {n} for the bridge, "
+            f"and members said the cost of {n * 3} million would be reviewed next month.",
+            f"Residents told the meeting that the works on road {n} had already caused long "
+            "delays, and they asked for a timetable before any further decision was taken."]
+    lines = [f"Council weighs bridge plan {n}", *body[:1], TEMPLATE[0], *body[1:], TEMPLATE[1]]
+    labels = ["body", "body", "boilerplate", "body", "boilerplate"]
+    return SectionPage("\n".join(lines), site="courier.example"), labels
+
+
+def test_confirmed_pages_of_a_site_teach_its_template_lines():
+    base = load_base()
+    pages = [_site_page(n) for n in range(1, 6)]
+    target, gold = pages[-1]
+    template_rows = [i for i, label in enumerate(gold) if label == "boilerplate"]
+
+    def template_errors(model: SectionModel, evidence: SiteEvidence | None) -> int:
+        predicted = model.predict(target, evidence)
+        return sum(predicted[i] != gold[i] for i in template_rows)
+
+    evidence = SiteEvidence.from_texts(p.text for p, _ in pages[:-1])
+    examples = []
+    for page, labels in pages[:3]:
+        evidence.add_confirmed(page, labels)
+    for i, (page, labels) in enumerate(pages[:3]):
+        own = SiteEvidence.from_texts(p.text for j, (p, _) in enumerate(pages[:-1]) if j != i)
+        for j, (other, other_labels) in enumerate(pages[:3]):
+            if j != i:
+                own.add_confirmed(other, other_labels)
+        examples.append(Example(page, labels, own))
+    adapted = train_sections(examples, base=base, seed=0)
+    before = template_errors(base, None)
+    assert before > 0  # running text the base model takes for body
+    assert template_errors(adapted, evidence) == 0
+    assert adapted.version == base.version + 1
+
+
+def test_plain_text_without_html_or_site_gets_a_label_for_every_block():
+    text = "Home\nBy Ana Lima\n" + TEMPLATE[0] + "\n\n© 2025 Courier Media"
+    labels = load_base().predict(SectionPage(text))
+    assert len(labels) == len(blocks(text))
+    assert all(label in {"body", "byline", "related_links", "boilerplate"} for label in labels)
+
+
+def test_site_evidence_counts_other_documents_and_survives_json():
+    evidence = SiteEvidence.from_texts(["Menu\nStory one", "Menu\nStory two\nMenu"])
+    assert evidence.documents == 2 and evidence.lines["menu"] == 2
+    less = evidence.without("Menu\nStory one")
+    assert less.documents == 1 and less.lines["menu"] == 1 and "story one" not in less.lines
+    again = SiteEvidence.from_dict(json.loads(json.dumps(evidence.to_dict())))
+    assert again == evidence
+
+
+def test_shingle_score_matches_a_hand_computed_example():
+    score = ShingleScore("x")
+    # gold: a b c d e -> shingles abcd, bcde; predicted: a b c d x -> abcd, bcdx
+    score.add("A b, c d x", "a b c d e")
+    # second page: predicted nothing -> precision 0, recall 0
+    score.add("", "one two three four")
+    # a page with no gold shingles is skipped
+    score.add("w x y z", "too short")
+    assert score.pages == 2
+    assert score.precision == pytest.approx((1 / 2 + 0) / 2)
+    assert score.recall == pytest.approx((1 / 2 + 0) / 2)
+    assert score.f1 == pytest.approx(0.25)

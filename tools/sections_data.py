@@ -1,0 +1,161 @@
+"""The pages the section classifier is trained and measured on, as plain data.
+
+- the block-labelled dev sets in ``tests/data/`` (synthetic, written for the rules; see its README);
+- the Dragnet pages in ``../shared/data/dragnet/`` (real news and blog pages of 2012 with the
+  article text a person extracted; unpack ``pages.tar.xz`` outside the repo and pass the folder).
+  A block is ``body`` when its words are in the gold article text (most of its word 4-grams, or
+  the whole line for a line of one to three words). The gold says nothing about bylines or related
+  links, so a non-body block takes the rules' label when that is ``byline`` or ``related_links``
+  and is ``boilerplate`` otherwise.
+
+Held-out sites: a whole site is held out when ``crc32(site) % 5 == 0`` (a page without a site by
+its page name), so the split never depends on the order of files. ``prepare_page`` (the rules and
+trafilatura) is the slow part: with ``cache`` set its result is kept as JSON per page.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.io.html import decode_html, parse_html
+from annotator.io.problems import ImportProblem
+from annotator.nlp.evaluate import gold_blocks, shingles
+from annotator.nlp.section_features import PreparedPage, SectionPage, prepare_page
+
+REPO = Path(__file__).resolve().parent.parent
+DEV_SETS = ("sections_dev.jsonl", "sections_holdout.jsonl", "sections_holdout2.jsonl")
+MEASURE_SET = "sections_holdout3.jsonl"  # never trained on by the classifier
+DRAGNET = REPO.parent / "shared" / "data" / "dragnet"
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class LabelledPage:
+    name: str
+    site: str | None
+    page: SectionPage
+    prepared: PreparedPage
+    labels: list[str | None]
+    gold_text: str | None = None  # the article text (Dragnet pages)
+
+    @property
+    def held_out(self) -> bool:
+        return held_out(self.site, self.name)
+
+
+def held_out(site: str | None, name: str) -> bool:
+    """Whether a page's whole site is in the held-out fifth (see the module docstring)."""
+    return zlib.crc32((site or f"page:{name}").encode("utf-8")) % 5 == 0
+
+
+def dragnet_labels(prepared: PreparedPage, gold_text: str) -> list[str | None]:
+    """Block labels derived from the gold article text (see the module docstring)."""
+    gold = set(shingles(gold_text))
+    gold_lines = {" ".join(_WORDS.findall(line.casefold())) for line in gold_text.splitlines()}
+    out: list[str | None] = []
+    for text, rules in zip(prepared.texts, prepared.rules, strict=True):
+        grams = shingles(text)
+        if grams:
+            body = sum(g in gold for g in grams) / len(grams) >= 0.5
+        else:
+            body = " ".join(_WORDS.findall(text.casefold())) in gold_lines
+        out.append("body" if body else rules if rules in ("byline", "related_links")
+                   else "boilerplate")
+    return out
+
+
+def dev_pages(names: tuple[str, ...] = DEV_SETS) -> list[LabelledPage]:
+    """The block-labelled sets of ``tests/data`` (no HTML, no site)."""
+    out = []
+    for name in names:
+        path = REPO / "tests" / "data" / name
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            page = SectionPage(record["text"])
+            labels = gold_blocks(record["text"], record.get("sections") or [])
+            out.append(LabelledPage(f"{name}:{number}", None, page, prepare_page(page), labels))
+    return out
+
+
+def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | None:
+    folder, site, name, cache = args
+    root = Path(folder)
+    path = root / "input" / name
+    data = path.read_bytes()
+    try:
+        html = decode_html(data, path)
+    except ImportProblem:  # the import refuses mixed encodings; these pages are 2012's Windows-1252
+        html = data.decode("cp1252", errors="replace")
+    gold_text = (root / "GoldStandard" / (name.rsplit(".", 1)[0] + ".txt")).read_text(
+        encoding="utf-8", errors="replace")
+    parsed = _cached(cache, name + ".page.json", lambda: _parse(html))
+    if parsed is None:
+        return None
+    text, features = parsed["text"], parsed["features"]
+    page = SectionPage(text, html, features, site)
+    prepared = PreparedPage(**_cached(cache, name + ".json",
+                                      lambda: asdict(prepare_page(page))))
+    return LabelledPage(name, site, page, prepared, dragnet_labels(prepared, gold_text),
+                        gold_text)
+
+
+def _parse(html: str) -> dict | None:
+    try:
+        text, features, _title = parse_html(html)
+    except ValueError:
+        return None
+    return {"text": text, "features": features}
+
+
+def _cached(cache: str | None, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept as JSON under ``cache`` (written atomically; a broken file is
+    computed again)."""
+    path = Path(cache) / name if cache else None
+    if path is not None and path.exists():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            pass
+    value = compute()
+    if path is not None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(value), encoding="utf-8")
+        tmp.replace(path)
+    return value
+
+
+def dragnet_pages(folder: Path, cache: Path | None = None, processes: int = 2,
+                  only: set[str] | None = None) -> list[LabelledPage]:
+    """The Dragnet pages under ``folder`` (the unpacked ``dragnet/`` with ``input/`` and
+    ``GoldStandard/``), in ``sites.jsonl`` order; ``only``: page names to keep."""
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for line in (DRAGNET / "sites.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if only is None or record["page"] in only:
+            todo.append((str(folder), record["site"], record["page"],
+                         str(cache) if cache else None))
+    if processes > 1:
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            pages = pool.map(_load_one, todo, chunksize=8)
+    else:
+        pages = [_load_one(item) for item in todo]
+    return [p for p in pages if p is not None]
+
+
+def by_site(pages: list[LabelledPage]) -> dict[str, list[LabelledPage]]:
+    sites: dict[str, list[LabelledPage]] = {}
+    for page in pages:
+        if page.site:
+            sites.setdefault(page.site, []).append(page)
+    return sites
