@@ -52,7 +52,7 @@ def imported_modules(folder: Path) -> dict[str, str]:
 def third_party(modules: dict[str, str]) -> dict[str, str]:
     # e.g. tests/store/project_files, bench/preannotate (benchmarks share their generators)
     helpers = {p.stem for folder in ("tests", "bench") for p in (ROOT / folder).rglob("*.py")}
-    ours = {"annotator", "__future__", "tests", "conftest", *helpers}
+    ours = {"annotator", "__future__", "tests", "tools", "conftest", *helpers}
     return {m: f for m, f in modules.items()
             if m not in sys.stdlib_module_names and m not in ours}
 
