@@ -125,7 +125,8 @@ def train_sections(examples: Sequence[Example] | Features, base: SectionModel | 
         start = SectionModel(labels, names, np.zeros((k, len(names))), np.zeros(k),
                              np.ones(len(names)), np.zeros((k + 1, k)))
         x = data.matrix(names)
-        start.scale = np.maximum(np.abs(x).max(axis=0), 1e-6).astype(np.float64)
+        top = np.abs(x).max(axis=0).astype(np.float64)
+        start.scale = np.where(top > 0, top, 1.0)  # a feature never seen set: no blow-up later
         steps = steps or 400
         l2 = 1e-4 if l2 is None else l2
         counts = np.ones((k + 1, k))
