@@ -104,6 +104,7 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
     page = SectionPage(text, html, features, site)
     prepared = PreparedPage(**_cached(cache, name + ".json",
                                       lambda: asdict(prepare_page(page))))
+    prepared.features = page.block_features()  # the parse's own (a cache may predate a key)
     return LabelledPage(name, site, page, prepared, dragnet_labels(prepared, gold_text),
                         gold_text)
 

@@ -52,12 +52,13 @@ class Features:
     columns: list[list[np.ndarray]] = field(default_factory=list)  # per page, per block
     values: list[list[np.ndarray]] = field(default_factory=list)
     labels: list[list[str | None]] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)  # per page: how much its blocks count
 
     def add(self, example: Example) -> None:
         self.add_rows(page_features(example.prepared or example.page, example.evidence),
                       example.labels)
 
-    def add_rows(self, rows: list[dict[str, float]], labels: Gold) -> None:
+    def add_rows(self, rows: list[dict[str, float]], labels: Gold, weight: float = 1.0) -> None:
         if len(rows) != len(labels):
             raise ValueError(f"{len(labels)} labels for {len(rows)} blocks")
         vocab = self.vocabulary
@@ -68,6 +69,7 @@ class Features:
         self.columns.append(cols)
         self.values.append(vals)
         self.labels.append(list(labels))
+        self.weights.append(float(weight))
 
     @property
     def pages(self) -> int:
@@ -123,7 +125,8 @@ def train_sections(examples: Sequence[Example] | Features, base: SectionModel | 
         start = SectionModel(labels, names, np.zeros((k, len(names))), np.zeros(k),
                              np.ones(len(names)), np.zeros((k + 1, k)))
         x = data.matrix(names)
-        start.scale = np.maximum(np.abs(x).max(axis=0), 1e-6).astype(np.float64)
+        top = np.abs(x).max(axis=0).astype(np.float64)
+        start.scale = np.where(top > 0, top, 1.0)  # a feature never seen set: no blow-up later
         steps = steps or 400
         l2 = 1e-4 if l2 is None else l2
         counts = np.ones((k + 1, k))
@@ -139,7 +142,10 @@ def train_sections(examples: Sequence[Example] | Features, base: SectionModel | 
     keep = np.array([label in index for label in gold], dtype=bool)
     y = np.array([index[label] for label in gold if label in index], dtype=np.int64)
     x = x[keep]
-    weights, bias = _fit(x, y, start.weights.copy(), start.bias.copy(), l2, steps, seed, progress)
+    sample = np.array([w for w, labels in zip(data.weights, data.labels, strict=True)
+                       for _ in labels], dtype=x.dtype)[keep]
+    weights, bias = _fit(x, y, sample, start.weights.copy(), start.bias.copy(), l2, steps, seed,
+                         progress)
     transitions, counts = _transitions(data.labels, index, counts)
     model = SectionModel(labels, list(start.features), weights, bias, start.scale.copy(),
                          transitions, start.smoothing if smoothing is None else smoothing,
@@ -151,10 +157,11 @@ def train_sections(examples: Sequence[Example] | Features, base: SectionModel | 
     return model
 
 
-def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, l2: float, steps: int,
-         seed: int, progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Adam on mean cross-entropy + ``l2`` * |w - w0|^2; deterministic (full batch; ``seed``
-    only breaks ties in the tiny start noise that keeps labels apart)."""
+def _fit(x: np.ndarray, y: np.ndarray, sample: np.ndarray, w: np.ndarray, b: np.ndarray,
+         l2: float, steps: int, seed: int,
+         progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Adam on the ``sample``-weighted mean cross-entropy + ``l2`` * |w - w0|^2; deterministic
+    (full batch; ``seed`` only sets the tiny start noise that keeps labels apart)."""
     rng = np.random.default_rng(seed)
     w0 = w.astype(x.dtype)
     w = (w + rng.normal(0.0, 1e-4, size=w.shape)).astype(x.dtype)
@@ -169,7 +176,7 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, l2: float, 
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         p /= p.sum(axis=1, keepdims=True)
-        err = (p - onehot) / n
+        err = (p - onehot) * (sample / sample.sum())[:, None]
         g_w = err.T @ x + 2 * l2 * (w - w0)
         g_b = err.sum(axis=0)
         m_w = beta1 * m_w + (1 - beta1) * g_w
