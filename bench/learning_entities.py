@@ -1,7 +1,7 @@
 """Entity learning curve: F1 of the project's own trained model after 10, 25, 50 and 100 confirmed
 documents, beside the stock model (en_core_web_sm) on the same documents.
 
-Training data: generated trade and mining articles (``bench/ner_articles.py``, ``train``
+Training data: generated trade and mining articles (``tests/ner_articles.py``, ``train``
 family; about half their sentences are entity-free sentences of the Dragnet gold texts, so the
 prose is not only template words) accepted into a fresh project whose labels are PERSON, ORG,
 GPE, DATE, MONEY and COMMODITY (a label the stock model does not have). Each point runs the
@@ -37,9 +37,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-
-from ner_articles import articles, dragnet_fillers  # noqa: E402
 
 from annotator.domain import HUMAN, NewDocument, Span, Status  # noqa: E402
 from annotator.nlp.ner_scores import score_spans  # noqa: E402
@@ -47,6 +44,7 @@ from annotator.nlp.ner_train import predict  # noqa: E402
 from annotator.nlp.pipeline import DEFAULT_MODEL  # noqa: E402
 from annotator.services.ner_training import TrainOptions, train  # noqa: E402
 from annotator.store import open_store  # noqa: E402
+from tests.ner_articles import articles, dragnet_fillers  # noqa: E402
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "MONEY", "COMMODITY"]
 STOCK_LABELS = LABELS[:5]

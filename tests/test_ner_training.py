@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,7 @@ from annotator.services import ner_models
 from annotator.services.ner_training import TrainOptions, train, use_model
 from annotator.services.preannotation import preannotate
 from annotator.store import open_store
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from ner_articles import articles  # noqa: E402
+from tests.ner_articles import articles
 
 LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY", "COMMODITY")
 pytestmark = pytest.mark.slow
