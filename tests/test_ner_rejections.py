@@ -73,6 +73,25 @@ def test_one_site_falls_back_on_documents_and_says_so():
     assert len(split.held) == 2 and "one source" in split.note
 
 
+def test_a_wire_copy_lands_on_the_same_side_as_its_original_whatever_its_site():
+    docs = [_confirmed(i, f"site{i % 7}.com") for i in range(70)]
+    plain = split_by_site(docs, 0.2)
+    held, trained = plain.held[0].doc_id, plain.train[0].doc_id
+    groups = {held: 1, trained: 1}  # a story held back, reprinted on a site it trains on
+    split = split_by_site(docs, 0.2, groups=groups)
+    sides = [{held, trained} <= {d.doc_id for d in part} for part in (split.train, split.held)]
+    assert any(sides)
+    assert not {site_of(d) for d in split.held} & {site_of(d) for d in split.train}
+
+
+def test_one_site_keeps_each_near_duplicate_group_on_one_side():
+    docs = [_confirmed(i, "one.com") for i in range(10)]
+    groups = {i: 100 + i // 2 for i in range(10)}  # five pairs of reprints
+    split = split_by_site(docs, 0.4, groups=groups)
+    held = {groups[d.doc_id] for d in split.held}
+    assert held and not held & {groups[d.doc_id] for d in split.train}
+
+
 def test_the_site_comes_from_meta_url_canonical_link_or_source():
     page = ConfirmedDoc(1, "t", "/tmp/x/page.html", {}, True,
                         html_head='<head><link rel="canonical" href="https://www.ft.com/a/1">')

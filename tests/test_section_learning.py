@@ -239,3 +239,17 @@ def test_documents_accepted_without_sections_do_not_make_a_retrain_due(tmp_path)
         for doc_id in store.documents.ids()[:3]:
             store.documents.set_status(doc_id, Status.ACCEPTED, "tester")
         assert store.section_pages.count_accepted() == 0 and not retrain_due(store)
+
+
+def test_a_held_back_page_with_a_wire_copy_in_training_is_trained_on_instead():
+    from annotator.nlp.section_features import SectionPage
+    from annotator.services.section_evidence import Confirmed, SiteIndex, held_back_split
+
+    pages = [Confirmed(i, SectionPage(f"Page {i}\nBody {i}."), ["boilerplate", "body"])
+             for i in range(1, 9)]
+    index = SiteIndex({p.doc_id: "a.com" for p in pages})
+    train, held = held_back_split(pages, index)
+    assert [p.doc_id for p in held] == [2, 6]
+    index.groups = {2: 7, 1: 7}  # page 2 reprints page 1, which is trained on
+    train, held = held_back_split(pages, index, groups=index.groups)
+    assert [p.doc_id for p in held] == [6] and 2 in {p.doc_id for p in train}

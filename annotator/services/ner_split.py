@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from urllib.parse import urlsplit
@@ -75,18 +75,46 @@ def _rank(name: str, salt: str) -> float:
     return int(digest[:12], 16) / float(1 << 48)
 
 
+def _units(docs: Sequence[ConfirmedDoc], groups: Mapping[int, int]) -> dict[int, str]:
+    """``doc_id -> unit``: a unit is a site, joined with every site that holds a near-duplicate
+    (a wire copy) of one of its documents, so no reprint lands on the other side of the split."""
+    parent: dict[str, str] = {}
+
+    def find(site: str) -> str:
+        while parent.setdefault(site, site) != site:
+            parent[site] = parent[parent[site]]
+            site = parent[site]
+        return site
+
+    sites = {doc.doc_id: site_of(doc) for doc in docs}
+    first_site: dict[int, str] = {}
+    for doc_id, site in sites.items():
+        group = groups.get(doc_id)
+        if group is None:
+            find(site)
+        elif group in first_site:
+            parent[find(site)] = find(first_site[group])
+        else:
+            first_site[group] = site
+    return {doc_id: find(site) for doc_id, site in sites.items()}
+
+
 def split_by_site(docs: Sequence[ConfirmedDoc], share: float = 0.2,
-                  salt: str = "held-back") -> Split:
+                  salt: str = "held-back", groups: Mapping[int, int] | None = None) -> Split:
     """Split ``docs``; only complete documents are scored, so partly labelled documents of a
-    held-back site are left out of both sides (counted in ``dropped``)."""
+    held-back site are left out of both sides (counted in ``dropped``). ``groups`` maps a
+    document to its near-duplicate group (``store.near_dups.groups_of``): a group's documents
+    always land on one side, with the sites they come from."""
+    groups = groups or {}
+    unit_of = _units(docs, groups)
     by_site: dict[str, list[ConfirmedDoc]] = {}
     for doc in docs:
-        by_site.setdefault(site_of(doc), []).append(doc)
+        by_site.setdefault(unit_of[doc.doc_id], []).append(doc)
     complete = sum(d.complete for d in docs)
     if complete < 2:
         return Split(train=list(docs), note="too few accepted documents to hold any back")
     if len(by_site) == 1:
-        return _split_documents(docs, share, salt)
+        return _split_documents(docs, share, salt, groups)
     # only a site with accepted documents can be scored: one without stays for training
     scorable = [s for s, site_docs in by_site.items() if any(d.complete for d in site_docs)]
     held_sites: set[str] = set()
@@ -110,16 +138,24 @@ def split_by_site(docs: Sequence[ConfirmedDoc], share: float = 0.2,
             else:
                 out.dropped += 1
     if not out.held:
-        return _split_documents(docs, share, salt)
+        return _split_documents(docs, share, salt, groups)
     return out
 
 
-def _split_documents(docs: Sequence[ConfirmedDoc], share: float, salt: str) -> Split:
-    complete = sorted((d for d in docs if d.complete),
-                      key=lambda d: _rank(str(d.doc_id) + d.text[:200], salt))
+def _split_documents(docs: Sequence[ConfirmedDoc], share: float, salt: str,
+                     groups: Mapping[int, int]) -> Split:
+    """Hold back documents (whole near-duplicate groups at a time) when there is one source."""
+    def key(doc: ConfirmedDoc) -> str:
+        group = groups.get(doc.doc_id)
+        return f"dup:{group}" if group is not None else str(doc.doc_id) + doc.text[:200]
+
+    complete = sorted((d for d in docs if d.complete), key=lambda d: _rank(key(d), salt))
     n_held = max(1, round(share * len(complete))) if len(complete) >= 2 else 0
-    held_ids = {d.doc_id for d in complete[:n_held]}
-    return Split(train=[d for d in docs if d.doc_id not in held_ids],
-                 held=[d for d in docs if d.doc_id in held_ids],
+    held_keys = {key(d) for d in complete[:n_held]}
+    if held_keys and all(key(d) in held_keys for d in complete):
+        held_keys = set()  # one near-duplicate group holds everything: nothing left to train
+    return Split(train=[d for d in docs if key(d) not in held_keys],
+                 held=[d for d in docs if d.complete and key(d) in held_keys],
+                 dropped=sum(not d.complete and key(d) in held_keys for d in docs),
                  note="all documents come from one source, so documents (not sites) are "
                       "held back")

@@ -175,10 +175,11 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
     docs = store.confirmed.documents()
     if not any(d.spans or d.complete for d in docs):
         raise ValueError("no confirmed documents yet: accept documents or confirm spans first")
-    split = split_by_site(docs, opts.held_back)
+    groups = store.near_dups.groups_of([d.doc_id for d in docs])  # wire copies stay together
+    split = split_by_site(docs, opts.held_back, groups=groups)
     train_part, dev_part = split.train, []
     if len(split.train) >= opts.dev_min_docs:
-        inner = split_by_site(split.train, opts.held_back, salt="dev")
+        inner = split_by_site(split.train, opts.held_back, salt="dev", groups=groups)
         train_part, dev_part = (inner.train, inner.held) if inner.held else (split.train, [])
     report = TrainReport(labels=labels, train_docs=len(train_part),
                          partial_docs=sum(not d.complete for d in train_part),

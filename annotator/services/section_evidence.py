@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.io.site import HEAD_CHARS, document_site
@@ -66,13 +66,14 @@ class SiteIndex:
     sites: dict[int, str | None]
     counts: dict[str, SiteEvidence] = field(default_factory=dict)
     members: dict[str, list[int]] = field(default_factory=dict)
+    groups: dict[int, int] = field(default_factory=dict)  # near-duplicate group per document
     _cache: dict[tuple, SiteEvidence] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, store: Store) -> SiteIndex:
         """Read every document's site, and the texts of the sites with two documents or more
         (a site's only document has no other pages to compare with)."""
-        index = cls(document_sites(store))
+        index = cls(document_sites(store), groups=store.near_dups.groups_of())
         members: dict[str, list[int]] = defaultdict(list)
         for doc_id, site in index.sites.items():
             if site is not None:
@@ -125,18 +126,24 @@ def by_site(pages: Sequence[Confirmed], index: SiteIndex) -> dict[str | None, li
     return dict(out)
 
 
-def held_back_split(pages: Sequence[Confirmed], index: SiteIndex,
-                    every: int = 4) -> tuple[list[Confirmed], list[Confirmed]]:
+def held_back_split(pages: Sequence[Confirmed], index: SiteIndex, every: int = 4,
+                    groups: Mapping[int, int] | None = None
+                    ) -> tuple[list[Confirmed], list[Confirmed]]:
     """``(train, held back)``: within each site (pages with no site form one group), in id
     order, the 2nd, 6th, 10th ... page is held back, so every site with two confirmed pages or
     more is scored on a page the scoring model never saw, while its first page still teaches
-    it. Deterministic: the same pages give the same split."""
+    it. Deterministic: the same pages give the same split. ``groups`` (``doc_id -> near-duplicate
+    group``): a held-back page with a wire copy among the training pages is trained on instead,
+    since scoring it would measure the copy."""
     train: list[Confirmed] = []
     held: list[Confirmed] = []
     for group in by_site(pages, index).values():
         for position, page in enumerate(group):
             (held if position % every == 1 else train).append(page)
-    return train, held
+    groups = groups or {}
+    trained = {groups[p.doc_id] for p in train if p.doc_id in groups}
+    leaks = [p for p in held if groups.get(p.doc_id, -1) in trained]
+    return train + leaks, [p for p in held if p not in leaks]
 
 
 @dataclass

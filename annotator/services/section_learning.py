@@ -119,7 +119,7 @@ def _examples(pages: list[Confirmed], teachers: list[Confirmed],
 def _score(report: SectionTrainReport, base: SectionModel, pages: list[Confirmed],
            index: SiteIndex, seed: int, progress: Progress, should_stop: ShouldStop) -> None:
     """Fill the report's held-back scores (see the module docstring, step 1)."""
-    train, held = held_back_split(pages, index)
+    train, held = held_back_split(pages, index, groups=index.groups)
     if not held or not train:
         return
     progress(0, 0, f"Scoring on {len(held)} held-back pages…")
