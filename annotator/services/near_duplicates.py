@@ -80,7 +80,7 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
         counts = store.near_dups.line_counts(sorted(set(keys.values())))
         shared = {line: counts.get(key, 1) for line, key in keys.items()}
         views = [nd.views_from(lines, prose, shared) for lines, prose in parsed]
-        sigs = [nd.sign_bodies([v[k] for v in views]) for k in range(nd.VIEWS)]
+        sigs = _signed_views(views)
         store.near_dups.add_signatures(
             (doc_id, _packed(sigs, i), int(sigs[0].sizes[i]))
             for i, (doc_id, _) in enumerate(batch))
@@ -138,6 +138,17 @@ def _regroup(store: Store, report: GroupingReport) -> None:
     report.groups = len(grouped)
     report.grouped_documents = sum(len(m) for m in grouped)
     log.info("%s", report.text())
+
+
+def _signed_views(views: list[list[str]]) -> list[nd.Signatures]:
+    """The signatures of each view (``views[doc][view]`` bodies), a body that is in several
+    views of a document (most often the two runs are one) signed once."""
+    distinct: dict[str, int] = {}
+    where = np.array([[distinct.setdefault(body, len(distinct)) for body in v] for v in views],
+                     dtype=np.int64).reshape(len(views), nd.VIEWS)
+    sig = nd.sign_bodies(list(distinct))
+    return [nd.Signatures(sig.values[where[:, k]], sig.sizes[where[:, k]])
+            for k in range(nd.VIEWS)]
 
 
 _ROW_BYTES = nd.VIEWS * (nd.BINS * 2 + 4)  # a stored signature: every view's bins, then sizes
