@@ -22,8 +22,9 @@ Why these choices (measured in ``bench/near_duplicates.py``):
   the original but contains almost only the original's shingles. A candidate pair is a near
   duplicate when the smaller set is mostly inside the larger (:func:`containment`).
 
-Signatures are ``uint16`` (the low 16 bits of each bin's minimum: 256 bytes a document); two
-different minima agree by chance once in 65,536 bins, which moves a Jaccard estimate by 0.00002.
+Signatures are ``uint16`` (the low 16 bits of each bin's minimum: 256 bytes a view, and a
+document has :data:`VIEWS` views, see :func:`views_from`); two different minima agree by chance
+once in 65,536 bins, which moves a Jaccard estimate by 0.00002.
 """
 
 from __future__ import annotations
