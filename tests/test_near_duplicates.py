@@ -99,6 +99,13 @@ def test_grouping_is_resumable_and_new_documents_are_compared_once(tmp_path):
         assert store.near_dups.group_of(1) == 1 and store.near_dups.group_of(3) is None
         again = group_documents(store)
         assert (again.signed, again.candidates, again.changed) == (0, 0, [])
+        # signatures stored by an older version (one 256-byte view) are dropped and made again
+        store.near_dups.ensure_params("oph128-k5-b42x3-line60-df-v2")
+        store.near_dups.add_line_counts([1, 2, 3], {})
+        store.near_dups.add_signatures((d, bytes(256), 40) for d in (1, 2, 3))
+        store.near_dups.set_groups({1: 1, 2: 1, 3: 1})
+        redone = group_documents(store)
+        assert (redone.signed, store.near_dups.groups()) == (3, [[1, 2]])
 
 
 def test_the_cli_prints_one_json_group_per_line(tmp_path):

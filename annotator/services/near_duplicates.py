@@ -79,9 +79,10 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
                 for line in {lines[i].strip() for i in prose}}
         counts = store.near_dups.line_counts(sorted(set(keys.values())))
         shared = {line: counts.get(key, 1) for line, key in keys.items()}
-        sig = nd.sign_bodies([nd.body_from(lines, prose, shared) for lines, prose in parsed])
+        views = [nd.views_from(lines, prose, shared) for lines, prose in parsed]
+        sigs = _signed_views(views)
         store.near_dups.add_signatures(
-            (doc_id, sig.values[i].astype("<u2").tobytes(), int(sig.sizes[i]))
+            (doc_id, _packed(sigs, i), int(sigs[0].sizes[i]))
             for i, (doc_id, _) in enumerate(batch))
         report.signed += len(batch)
         progress(report.signed, total, f"Signing for near-duplicates: {report.signed} of {total}")
@@ -97,15 +98,15 @@ def _regroup(store: Store, report: GroupingReport) -> None:
     if not ids:
         return
     n = len(ids)
-    values = np.frombuffer(blob, dtype="<u2").reshape(n, nd.BINS)
-    sig = nd.Signatures(values, np.asarray(sizes, dtype=np.int64))
     fresh = np.array([g is None for g in groups])
     if not fresh.any():
         return
-    keys = nd.band_keys(sig.values, sig.sizes)
-    pairs = nd.candidate_pairs(keys, fresh)
-    report.candidates = len(pairs)
-    found = nd.verified(pairs, sig)
+    found_views = []
+    for sig in _unpacked(blob, n):  # a pair any view finds and verifies
+        pairs = nd.candidate_pairs(nd.band_keys(sig.values, sig.sizes), fresh)
+        report.candidates += len(pairs)
+        found_views.append(nd.verified(pairs, sig))
+    found = np.unique(np.concatenate(found_views), axis=0)
     report.pairs = len(found)
     index = {doc_id: i for i, doc_id in enumerate(ids)}
     parent = list(range(n))
@@ -137,3 +138,38 @@ def _regroup(store: Store, report: GroupingReport) -> None:
     report.groups = len(grouped)
     report.grouped_documents = sum(len(m) for m in grouped)
     log.info("%s", report.text())
+
+
+def _signed_views(views: list[list[str]]) -> list[nd.Signatures]:
+    """The signatures of each view (``views[doc][view]`` bodies), a body that is in several
+    views of a document (most often the two runs are one) signed once."""
+    distinct: dict[str, int] = {}
+    where = np.array([[distinct.setdefault(body, len(distinct)) for body in v] for v in views],
+                     dtype=np.int64).reshape(len(views), nd.VIEWS)
+    sig = nd.sign_bodies(list(distinct))
+    return [nd.Signatures(sig.values[where[:, k]], sig.sizes[where[:, k]])
+            for k in range(nd.VIEWS)]
+
+
+_ROW_BYTES = nd.VIEWS * (nd.BINS * 2 + 4)  # a stored signature: every view's bins, then sizes
+
+
+def _packed(sigs: list[nd.Signatures], i: int) -> bytes:
+    """Document ``i``'s stored signature: the :data:`nd.VIEWS` views' ``uint16`` bins one
+    after the other, then their shingle counts as ``uint32`` (little-endian)."""
+    values = np.concatenate([s.values[i] for s in sigs]).astype("<u2").tobytes()
+    sizes = np.array([s.sizes[i] for s in sigs], dtype="<u4").tobytes()
+    return values + sizes
+
+
+def _unpacked(blob: bytes, n: int) -> list[nd.Signatures]:
+    """The :data:`nd.VIEWS` views of ``n`` stored signatures (see :func:`_packed`). Rows of
+    another shape cannot be here: ``ensure_params`` drops them when the version changes."""
+    if len(blob) != n * _ROW_BYTES:
+        raise ValueError(f"near-duplicate signatures of {len(blob)} bytes for {n} documents "
+                         f"(expected {_ROW_BYTES} each)")
+    rows = np.frombuffer(blob, dtype=np.uint8).reshape(n, _ROW_BYTES)
+    values = rows[:, :nd.VIEWS * nd.BINS * 2].copy().view("<u2").reshape(n, nd.VIEWS, nd.BINS)
+    sizes = rows[:, nd.VIEWS * nd.BINS * 2:].copy().view("<u4").astype(np.int64)
+    return [nd.Signatures(np.ascontiguousarray(values[:, k]), sizes[:, k])
+            for k in range(nd.VIEWS)]
