@@ -38,15 +38,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from annotator.domain import HUMAN, NewDocument, Span, Status  # noqa: E402
 from annotator.nlp.ner_scores import score_spans  # noqa: E402
 from annotator.nlp.ner_train import predict  # noqa: E402
 from annotator.nlp.pipeline import DEFAULT_MODEL  # noqa: E402
 from annotator.services.ner_training import TrainOptions, train  # noqa: E402
 from annotator.store import open_store  # noqa: E402
-from tests.ner_articles import articles, dragnet_fillers  # noqa: E402
+from tests.ner_articles import LABELS, articles, dragnet_fillers, fill_project  # noqa: E402
 
-LABELS = ["PERSON", "ORG", "GPE", "DATE", "MONEY", "COMMODITY"]
 STOCK_LABELS = LABELS[:5]
 SENTENCES = HERE / "data" / "ner_news_sentences.jsonl"
 DRAGNET = HERE.parent.parent / "shared" / "data" / "dragnet" / "pages.tar.xz"
@@ -73,18 +71,9 @@ def fillers() -> dict[str, list[str]]:
 
 def make_project(db: Path, count: int, words: int, filler: list[str]) -> None:
     with open_store(db) as store:
-        for name in store.labels.names("entity"):
-            if name not in LABELS:
-                store.labels.delete("entity", name)
-        store.labels.add("entity", "COMMODITY")
-        docs = [NewDocument(a.text, f"{a.site}/{i}.txt", {"site": a.site},
-                            spans=[Span(s, e, lab, HUMAN, "bench") for s, e, lab in a.spans],
-                            status=Status.ACCEPTED, annotator="bench")
-                for i, a in enumerate(articles(count, "train", words, 11, filler))]
-        # unlabelled documents: what rehearsal reads
-        docs += [NewDocument(a.text, f"inbox/{i}.txt", {"site": "inbox.example"})
-                 for i, a in enumerate(articles(count // 2 + 2, "train", words, 12, filler))]
-        store.documents.add(docs)
+        fill_project(store, articles(count, "train", words, 11, filler),
+                     articles(count // 2 + 2, "train", words, 12, filler),
+                     "inbox.example", "bench")
 
 
 def scores(model: str, sets: dict[str, list]) -> dict[str, float]:

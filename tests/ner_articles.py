@@ -22,6 +22,9 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from annotator.domain import HUMAN, NewDocument, Span, Status
 
 PEOPLE = ["Maria Santos", "John Okafor", "Li Wei", "Anna Kowalski", "David Cohen", "Priya Nair",
           "Tom Becker", "Sara Lindqvist", "Ahmed Hassan", "Elena Petrova", "James Walker",
@@ -114,6 +117,28 @@ def articles(count: int, kind: str = "train", words: int = 600, seed: int = 0,
              fillers: list[str] | None = None) -> list[Article]:
     rng = random.Random(f"{kind}:{seed}")
     return [article(rng, kind, words, fillers) for _ in range(count)]
+
+
+LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY", "COMMODITY")
+
+
+def fill_project(store: Any, accepted: list[Article], unlabelled: list[Article],
+                 unlabelled_site: str, annotator: str) -> None:
+    """Give a project exactly :data:`LABELS` and add ``accepted`` articles (their spans
+    confirmed by ``annotator``) plus ``unlabelled`` ones from ``unlabelled_site`` (what
+    re-suggesting and rehearsal read)."""
+    for name in store.labels.names("entity"):
+        if name not in LABELS:
+            store.labels.delete("entity", name)
+    store.labels.add("entity", "COMMODITY")
+    docs = [NewDocument(a.text, f"{a.site}/{i}.txt", {"site": a.site},
+                        spans=[Span(s, e, lab, HUMAN, annotator) for s, e, lab in a.spans],
+                        status=Status.ACCEPTED, annotator=annotator)
+            for i, a in enumerate(accepted)]
+    folder = unlabelled_site.split(".")[0]
+    docs += [NewDocument(a.text, f"{folder}/{i}.txt", {"site": unlabelled_site})
+             for i, a in enumerate(unlabelled)]
+    store.documents.add(docs)
 
 
 _FILLER = re.compile(r"[A-Z][a-z',;:\- ]+[.]")

@@ -14,31 +14,21 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.core.commands import EditSpans
 from annotator.core.tasks import Cancelled
-from annotator.domain import HUMAN, NewDocument, Span, Status
+from annotator.domain import HUMAN, Status
 from annotator.nlp.ner_train import predict
 from annotator.services import ner_models
 from annotator.services.ner_training import TrainOptions, train, use_model
 from annotator.services.preannotation import preannotate
 from annotator.store import open_store
-from tests.ner_articles import articles
+from tests.ner_articles import LABELS, articles, fill_project
 
-LABELS = ("PERSON", "ORG", "GPE", "DATE", "MONEY", "COMMODITY")
 pytestmark = pytest.mark.slow
 
 
 def make_project(db: Path, accepted: int, unfinished: int, words: int = 150) -> None:
     with open_store(db) as store:
-        for name in store.labels.names("entity"):
-            if name not in LABELS:
-                store.labels.delete("entity", name)
-        store.labels.add("entity", "COMMODITY")
-        docs = [NewDocument(a.text, f"{a.site}/{i}.txt", {"site": a.site},
-                            spans=[Span(s, e, lab, HUMAN, "ann") for s, e, lab in a.spans],
-                            status=Status.ACCEPTED, annotator="ann")
-                for i, a in enumerate(articles(accepted, "train", words))]
-        docs += [NewDocument(a.text, f"later/{i}.txt", {"site": "later.example"})
-                 for i, a in enumerate(articles(unfinished, "test", words, seed=3))]
-        store.documents.add(docs)
+        fill_project(store, articles(accepted, "train", words),
+                     articles(unfinished, "test", words, seed=3), "later.example", "ann")
 
 
 @pytest.fixture(scope="module")
