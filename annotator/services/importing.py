@@ -66,6 +66,7 @@ def import_paths(
     fixed_labels: Iterable[LabelKind] = (),
     annotator: str | None = None,
     near_duplicates: bool = True,
+    lock_seconds: float | None = None,
 ) -> ImportReport:
     """Import files and folders (walked recursively). ``progress(files read, files, message)``
     follows the files; ``should_stop`` is polled after each committed batch, and a stop raises
@@ -92,8 +93,9 @@ def import_paths(
             raise Cancelled(report)
 
     records = _records(items, report, total, progress, annotator)
+    hold = {} if lock_seconds is None else {"lock_seconds": lock_seconds}
     store.documents.add(records, batch_size=batch_size, on_batch=after_batch,
-                        fixed_labels=fixed_labels)
+                        fixed_labels=fixed_labels, **hold)
     progress(total, total, f"Imported {report.added} documents")
     if near_duplicates and report.added:  # a separate step, after the documents are committed
         from annotator.services.near_duplicates import group_documents  # numpy: only now
@@ -132,12 +134,15 @@ def _confirmed_by(rec: NewDocument, annotator: str) -> None:
 
 
 def import_file_paths(db_path: str, paths: list[str], *, progress: Progress = no_progress,
-                      should_stop: ShouldStop = never) -> ImportReport:
+                      should_stop: ShouldStop = never,
+                      lock_seconds: float | None = None) -> ImportReport:
     """:func:`import_paths` on a project file, with a connection of its own: what the window
     runs in a spawned process (:mod:`annotator.core.child`), so that reading and checking the
-    files (Python holding the GIL) never competes with the window's own thread for it."""
+    files (Python holding the GIL) never competes with the window's own thread for it.
+    ``lock_seconds``: how long each batch may hold the write lock (the store's default when
+    ``None``); the window asks for less, since a label key waits for it on the GUI thread."""
     from annotator.store import open_store
 
     with open_store(db_path) as store:
         return import_paths(store, [Path(p) for p in paths], progress=progress,
-                            should_stop=should_stop)
+                            should_stop=should_stop, lock_seconds=lock_seconds)

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.changes import Changes
 from annotator.domain import Status
 from annotator.store import Store
+from annotator.ui.list_refresh import ListRefresher, ListSnapshot, SnapshotRequest, mark_groups
 
 PAGE = 200
 MAX_PAGES = 50
@@ -52,6 +54,8 @@ class DocumentListModel(QAbstractTableModel):
     """Rows are documents in id order, filtered by status and text; ``rows_fetched`` counts the
     rows read from the store (tests use it to prove the list is lazy)."""
 
+    counts_read = Signal(object)  # dict[Status, int]: the project's status counts, read later
+
     def __init__(self, store: Store, parent=None):
         super().__init__(parent)
         self.store = store
@@ -64,7 +68,24 @@ class DocumentListModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._anchors: dict[int, int] = {}  # page number -> id of its first row
         self.rows_fetched = 0
+        # writes made elsewhere are re-read in the background when the window gives the model a
+        # refresher (see use_refresher); ``generation`` counts the model's own changes, so a
+        # snapshot read before one of them is never shown
+        self.refresher: ListRefresher | None = None
+        self.generation = 0
+        self._status_counts: dict[Status, int] | None = None
         self.refresh()
+
+    def use_refresher(self, refresher: ListRefresher | None) -> None:
+        """Re-read the list off the GUI thread after writes made elsewhere (``None``: on it,
+        as before). The window gives one per project file."""
+        if self.refresher is not None:
+            self.refresher.ready.disconnect(self._on_snapshot)
+            self.refresher.failed.disconnect(self._on_snapshot_failed)
+        self.refresher = refresher
+        if refresher is not None:
+            refresher.ready.connect(self._on_snapshot)
+            refresher.failed.connect(self._on_snapshot_failed)
 
     # -- filtering and refreshing -----------------------------------------------------------------
 
@@ -94,11 +115,100 @@ class DocumentListModel(QAbstractTableModel):
         self.refresh()
 
     def _reset(self, count: int) -> None:
+        self.generation += 1
+        self._status_counts = None
         self.beginResetModel()
         self._pages.clear()
         self._anchors.clear()
         self._count = count
         self.endResetModel()
+
+    # -- refreshing in the background ------------------------------------------------------------
+
+    def refresh_later(self, rows: bool = True) -> None:
+        """Re-read the list (``rows``; else only the status counts) in the background; the
+        model resets when the snapshot arrives, with the pages on screen already read. Without
+        a refresher, or showing a near-duplicate group, it refreshes now."""
+        if self.refresher is None or (rows and self.group is not None):
+            if rows:
+                self.refresh()
+            else:
+                self.counts_read.emit(self.store.documents.status_counts())
+            return
+        # every cached page when they are few (then rows that did not move need no reset),
+        # else the two read last: the rows on screen
+        cached = list(self._pages)
+        on_screen = tuple(sorted(cached if len(cached) <= 4 else cached[-2:])) or (0,)
+        self.refresher.request(SnapshotRequest(self.status, self.text, on_screen, PAGE,
+                                               self.generation, rows))
+
+    def take_status_counts(self) -> dict[Status, int] | None:
+        """The status counts that came with the snapshot just shown (once), else ``None``."""
+        counts, self._status_counts = self._status_counts, None
+        return counts
+
+    def _on_snapshot(self, snapshot: ListSnapshot) -> None:
+        request = snapshot.request
+        if not request.rows:
+            self.counts_read.emit(snapshot.status_counts)
+            return
+        if (request.generation != self.generation or self.group is not None
+                or (request.status, request.text) != (self.status, self.text)):
+            if self.group is None:  # the list changed here meanwhile: read it again
+                self.refresh_later()
+            return
+        for page in snapshot.pages.values():
+            self.rows_fetched += len(page)
+        if not self._update_in_place(snapshot):
+            self._reset_to(snapshot)
+
+    def _update_in_place(self, snapshot: ListSnapshot) -> bool:
+        """When every cached page was read again and holds the same documents in the same
+        rows (an import adding at the end, a job changing labels), change only what changed:
+        rows added or removed after them, and the rows whose status or count moved. Nothing
+        is reset, so the view repaints those rows alone and keeps its current row. False when
+        that cannot be known (rows moved): the caller resets."""
+        fresh = snapshot.pages
+        if not set(self._pages) <= set(fresh):
+            return False
+        for number, page in self._pages.items():
+            if [r["id"] for r in page] != [r["id"] for r in fresh[number]]:
+                return False
+        changed = [number * PAGE + offset for number, page in self._pages.items()
+                   for offset, (was, now) in enumerate(zip(page, fresh[number], strict=True))
+                   if was != now]
+        for number in self._pages:
+            self._pages[number] = fresh[number]
+        if snapshot.count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, snapshot.count - 1)
+            self._count = snapshot.count
+            self.endInsertRows()
+        elif snapshot.count < self._count:
+            self.beginRemoveRows(QModelIndex(), snapshot.count, self._count - 1)
+            self._count = snapshot.count
+            self.endRemoveRows()
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0),
+                                  self.index(max(changed), len(COLUMNS) - 1))
+        self.counts_read.emit(snapshot.status_counts)
+        return True
+
+    def _reset_to(self, snapshot: ListSnapshot) -> None:
+        """A model reset to the snapshot, its pages already read (the view reads no row)."""
+        self.beginResetModel()
+        self._pages.clear()
+        self._anchors.clear()
+        for number, page in sorted(snapshot.pages.items()):
+            self._pages[number] = page
+            if page:
+                self._anchors[number] = page[0]["id"]
+        self._count = snapshot.count
+        self._status_counts = snapshot.status_counts
+        self.endResetModel()
+        self._status_counts = None
+
+    def _on_snapshot_failed(self, _message: str) -> None:
+        self.refresh()  # the file could not be read in the background: read it here
 
     def set_store(self, store: Store) -> None:
         self.store = store
@@ -117,7 +227,7 @@ class DocumentListModel(QAbstractTableModel):
                 ids = self._query.ids(number * PAGE, PAGE, anchor)
             rows = self.store.documents.rows_of(ids)
             page = [rows[i] for i in ids if i in rows]
-            _mark_groups(self.store, page)
+            mark_groups(self.store, page)
             self.rows_fetched += len(page)
             self._pages[number] = page
             if page:
@@ -170,6 +280,7 @@ class DocumentListModel(QAbstractTableModel):
             return
         data = self.row_data(row)
         if data is not None:
+            self.generation += 1
             data.update(changes)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
@@ -177,7 +288,10 @@ class DocumentListModel(QAbstractTableModel):
         """The list refreshes itself from the change bus: new documents (or anything) re-count
         the list; label and status changes re-read just the rows on screen that they touch."""
         if changes.everything or changes.documents:
-            self.refresh()
+            if changes.origin == "external":  # polled while a job or another window writes
+                self.refresh_later()
+            else:
+                self.refresh()
             return
         touched = changes.spans | changes.sections | changes.statuses
         cached = {data["id"]: number * PAGE + offset for number, page in self._pages.items()
@@ -216,13 +330,6 @@ class DocumentListModel(QAbstractTableModel):
         if row is None:
             return None
         return _cell(row, index.column(), role)
-
-
-def _mark_groups(store: Store, page: list[dict[str, Any]]) -> None:
-    """Give each row of a page its near-duplicate group and size (one query per page)."""
-    groups = store.near_dups.sizes_of([r["id"] for r in page])
-    for row in page:
-        row["dup"] = groups.get(row["id"])
 
 
 def _cell(row: dict[str, Any], column: int, role: int) -> Any:

@@ -16,6 +16,11 @@ Job = Callable[[Worker], Any]
 # spaCy in a child keeps the cores busy (training for minutes): at a lower priority it gives way
 # to the window (and to the person's other programs) whenever they want the CPU.
 BACKGROUND_NICE = 10
+# How long one batch of an import in the window holds the project's write lock: a label key
+# pressed meanwhile waits for it on the GUI thread (each edit is one transaction, committed
+# before the window shows it), so the wait is part of the event loop's stall. The store's
+# default (50 ms) suits the CLI; shorter batches cost the import a few more commits.
+IMPORT_LOCK_SECONDS = 0.02
 
 
 def import_job(db_path: Path, paths: list[Path]) -> Job:
@@ -28,7 +33,8 @@ def import_job(db_path: Path, paths: list[Path]) -> Job:
         from annotator.services.importing import import_file_paths
 
         return run_in_child(import_file_paths, {"db_path": str(db_path),
-                                                "paths": [str(p) for p in paths]},
+                                                "paths": [str(p) for p in paths],
+                                                "lock_seconds": IMPORT_LOCK_SECONDS},
                             progress=task.progress, should_stop=task.should_stop,
                             name="import")
 
