@@ -62,11 +62,17 @@ class TrainingMixin:
         self.report("Train entity model", report.text())
         if report.switched:  # re-suggest with the new version once this job has ended
             self.next_job = lambda: QTimer.singleShot(0, self.preannotate)
+        # built on the next turn of the event loop and shown on the one after: three short
+        # stalls (the refresh above, the dialog's widgets, its first paint), not one long
+        QTimer.singleShot(0, lambda: self._show_training_result(report, self.db_path))
+
+    def _show_training_result(self, report: Any, project: Path) -> None:
+        if self.db_path != project:  # another project was opened meanwhile
+            return
         dialog = TrainingResultDialog(self, comparison_from(report))
-        project = self.db_path  # the choice is about this project's version, whatever is open
+        # the choice is about this project's version, whatever is open when it is made
         dialog.use_requested.connect(
             lambda version: self.use_entity_model(version) if self.db_path == project else None)
-        # built now, shown on the next turn of the event loop: two short stalls, not one long
         QTimer.singleShot(0, dialog.open)
 
     def use_entity_model(self, version: str) -> Worker | None:
