@@ -35,8 +35,11 @@ class JobBar(QWidget):
         self.label.setText(worker.title + "…")
         self.bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
-        worker.progressed.connect(self._on_progressed)
-        worker.finished.connect(self._on_finished)
+        # lambdas: a bound method connected for the first time changes this class's
+        # meta-object, and Qt then polishes the window again (see JobsMixin.start_job)
+        worker.progressed.connect(lambda done, total, message:
+                                  self._on_progressed(done, total, message))
+        worker.finished.connect(lambda: self._on_finished())
         self.show()
 
     def _on_progressed(self, done: int, total: int, message: str) -> None:

@@ -129,11 +129,15 @@ class JobsMixin:
             self.show_message(f"Wait for “{self.worker.title}” to finish, or cancel it")
             return None
         worker = Worker(title, fn, self)
-        worker.succeeded.connect(on_success)
+        # Lambdas, not bound methods: PySide6 registers a QObject's method connected for the
+        # first time as a new slot of its class, and the window's changed meta-object makes Qt
+        # polish the whole window again at the next show (a full repaint: 30-50 ms of GUI CPU
+        # as the first job of each kind started).
+        worker.succeeded.connect(lambda result: on_success(result))
         worker.failed.connect(lambda error: self.report(title, f"{title} failed: {error}",
                                                         warning=True))
         worker.cancelled.connect(lambda partial: self._on_cancelled(title, partial))
-        worker.finished.connect(self._on_job_finished)
+        worker.finished.connect(lambda: self._on_job_finished())
         self.worker = worker
         self._set_jobs_enabled(False)
         self.job_bar.follow(worker)
