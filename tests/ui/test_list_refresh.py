@@ -41,15 +41,20 @@ def statements_on(store) -> list[str]:
     return seen
 
 
-def test_an_import_elsewhere_adds_rows_at_the_end_counted_off_the_gui_thread(
-        tmp_path, open_window, qtbot):
+def window_on(tmp_path, open_window, documents: int):
+    """A window on a new project of ``documents`` short articles, and its list's signals."""
     db = tmp_path / "p.db"
     with open_store(db) as store:
-        store.documents.add(many_documents(600))
+        store.documents.add(many_documents(documents))
     window = open_window(db)
+    return db, window, Signals(window.list_model)
+
+
+def test_an_import_elsewhere_adds_rows_at_the_end_counted_off_the_gui_thread(
+        tmp_path, open_window, qtbot):
+    db, window, signals = window_on(tmp_path, open_window, 600)
     model = window.list_model
     first = model.doc_id(0)
-    signals = Signals(model)
     seen = statements_on(window.store)
     with open_store(db) as other:  # another connection: a job's child, the CLI
         other.documents.add([NewDocument(f"Late story {i} from Oslo.", f"late{i}")
@@ -68,12 +73,8 @@ def test_an_import_elsewhere_adds_rows_at_the_end_counted_off_the_gui_thread(
 
 def test_a_row_on_screen_that_changed_elsewhere_is_redrawn_and_a_moved_list_is_reset(
         tmp_path, open_window, qtbot):
-    db = tmp_path / "p.db"
-    with open_store(db) as store:
-        store.documents.add(many_documents(50))
-    window = open_window(db)
+    db, window, signals = window_on(tmp_path, open_window, 50)
     model = window.list_model
-    signals = Signals(model)
     with open_store(db) as other:
         other.documents.set_status(3, Status.REJECTED)
     window.watch.poll()
