@@ -160,3 +160,53 @@ def test_shingle_score_matches_a_hand_computed_example():
     assert score.precision == pytest.approx((1 / 2 + 0) / 2)
     assert score.recall == pytest.approx((1 / 2 + 0) / 2)
     assert score.f1 == pytest.approx(0.25)
+
+
+def test_template_keys_match_a_slot_whose_classes_differ_only_by_numbers():
+    from annotator.nlp.section_features import shape_key, template_keys
+
+    one = {"tag": "p", "path": "li.comment-113162416>div.comment-body>p", "classes": "c-1",
+           "landmarks": []}
+    two = {"tag": "p", "path": "li.comment-113159626>div.comment-body>p", "classes": "c-22",
+           "landmarks": []}
+    assert shape_key(one) == shape_key(two)
+    kinds = dict(template_keys(one))
+    assert kinds["path"] == "path=li.comment-0>div.comment-body>p"
+    assert kinds["parent"] == "parent=li.comment-0>div.comment-body"
+    assert template_keys({}) == []  # plain text: no template slot
+    # a confirmed label on one page is evidence for the same container on another page
+    page = SectionPage("A comment by a reader about the story.", features=[one])
+    evidence = SiteEvidence()
+    evidence.add_confirmed(page, ["boilerplate"])
+    other = SectionPage("Another reader writes something else entirely.",
+                        features=[{**two, "classes": "other"}])
+    from annotator.nlp.section_features import page_features
+
+    row = page_features(other, evidence)[0]
+    assert row["shape:unseen"] == 1.0  # its own classes differ ...
+    assert row["path:boilerplate"] == 1.0 and row["parent:boilerplate"] == 1.0  # ... its slot not
+
+
+def test_rule_labels_are_decided_by_the_rules_until_a_site_has_confirmed_pages(tmp_path):
+    model = load_base()
+    model.rule_labels = ["byline"]
+    text = "Bridge plan approved\nBy Ana Lima, Staff Writer\n" + TEMPLATE[0]
+    page = SectionPage(text)
+    from annotator.nlp.section_features import page_features, prepare_page
+
+    prepared = prepare_page(page)
+    rows = page_features(prepared)
+    predicted = model.predict_rows(rows)
+    for label, rule in zip(predicted, prepared.rules, strict=True):
+        assert (label == "byline") == (rule == "byline")
+    # a crafted row: the rules say byline where the classifier would not; with confirmed pages
+    # of the site the classifier decides again
+    forced = [{**rows[2], "rules:byline": 1.0}]
+    assert model.predict_rows(forced) == ["byline"]
+    assert model.predict_rows([{**forced[0], "site_confirmed_log": 1.0}]) != ["byline"]
+    model.save(tmp_path / "model.json")
+    assert SectionModel.load(tmp_path / "model.json").rule_labels == ["byline"]
+    bad = json.loads(model.to_json())
+    bad["rule_labels"] = ["os.system"]
+    with pytest.raises(ModelFormatError):
+        SectionModel.from_dict(bad)
