@@ -199,11 +199,18 @@ def test_rule_labels_are_decided_by_the_rules_until_a_site_has_confirmed_pages(t
     predicted = model.predict_rows(rows)
     for label, rule in zip(predicted, prepared.rules, strict=True):
         assert (label == "byline") == (rule == "byline")
-    # a crafted row: the rules say byline where the classifier would not; with confirmed pages
-    # of the site the classifier decides again
-    forced = [{**rows[2], "rules:byline": 1.0}]
-    assert model.predict_rows(forced) == ["byline"]
-    assert model.predict_rows([{**forced[0], "site_confirmed_log": 1.0}]) != ["byline"]
+    # crafted rows: the rules say byline on running text / on nothing at all; once the site has
+    # confirmed pages the classifier alone decides, as a model without rule_labels does
+    plain = load_base()
+    plain.rule_labels = []
+    forced = {**rows[2], "rules:byline": 1.0}
+    assert model.predict_rows([forced]) == ["byline"]
+    byline_row = next(r for r, rule in zip(rows, prepared.rules, strict=True) if rule == "byline")
+    unsaid = {k: v for k, v in byline_row.items() if k != "rules:byline"}
+    assert model.predict_rows([unsaid]) != ["byline"]
+    for row in (forced, unsaid):
+        confirmed = {**row, "site_confirmed_log": 1.0}
+        assert model.predict_rows([confirmed]) == plain.predict_rows([confirmed])
     model.save(tmp_path / "model.json")
     assert SectionModel.load(tmp_path / "model.json").rule_labels == ["byline"]
     bad = json.loads(model.to_json())
