@@ -47,6 +47,7 @@ from tools.sections_data import (  # noqa: E402
     LabelledPage,
     by_site,
     dev_pages,
+    dev_site,
     dragnet_pages,
 )
 
@@ -127,11 +128,15 @@ def _count(score: LabelScore, gold: bool, said: bool) -> None:
 
 
 def train_base(dragnet: Path | None, cache: Path | None, seed: int, processes: int = 2,
-               smoothing: float = 0.3, rule_labels: str = "auto") -> SectionModel:
+               smoothing: float = 0.3, rule_labels: str = "auto",
+               dev_split: bool = False) -> SectionModel:
+    """The base model (see the module docstring); ``dev_split``: also leave out the
+    development sites (:func:`tools.sections_data.dev_site`), for a model to try ideas with."""
     dev = dev_pages()
     pages = []
     if dragnet is not None:
-        pages = [p for p in dragnet_pages(dragnet, cache, processes) if not p.held_out]
+        pages = [p for p in dragnet_pages(dragnet, cache, processes)
+                 if not p.held_out and not (dev_split and dev_site(p.site, p.name))]
     log.info("training on %d dev pages and %d Dragnet pages (%d sites)", len(dev), len(pages),
              len(by_site(pages)))
     data = training_features(dev, pages, seed)
@@ -148,7 +153,8 @@ def train_base(dragnet: Path | None, cache: Path | None, seed: int, processes: i
                         "leave_one_dev_set_out_f1": figures},
         "data": {"dev_sets": [f"tests/data/{name}" for name in DEV_SETS],
                  "dragnet_pages": sorted(p.name for p in pages),
-                 "dragnet_held_out": "sites with crc32(site) % 5 == 0 (page name when no site)"},
+                 "dragnet_held_out": "sites with crc32(site) % 5 == 0 (page name when no site)",
+                 "dev_split_left_out": dev_split},
         "trained_by": "tools/train_base_sections.py",
     })
     return model
@@ -165,11 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rule-labels", default="auto",
                         help="labels the rules decide: 'auto' (leave-one-dev-set-out), 'none', "
                         "or a comma-separated list")
+    parser.add_argument("--dev-split", action="store_true",
+                        help="also leave out the development sites (give --out: not the "
+                        "shipped model)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     model = train_base(args.dragnet, args.cache, args.seed, args.processes, args.smoothing,
-                       args.rule_labels)
+                       args.rule_labels, args.dev_split)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     log.info("wrote %s (%d features, %d blocks)", args.out, len(model.features),
