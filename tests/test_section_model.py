@@ -217,3 +217,52 @@ def test_rule_labels_are_decided_by_the_rules_until_a_site_has_confirmed_pages(t
     bad["rule_labels"] = ["os.system"]
     with pytest.raises(ModelFormatError):
         SectionModel.from_dict(bad)
+
+
+def test_the_main_container_is_where_the_running_text_is():
+    from annotator.nlp.section_features import page_features
+
+    story = ("The council met on Tuesday and agreed, after a long debate about costs and "
+             "delays, to build the new bridge over the river by the end of next year.")
+    teaser = ("Another story about something else entirely that readers may also like to read "
+              "when they have finished this one, with many more words in it.")
+    feats = [{"tag": "p", "path": "div.story>div.body>p", "classes": "", "landmarks": []},
+             {"tag": "p", "path": "div.story>div.body>p", "classes": "", "landmarks": []},
+             {"tag": "p", "path": "div.side>div.promo>p", "classes": "", "landmarks": []}]
+    rows = page_features(SectionPage("\n".join([story, story, teaser]), features=feats))
+    assert [r["main_container"] for r in rows] == [1.0, 1.0, 0.0]
+    # shares of the running text's words: two stories in one container, one teaser in another
+    assert 0.5 < rows[0]["container_share"] == rows[1]["container_share"] < 1.0
+    assert rows[2]["container_share"] == pytest.approx(1 - rows[0]["container_share"])
+    assert "main_container" not in page_features(SectionPage(story))[0]  # no HTML: nothing
+
+
+def test_development_sites_are_never_held_out_sites():
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import dev_site, held_out
+
+    sites = [f"site{n}.example" for n in range(400)]
+    dev = [s for s in sites if dev_site(s, "x.html")]
+    assert dev and not any(held_out(s, "x.html") for s in dev)
+    assert 0.1 < len(dev) / len(sites) < 0.3  # about a quarter of the four fifths
+    assert not dev_site(None, "1.html") and not dev_site("", "1.html")
+
+
+@pytest.mark.slow
+def test_the_labels_the_rules_decide_are_chosen_on_left_out_dev_sets():
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import dev_pages
+    from tools.train_base_sections import choose_rule_labels, training_features
+
+    dev = dev_pages()
+    data = training_features(dev, [], seed=0)
+    weights = list(data.weights)
+    chosen, figures = choose_rule_labels(data, dev, seed=0, smoothing=0.3, steps=40)
+    assert data.weights == weights  # the left-out sets count again afterwards
+    assert set(figures) == {"byline", "related_links"}
+    assert chosen == [label for label, f1 in figures.items() if f1["rules"] > f1["model"]]
+    assert all(0.0 <= f1[who] <= 1.0 for f1 in figures.values() for who in ("model", "rules"))

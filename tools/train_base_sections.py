@@ -89,8 +89,8 @@ def _rows(page: LabelledPage, evidence: SiteEvidence | None) -> list[dict[str, f
     return page_features(page.prepared, evidence)
 
 
-def choose_rule_labels(data: Features, dev: list[LabelledPage], seed: int, smoothing: float
-                       ) -> tuple[list[str], dict[str, dict[str, float]]]:
+def choose_rule_labels(data: Features, dev: list[LabelledPage], seed: int, smoothing: float,
+                       steps: int | None = None) -> tuple[list[str], dict[str, dict[str, float]]]:
     """``(labels the rules should decide, {label: {"model": F1, "rules": F1}})`` by leaving each
     dev set out in turn (see the module docstring). ``data`` holds ``dev``'s rows first, in
     order (:func:`training_features`); its weights are restored."""
@@ -102,7 +102,7 @@ def choose_rule_labels(data: Features, dev: list[LabelledPage], seed: int, smoot
         for i in left_out:
             data.weights[i] = 0.0
         try:
-            model = train_sections(data, seed=seed, smoothing=smoothing)
+            model = train_sections(data, seed=seed, smoothing=smoothing, steps=steps)
         finally:
             data.weights[:] = saved
         for i in left_out:
