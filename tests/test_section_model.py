@@ -160,3 +160,109 @@ def test_shingle_score_matches_a_hand_computed_example():
     assert score.precision == pytest.approx((1 / 2 + 0) / 2)
     assert score.recall == pytest.approx((1 / 2 + 0) / 2)
     assert score.f1 == pytest.approx(0.25)
+
+
+def test_template_keys_match_a_slot_whose_classes_differ_only_by_numbers():
+    from annotator.nlp.section_features import shape_key, template_keys
+
+    one = {"tag": "p", "path": "li.comment-113162416>div.comment-body>p", "classes": "c-1",
+           "landmarks": []}
+    two = {"tag": "p", "path": "li.comment-113159626>div.comment-body>p", "classes": "c-22",
+           "landmarks": []}
+    assert shape_key(one) == shape_key(two)
+    kinds = dict(template_keys(one))
+    assert kinds["path"] == "path=li.comment-0>div.comment-body>p"
+    assert kinds["parent"] == "parent=li.comment-0>div.comment-body"
+    assert template_keys({}) == []  # plain text: no template slot
+    # a confirmed label on one page is evidence for the same container on another page
+    page = SectionPage("A comment by a reader about the story.", features=[one])
+    evidence = SiteEvidence()
+    evidence.add_confirmed(page, ["boilerplate"])
+    other = SectionPage("Another reader writes something else entirely.",
+                        features=[{**two, "classes": "other"}])
+    from annotator.nlp.section_features import page_features
+
+    row = page_features(other, evidence)[0]
+    assert row["shape:unseen"] == 1.0  # its own classes differ ...
+    assert row["path:boilerplate"] == 1.0 and row["parent:boilerplate"] == 1.0  # ... its slot not
+
+
+def test_rule_labels_are_decided_by_the_rules_until_a_site_has_confirmed_pages(tmp_path):
+    model = load_base()
+    model.rule_labels = ["byline"]
+    text = "Bridge plan approved\nBy Ana Lima, Staff Writer\n" + TEMPLATE[0]
+    page = SectionPage(text)
+    from annotator.nlp.section_features import page_features, prepare_page
+
+    prepared = prepare_page(page)
+    rows = page_features(prepared)
+    predicted = model.predict_rows(rows)
+    for label, rule in zip(predicted, prepared.rules, strict=True):
+        assert (label == "byline") == (rule == "byline")
+    # crafted rows: the rules say byline on running text / on nothing at all; once the site has
+    # confirmed pages the classifier alone decides, as a model without rule_labels does
+    plain = load_base()
+    plain.rule_labels = []
+    forced = {**rows[2], "rules:byline": 1.0}
+    assert model.predict_rows([forced]) == ["byline"]
+    byline_row = next(r for r, rule in zip(rows, prepared.rules, strict=True) if rule == "byline")
+    unsaid = {k: v for k, v in byline_row.items() if k != "rules:byline"}
+    assert model.predict_rows([unsaid]) != ["byline"]
+    for row in (forced, unsaid):
+        confirmed = {**row, "site_confirmed_log": 1.0}
+        assert model.predict_rows([confirmed]) == plain.predict_rows([confirmed])
+    model.save(tmp_path / "model.json")
+    assert SectionModel.load(tmp_path / "model.json").rule_labels == ["byline"]
+    bad = json.loads(model.to_json())
+    bad["rule_labels"] = ["os.system"]
+    with pytest.raises(ModelFormatError):
+        SectionModel.from_dict(bad)
+
+
+def test_the_main_container_is_where_the_running_text_is():
+    from annotator.nlp.section_features import page_features
+
+    story = ("The council met on Tuesday and agreed, after a long debate about costs and "
+             "delays, to build the new bridge over the river by the end of next year.")
+    teaser = ("Another story about something else entirely that readers may also like to read "
+              "when they have finished this one, with many more words in it.")
+    feats = [{"tag": "p", "path": "div.story>div.body>p", "classes": "", "landmarks": []},
+             {"tag": "p", "path": "div.story>div.body>p", "classes": "", "landmarks": []},
+             {"tag": "p", "path": "div.side>div.promo>p", "classes": "", "landmarks": []}]
+    rows = page_features(SectionPage("\n".join([story, story, teaser]), features=feats))
+    assert [r["main_container"] for r in rows] == [1.0, 1.0, 0.0]
+    # shares of the running text's words: two stories in one container, one teaser in another
+    assert 0.5 < rows[0]["container_share"] == rows[1]["container_share"] < 1.0
+    assert rows[2]["container_share"] == pytest.approx(1 - rows[0]["container_share"])
+    assert "main_container" not in page_features(SectionPage(story))[0]  # no HTML: nothing
+
+
+def test_development_sites_are_never_held_out_sites():
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import dev_site, held_out
+
+    sites = [f"site{n}.example" for n in range(400)]
+    dev = [s for s in sites if dev_site(s, "x.html")]
+    assert dev and not any(held_out(s, "x.html") for s in dev)
+    assert 0.1 < len(dev) / len(sites) < 0.3  # about a quarter of the four fifths
+    assert not dev_site(None, "1.html") and not dev_site("", "1.html")
+
+
+@pytest.mark.slow
+def test_the_labels_the_rules_decide_are_chosen_on_left_out_dev_sets():
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import dev_pages
+    from tools.train_base_sections import choose_rule_labels, training_features
+
+    dev = dev_pages()
+    data = training_features(dev, [], seed=0)
+    weights = list(data.weights)
+    chosen, figures = choose_rule_labels(data, dev, seed=0, smoothing=0.3, steps=40)
+    assert data.weights == weights  # the left-out sets count again afterwards
+    assert set(figures) == {"byline", "related_links"}
+    assert chosen == [label for label, f1 in figures.items() if f1["rules"] > f1["model"]]
+    assert all(0.0 <= f1[who] <= 1.0 for f1 in figures.values() for who in ("model", "rules"))

@@ -9,8 +9,10 @@
   and is ``boilerplate`` otherwise.
 
 Held-out sites: a whole site is held out when ``crc32(site) % 5 == 0`` (a page without a site by
-its page name), so the split never depends on the order of files. ``prepare_page`` (the rules and
-trafilatura) is the slow part: with ``cache`` set its result is kept as JSON per page.
+its page name), so the split never depends on the order of files. Development sites
+(:func:`dev_site`): a quarter of the other sites, left out of training with ``--dev-split``.
+``prepare_page`` (the rules and trafilatura) is the slow part: with ``cache`` set its result is
+kept as JSON per page.
 """
 
 from __future__ import annotations
@@ -53,6 +55,18 @@ class LabelledPage:
 def held_out(site: str | None, name: str) -> bool:
     """Whether a page's whole site is in the held-out fifth (see the module docstring)."""
     return zlib.crc32((site or f"page:{name}").encode("utf-8")) % 5 == 0
+
+
+def dev_site(site: str | None, name: str) -> bool:
+    """Whether a page's site is in the development split: a quarter of the sites outside the
+    held-out fifth (``crc32("sections-dev:" + site) % 4 == 0``), for trying ideas on sites a
+    model trained with ``tools/train_base_sections.py --dev-split`` never saw, without looking at
+    the held-out sites. Pages without a site are never in it."""
+    if not site:
+        return False
+    return (not held_out(site, name)
+            and zlib.crc32(("sections-dev:" + site).encode("utf-8")) % 4 == 0)
+
 
 
 def dragnet_labels(prepared: PreparedPage, gold_text: str) -> list[str | None]:

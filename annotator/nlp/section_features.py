@@ -27,6 +27,7 @@ from annotator.nlp.sections import analyse
 LABELS: tuple[str, ...] = (BODY, BYLINE, RELATED, BOILERPLATE)
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "td", "span", "a", "dd", "dt",
          "blockquote", "figcaption", "time", "title", "pre", "section", "article", "form")
@@ -64,12 +65,29 @@ class SectionPage:
 
 def shape_key(feature: dict[str, Any]) -> str | None:
     """A block's place in the site's template: its tag path (the enclosing block elements with
-    their first class, recorded at import since issue 14), classes and landmarks (HTML only)."""
+    their first class, recorded at import since issue 14), classes and landmarks (HTML only).
+    Digits are 0 (``comment_113162416`` and ``comment_113159626`` are one template slot)."""
     if not feature or not feature.get("tag"):
         return None
     marks = ",".join(feature.get("landmarks") or [])
     where = feature.get("path") or feature.get("tag")
-    return f"{where}|{feature.get('classes') or ''}|{marks}"
+    return _DIGITS.sub("0", f"{where}|{feature.get('classes') or ''}|{marks}")
+
+
+def template_keys(feature: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(kind, key)`` of a block's template slot from specific to general: ``shape``
+    (:func:`shape_key`), ``path`` (the tag path alone, without the block's own classes and
+    landmarks) and ``parent`` (the path less its last element: the block's container). A site's
+    confirmed labels are counted under each, so a slot never seen exactly still has its
+    container's evidence. Empty without HTML."""
+    key = shape_key(feature)
+    if key is None:
+        return []
+    path = _DIGITS.sub("0", feature.get("path") or feature.get("tag") or "")
+    keys = [("shape", key), ("path", f"path={path}")]
+    if ">" in path:
+        keys.append(("parent", f"parent={path.rsplit('>', 1)[0]}"))
+    return keys
 
 
 @dataclass
@@ -79,7 +97,8 @@ class SiteEvidence:
     - ``documents``: how many other documents were counted; ``lines``: normalised line -> in how
       many of them it occurs (once per document) - a line on most of a site's pages is template;
     - ``confirmed``: how many pages a person confirmed; ``line_labels``: normalised line -> label
-      counts on those pages; ``shape_labels``: :func:`shape_key` -> label counts on those pages.
+      counts on those pages; ``shape_labels``: each of :func:`template_keys`' keys -> label
+      counts on those pages.
 
     Build it from the *other* documents of the page's site (:meth:`from_texts`,
     :meth:`add_confirmed`); when a site's counts include the page itself use :meth:`without`.
@@ -111,8 +130,7 @@ class SiteEvidence:
             if label is None:
                 continue
             self.line_labels.setdefault(normalise_line(text), Counter())[label] += 1
-            key = shape_key(feat)
-            if key is not None:
+            for _kind, key in template_keys(feat):
                 self.shape_labels.setdefault(key, Counter())[label] += 1
 
     def without(self, text: str) -> SiteEvidence:
@@ -191,8 +209,9 @@ def _fractions(counts: Counter[str] | None, prefix: str) -> dict[str, float]:
 
 # The per-block features copied to the neighbours' window (the most telling, to keep it small).
 _WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in_run",
+           "main_container",
            *(f"votes:{label}" for label in LABELS), *(f"line:{label}" for label in LABELS),
-           *(f"shape:{label}" for label in LABELS))
+           *(f"shape:{label}" for label in LABELS), *(f"path:{label}" for label in LABELS))
 
 
 @dataclass
@@ -239,6 +258,11 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
     be a :class:`PreparedPage` made earlier (:func:`prepare_page`)."""
     prepared = page if isinstance(page, PreparedPage) else prepare_page(page)
     out = [dict(row) for row in prepared.rows]
+    if len(prepared.rules) == len(out):  # the rules' own decision, beside their single votes
+        for row, label in zip(out, prepared.rules, strict=True):
+            if label:
+                row[f"rules:{label}"] = 1.0
+    _containers(out, prepared.features)
     if evidence is not None:
         for row, text, feat in zip(out, prepared.texts, prepared.features, strict=True):
             _site(row, text, feat, evidence)
@@ -253,6 +277,27 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
                 row[f"n{offset:+d}:edge"] = 1.0
         row["bias"] = 1.0
     return out
+
+
+def _containers(rows: list[dict[str, float]], feats: list[dict[str, Any]]) -> None:
+    """The page's main container: the parent of its tag path (:func:`template_keys`' ``parent``)
+    that holds the most words of running text (blocks of 20+ words ending a sentence). Each
+    block gets ``container_share`` (the share of those words in its own container) and
+    ``main_container`` (1 in the main one): the article's paragraphs share a container, the
+    teasers, captions and comments around them mostly do not. Nothing without HTML."""
+    parents = [dict(template_keys(feat)).get("parent") for feat in feats]
+    words: Counter[str] = Counter()
+    for row, parent in zip(rows, parents, strict=True):
+        if parent and row.get("words_20+", 0.0) > 0 and row.get("ends_sentence", 0.0) > 0:
+            words[parent] += math.expm1(row["words_log"])
+    total = sum(words.values())
+    if not total:
+        return
+    main = words.most_common(1)[0][0]
+    for row, parent in zip(rows, parents, strict=True):
+        if parent:
+            row["container_share"] = words.get(parent, 0.0) / total
+            row["main_container"] = float(parent == main)
 
 
 def _kept(page: SectionPage, texts: list[str]) -> list[bool]:
@@ -291,10 +336,9 @@ def _site(row: dict[str, float], text: str, feat: dict[str, Any],
     if evidence.confirmed:
         row["site_confirmed_log"] = math.log1p(evidence.confirmed)
         row.update(_fractions(evidence.line_labels.get(line), "line"))
-        key = shape_key(feat)
-        if key is not None:
-            row.update(_fractions(evidence.shape_labels.get(key), "shape"))
+        for kind, key in template_keys(feat):
+            row.update(_fractions(evidence.shape_labels.get(key), kind))
             if key not in evidence.shape_labels:
-                row["shape:unseen"] = 1.0
+                row[f"{kind}:unseen"] = 1.0
         if line not in evidence.line_labels:
             row["line:unseen"] = 1.0

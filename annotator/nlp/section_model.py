@@ -39,7 +39,14 @@ class SectionModel:
     feature before the dot product; ``transitions``: (labels + 1) x labels log-scores of a label
     following another (row 0 = page start); ``smoothing``: how much the transitions count beside
     the classifier's own log-probabilities (0 = none). ``name``/``version`` name the model in
-    suggestion origins (``model:sections@N``); ``meta`` holds plain facts (data seen, scores)."""
+    suggestion origins (``model:sections@N``); ``meta`` holds plain facts (data seen, scores).
+
+    ``rule_labels``: labels the hand-written rules decide instead of the classifier, on pages of a
+    site with no confirmed page (rows without ``site_confirmed_log``): such a block gets the label
+    exactly when the rules give it (the row's ``rules:LABEL``), and no other block gets it. Chosen
+    when the base model is trained, per label, where the rules' F1 on held-out dev data beats the
+    classifier's (``tools/train_base_sections.py``). Once a person confirmed pages of the site,
+    the classifier (adapted on them, with their evidence) decides every label."""
 
     labels: list[str]
     features: list[str]
@@ -51,6 +58,7 @@ class SectionModel:
     name: str = "sections-base"
     version: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    rule_labels: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._column = {name: i for i, name in enumerate(self.features)}
@@ -97,7 +105,26 @@ class SectionModel:
     def predict_rows(self, rows: list[dict[str, float]]) -> list[str]:
         if not rows:
             return []
-        return [self.labels[i] for i in self.decode(self.log_probabilities(self.matrix(rows)))]
+        logp = self.log_probabilities(self.matrix(rows))
+        if self.rule_labels:
+            logp = self.rules_decide(logp, rows)
+        return [self.labels[i] for i in self.decode(logp)]
+
+    def rules_decide(self, logp: np.ndarray, rows: list[dict[str, float]]) -> np.ndarray:
+        """``logp`` with the :attr:`rule_labels` decided by the rules (see the class docstring)
+        on rows of pages without confirmed site evidence; other rows unchanged."""
+        logp = logp.copy()
+        for label in self.rule_labels:
+            j = self.labels.index(label)
+            for i, row in enumerate(rows):
+                if row.get("site_confirmed_log"):
+                    continue
+                if row.get(f"rules:{label}"):
+                    logp[i, :] = -np.inf
+                    logp[i, j] = 0.0
+                else:
+                    logp[i, j] = -np.inf
+        return logp
 
     def predict(self, page: SectionPage, evidence: SiteEvidence | None = None) -> list[str | None]:
         """A label for every block of ``page`` (see :func:`annotator.domain.blocks`).
@@ -119,7 +146,8 @@ class SectionModel:
                 "bias": [round(float(b), 6) for b in self.bias],
                 "scale": [round(float(s), 6) for s in self.scale],
                 "transitions": [[round(float(t), 6) for t in row] for row in self.transitions],
-                "smoothing": self.smoothing, "meta": self.meta}
+                "smoothing": self.smoothing, "rule_labels": list(self.rule_labels),
+                "meta": self.meta}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -150,6 +178,9 @@ class SectionModel:
                     _number(data.get("smoothing", 1.0), "smoothing"),
                     str(data.get("name", "sections")), _integer(data.get("version", 0)),
                     data.get("meta") if isinstance(data.get("meta"), dict) else {})
+        model.rule_labels = _strings(data.get("rule_labels", []), "rule_labels")
+        if not set(model.rule_labels) <= set(labels):
+            raise ModelFormatError("rule_labels must be names from labels")
         if (model.scale <= 0).any():
             raise ModelFormatError("scale must be positive")
         return model

@@ -150,7 +150,8 @@ def train_sections(examples: Sequence[Example] | Features, base: SectionModel | 
     model = SectionModel(labels, list(start.features), weights, bias, start.scale.copy(),
                          transitions, start.smoothing if smoothing is None else smoothing,
                          name or ("sections" if base else "sections-base"),
-                         (base.version + 1 if base else 0) if version is None else version)
+                         (base.version + 1 if base else 0) if version is None else version,
+                         rule_labels=list(base.rule_labels) if base else [])
     model.meta = {"blocks": int(len(y)), "pages": data.pages, "seed": seed,
                   "steps": steps, "l2": l2, "transition_counts": counts.tolist(),
                   "base": base.name if base else None}
