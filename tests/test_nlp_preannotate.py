@@ -3,6 +3,9 @@ resumed runs."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,18 +218,64 @@ def test_entities_in_a_long_document_keep_their_offsets(store, monkeypatch):
     assert found.count(("Tim Cook", "PERSON")) == 3
 
 
+def _stored(store, ids):
+    """Every span and section of ``ids`` as plain tuples, to compare two projects."""
+    return ([[(s.start, s.end, s.label, s.origin) for s in store.spans.of(i)] for i in ids],
+            [[(s.start, s.end, s.label, s.origin) for s in store.sections.of(i)] for i in ids])
+
+
 @pytest.mark.slow
-def test_worker_processes_are_spawned_and_give_the_same_result(store, tmp_path):
-    ids = _add(store)
-    report = preannotate_project(store, batch_size=2, n_process=2)
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_processes_give_the_same_result(store, tmp_path, monkeypatch, method):
+    """Forked workers (which inherit the loaded model) and spawned ones (which load it
+    themselves) store exactly the spans and sections an in-process run stores."""
+    import annotator.nlp.preannotate as pre
     from annotator.store import open_store
 
+    monkeypatch.setattr(pre, "start_method", lambda: method)
+    ids = _add(store)
+    report = preannotate_project(store, batch_size=2, n_process=2)
     with open_store(tmp_path / "single.db") as single:
         single_ids = _add(single)
         preannotate_project(single, batch_size=2)
         assert report.documents == 5
-        assert [[(s.start, s.end, s.label, s.origin) for s in store.spans.of(i)] for i in ids] == [
-            [(s.start, s.end, s.label, s.origin) for s in single.spans.of(i)] for i in single_ids]
+        spans, sections = _stored(store, ids)
+        assert spans[0] and sections[0]
+        assert (spans, sections) == _stored(single, single_ids)
+
+
+def test_workers_are_forked_only_from_a_process_without_other_threads():
+    """A thread of the caller's (or Qt) makes forking unsafe: then workers are spawned."""
+    import threading
+
+    from annotator.nlp.preannotate import start_method
+
+    seen = []
+    started, done = threading.Event(), threading.Event()
+
+    def other():
+        started.set()
+        done.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    started.wait(10)
+    seen.append(start_method())
+    done.set()
+    thread.join()
+    assert seen == ["spawn"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_the_command_line_forks_its_workers():
+    """A plain process (what ``annotator preannotate`` is) forks, so the workers share the
+    model the command loaded; importing Qt makes it spawn."""
+    probe = ("import sys; from annotator.nlp.preannotate import start_method; a = start_method(); "
+             "import PySide6.QtCore; print(a, start_method())")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=env, check=True, timeout=120).stdout.split()
+    assert out == ["fork", "spawn"]
 
 
 def test_html_pages_get_sections_from_their_stored_page_and_features(store):
