@@ -336,32 +336,33 @@ def candidate_pairs(keys: np.ndarray, fresh: np.ndarray | None = None,
     every pair: enough to connect a group, linear in its size."""
     n = len(keys)
     found: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
-        k = keys[order, band]
-        same = np.flatnonzero(k[1:] == k[:-1])
-        if not len(same):
+    for column in np.ascontiguousarray(keys.T):  # one band at a time
+        order = np.argsort(column)  # unstable: a bucket's order matters only below
+        k = column[order]
+        if not (k[1:] == k[:-1]).any():
             continue
         run_start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
         run_len = np.diff(np.r_[run_start, n])
-        two = run_start[run_len == 2]  # most buckets: one pair, made without a loop
-        found.append(np.stack([order[two], order[two + 1]], axis=1))
-        for start, length in zip(run_start[run_len > 2], run_len[run_len > 2], strict=True):
-            members = order[start:start + length]
+        # buckets of one size at a time, every pair of all of them at once (no loop per bucket)
+        for length in (np.flatnonzero(np.bincount(run_len)[2:]) + 2).tolist():
+            starts = run_start[run_len == length]
             if length <= max_bucket:
                 i, j = np.triu_indices(length, 1)
-                pairs = np.stack([members[i], members[j]], axis=1)
-            else:
+                found.append(np.stack([order[starts[:, None] + i].ravel(),
+                                       order[starts[:, None] + j].ravel()], axis=1))
+                continue
+            for start in starts.tolist():
+                members = np.sort(order[start:start + length])  # star from the smallest
                 head = np.full(length - 1, members[0])
-                pairs = np.concatenate([np.stack([head, members[1:]], axis=1),
-                                        np.stack([members[1:-1], members[2:]], axis=1)])
-            found.append(pairs)
+                found.append(np.concatenate([np.stack([head, members[1:]], axis=1),
+                                             np.stack([members[1:-1], members[2:]], axis=1)]))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(found), axis=1)
+    pairs = np.sort(np.concatenate(found), axis=1).astype(np.int64)
     if fresh is not None:
         pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
-    return np.unique(pairs, axis=0)
+    code = np.unique(pairs[:, 0] * n + pairs[:, 1])  # each pair once, in (i, j) order
+    return np.stack([code // n, code % n], axis=1)
 
 
 def verified(pairs: np.ndarray, sig: Signatures, threshold: float = CONTAINMENT) -> np.ndarray:
