@@ -25,6 +25,7 @@ import numpy as np
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.nlp import near_dups as nd
+from annotator.services.near_dup_batches import BatchRunner, batches_of, worker_count
 from annotator.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,42 +55,61 @@ class GroupingReport:
 
 
 def group_documents(store: Store, *, progress: Progress = no_progress,
-                    should_stop: ShouldStop = never, batch_size: int = SIGN_BATCH
-                    ) -> GroupingReport:
+                    should_stop: ShouldStop = never, batch_size: int = SIGN_BATCH,
+                    workers: int | None = None) -> GroupingReport:
     """Sign unsigned documents and update the groups (see the module docstring). A stop
     between batches raises :class:`Cancelled` with the report so far (signatures committed,
-    groups not yet updated: the next run does it)."""
+    groups not yet updated: the next run does it).
+
+    ``workers``: processes that count and sign (None: one per core for a large job, see
+    :func:`near_dup_batches.worker_count`); this process stays the only writer, storing the
+    batches in order, so any number of workers gives the same signatures and groups."""
     report = GroupingReport()
     store.near_dups.ensure_params(nd.PARAMS)
-    total = store.near_dups.count_uncounted()
-    done = 0
-    for batch in store.near_dups.iter_uncounted(batch_size):  # 1: count the prose lines
-        counts: Counter[int] = Counter()
-        for _, text in batch:
-            counts.update(nd.line_keys(text))
-        store.near_dups.add_line_counts([doc_id for doc_id, _ in batch], counts)
-        done += len(batch)
-        progress(done, total, f"Reading for near-duplicates: {done} of {total}")
-        if should_stop():
-            raise Cancelled(report)
-    total = store.near_dups.count_unsigned()
-    for batch in store.near_dups.iter_unsigned(batch_size):  # 2: sign, knowing the template
-        parsed = [nd.prose_of(text) for _, text in batch]
-        keys = {line: nd.line_key(line) for lines, prose in parsed
-                for line in {lines[i].strip() for i in prose}}
-        counts = store.near_dups.line_counts(sorted(set(keys.values())))
-        shared = {line: counts.get(key, 1) for line, key in keys.items()}
-        views = [nd.views_from(lines, prose, shared) for lines, prose in parsed]
-        sigs = _signed_views(views)
-        store.near_dups.add_signatures(
-            (doc_id, _packed(sigs, i), int(sigs[0].sizes[i]))
-            for i, (doc_id, _) in enumerate(batch))
-        report.signed += len(batch)
-        progress(report.signed, total, f"Signing for near-duplicates: {report.signed} of {total}")
-        if should_stop():
-            raise Cancelled(report)
+    uncounted = store.near_dups.uncounted_ids()
+    n = worker_count(store, len(uncounted) + store.near_dups.count_unsigned(), workers)
+    with BatchRunner(store, n) as runner:
+        done = 0  # 1: count the prose lines
+        for ids, counts in runner.map(count_batch, batches_of(uncounted, batch_size)):
+            store.near_dups.add_line_counts(ids, counts)
+            done += len(ids)
+            progress(done, len(uncounted),
+                     f"Reading for near-duplicates: {done} of {len(uncounted)}")
+            if should_stop():
+                raise Cancelled(report)
+        unsigned = store.near_dups.unsigned_ids()  # 2: sign, knowing the template
+        for rows in runner.map(sign_batch, batches_of(unsigned, batch_size)):
+            store.near_dups.add_signatures(rows)
+            report.signed += len(rows)
+            progress(report.signed, len(unsigned),
+                     f"Signing for near-duplicates: {report.signed} of {len(unsigned)}")
+            if should_stop():
+                raise Cancelled(report)
     _regroup(store, report)
     return report
+
+
+def count_batch(store: Store, ids: list[int]) -> tuple[list[int], dict[int, int]]:
+    """Pass 1 for a batch of documents (run by a worker, reading only): ``(ids, {prose line
+    hash: documents of the batch with it})``."""
+    counts: Counter[int] = Counter()
+    for _, text in store.near_dups.texts(ids):
+        counts.update(nd.line_keys(text))
+    return ids, dict(counts)
+
+
+def sign_batch(store: Store, ids: list[int]) -> list[tuple[int, bytes, int]]:
+    """Pass 2 for a batch of counted documents (run by a worker, reading only): their stored
+    signature rows ``(doc_id, signature bytes, view 0's shingles)``."""
+    batch = store.near_dups.texts(ids)
+    parsed = [nd.prose_of(text) for _, text in batch]
+    keys = {line: nd.line_key(line) for lines, prose in parsed
+            for line in {lines[i].strip() for i in prose}}
+    counts = store.near_dups.line_counts(sorted(set(keys.values())))
+    shared = {line: counts.get(key, 1) for line, key in keys.items()}
+    sigs = _signed_views([nd.views_from(lines, prose, shared) for lines, prose in parsed])
+    return [(doc_id, _packed(sigs, i), int(sigs[0].sizes[i]))
+            for i, (doc_id, _) in enumerate(batch)]
 
 
 def _regroup(store: Store, report: GroupingReport) -> None:
