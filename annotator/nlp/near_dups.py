@@ -49,6 +49,9 @@ LINE_CHARS_CAP = 300  # a run's size counts a line up to this long (ad and link 
 _SENTENCE_END = frozenset('.!?"”’)…:')
 CONTAINMENT = 0.5  # a candidate pair with containment at least this is a near duplicate
 MIN_SHINGLES = 8  # fewer shingles than this (a stub) never joins a group
+# Texts signed per numpy pass, in characters: its arrays (8 bytes a byte) then stay in the
+# processor's cache; measured on this machine, 8,000,000 took 1.7x the time of 500,000.
+BATCH_CHARS = 500_000
 # A document is signed in VIEWS views of its body (see :func:`views_from`); a pair is a near
 # duplicate when any one view finds and verifies it.
 VIEWS = 3
@@ -191,13 +194,13 @@ def _gap(lines: list[str], before: int, after: int) -> bool:
 
 
 def signatures(texts: Sequence[str], shared: Mapping[str, int] | None = None,
-               batch_chars: int = 8_000_000) -> Signatures:
+               batch_chars: int = BATCH_CHARS) -> Signatures:
     """Signatures of ``texts`` (whole documents; :func:`body_of` is applied here, with the line
-    counts ``shared``), computed a few megabytes at a time so memory stays bounded."""
+    counts ``shared``), computed :data:`BATCH_CHARS` at a time (memory stays bounded, in cache)."""
     return sign_bodies([body_of(t, shared) for t in texts], batch_chars)
 
 
-def sign_bodies(bodies: Sequence[str], batch_chars: int = 8_000_000) -> Signatures:
+def sign_bodies(bodies: Sequence[str], batch_chars: int = BATCH_CHARS) -> Signatures:
     """Signatures of texts that are bodies already (see :func:`body_of`)."""
     texts = bodies
     values = np.empty((len(texts), BINS), dtype=np.uint16)
@@ -361,7 +364,14 @@ def candidate_pairs(keys: np.ndarray, fresh: np.ndarray | None = None,
     pairs = np.sort(np.concatenate(found), axis=1).astype(np.int64)
     if fresh is not None:
         pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
-    code = np.unique(pairs[:, 0] * n + pairs[:, 1])  # each pair once, in (i, j) order
+    return unique_pairs(pairs, n)
+
+
+def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
+    """The distinct rows of ``(m, 2)`` pairs of indices below ``n``, sorted (``np.unique(pairs,
+    axis=0)``, many times faster: one sort of one integer per pair)."""
+    code = np.sort(pairs[:, 0].astype(np.int64) * n + pairs[:, 1])
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
     return np.stack([code // n, code % n], axis=1)
 
 

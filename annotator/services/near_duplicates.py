@@ -126,7 +126,7 @@ def _regroup(store: Store, report: GroupingReport) -> None:
         pairs = nd.candidate_pairs(nd.band_keys(sig.values, sig.sizes), fresh)
         report.candidates += len(pairs)
         found_views.append(nd.verified(pairs, sig))
-    found = np.unique(np.concatenate(found_views), axis=0)
+    found = nd.unique_pairs(np.concatenate(found_views), n)
     report.pairs = len(found)
     index = {doc_id: i for i, doc_id in enumerate(ids)}
     parent = list(range(n))
