@@ -221,14 +221,16 @@ def _batch(bodies: list[str]) -> tuple[np.ndarray, np.ndarray]:
     n = len(bodies)
     data = "\x00".join(bodies).lower().encode("utf-8", "replace")
     byte = np.frombuffer(data, dtype=np.uint8)
-    doc_of_byte = np.cumsum(byte == 0)  # the document each byte belongs to (NUL separates)
-    word_hash, word_doc = _word_hashes(byte, doc_of_byte)
+    word_hash, first = _word_hashes(byte)
+    # a word's document: the NULs separating the bodies before its first byte
+    word_doc = np.searchsorted(np.flatnonzero(byte == 0), first)
     shingle, shingle_doc = _shingles(word_hash, word_doc)
     return _one_permutation(shingle, shingle_doc, n)
 
 
-def _word_hashes(byte: np.ndarray, doc_of_byte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One 64-bit hash per word: the sum of a random table entry per (position, byte)."""
+def _word_hashes(byte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One 64-bit hash per word (the sum of a random table entry per (position, byte)), and
+    the offset of each word's first byte."""
     is_word = _WORD_BYTE[byte]
     # U+2000-U+206F (dashes, curly quotes, ellipsis) and no-break space are not letters.
     lead = np.flatnonzero((byte[:-2] == 0xE2) & ((byte[1:-1] == 0x80) | (byte[1:-1] == 0x81)))
@@ -244,8 +246,8 @@ def _word_hashes(byte: np.ndarray, doc_of_byte: np.ndarray) -> tuple[np.ndarray,
     first = at[starts]
     lengths = np.diff(np.r_[starts, len(at)])
     position = np.minimum(at - np.repeat(first, lengths), _MAX_WORD_POS - 1)
-    parts = _TABLE[position * 256 + byte[at]]
-    return np.add.reduceat(parts, starts), doc_of_byte[first]
+    parts = np.take(_TABLE, (position << 8) | byte[at])
+    return np.add.reduceat(parts, starts), first
 
 
 def _shingles(word_hash: np.ndarray, word_doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
