@@ -85,17 +85,28 @@ class BatchRunner:
             for ids in batches:
                 yield job(self.store, ids)
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_open_project, initargs=(str(self.store.path),))
         ahead: deque[Future] = deque()
         for ids in batches:
-            ahead.append(self._pool.submit(_run, job, ids))
+            ahead.append(self._started().submit(_run, job, ids))
             if len(ahead) > 2 * self.workers:
                 yield ahead.popleft().result()
         while ahead:
             yield ahead.popleft().result()
+
+    def spread(self, function: Callable[..., T], calls: list[tuple]) -> list[T]:
+        """``[function(*args) for args in calls]``, the first call in this process while the
+        others run in the workers (for a few large computations, e.g. one per view)."""
+        if self.workers <= 1 or len(calls) < 2:
+            return [function(*args) for args in calls]
+        others = [self._started().submit(function, *args) for args in calls[1:]]
+        return [function(*calls[0]), *(f.result() for f in others)]
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_open_project, initargs=(str(self.store.path),))
+        return self._pool
 
 
 def batches_of(ids: list[int], size: int) -> list[list[int]]:

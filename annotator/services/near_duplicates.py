@@ -85,7 +85,7 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
                      f"Signing for near-duplicates: {report.signed} of {len(unsigned)}")
             if should_stop():
                 raise Cancelled(report)
-    _regroup(store, report)
+        _regroup(store, report, runner)
     return report
 
 
@@ -112,8 +112,9 @@ def sign_batch(store: Store, ids: list[int]) -> list[tuple[int, bytes, int]]:
             for i, (doc_id, _) in enumerate(batch)]
 
 
-def _regroup(store: Store, report: GroupingReport) -> None:
-    """Compare the documents not compared yet (group NULL) with every signed one."""
+def _regroup(store: Store, report: GroupingReport, runner: BatchRunner) -> None:
+    """Compare the documents not compared yet (group NULL) with every signed one, each view
+    in a process of ``runner``."""
     ids, blob, sizes, groups = store.near_dups.all_signatures()
     if not ids:
         return
@@ -121,12 +122,9 @@ def _regroup(store: Store, report: GroupingReport) -> None:
     fresh = np.array([g is None for g in groups])
     if not fresh.any():
         return
-    found_views = []
-    for sig in _unpacked(blob, n):  # a pair any view finds and verifies
-        pairs = nd.candidate_pairs(nd.band_keys(sig.values, sig.sizes), fresh)
-        report.candidates += len(pairs)
-        found_views.append(nd.verified(pairs, sig))
-    found = nd.unique_pairs(np.concatenate(found_views), n)
+    views = runner.spread(view_pairs, [(sig, fresh) for sig in _unpacked(blob, n)])
+    report.candidates = sum(candidates for candidates, _ in views)
+    found = nd.unique_pairs(np.concatenate([pairs for _, pairs in views]), n)
     report.pairs = len(found)
     index = {doc_id: i for i, doc_id in enumerate(ids)}
     parent = list(range(n))
@@ -158,6 +156,13 @@ def _regroup(store: Store, report: GroupingReport) -> None:
     report.groups = len(grouped)
     report.grouped_documents = sum(len(m) for m in grouped)
     log.info("%s", report.text())
+
+
+def view_pairs(sig: nd.Signatures, fresh: np.ndarray) -> tuple[int, np.ndarray]:
+    """One view's LSH candidate pairs with at least one ``fresh`` document: their number, and
+    those that verify (a pair any view finds and verifies is a near duplicate)."""
+    pairs = nd.candidate_pairs(nd.band_keys(sig.values, sig.sizes), fresh)
+    return len(pairs), nd.verified(pairs, sig)
 
 
 def _signed_views(views: list[list[str]]) -> list[nd.Signatures]:
