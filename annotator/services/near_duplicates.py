@@ -44,6 +44,7 @@ class GroupingReport:
     changed: list[int] = field(default_factory=list)
     groups: int = 0
     grouped_documents: int = 0
+    workers: int = 1  # processes that counted and signed
 
     @property
     def changes(self) -> Changes:
@@ -68,6 +69,7 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
     store.near_dups.ensure_params(nd.PARAMS)
     uncounted = store.near_dups.uncounted_ids()
     n = worker_count(store, len(uncounted) + store.near_dups.count_unsigned(), workers)
+    report.workers = n
     with BatchRunner(store, n) as runner:
         done = 0  # 1: count the prose lines
         for ids, counts in runner.map(count_batch, batches_of(uncounted, batch_size)):
