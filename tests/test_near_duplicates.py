@@ -10,10 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from annotator.core.child import run_in_child
+from annotator.core.tasks import Cancelled
 from annotator.domain import Span, Status
 from annotator.io.training_formats import split_documents
+from annotator.nlp import near_dups as nd
 from annotator.services.copy_labels import OVERLAPS, copy_labels, plan_copy
 from annotator.services.importing import import_paths
 from annotator.services.near_duplicates import group_documents
@@ -208,3 +212,82 @@ def test_split_keys_name_the_group(store):
     group_documents(store)
     store.near_dups.set_groups({1: 1, 3: 1})
     assert store.near_dups.split_keys([1, 2, 3]) == {1: "dup:1", 2: "doc:2", 3: "dup:1"}
+
+
+def _imported(tmp_path: Path, name: str, corpus: dup_corpus.Corpus) -> Path:
+    jsonl = write_jsonl(tmp_path / f"{name}.jsonl", corpus, range(len(corpus.docs)))
+    with open_store(tmp_path / f"{name}.db") as store:
+        import_paths(store, [jsonl], near_duplicates=False)
+    return tmp_path / f"{name}.db"
+
+
+@needs_dragnet
+@pytest.mark.slow  # two spawned workers (about 2 s) on the module's Dragnet corpus
+def test_worker_processes_store_what_one_process_does_and_stop_between_batches(tmp_path,
+                                                                              corpus):
+    with open_store(_imported(tmp_path, "one", corpus)) as store:
+        group_documents(store, workers=1, batch_size=20)
+        expected = (store.near_dups.all_signatures(), store.near_dups.groups())
+    seen: list[tuple[int, int, str]] = []
+    with open_store(_imported(tmp_path, "two", corpus)) as store:
+        with pytest.raises(Cancelled) as stopped:  # stop after the second batch of signing
+            group_documents(store, workers=2, batch_size=20,
+                            progress=lambda *step: seen.append(step),
+                            should_stop=lambda: seen[-1][0] == 40
+                            and seen[-1][2].startswith("Signing"))
+        total = seen[-1][1]
+        assert stopped.value.partial.signed == 40 and store.near_dups.groups() == []
+        assert store.near_dups.count_unsigned() == total - 40
+        assert [done for done, _, m in seen if m.startswith("Reading")] == [
+            *range(20, total, 20), total]
+        report = group_documents(store, workers=2, batch_size=20)  # goes on from there
+        assert report.signed == total - 40
+        assert (store.near_dups.all_signatures(), store.near_dups.groups()) == expected
+    assert expected[1]  # there were groups to compare
+
+
+def _reference_pairs(keys: np.ndarray, max_bucket: int) -> set[tuple[int, int]]:
+    """Candidate pairs by the definition: every pair of a bucket (rows sharing a band's key),
+    and for a bucket over ``max_bucket`` a star from its smallest row plus a chain."""
+    out: set[tuple[int, int]] = set()
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for row, key in enumerate(keys[:, band].tolist()):
+            buckets.setdefault(key, []).append(row)
+        for rows in buckets.values():
+            if len(rows) <= max_bucket:
+                out |= {(a, b) for i, a in enumerate(rows) for b in rows[i + 1:]}
+            else:
+                out |= {(rows[0], b) for b in rows[1:]} | set(zip(rows[1:], rows[2:], strict=False))
+    return out
+
+
+def test_candidate_pairs_are_every_pair_that_shares_a_band_key():
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 40, size=(300, 6)).astype(np.uint64)  # buckets of 1 to ~20
+    keys[:, 2] = rng.integers(0, 3, size=300)  # three buckets of ~100: star and chain
+    fresh = rng.random(300) < 0.3
+    found = nd.candidate_pairs(keys, fresh, max_bucket=12)
+    expected = sorted(p for p in _reference_pairs(keys, 12) if fresh[p[0]] or fresh[p[1]])
+    assert found.tolist() == [list(p) for p in expected]
+    assert nd.candidate_pairs(np.arange(10, dtype=np.uint64)[:, None]).shape == (0, 2)
+
+
+def group_in_child(db_path: str, progress, should_stop) -> list[list[int]]:
+    """What the window's job child does (``core.child``: a daemonic process), asking for two
+    workers it may not start."""
+    with open_store(db_path) as store:
+        group_documents(store, workers=2, progress=progress, should_stop=should_stop)
+        return store.near_dups.groups()
+
+
+def test_a_daemonic_child_groups_in_its_own_process(tmp_path):
+    story = ("The central bank raised its main interest rate by half a point on Tuesday, "
+             "the largest increase in two decades, as inflation reached a new high. ")
+    texts = ["Home | News\n" + story * 3, "Menu\n" + story * 3 + "\nAbout us", "Other\n" + (
+        "The orchestra announced its new season with three premieres and a tour. " * 4)]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    with open_store(tmp_path / "p.db") as store:
+        import_paths(store, [path], near_duplicates=False)
+    assert run_in_child(group_in_child, {"db_path": str(tmp_path / "p.db")}) == [[1, 2]]
