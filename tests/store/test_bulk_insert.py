@@ -1,0 +1,30 @@
+"""Bulk import writes (issue 12): documents go in as multi-row statements, so the full-text index
+is written once per batch, and every document is still indexed and stored exactly as given."""
+
+from __future__ import annotations
+
+from annotator.domain import NewDocument, Span
+from annotator.store import bulk
+
+
+def test_every_document_of_a_batch_of_several_statements_is_stored_and_indexed(store,
+                                                                               monkeypatch):
+    monkeypatch.setattr(bulk, "_MAX_ROWS", 3)  # 10 new documents: statements of 3, 3, 3, 1
+    monkeypatch.setattr(bulk, "LARGE_TEXT", 200)  # and one written in pieces between them
+    texts = [f"Harbour story {i}\nThe port of town{i} reopened." for i in range(10)]
+    texts.insert(4, "Quarry closes\n" + "The council met again. " * 20)
+    store.documents.add([NewDocument(texts[0], "first.txt")])
+    records = [NewDocument(t, f"{i}.txt", spans=[Span(0, 7, "ORG")]) for i, t in enumerate(texts)]
+    result = store.documents.add(records, batch_size=1000)
+    assert result.duplicates == [("0.txt", 1)]
+    assert result.added == list(range(2, 12))
+    rows = store.conn.execute("SELECT id, text, source FROM documents ORDER BY id").fetchall()
+    assert rows == [(1, texts[0], "first.txt")] + [
+        (i + 1, t, f"{i}.txt") for i, t in enumerate(texts) if i > 0]
+    for i in range(1, 10):
+        assert store.documents.list_query(text=f"town{i}").ids(0, 10) == [i + 1 + (i >= 4)]
+    assert store.documents.list_query(text="quarry closes").ids(0, 10) == [5]
+    assert store.documents.list_query(text="harbour").count() == 10
+    assert store.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 10
+    assert store.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES "
+                              "('integrity-check')").fetchall() == []
