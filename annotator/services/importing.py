@@ -66,6 +66,7 @@ def import_paths(
     fixed_labels: Iterable[LabelKind] = (),
     annotator: str | None = None,
     near_duplicates: bool = True,
+    min_batch: int = 1,
 ) -> ImportReport:
     """Import files and folders (walked recursively). ``progress(files read, files, message)``
     follows the files; ``should_stop`` is polled after each committed batch, and a stop raises
@@ -77,7 +78,9 @@ def import_paths(
     ``annotator`` names who confirmed the labels of tasks a file marks as accepted or rejected
     without saying by whom (else they are recorded as ``imported``). With ``near_duplicates``
     the new documents are then compared with the project's for wire copies
-    (:func:`annotator.services.near_duplicates.group_documents`)."""
+    (:func:`annotator.services.near_duplicates.group_documents`). ``min_batch``: documents
+    per transaction however long it holds the write lock (see
+    :meth:`annotator.store.documents.Documents.add`); 1 for imports beside an open window."""
     report = ImportReport()
     items = list(expand_paths(paths))
     total = sum(1 for item in items if isinstance(item, Path))
@@ -93,7 +96,7 @@ def import_paths(
 
     records = _records(items, report, total, progress, annotator)
     store.documents.add(records, batch_size=batch_size, on_batch=after_batch,
-                        fixed_labels=fixed_labels)
+                        fixed_labels=fixed_labels, min_batch=min_batch)
     progress(total, total, f"Imported {report.added} documents")
     if near_duplicates and report.added:  # a separate step, after the documents are committed
         from annotator.services.near_duplicates import group_documents  # numpy: only now
