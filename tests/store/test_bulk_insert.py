@@ -4,7 +4,7 @@ is written once per batch, and every document is still indexed and stored exactl
 from __future__ import annotations
 
 from annotator.domain import NewDocument, Span
-from annotator.store import bulk
+from annotator.store import bulk, documents
 
 
 def test_every_document_of_a_batch_of_several_statements_is_stored_and_indexed(store,
@@ -28,3 +28,24 @@ def test_every_document_of_a_batch_of_several_statements_is_stored_and_indexed(s
     assert store.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 10
     assert store.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES "
                               "('integrity-check')").fetchall() == []
+
+
+def test_batches_keep_their_minimum_size_however_long_the_lock_is_held(store, monkeypatch):
+    records = [NewDocument(f"Story number {i}", f"{i}.txt") for i in range(95)]
+    sizes: list[int] = []
+    store.documents.add(records, batch_size=40, lock_seconds=0.0, min_batch=30,
+                        on_batch=lambda step: sizes.append(len(step.added)))
+    assert sizes == [30, 30, 30, 5]  # by lock time alone every batch would be one document
+    sizes.clear()
+    store.documents.add([NewDocument(f"Other story {i}", f"o{i}.txt") for i in range(25)],
+                        lock_seconds=0.0, on_batch=lambda step: sizes.append(len(step.added)))
+    assert sizes == [20, 1, 1, 1, 1, 1]  # without a minimum: 20 to start, then by lock time
+
+
+def test_a_batch_ends_early_once_its_texts_are_long(store, monkeypatch):
+    monkeypatch.setattr(documents, "BATCH_CHARS", 100)
+    records = [NewDocument(f"Story {i}: " + "words " * 10, f"{i}.txt") for i in range(7)]
+    sizes: list[int] = []
+    store.documents.add(records, batch_size=50, min_batch=50,
+                        on_batch=lambda step: sizes.append(len(step.added)))
+    assert sizes == [2, 2, 2, 1]  # 70 characters each: the second passes 100
