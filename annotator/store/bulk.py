@@ -88,6 +88,7 @@ def insert_batch(
     # their spans can name them: the caller's transaction holds the write lock, so nobody else
     # takes the next ids meanwhile.
     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+    first_id = next_id
     for p in batch:
         rec = p.rec
         if p.digest in existing:
@@ -108,6 +109,8 @@ def insert_batch(
         if rec.html is not None:
             html_rows.append((doc_id, rec.html, json.dumps(rec.block_features or [])))
     insert_documents(conn, doc_rows)
+    if next_id > first_id:
+        index_documents(conn, first_id, next_id - 1)
     conn.executemany("INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
                      html_rows)
     span_rows = _admitted(conn, LabelKind.ENTITY, span_rows, 3, rec_of, known_labels, fixed,
@@ -164,15 +167,23 @@ INSERT_DOCUMENT = ("INSERT INTO documents (id, text, hash, source, title, meta, 
                    "created_at, updated_at) VALUES ")
 
 
+def index_documents(conn: sqlite3.Connection, first: int, last: int) -> None:
+    """Add the documents with ids ``first`` to ``last`` (just inserted, texts written) to the
+    list's full-text index (``documents_fts``), in one statement.
+
+    Whoever inserts documents calls this (migration ``m011_index_by_batch``): FTS5 writes what
+    it gathered as a new segment at the end of every statement that changed it, so one
+    statement per batch, not one per row (as a trigger or ``executemany`` does), costs a third
+    of the CPU. Changes and deletions are kept by the index's triggers."""
+    conn.execute("INSERT INTO documents_fts (rowid, title, text) "
+                 "SELECT id, title, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+
+
 def insert_documents(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     """Insert document rows (``INSERT_DOCUMENT``'s nine columns each) as few statements of many
-    rows as SQLite's limit on bound values allows, never one statement per row.
-
-    Why: the full-text index (``documents_fts``, migration ``m008_list_search``) is kept by an
-    insert trigger, and FTS5 writes what it has gathered to disk as a new segment at the end of
-    every statement that changed it. One ``executemany`` row at a time made a segment (and
-    merges) per document: three times the CPU of indexing the whole batch at once, which one
-    multi-row statement does while the trigger still indexes every row."""
+    rows as SQLite's limit on bound values allows, never one statement per row (each statement
+    is a round of SQLite's and Python's per-call work). :func:`index_documents` then indexes
+    them."""
     per = max(1, min(_MAX_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 9))
     for start in range(0, len(rows), per):
         chunk = rows[start:start + per]
@@ -200,16 +211,6 @@ def _insert_large_document(conn: sqlite3.Connection, row: tuple, text: str) -> N
     with conn.blobopen("documents", "text", row[0]) as blob:
         for piece in _pieces(text):
             blob.write(piece.encode("utf-8"))
-    _index_again(conn, row[0])
-
-
-def _index_again(conn: sqlite3.Connection, doc_id: int) -> None:
-    """The insert trigger indexed the zero-filled placeholder for the list's text filter (no
-    words: only its title went in); index the text that was then written into it."""
-    conn.execute("INSERT INTO documents_fts (documents_fts, rowid, title, text) "
-                 "SELECT 'delete', id, title, '' FROM documents WHERE id = ?", [doc_id])
-    conn.execute("INSERT INTO documents_fts (rowid, title, text) "
-                 "SELECT id, title, text FROM documents WHERE id = ?", [doc_id])
 
 
 def _pieces(text: str) -> Iterator[str]:

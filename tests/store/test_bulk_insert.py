@@ -3,8 +3,12 @@ is written once per batch, and every document is still indexed and stored exactl
 
 from __future__ import annotations
 
+import sqlite3
+
+from project_files import old_project
+
 from annotator.domain import NewDocument, Span
-from annotator.store import bulk, documents
+from annotator.store import bulk, documents, open_store
 
 
 def test_every_document_of_a_batch_of_several_statements_is_stored_and_indexed(store,
@@ -49,3 +53,23 @@ def test_a_batch_ends_early_once_its_texts_are_long(store, monkeypatch):
     store.documents.add(records, batch_size=50, min_batch=50,
                         on_batch=lambda step: sizes.append(len(step.added)))
     assert sizes == [2, 2, 2, 1]  # 70 characters each: the second passes 100
+
+
+def test_a_project_from_before_m011_finds_the_same_and_indexes_what_comes_next(tmp_path):
+    path = old_project(tmp_path, "m010_near_duplicates")  # its index kept by the insert trigger
+    with sqlite3.connect(path) as conn:
+        before = {word: [r[0] for r in conn.execute(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid",
+            [word])] for word in ("lisbon", "zurich", "nasa", "kraków", "cookie")}
+    conn.close()
+    assert all(before.values())
+    with open_store(path) as store:
+        assert store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                  "name = 'documents_fts_insert'").fetchall() == []
+        for word, ids in before.items():
+            assert store.documents.list_query(text=word).ids(0, 100) == ids
+        new = store.documents.add([NewDocument("Lisbon tram strike\nNo trams ran.", "n.txt")])
+        assert store.documents.list_query(text="lisbon").ids(0, 100) == before["lisbon"] + \
+            new.added
+        assert store.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES "
+                                  "('integrity-check')").fetchall() == []
