@@ -8,7 +8,7 @@ import sqlite3
 from project_files import old_project
 
 from annotator.domain import NewDocument, Span
-from annotator.store import bulk, documents, open_store
+from annotator.store import bulk, documents, near_dups, open_store
 
 
 def test_every_document_of_a_batch_of_several_statements_is_stored_and_indexed(store,
@@ -73,3 +73,12 @@ def test_a_project_from_before_m011_finds_the_same_and_indexes_what_comes_next(t
             new.added
         assert store.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES "
                                   "('integrity-check')").fetchall() == []
+
+
+def test_near_duplicate_signing_reads_a_huge_text_only_up_to_its_cap(store, monkeypatch):
+    monkeypatch.setattr(near_dups, "TEXT_CHARS", 50)
+    text = "Quarry closes\n" + "The council met again. " * 20
+    store.documents.add([NewDocument(text, "long.txt"), NewDocument("Short one", "s.txt")])
+    assert list(store.near_dups.iter_uncounted()) == [[(1, text[:50]), (2, "Short one")]]
+    store.near_dups.add_line_counts([1, 2], {})
+    assert list(store.near_dups.iter_unsigned()) == [[(1, text[:50]), (2, "Short one")]]
