@@ -67,6 +67,7 @@ def import_paths(
     annotator: str | None = None,
     near_duplicates: bool = True,
     lock_seconds: float | None = None,
+    min_batch: int = 1,
 ) -> ImportReport:
     """Import files and folders (walked recursively). ``progress(files read, files, message)``
     follows the files; ``should_stop`` is polled after each committed batch, and a stop raises
@@ -78,7 +79,9 @@ def import_paths(
     ``annotator`` names who confirmed the labels of tasks a file marks as accepted or rejected
     without saying by whom (else they are recorded as ``imported``). With ``near_duplicates``
     the new documents are then compared with the project's for wire copies
-    (:func:`annotator.services.near_duplicates.group_documents`)."""
+    (:func:`annotator.services.near_duplicates.group_documents`). ``min_batch``: documents
+    per transaction however long it holds the write lock (see
+    :meth:`annotator.store.documents.Documents.add`); 1 for imports beside an open window."""
     report = ImportReport()
     items = list(expand_paths(paths))
     total = sum(1 for item in items if isinstance(item, Path))
@@ -95,7 +98,7 @@ def import_paths(
     records = _records(items, report, total, progress, annotator)
     hold = {} if lock_seconds is None else {"lock_seconds": lock_seconds}
     store.documents.add(records, batch_size=batch_size, on_batch=after_batch,
-                        fixed_labels=fixed_labels, **hold)
+                        fixed_labels=fixed_labels, min_batch=min_batch, **hold)
     progress(total, total, f"Imported {report.added} documents")
     if near_duplicates and report.added:  # a separate step, after the documents are committed
         from annotator.services.near_duplicates import group_documents  # numpy: only now

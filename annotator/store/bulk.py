@@ -7,6 +7,7 @@ already validated offsets (and reported what they dropped), so only identity che
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -41,56 +42,82 @@ class AddResult:
     refused: list[Refused] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A record made ready for :func:`insert_batch` before the write lock is taken: everything
+    but its id. ``row`` is the document row after the id, ``sections`` the section rows after
+    the document id; ``stamp`` the time of both."""
+
+    rec: NewDocument
+    digest: str
+    row: tuple
+    sections: list[tuple]
+    stamp: str
+
+
+def prepare_batch(batch: list[NewDocument]) -> list[Prepared]:
+    """Hashes, titles, meta as JSON and label rows of a batch: the work that needs no lock, so
+    that :func:`insert_batch` holds the project's write lock only to write."""
+    stamp = now()
+    out = []
+    for rec in batch:
+        digest = content_hash(rec.text)
+        out.append(Prepared(rec, digest, _document_row(rec, digest, stamp),
+                            _section_rows(rec, stamp), stamp))
+    return out
+
+
 def insert_batch(
     conn: sqlite3.Connection,
-    batch: list[NewDocument],
+    batch: list[Prepared],
     result: AddResult,
     known_labels: dict[str, set[str]],
     fixed: frozenset[LabelKind] = frozenset(),
 ) -> None:
-    """Insert one batch inside the caller's transaction. Labels new to the project join its
-    label set, except names :func:`validate_label_name` refuses and, for the kinds in
-    ``fixed``, any new name: those spans or tags are dropped and told in ``result.refused``."""
-    hashes = [content_hash(rec.text) for rec in batch]
-    existing = _existing_hashes(conn, hashes)
+    """Insert one batch (from :func:`prepare_batch`) inside the caller's transaction. Labels
+    new to the project join its label set, except names :func:`validate_label_name` refuses
+    and, for the kinds in ``fixed``, any new name: those spans or tags are dropped and told in
+    ``result.refused``."""
+    existing = _existing_hashes(conn, [p.digest for p in batch])
     span_rows: list[tuple] = []
     section_rows: list[tuple] = []
     doc_rows: list[tuple] = []
     html_rows: list[tuple] = []
-    stamp = now()
     rec_of: dict[int, NewDocument] = {}
-    # Ids are given here, so that the documents go in with one ``executemany`` (not one
-    # ``execute`` each) and their spans can name them: the caller's transaction holds the write
-    # lock, so nobody else takes the next ids meanwhile.
+    # Ids are given here, so that the documents go in with a few statements (not one each) and
+    # their spans can name them: the caller's transaction holds the write lock, so nobody else
+    # takes the next ids meanwhile.
     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
-    for rec, digest in zip(batch, hashes, strict=True):
-        if digest in existing:
-            result.duplicates.append((rec.source, existing[digest]))
+    first_id = next_id
+    for p in batch:
+        rec = p.rec
+        if p.digest in existing:
+            result.duplicates.append((rec.source, existing[p.digest]))
             continue
         doc_id, next_id = next_id, next_id + 1
-        row = _document_row(doc_id, rec, digest, stamp)
+        row = (doc_id, *p.row)
         if len(rec.text) > LARGE_TEXT:
             _insert_large_document(conn, row, rec.text)
         else:
             doc_rows.append(row)
-        existing[digest] = doc_id
+        existing[p.digest] = doc_id
         result.added.append(doc_id)
         rec_of[doc_id] = rec
+        stamp = p.stamp
         span_rows += [(doc_id, s[0], s[1], s[2], s[3], s[4], stamp) for s in rec.spans]
-        section_rows += _section_rows(doc_id, rec, stamp)
+        section_rows += [(doc_id, *s) for s in p.sections]
         if rec.html is not None:
             html_rows.append((doc_id, rec.html, json.dumps(rec.block_features or [])))
-    conn.executemany(INSERT_DOCUMENT + "(?, ?, ?, ?, ?, ?, ?, ?, ?)", doc_rows)
+    insert_documents(conn, doc_rows)
+    if next_id > first_id:
+        index_documents(conn, first_id, next_id - 1)
     conn.executemany("INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
                      html_rows)
     span_rows = _admitted(conn, LabelKind.ENTITY, span_rows, 3, rec_of, known_labels, fixed,
                           result)
     section_rows = _admitted(conn, LabelKind.SECTION, section_rows, 4, rec_of, known_labels,
                              fixed, result)
-    conn.executemany(
-        INSERT_SPAN,
-        span_rows,
-    )
+    conn.executemany(INSERT_SPAN, span_rows)
     conn.executemany(
         'INSERT OR REPLACE INTO sections (doc_id, block, start, "end", label, origin, annotator, '
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -140,8 +167,40 @@ INSERT_DOCUMENT = ("INSERT INTO documents (id, text, hash, source, title, meta, 
                    "created_at, updated_at) VALUES ")
 
 
-def _document_row(doc_id: int, rec: NewDocument, digest: str, stamp: str) -> tuple:
-    return (doc_id, rec.text, digest, rec.source, rec.meta.get("title") or title_of(rec.text),
+def index_documents(conn: sqlite3.Connection, first: int, last: int) -> None:
+    """Add the documents with ids ``first`` to ``last`` (just inserted, texts written) to the
+    list's full-text index (``documents_fts``), in one statement.
+
+    Whoever inserts documents calls this (migration ``m011_index_by_batch``): FTS5 writes what
+    it gathered as a new segment at the end of every statement that changed it, so one
+    statement per batch, not one per row (as a trigger or ``executemany`` does), costs a third
+    of the CPU. Changes and deletions are kept by the index's triggers."""
+    conn.execute("INSERT INTO documents_fts (rowid, title, text) "
+                 "SELECT id, title, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+
+
+def insert_documents(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Insert document rows (``INSERT_DOCUMENT``'s nine columns each) as few statements of many
+    rows as SQLite's limit on bound values allows, never one statement per row (each statement
+    is a round of SQLite's and Python's per-call work). :func:`index_documents` then indexes
+    them."""
+    per = max(1, min(_MAX_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 9))
+    for start in range(0, len(rows), per):
+        chunk = rows[start:start + per]
+        conn.execute(_insert_rows_sql(len(chunk)), [v for row in chunk for v in row])
+
+
+_MAX_ROWS = 500  # rows per statement: beyond this a bigger statement saves nothing measurable
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_rows_sql(n: int) -> str:
+    return INSERT_DOCUMENT + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * n)
+
+
+def _document_row(rec: NewDocument, digest: str, stamp: str) -> tuple:
+    """The document's row after its id (``INSERT_DOCUMENT``'s other eight columns)."""
+    return (rec.text, digest, rec.source, rec.meta.get("title") or title_of(rec.text),
             _encode(rec.meta), rec.status.value, stamp, stamp)
 
 
@@ -152,16 +211,6 @@ def _insert_large_document(conn: sqlite3.Connection, row: tuple, text: str) -> N
     with conn.blobopen("documents", "text", row[0]) as blob:
         for piece in _pieces(text):
             blob.write(piece.encode("utf-8"))
-    _index_again(conn, row[0])
-
-
-def _index_again(conn: sqlite3.Connection, doc_id: int) -> None:
-    """The insert trigger indexed the zero-filled placeholder for the list's text filter (no
-    words: only its title went in); index the text that was then written into it."""
-    conn.execute("INSERT INTO documents_fts (documents_fts, rowid, title, text) "
-                 "SELECT 'delete', id, title, '' FROM documents WHERE id = ?", [doc_id])
-    conn.execute("INSERT INTO documents_fts (rowid, title, text) "
-                 "SELECT id, title, text FROM documents WHERE id = ?", [doc_id])
 
 
 def _pieces(text: str) -> Iterator[str]:
@@ -175,16 +224,16 @@ def _utf8_length(text: str) -> int:
     return sum(len(piece.encode("utf-8")) for piece in _pieces(text))
 
 
-def _section_rows(doc_id: int, rec: NewDocument, stamp: str) -> list[tuple]:
-    """Section ranges from a file become per-block tags on the blocks inside each range."""
+def _section_rows(rec: NewDocument, stamp: str) -> list[tuple]:
+    """Section ranges from a file become per-block tags on the blocks inside each range (rows
+    after the document id)."""
     if not rec.sections:
         return []
     doc_blocks = blocks(rec.text)
     rows = []
     for start, end, label in rec.sections:
         for b in blocks_in_range(doc_blocks, start, end):
-            rows.append((doc_id, b.index, b.start, b.end, label, IMPORTED, rec.annotator,
-                         stamp))
+            rows.append((b.index, b.start, b.end, label, IMPORTED, rec.annotator, stamp))
     return rows
 
 

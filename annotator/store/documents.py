@@ -6,17 +6,19 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 from annotator.domain import Document, LabelKind, NewDocument, Status
 from annotator.store.base import Base, marks, now
-from annotator.store.bulk import AddResult, insert_batch
+from annotator.store.bulk import AddResult, insert_batch, prepare_batch
 from annotator.store.listing import ListQuery
 
 # How long a bulk write may hold the project's write lock per transaction: a person's label
 # waits at most about this long while an import, a pre-annotation or a merge runs.
 LOCK_SECONDS = 0.05
+# A batch ends early once its texts pass this many characters, so that whole batches of long
+# articles never hold much of a file in memory at once.
+BATCH_CHARS = 4_000_000
 DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at, revision"
 
 
@@ -135,6 +137,7 @@ class Documents:
         on_batch: Callable[[AddResult], None] | None = None,
         lock_seconds: float = LOCK_SECONDS,
         fixed_labels: Iterable[LabelKind] = (),
+        min_batch: int = 1,
     ) -> AddResult:
         """Insert documents with their spans and sections, skipping texts already present.
 
@@ -144,27 +147,47 @@ class Documents:
 
         Each batch is one transaction: a crash loses at most the batch in flight, never what was
         committed before. Batches are sized so that each holds the write lock for about
-        ``lock_seconds`` (at most ``batch_size`` documents): a person labelling in the window
-        meanwhile waits no longer than that. ``on_batch`` is called after each commit
-        (progress, cancellation); what it raises ends the run with every earlier batch kept."""
+        ``lock_seconds`` (at most ``batch_size`` documents, at least ``min_batch`` unless they
+        pass :data:`BATCH_CHARS` characters of text): a person
+        labelling in the window meanwhile waits no longer than that. What needs no lock (hashes,
+        titles) is done before the transaction. ``min_batch`` is for imports no window waits on
+        (the command line's): on a loaded machine the lock time alone shrinks batches to a few
+        dozen documents, and each commit costs a full-text index segment and a sync.
+        ``on_batch`` is called after each commit (progress, cancellation); what it raises ends
+        the run with every earlier batch kept."""
         result = AddResult()
         known = {kind: set(self._base.label_names(kind)) for kind in ("entity", "section")}
         fixed = frozenset(LabelKind(k) for k in fixed_labels)
+        min_batch = max(1, min(min_batch, batch_size))
         it = iter(records)
-        size = min(batch_size, 20)
-        while batch := list(islice(it, size)):
+        size = max(min_batch, min(batch_size, 20))
+        while batch := _take(it, size):
             step = AddResult()
+            prepared = prepare_batch(batch)
             started = time.perf_counter()
             with self._base.transaction() as conn:
-                insert_batch(conn, batch, step, known, fixed)
+                insert_batch(conn, prepared, step, known, fixed)
             held = time.perf_counter() - started
-            size = max(1, min(batch_size, int(len(batch) * lock_seconds / max(held, 1e-4))))
+            size = max(min_batch, min(batch_size,
+                                      int(len(batch) * lock_seconds / max(held, 1e-4))))
             result.added += step.added
             result.duplicates += step.duplicates
             result.refused += step.refused
             if on_batch is not None:
                 on_batch(step)
         return result
+
+
+def _take(it: Iterator[NewDocument], size: int) -> list[NewDocument]:
+    """The next ``size`` records, or fewer once their texts pass :data:`BATCH_CHARS`."""
+    batch: list[NewDocument] = []
+    chars = 0
+    for rec in it:
+        batch.append(rec)
+        chars += len(rec.text)
+        if len(batch) >= size or chars >= BATCH_CHARS:
+            break
+    return batch
 
 
 _LIST_COLUMNS = ("d.id, d.title, d.status, "

@@ -32,7 +32,7 @@ from typing import Any
 
 from annotator.domain import HUMAN, Status, blocks, validate_label_name
 from annotator.store.base import now
-from annotator.store.bulk import ensure_labels
+from annotator.store.bulk import ensure_labels, index_documents
 from annotator.store.curation import RegionKey, Version
 from annotator.store.db import Store
 from annotator.store.sections import INSERT_SECTION
@@ -328,6 +328,7 @@ def _copy_document(conn: sqlite3.Connection, src: sqlite3.Connection, row: tuple
         "INSERT INTO documents (hash, text, source, title, meta, status, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", fields)
     doc_id = cur.lastrowid
+    index_documents(conn, doc_id, doc_id)  # for the list's text filter (m011_index_by_batch)
     _insert_labels(conn, doc_id, version)
     tables = _tables(src)
     if "html_pages" in tables:

@@ -337,3 +337,18 @@ def m010_near_duplicates(db: Database) -> None:
             docs INTEGER NOT NULL
         )"""
     )
+
+
+@migrations()
+def m011_index_by_batch(db: Database) -> None:
+    """The full-text index (``m008_list_search``) is written by whoever inserts documents, a
+    batch at a time, instead of by a trigger a row at a time.
+
+    Why: an insert trigger hands FTS5 each new row as it is written, and with it, for a text
+    written afterwards through blob I/O (a 50 MB file), a placeholder of the text's full size:
+    SQLite holds another copy of it for the trigger, 55 MB more at the peak of such an import.
+    Importers (:mod:`annotator.store.bulk`) and merges (:mod:`annotator.store.merge`) now index
+    the rows they add with one ``INSERT INTO documents_fts ... SELECT`` per batch, once the
+    texts are in (:func:`annotator.store.bulk.index_documents`). The update and delete
+    triggers stay: any writer that changes or removes a document keeps the index right."""
+    db.execute("DROP TRIGGER documents_fts_insert")

@@ -39,6 +39,7 @@ VERSIONS = [
     ("m007_rejected_suggestions", "m008_list_search"),
     ("m008_list_search", "m009_span_level_curation"),
     ("m009_span_level_curation", "m010_near_duplicates"),
+    ("m010_near_duplicates", "m011_index_by_batch"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"
