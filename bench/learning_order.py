@@ -19,7 +19,8 @@ Evaluation is ``learning_entities.py``'s: generated articles in unseen contexts 
 hand-labelled real news sentences, never used for training or for choosing.
 
     python bench/learning_order.py            # pool 80, 10/25/50 documents of 300 words
-    python bench/learning_order.py --quick    # pool 30, 10/25 documents of 150 words
+    python bench/learning_order.py --quick    # pool 15, 10 documents of 100 words, 2 epochs
+                                              # (checks the bench runs; too small to judge)
 """
 
 from __future__ import annotations
@@ -66,21 +67,21 @@ def pick(model: str, pool: list[Article], taken: list[int], count: int) -> tuple
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="pool 30, 10 and 25 short documents")
+    parser.add_argument("--quick", action="store_true", help="pool 15, 10 short documents, 2 epochs: under a minute")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default 8)")
     parser.add_argument("--words", type=int, default=None, help="words per article (default 300)")
     parser.add_argument("--pool", type=int, default=None, help="pool size (default 80)")
     parser.add_argument("--order", choices=("id", "uncertain", "both"), default="both")
     parser.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     args = parser.parse_args(argv)
-    points = (10, 25) if args.quick else (10, 25, 50)
-    words = args.words or (150 if args.quick else 300)
-    size = args.pool or (30 if args.quick else 80)
+    points = (10,) if args.quick else (10, 25, 50)
+    words = args.words or (100 if args.quick else 300)
+    size = args.pool or (15 if args.quick else 80)
     options = TrainOptions(candidates=("base",), seconds=1e6,
-                           max_epochs=args.epochs or (4 if args.quick else 8), seed=args.seed)
+                           max_epochs=args.epochs or (2 if args.quick else 8), seed=args.seed)
     filler = fillers()
     pool = articles(size, "train", words, 11, filler["train"])
-    generated = [(a.text, a.spans) for a in articles(4 if args.quick else 20, "test",
+    generated = [(a.text, a.spans) for a in articles(2 if args.quick else 20, "test",
                                                      150 if args.quick else 400, 99,
                                                      filler["test"])]
     sets = {"generated": generated, "real": real_sentences()}
