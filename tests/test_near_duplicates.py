@@ -221,10 +221,36 @@ def _imported(tmp_path: Path, name: str, corpus: dup_corpus.Corpus) -> Path:
     return tmp_path / f"{name}.db"
 
 
-@needs_dragnet
-@pytest.mark.slow  # two spawned workers (about 2 s) on the module's Dragnet corpus
+def generated_reprints() -> dup_corpus.Corpus:
+    """120 generated articles (``tests/ner_articles``), every third reprinted inside another
+    site's boilerplate with its last paragraph trimmed: a corpus with groups that needs no
+    Dragnet, so the worker path runs wherever the suite does."""
+    from ner_articles import articles
+
+    made = dup_corpus.Corpus()
+    for i, article in enumerate(articles(90, "train", 250, seed=7)):
+        made.docs.append((f"Home | World | Markets\n{article.text}\nSubscribe", f"a{i}"))
+        if i % 3 == 0:
+            paragraphs = article.text.split("\n")
+            trimmed = "\n".join(paragraphs[:-1]) if len(paragraphs) > 2 else article.text
+            made.docs.append((f"Wire Daily\nLatest\n{trimmed}\nAbout us | Contact", f"r{i}"))
+            made.groups.append([len(made.docs) - 2, len(made.docs) - 1])
+    return made
+
+
+@pytest.fixture(scope="module", params=["generated", "dragnet"])
+def worker_corpus(request) -> dup_corpus.Corpus:
+    if request.param == "generated":
+        return generated_reprints()
+    if not dup_corpus.available():
+        pytest.skip("../shared/data/dragnet is not here")
+    return request.getfixturevalue("corpus")
+
+
+@pytest.mark.slow  # two spawned workers (about 2 s a corpus)
 def test_worker_processes_store_what_one_process_does_and_stop_between_batches(tmp_path,
-                                                                              corpus):
+                                                                              worker_corpus):
+    corpus = worker_corpus
     with open_store(_imported(tmp_path, "one", corpus)) as store:
         group_documents(store, workers=1, batch_size=20)
         expected = (store.near_dups.all_signatures(), store.near_dups.groups())
