@@ -67,7 +67,8 @@ def pick(model: str, pool: list[Article], taken: list[int], count: int) -> tuple
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="pool 15, 10 short documents, 2 epochs: under a minute")
+    parser.add_argument("--quick", action="store_true",
+                        help="pool 15, 10 short documents, 2 epochs: under a minute")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default 8)")
     parser.add_argument("--words", type=int, default=None, help="words per article (default 300)")
     parser.add_argument("--pool", type=int, default=None, help="pool size (default 80)")
