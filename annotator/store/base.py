@@ -29,6 +29,12 @@ def marks(items: Sequence[Any]) -> str:
     return ", ".join("?" for _ in items)
 
 
+def chunks(items: Sequence[Any], size: int = 500) -> list[list[Any]]:
+    """``items`` in lists of at most ``size``: the pieces an ``IN (...)`` query takes, kept
+    well under SQLite's limit on bound parameters."""
+    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
 class Base:
     """The open connection (autocommit; transactions are explicit) and its sqlite-utils view."""
 

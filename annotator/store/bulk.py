@@ -23,7 +23,7 @@ from annotator.domain import (
     title_of,
     validate_label_name,
 )
-from annotator.store.base import now
+from annotator.store.base import chunks, marks, now
 from annotator.store.labels import insert_label
 from annotator.store.spans import INSERT_SPAN
 
@@ -240,10 +240,9 @@ def _section_rows(rec: NewDocument, stamp: str) -> list[tuple]:
 def _existing_hashes(conn: sqlite3.Connection, hashes: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     unique = list(dict.fromkeys(hashes))
-    for i in range(0, len(unique), 500):
-        chunk = unique[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = conn.execute(f"SELECT hash, id FROM documents WHERE hash IN ({marks})", chunk)
+    for chunk in chunks(unique):
+        rows = conn.execute(f"SELECT hash, id FROM documents WHERE hash IN ({marks(chunk)})",
+                            chunk)
         found.update(dict(rows.fetchall()))
     return found
 

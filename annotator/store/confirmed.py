@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain import Status
-from annotator.store.base import Base, marks
+from annotator.store.base import Base, chunks, marks
 
 # The head of an HTML page is enough to find its canonical link.
 HTML_HEAD_CHARS = 20_000
@@ -52,7 +52,7 @@ class ConfirmedData:
         docs = [ConfirmedDoc(r[0], r[1], r[2], json.loads(r[3] or "{}"),
                              r[4] == Status.ACCEPTED.value) for r in rows]
         by_id = {d.doc_id: d for d in docs}
-        for chunk in _chunks(list(by_id)):
+        for chunk in chunks(list(by_id)):
             for doc_id, start, end, label, origin, annotator in self.conn.execute(
                     f'SELECT doc_id, start, "end", label, origin, annotator FROM spans '
                     f"WHERE doc_id IN ({marks(chunk)}) ORDER BY doc_id, start", chunk):
@@ -81,6 +81,3 @@ class ConfirmedData:
         step = max(1, len(rows) // max(limit, 1))
         return [tuple(r) for r in rows[::step][:limit]]
 
-
-def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]

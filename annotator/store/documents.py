@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from annotator.domain import Document, LabelKind, NewDocument, Status
-from annotator.store.base import Base, marks, now
+from annotator.store.base import Base, chunks, marks, now
 from annotator.store.bulk import AddResult, insert_batch, prepare_batch
 from annotator.store.listing import ListQuery
 
@@ -89,8 +89,7 @@ class Documents:
     def rows_of(self, doc_ids: list[int]) -> dict[int, dict[str, Any]]:
         """List rows (as :meth:`page` gives them) of the given documents, by id."""
         out: dict[int, dict[str, Any]] = {}
-        for i in range(0, len(doc_ids), 500):
-            chunk = doc_ids[i:i + 500]
+        for chunk in chunks(doc_ids):
             rows = self._conn.execute(
                 f"SELECT {_LIST_COLUMNS} FROM documents d WHERE d.id IN ({marks(chunk)})", chunk)
             out.update((r[0], _list_row(r)) for r in rows)
@@ -99,8 +98,7 @@ class Documents:
     def revisions(self, doc_ids: list[int]) -> dict[int, int]:
         """The current revision of each document (see :class:`annotator.domain.Document`)."""
         out: dict[int, int] = {}
-        for i in range(0, len(doc_ids), 500):
-            chunk = doc_ids[i:i + 500]
+        for chunk in chunks(doc_ids):
             out.update(self._conn.execute(
                 f"SELECT id, revision FROM documents WHERE id IN ({marks(chunk)})", chunk))
         return out

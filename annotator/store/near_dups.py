@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from annotator.store.base import Base, marks
+from annotator.store.base import Base, chunks, marks
 
 PARAMS_KEY = "near_dups_params"
 # Texts are read for signing up to this many characters: a news story, reprinted or not, is far
@@ -65,8 +65,7 @@ class NearDups:
         """``(doc_id, text)`` of these documents (those that exist), in id order: a text's
         first :data:`TEXT_CHARS` characters."""
         out: list[tuple[int, str]] = []
-        for i in range(0, len(doc_ids), 500):
-            chunk = list(doc_ids[i:i + 500])
+        for chunk in chunks(doc_ids):
             out += self._conn.execute(
                 f"SELECT id, substr(text, 1, ?) FROM documents WHERE id IN ({marks(chunk)})",
                 [TEXT_CHARS, *chunk]).fetchall()
@@ -89,8 +88,7 @@ class NearDups:
     def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
         """In how many documents each of these prose lines appears (absent: none)."""
         out: dict[int, int] = {}
-        for i in range(0, len(hashes), 500):
-            chunk = list(hashes[i:i + 500])
+        for chunk in chunks(hashes):
             out.update(self._conn.execute(
                 f"SELECT hash, docs FROM near_dup_lines WHERE hash IN ({marks(chunk)})", chunk))
         return out
@@ -124,8 +122,7 @@ class NearDups:
 
     def signatures_of(self, doc_ids: Sequence[int]) -> dict[int, tuple[bytes, int]]:
         out: dict[int, tuple[bytes, int]] = {}
-        for i in range(0, len(doc_ids), 500):
-            chunk = list(doc_ids[i:i + 500])
+        for chunk in chunks(doc_ids):
             out.update((r[0], (r[1], r[2])) for r in self._conn.execute(
                 f"SELECT doc_id, signature, shingles FROM near_dups WHERE doc_id IN "
                 f"({marks(chunk)})", chunk))
@@ -151,8 +148,7 @@ class NearDups:
             return dict(self._conn.execute(
                 "SELECT doc_id, grp FROM near_dups WHERE grp > 0"))
         out: dict[int, int] = {}
-        for i in range(0, len(doc_ids), 500):
-            chunk = list(doc_ids[i:i + 500])
+        for chunk in chunks(doc_ids):
             out.update(self._conn.execute(
                 f"SELECT doc_id, grp FROM near_dups WHERE grp > 0 AND doc_id IN "
                 f"({marks(chunk)})", chunk))

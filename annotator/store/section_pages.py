@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain import HUMAN, RULES, Section, Status
-from annotator.store.base import Base, marks, now
+from annotator.store.base import Base, chunks, marks, now
 from annotator.store.sections import INSERT_SECTION, SECTION_COLUMNS, row_to_section
 
 UNFINISHED = (Status.NEW, Status.IN_PROGRESS, Status.SKIPPED)
@@ -90,8 +90,7 @@ class SectionPages:
         """The documents (text, meta, HTML, block features, sections), in the order given;
         unknown ids are left out."""
         out: dict[int, PageRecord] = {}
-        for i in range(0, len(doc_ids), 500):
-            chunk = list(doc_ids[i:i + 500])
+        for chunk in chunks(doc_ids):
             rows = self._conn.execute(
                 f"""SELECT d.id, d.text, d.meta, d.status, h.html, h.blocks
                     FROM documents d LEFT JOIN html_pages h ON h.doc_id = d.id
@@ -121,8 +120,7 @@ class SectionPages:
     def texts(self, doc_ids: Sequence[int]) -> dict[int, str]:
         """``doc_id -> text`` of the given documents."""
         out: dict[int, str] = {}
-        for i in range(0, len(doc_ids), 500):
-            chunk = list(doc_ids[i:i + 500])
+        for chunk in chunks(doc_ids):
             out.update(self._conn.execute(
                 f"SELECT id, text FROM documents WHERE id IN ({marks(chunk)})", chunk))
         return out
