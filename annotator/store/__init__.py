@@ -20,13 +20,14 @@ from annotator.store.db import INTERACTIVE_TIMEOUT_MS, Store  # noqa: E402
 
 def open_store(path: str | Path, interactive: bool = False, read_only: bool = False) -> Store:
     """Open or create a project file and bring its schema up to date. ``interactive``: the
-    window's connection, which waits at most ``INTERACTIVE_TIMEOUT_MS`` for the write lock.
+    window's connection, which waits at most ``INTERACTIVE_TIMEOUT_MS`` for the write lock and
+    goes before background writers' next batches (:mod:`annotator.store.person_first`).
     ``read_only``: nothing is ever written, not even a schema upgrade (``stats``, ``export``);
     a project made by a newer annotator, or that cannot be written, is opened read-only anyway
     and ``Store.notice`` says why. Raises :class:`NotAProjectError` for a file that is not an
     annotator project."""
     timeout = INTERACTIVE_TIMEOUT_MS if interactive else None
-    return Store(path, busy_timeout_ms=timeout, read_only=read_only)
+    return Store(path, busy_timeout_ms=timeout, read_only=read_only, interactive=interactive)
 
 
 __all__ = ["NotAProjectError", "ReadOnlyProjectError", "StorageBusy", "StorageError", "Store",

@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from annotator.store.connection import ReadOnlyProjectError
+from annotator.store.person_first import PersonFirst
 
 
 def now() -> str:
@@ -38,12 +39,17 @@ def chunks(items: Sequence[Any], size: int = 500) -> list[list[Any]]:
 class Base:
     """The open connection (autocommit; transactions are explicit) and its sqlite-utils view."""
 
-    def __init__(self, db: Database, read_only: str | None = None):
+    def __init__(self, db: Database, read_only: str | None = None, interactive: bool = False):
         """``read_only``: why the project may not be written (then every write raises
-        :class:`~annotator.store.connection.ReadOnlyProjectError` with it); None when it may."""
+        :class:`~annotator.store.connection.ReadOnlyProjectError` with it); None when it may.
+        ``interactive``: the window's connection, whose writes go before a background writer's
+        next batch (:mod:`annotator.store.person_first`)."""
         self.db = db
         self.conn: sqlite3.Connection = db.conn
         self.read_only = read_only
+        main_file = next((r[2] for r in self.conn.execute("PRAGMA database_list")
+                          if r[1] == "main"), "")
+        self.person = PersonFirst(main_file or None, interactive)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -55,6 +61,7 @@ class Base:
             with self.db.atomic():
                 yield self.conn
             return
+        self.person.give_way()
         self._begin()
         try:
             yield self.conn
@@ -72,7 +79,8 @@ class Base:
         SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so a
         bulk writer that commits every 50 ms and takes the lock again a few ms later (an import,
         a pre-annotation) won nearly every race, and a person's label waited for seconds. Trying
-        often catches the gap between two of its batches."""
+        often catches the gap between two of its batches; the window's connection also asks
+        background writers to stay off the lock meanwhile (:mod:`person_first`)."""
         timeout_ms = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
         if timeout_ms <= 0:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -87,6 +95,7 @@ class Base:
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) or time.monotonic() >= deadline:
                         raise
+                    self.person.waiting()
                     time.sleep(0.002)
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")

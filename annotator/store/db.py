@@ -49,12 +49,13 @@ class Store:
     writer holds the file longer than the busy timeout."""
 
     def __init__(self, path: str | Path, busy_timeout_ms: int | None = None,
-                 read_only: bool = False):
+                 read_only: bool = False, interactive: bool = False):
         """Open ``path``, creating or upgrading it unless ``read_only``; writes then wait up to
         ``busy_timeout_ms`` (default :data:`BUSY_TIMEOUT_MS`) for the lock.
 
         ``read_only`` is also set when the file was made by a newer annotator or cannot be
-        written; ``notice`` then says why, for the person.
+        written; ``notice`` then says why, for the person. ``interactive``: the window's
+        connection, whose writes go before background writers' next batches.
         """
         self.path = Path(path)
         opened = connect(self.path, read_only=read_only,
@@ -62,7 +63,7 @@ class Store:
         self.read_only = opened.read_only
         self.notice = opened.notice
         why = (opened.notice or f"{self.path}: opened read-only") if opened.read_only else None
-        self._base = Base(opened.db, why)
+        self._base = Base(opened.db, why, interactive)
         self.db = self._base.db
         self.conn = self._base.conn
         self.documents = Documents(self._base)

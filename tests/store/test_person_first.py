@@ -1,0 +1,105 @@
+"""The window's writes go before a background writer's next batch (issue 12, point 5): a
+label pressed during an import waits for at most the batch that holds the lock, and the action
+right after it (an undo) finds the lock free."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+from sqlite_utils import Database
+
+from annotator.store import open_store
+from annotator.store import person_first as pf
+from annotator.store.base import Base
+
+
+def bulk_writer(path, stop: threading.Event, began: list[float], hold: float) -> None:
+    """A background writer like an import: back-to-back transactions of ``hold`` seconds,
+    recording when each one got the lock."""
+    with open_store(path) as store:
+        n = 0
+        while not stop.is_set():
+            with store.transaction() as conn:
+                began.append(time.monotonic())
+                conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('bulk', ?)",
+                             [str(n)])
+                time.sleep(hold)
+            n += 1
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "p.db"
+    open_store(path).close()
+    return path
+
+
+def test_a_bulk_writer_stays_off_the_lock_between_two_window_writes(project, monkeypatch):
+    monkeypatch.setattr(pf, "GRACE", 0.5)  # wide enough for a loaded test machine
+    window = open_store(project, interactive=True)
+    stop, began = threading.Event(), []
+    thread = threading.Thread(target=bulk_writer, args=(project, stop, began, 0.01))
+    thread.start()
+    try:
+        while len(began) < 5:  # the writer is going
+            time.sleep(0.005)
+        window.settings.set("label", "1")  # the lock is held ~all the time: this one waits
+        first_done = time.monotonic()
+        window.settings.set("undo", "1")
+        second_done = time.monotonic()
+        time.sleep(pf.GRACE + 0.1)
+    finally:
+        stop.set()
+        thread.join()
+    assert (project.parent / "p.db-open").exists()  # the window asked for the lock
+    between = [t for t in began if first_done <= t <= second_done]
+    assert between == []
+    assert any(t > second_done for t in began)  # and the writer went on afterwards
+    assert window.settings.get("label") == "1" and window.settings.get("undo") == "1"
+    window.close()
+
+
+def test_background_writers_do_not_wait_for_each_other(project):
+    """Only the window raises the flag: two non-window writers never give way."""
+    other = open_store(project)
+    mine = open_store(project)
+    with other.transaction():
+        pass
+    assert not (project.parent / "p.db-open").exists()
+    assert mine._base.person.give_way() == 0.0
+    other.close()
+    mine.close()
+
+
+def test_a_fresh_flag_holds_a_writer_back_for_the_grace_only(project, monkeypatch):
+    monkeypatch.setattr(pf, "GRACE", 0.2)
+    window = open_store(project, interactive=True)
+    writer = open_store(project)
+    window._base.person.waiting()
+    waited = writer._base.person.give_way()
+    assert 0.0 < waited <= pf.GRACE + 0.2
+    assert writer._base.person.give_way() == 0.0  # the flag has aged
+    assert window._base.person.give_way() == 0.0  # the window never waits for itself
+    window.close()
+    writer.close()
+
+
+def test_a_flag_from_the_future_never_blocks(project):
+    """A clock set back must not stop an import."""
+    flag = project.parent / "p.db-open"
+    flag.touch()
+    future = time.time() + 3600
+    os.utime(flag, (future, future))
+    with open_store(project) as writer:
+        assert writer._base.person.give_way() == 0.0
+
+
+def test_an_in_memory_database_has_no_flag(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    base = Base(Database(memory=True), None, interactive=True)
+    assert base.person.path is None
+    base.person.waiting()
+    assert list(tmp_path.iterdir()) == []  # no ":memory:-open" appears
