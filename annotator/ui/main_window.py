@@ -5,9 +5,7 @@ the controller's change signals."""
 
 from __future__ import annotations
 
-import importlib
 import logging
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -15,14 +13,12 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.changes import Changes
-from annotator.core.tokens import load_tokenizer
 from annotator.domain import Status
 from annotator.store import StorageError, Store, open_store
 from annotator.ui import near_dups
@@ -30,7 +26,6 @@ from annotator.ui.actions import label_action, make_action
 from annotator.ui.annotator_name import ask_annotator_name, known_annotator, show_annotator
 from annotator.ui.controller import Controller
 from annotator.ui.curation_bar import CurationBar
-from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.editor import AnnotationView
 from annotator.ui.find_bar import FindBar
@@ -46,18 +41,19 @@ from annotator.ui.recent import (
     remember_project,
 )
 from annotator.ui.side_panel import SidePanel
-from annotator.ui.theme import set_dark
 from annotator.ui.window_curation import CurationMixin
 from annotator.ui.window_jobs import JobsMixin
-from annotator.ui.window_layout import PANE_STRETCH, divide_panes, restore_layout, save_layout
+from annotator.ui.window_layout import PANE_STRETCH, divide_panes, save_layout
 from annotator.ui.window_learning import LearningMixin
-from annotator.ui.window_menus import build_menus, build_toolbar, restyle_toolbar
+from annotator.ui.window_menus import build_menus, build_toolbar
 from annotator.ui.window_training import TrainingMixin
+from annotator.ui.window_view import ViewMixin
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, QMainWindow):
+class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMixin,
+                 QMainWindow):
     def __init__(self, db_path: Path, settings: QSettings | None = None,
                  annotator: str | None = None):
         super().__init__()
@@ -408,57 +404,6 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, QMainWi
             self.show_entity_model()  # a model trained or switched elsewhere (the CLI, a job)
         self._learning_changes(changes)
 
-    # -- view --------------------------------------------------------------------------------------
-
-    def zoom(self, steps: int) -> None:
-        if steps == 0:
-            steps = round(self._base_font - self.editor.font().pointSizeF())
-        self.editor.zoom(steps)
-        self.settings.setValue("zoom", self.editor.font().pointSizeF())
-
-    def toggle_dark(self) -> None:
-        dark = self.actions_by_name["dark"].isChecked()
-        set_dark(dark)
-        restyle_toolbar(self)
-        self.settings.setValue("dark", dark)
-        self.editor.viewport().update()
-
-    def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 6000)
-
-    def show_shortcuts(self) -> None:
-        actions = [*self.actions_by_name.values(), *self.label_actions, *self.section_actions]
-        dialog = ShortcutsDialog(self, actions)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    # -- settings and closing ------------------------------------------------------------------
-
-    def _restore_settings(self) -> None:
-        self._default_panes = not restore_layout(self, self.splitter, self.settings)
-        size = float(self.settings.value("zoom", 0) or 0)
-        if size:
-            self.editor.zoom(round(size - self.editor.font().pointSizeF()))
-        self.actions_by_name["dark"].setChecked(self.settings.value("dark", False) in
-                                                (True, "true"))
-
-    def _on_write_failed(self, text: str) -> None:
-        """One box (reused, never stacked) says that nothing was saved and why."""
-        self.show_message(text)
-        box = self.findChild(QMessageBox, "writeFailedBox")
-        if box is None:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", text,
-                              QMessageBox.StandardButton.Ok, self)
-            box.setObjectName("writeFailedBox")
-        box.setText(text)
-        box.open()
-
-    def _warn_open_elsewhere(self) -> None:
-        self.report("Open elsewhere", f"{self.db_path.name} is also open in another window.",
-                    "Both can label. Each window shows what the other saves within a second, "
-                    "and an edit made on a view that the other window changed is refused and "
-                    "the document reloaded.", warning=True)
-
     def showEvent(self, event: QShowEvent) -> None:
         """The first time, with no saved layout: divide the width the window really has. Once
         shown, spaCy's tokenizer loads in the background (see :meth:`load_tokenizer`)."""
@@ -469,20 +414,6 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, QMainWi
             lang = self.store.settings.get("lang", "en") or "en"  # the store may close first
             QTimer.singleShot(0, lambda: self.load_tokenizer(lang))
         super().showEvent(event)
-
-    tokenizer_loader: threading.Thread | None = None
-
-    def load_tokenizer(self, lang: str = "en") -> threading.Thread:
-        """Load the tokenizer that snaps selections to words off the GUI thread, after the window
-        is on screen: importing spaCy takes 1-2 s, which the first label key would otherwise
-        wait for (or the start-up, had it loaded first). A key pressed before it is ready waits
-        for it. A daemon thread, not a job: closing the window never waits for it. ``lang``:
-        the project's language (its ``lang`` setting)."""
-        if self.tokenizer_loader is None:
-            self.tokenizer_loader = threading.Thread(target=_load_in_background, args=(lang,),
-                                                     name="load-tokenizer", daemon=True)
-            self.tokenizer_loader.start()
-        return self.tokenizer_loader
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watch.stop()
@@ -495,7 +426,6 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, QMainWi
         self.store.close()
         super().closeEvent(event)
 
-
     def _stop_refresher(self) -> None:
         """The list's background reader of the project being closed: stopped, its connection
         closed, and nothing it read is shown."""
@@ -504,32 +434,3 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, QMainWi
             self.list_model.use_refresher(None)
             refresher.stop()
             refresher.deleteLater()
-
-
-# What the window's own process imports when a job starts or ends, imported at idle once the
-# window shows instead: the job's worker thread imports the service to hand its function to the
-# child, and unpickles the child's report (which imports the report's module). Importing them
-# then, while the person waits, held the GIL in long stretches: the first training start
-# stalled the event loop 150-270 ms on a quiet machine with only ~45 ms of GUI-thread CPU.
-PRELOAD = (
-    "annotator.services.preannotation",  # its section rules compile ~50 patterns: 1 s
-    "annotator.core.child",
-    "multiprocessing.popen_spawn_posix",
-    "multiprocessing.queues",
-    "annotator.services.importing",
-    "annotator.services.near_duplicates",  # the import's report carries its GroupingReport
-    "annotator.services.ner_training",
-    "annotator.services.ner_models",
-    "annotator.services.section_child",
-)
-
-
-def _load_in_background(lang: str) -> None:
-    """The tokenizer, then the services the window's jobs import (:data:`PRELOAD`). A failure
-    is logged; the label key or the action meets it again and reports it."""
-    try:
-        load_tokenizer(lang)
-        for name in PRELOAD:
-            importlib.import_module(name)
-    except Exception:  # noqa: BLE001 - logged here, reported where it is met again
-        log.warning("loading in the background failed", exc_info=True)

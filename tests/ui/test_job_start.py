@@ -8,7 +8,7 @@ import sys
 
 from PySide6.QtCore import QEvent, QObject
 
-from annotator.ui.main_window import PRELOAD
+from annotator.ui.window_view import PRELOAD
 
 
 class Repaints(QObject):

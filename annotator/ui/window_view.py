@@ -1,0 +1,118 @@
+"""The window's view settings (zoom, dark palette, restored layout) and what it loads in the
+background once shown (spaCy's tokenizer, then the services its jobs import): a mixin of
+:class:`annotator.ui.main_window.MainWindow`, which owns the widgets these use."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core.tokens import load_tokenizer
+from annotator.ui.dialogs import ShortcutsDialog
+from annotator.ui.theme import set_dark
+from annotator.ui.window_layout import restore_layout
+from annotator.ui.window_menus import restyle_toolbar
+
+log = logging.getLogger(__name__)
+
+
+class ViewMixin:
+    """Zoom, palette, shortcuts and warnings of the window, and its background loading."""
+
+    # -- view --------------------------------------------------------------------------------------
+
+    def zoom(self, steps: int) -> None:
+        if steps == 0:
+            steps = round(self._base_font - self.editor.font().pointSizeF())
+        self.editor.zoom(steps)
+        self.settings.setValue("zoom", self.editor.font().pointSizeF())
+
+    def toggle_dark(self) -> None:
+        dark = self.actions_by_name["dark"].isChecked()
+        set_dark(dark)
+        restyle_toolbar(self)
+        self.settings.setValue("dark", dark)
+        self.editor.viewport().update()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def show_shortcuts(self) -> None:
+        actions = [*self.actions_by_name.values(), *self.label_actions, *self.section_actions]
+        dialog = ShortcutsDialog(self, actions)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- settings and closing ------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        self._default_panes = not restore_layout(self, self.splitter, self.settings)
+        size = float(self.settings.value("zoom", 0) or 0)
+        if size:
+            self.editor.zoom(round(size - self.editor.font().pointSizeF()))
+        self.actions_by_name["dark"].setChecked(self.settings.value("dark", False) in
+                                                (True, "true"))
+
+    def _on_write_failed(self, text: str) -> None:
+        """One box (reused, never stacked) says that nothing was saved and why."""
+        self.show_message(text)
+        box = self.findChild(QMessageBox, "writeFailedBox")
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", text,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("writeFailedBox")
+        box.setText(text)
+        box.open()
+
+    def _warn_open_elsewhere(self) -> None:
+        self.report("Open elsewhere", f"{self.db_path.name} is also open in another window.",
+                    "Both can label. Each window shows what the other saves within a second, "
+                    "and an edit made on a view that the other window changed is refused and "
+                    "the document reloaded.", warning=True)
+
+    tokenizer_loader: threading.Thread | None = None
+
+    def load_tokenizer(self, lang: str = "en") -> threading.Thread:
+        """Load the tokenizer that snaps selections to words off the GUI thread, after the window
+        is on screen: importing spaCy takes 1-2 s, which the first label key would otherwise
+        wait for (or the start-up, had it loaded first). A key pressed before it is ready waits
+        for it. A daemon thread, not a job: closing the window never waits for it. ``lang``:
+        the project's language (its ``lang`` setting)."""
+        if self.tokenizer_loader is None:
+            self.tokenizer_loader = threading.Thread(target=_load_in_background, args=(lang,),
+                                                     name="load-tokenizer", daemon=True)
+            self.tokenizer_loader.start()
+        return self.tokenizer_loader
+
+
+# What the window's own process imports when a job starts or ends, imported at idle once the
+# window shows instead: the job's worker thread imports the service to hand its function to the
+# child, and unpickles the child's report (which imports the report's module). Importing them
+# then, while the person waits, held the GIL in long stretches: the first training start
+# stalled the event loop 150-270 ms on a quiet machine with only ~45 ms of GUI-thread CPU.
+PRELOAD = (
+    "annotator.services.preannotation",  # its section rules compile ~50 patterns: 1 s
+    "annotator.core.child",
+    "multiprocessing.popen_spawn_posix",
+    "multiprocessing.queues",
+    "annotator.services.importing",
+    "annotator.services.near_duplicates",  # the import's report carries its GroupingReport
+    "annotator.services.ner_training",
+    "annotator.services.ner_models",
+    "annotator.services.section_child",
+)
+
+
+def _load_in_background(lang: str) -> None:
+    """The tokenizer, then the services the window's jobs import (:data:`PRELOAD`). A failure
+    is logged; the label key or the action meets it again and reports it."""
+    try:
+        load_tokenizer(lang)
+        for name in PRELOAD:
+            importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - logged here, reported where it is met again
+        log.warning("loading in the background failed", exc_info=True)
