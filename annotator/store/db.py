@@ -28,6 +28,7 @@ from annotator.store.section_pages import SectionPages
 from annotator.store.sections import Sections
 from annotator.store.spans import Spans
 from annotator.store.suggestions import Suggestions
+from annotator.store.wal_keeper import WalKeeper
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,11 @@ class Store:
         self.notice = opened.notice
         why = (opened.notice or f"{self.path}: opened read-only") if opened.read_only else None
         self._base = Base(opened.db, why, interactive)
+        self._keeper: WalKeeper | None = None
+        if interactive and not opened.read_only:
+            # the window's thread never checkpoints: a thread does (see wal_keeper)
+            self._base.conn.execute("PRAGMA wal_autocheckpoint = 0")
+            self._keeper = WalKeeper(self.path).start()
         self.db = self._base.db
         self.conn = self._base.conn
         self.documents = Documents(self._base)
@@ -78,6 +84,8 @@ class Store:
         self.section_pages = SectionPages(self._base)
 
     def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.stop()
         self.conn.close()
 
     def __enter__(self) -> Store:

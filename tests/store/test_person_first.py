@@ -1,10 +1,11 @@
 """The window's writes go before a background writer's next batch (issue 12, point 5): a
 label pressed during an import waits for at most the batch that holds the lock, and the action
-right after it (an undo) finds the lock free."""
+right after it (an undo) finds the lock free. And the window never checkpoints the log itself."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 
@@ -14,6 +15,7 @@ from sqlite_utils import Database
 from annotator.store import open_store
 from annotator.store import person_first as pf
 from annotator.store.base import Base
+from annotator.store.wal_keeper import WalKeeper
 
 
 def bulk_writer(path, stop: threading.Event, began: list[float], hold: float) -> None:
@@ -103,3 +105,42 @@ def test_an_in_memory_database_has_no_flag(tmp_path, monkeypatch):
     assert base.person.path is None
     base.person.waiting()
     assert list(tmp_path.iterdir()) == []  # no ":memory:-open" appears
+
+
+def test_the_window_never_checkpoints_and_a_thread_does(project):
+    """The write-ahead log is copied into the file off the window's thread (wal_keeper): the
+    window's commits never pay for an import's megabytes of log."""
+    window = open_store(project, interactive=True)
+    assert window.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    assert window._keeper is not None
+    writer = open_store(project)
+    writer.conn.execute("PRAGMA wal_autocheckpoint = 0")  # leave the log to the keeper
+    for i in range(200):
+        writer.settings.set(f"k{i}", "x" * 2000)
+    keeper = WalKeeper(project)
+    conn = sqlite3.connect(project)
+    assert keeper.checkpoint(conn) == 0 and keeper.checkpoints == 1  # it copied the log
+    assert keeper.checkpoint(conn) == 0 and keeper.checkpoints == 1  # nothing new to copy
+    conn.close()
+    writer.close()
+    window.close()
+    assert not window._keeper._thread.is_alive()
+
+
+def test_the_keeper_thread_checkpoints_by_itself(project):
+    writer = open_store(project)
+    writer.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    for i in range(50):
+        writer.settings.set(f"k{i}", "x" * 2000)
+    keeper = WalKeeper(project, every=0.01).start()
+    deadline = time.monotonic() + 10
+    while keeper.checkpoints == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    keeper.stop()
+    writer.close()
+    assert keeper.checkpoints >= 1
+
+
+def test_a_read_only_window_starts_no_keeper(project):
+    with open_store(project, interactive=True, read_only=True) as store:
+        assert store._keeper is None
