@@ -45,7 +45,7 @@ TASKS = st.fixed_dictionaries(
 def test_a_plain_task_is_read_as_the_general_path_reads_it(task):
     line = json.dumps(task, ensure_ascii=False)
     decoded = decode_line(line)
-    assert decoded == json.loads(line)
+    assert decoded is NOT_DECODED or decoded == json.loads(line)
     general = task_records(json.loads(line), "t.jsonl", 3)
     fast = plain_record(decoded, "t.jsonl", 3)
     if fast is not None:

@@ -80,10 +80,11 @@ class NearDups:
                 "INSERT INTO near_dup_lines (hash, docs) VALUES (?, ?) "
                 "ON CONFLICT(hash) DO UPDATE SET docs = docs + excluded.docs",
                 sorted(counts.items()))  # in key order: half the time of random order
-            conn.executemany(
-                "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
-                "SELECT ?, NULL, 0, NULL WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
-                [(d, d) for d in doc_ids])
+            for chunk in chunks(doc_ids):  # those still in the project
+                conn.execute(
+                    "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
+                    f"SELECT id, NULL, 0, NULL FROM documents WHERE id IN ({marks(chunk)})",
+                    chunk)
 
     def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
         """In how many documents each of these prose lines appears (absent: none)."""
@@ -130,9 +131,14 @@ class NearDups:
 
     def set_groups(self, groups: dict[int, int]) -> None:
         """Set the group of each document (0: compared, in no group), in one transaction."""
-        with self._base.transaction() as conn:
-            conn.executemany("UPDATE near_dups SET grp = ? WHERE doc_id = ?",
-                             [(g, d) for d, g in groups.items()])
+        by_group: dict[int, list[int]] = {}
+        for doc_id, group in groups.items():
+            by_group.setdefault(group, []).append(doc_id)
+        with self._base.transaction() as conn:  # most often most go to 0: a statement per 500
+            for group, doc_ids in by_group.items():
+                for chunk in chunks(doc_ids):
+                    conn.execute(f"UPDATE near_dups SET grp = ? WHERE doc_id IN ({marks(chunk)})",
+                                 [group, *chunk])
 
     # -- reading groups ---------------------------------------------------------------------------
 
