@@ -23,6 +23,7 @@ development machine (see ``bench/near_duplicates.py`` and the README for the wal
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import Counter
@@ -80,9 +81,10 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
     report.workers = n
     started = time.perf_counter()
     with BatchRunner(store, n) as runner:
-        done = 0  # 1: count the prose lines
-        for ids, counts in runner.map(count_batch, batches_of(uncounted, batch_size)):
-            store.near_dups.add_line_counts(ids, counts)
+        done = 0  # 1: count the prose lines (and sign the documents with none: see below)
+        for ids, counts, blank in runner.map(count_batch, batches_of(uncounted, batch_size)):
+            store.near_dups.add_line_counts(ids, counts, blank, _blank_row())
+            report.signed += len(blank)
             done += len(ids)
             progress(done, len(uncounted),
                      f"Reading for near-duplicates: {done} of {len(uncounted)}")
@@ -90,11 +92,13 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
                 raise Cancelled(report)
         counted = time.perf_counter()
         unsigned = store.near_dups.unsigned_ids()  # 2: sign, knowing the template
+        done = 0
         for rows in runner.map(sign_batch, batches_of(unsigned, batch_size)):
             store.near_dups.add_signatures(rows)
             report.signed += len(rows)
-            progress(report.signed, len(unsigned),
-                     f"Signing for near-duplicates: {report.signed} of {len(unsigned)}")
+            done += len(rows)
+            progress(done, len(unsigned),
+                     f"Signing for near-duplicates: {done} of {len(unsigned)}")
             if should_stop():
                 raise Cancelled(report)
         signed = time.perf_counter()
@@ -105,13 +109,31 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
     return report
 
 
-def count_batch(store: Store, ids: list[int]) -> tuple[list[int], dict[int, int]]:
+def count_batch(store: Store, ids: list[int]) -> tuple[list[int], dict[int, int], list[int]]:
     """Pass 1 for a batch of documents (run by a worker, reading only): ``(ids, {prose line
-    hash: documents of the batch with it})``."""
+    hash: documents of the batch with it}, the documents with no prose line)``.
+
+    A document without a prose line has empty bodies in every view whatever the line counts
+    say, so its signature is known now (:func:`_blank_row`): it is stored with its row and
+    pass 2 never reads the document again (short texts, headline lists and bare link pages;
+    every article of the synthetic import bench is one)."""
     counts: Counter[int] = Counter()
-    for _, text in store.near_dups.texts(ids):
-        counts.update(nd.line_keys(text))
-    return ids, dict(counts)
+    blank = []
+    for doc_id, text in store.near_dups.texts(ids):
+        keys = nd.line_keys(text)
+        if keys:
+            counts.update(keys)
+        else:
+            blank.append(doc_id)
+    return ids, dict(counts), blank
+
+
+@functools.cache
+def _blank_row() -> tuple[bytes, int]:
+    """``(signature, shingles)`` of a document with no prose line, as :func:`sign_batch`
+    stores it (computed by the same code, so it follows any change of the signing)."""
+    sigs = _signed_views([nd.views_from([""], [], {})])
+    return _packed(sigs)[0], int(sigs[0].sizes[0])
 
 
 def sign_batch(store: Store, ids: list[int]) -> list[tuple[int, bytes, int]]:

@@ -71,20 +71,30 @@ class NearDups:
                 [TEXT_CHARS, *chunk]).fetchall()
         return sorted(out)
 
-    def add_line_counts(self, doc_ids: Sequence[int], counts: dict[int, int]) -> None:
+    def add_line_counts(self, doc_ids: Sequence[int], counts: dict[int, int],
+                        blank: Sequence[int] = (),
+                        blank_row: tuple[bytes, int] | None = None) -> None:
         """Count the prose lines of documents (``{line hash: documents with it}`` among them)
         and give the documents their row (not signed yet), in one transaction, so a line is
-        never counted twice for a document."""
+        never counted twice for a document. The documents in ``blank`` (no prose line) get
+        their row signed at once with ``blank_row`` ``(signature, shingles)``."""
+        blank_set = set(blank)
+        if blank_set and blank_row is None:
+            raise ValueError("blank documents need blank_row")
         with self._base.transaction() as conn:
             conn.executemany(
                 "INSERT INTO near_dup_lines (hash, docs) VALUES (?, ?) "
                 "ON CONFLICT(hash) DO UPDATE SET docs = docs + excluded.docs",
                 sorted(counts.items()))  # in key order: half the time of random order
-            for chunk in chunks(doc_ids):  # those still in the project
-                conn.execute(
-                    "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
-                    f"SELECT id, NULL, 0, NULL FROM documents WHERE id IN ({marks(chunk)})",
-                    chunk)
+            rows = [([d for d in doc_ids if d not in blank_set], (None, 0))]
+            if blank_row is not None:
+                rows.append(([d for d in doc_ids if d in blank_set], blank_row))
+            for ids, (signature, shingles) in rows:
+                for chunk in chunks(ids):  # those still in the project
+                    conn.execute(
+                        "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
+                        f"SELECT id, ?, ?, NULL FROM documents WHERE id IN ({marks(chunk)})",
+                        [signature, shingles, *chunk])
 
     def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
         """In how many documents each of these prose lines appears (absent: none)."""
