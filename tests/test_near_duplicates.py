@@ -292,6 +292,21 @@ def test_worker_processes_store_what_one_process_does_and_stop_between_batches(t
     assert expected[1]  # there were groups to compare
 
 
+def test_an_import_counts_lines_from_its_texts_as_grouping_would_read_them(tmp_path):
+    corpus = generated_reprints()
+    jsonl = write_jsonl(tmp_path / "all.jsonl", corpus, range(len(corpus.docs)))
+    stored = []
+    for name, grouped in (("later", False), ("at-import", True)):
+        with open_store(tmp_path / f"{name}.db") as store:
+            import_paths(store, [jsonl], near_duplicates=grouped)
+            if not grouped:
+                assert store.near_dups.count_uncounted() == len(corpus.docs)
+                group_documents(store, workers=1)
+            lines = store.conn.execute("SELECT * FROM near_dup_lines ORDER BY hash").fetchall()
+            stored.append((store.near_dups.all_signatures(), store.near_dups.groups(), lines))
+    assert stored[0] == stored[1] and stored[0][1] and stored[0][2]
+
+
 def _reference_pairs(keys: np.ndarray, max_bucket: int) -> set[tuple[int, int]]:
     """Candidate pairs by the definition: every pair of a bucket (rows sharing a band's key),
     and for a bucket over ``max_bucket`` a star from its smallest row plus a chain."""

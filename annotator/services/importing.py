@@ -85,6 +85,10 @@ def import_paths(
     report = ImportReport()
     items = list(expand_paths(paths))
     total = sum(1 for item in items if isinstance(item, Path))
+    if near_duplicates:  # numpy: only now
+        from annotator.services import near_duplicates as grouping
+
+        grouping.start_counting(store)
 
     def after_batch(step) -> None:
         report.added_ids += step.added
@@ -92,6 +96,8 @@ def import_paths(
         report.duplicates += step.duplicates
         report.problems += [Problem(source, line, reason, dropped_span=True)
                             for source, line, reason in step.refused]
+        if near_duplicates and step.added:  # the grouping's first pass, texts in hand
+            grouping.count_added(store, step.added, step.texts)
         if should_stop():
             raise Cancelled(report)
 
@@ -101,11 +107,9 @@ def import_paths(
                         fixed_labels=fixed_labels, min_batch=min_batch, **hold)
     progress(total, total, f"Imported {report.added} documents")
     if near_duplicates and report.added:  # a separate step, after the documents are committed
-        from annotator.services.near_duplicates import group_documents  # numpy: only now
-
         try:
-            report.near_duplicates = group_documents(store, progress=progress,
-                                                     should_stop=should_stop)
+            report.near_duplicates = grouping.group_documents(store, progress=progress,
+                                                              should_stop=should_stop)
         except Cancelled:  # the documents are in; the next run groups the rest
             raise Cancelled(report) from None
     return report

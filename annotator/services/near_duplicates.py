@@ -36,6 +36,7 @@ from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_prog
 from annotator.nlp import near_dups as nd
 from annotator.services.near_dup_batches import BatchRunner, batches_of, worker_count
 from annotator.store import Store
+from annotator.store.near_dups import TEXT_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,23 @@ def count_batch(store: Store, ids: list[int]) -> tuple[list[int], dict[int, int]
         else:
             blank.append(doc_id)
     return ids, dict(counts), blank
+
+
+def start_counting(store: Store) -> None:
+    """Before :func:`count_added` counts anything: signatures and counts of other parameters
+    are dropped now (as :func:`group_documents` would), not after the new counts are in."""
+    store.near_dups.ensure_params(nd.PARAMS)
+
+
+def count_added(store: Store, doc_ids: list[int], texts: list[str]) -> None:
+    """Pass 1 for documents an import has just committed, from their texts still in memory
+    (``texts[i]`` is document ``doc_ids[i]``'s): what :func:`count_batch` would find reading
+    them back, stored the same way, so :func:`group_documents` goes straight to signing. One
+    short transaction; a crash before it leaves the documents uncounted, and the next grouping
+    run counts them."""
+    store.near_dups.add_lines_of(  # text[:TEXT_CHARS]: what NearDups.texts reads back
+        {doc_id: nd.line_keys(text[:TEXT_CHARS])
+         for doc_id, text in zip(doc_ids, texts, strict=True)}, _blank_row())
 
 
 @functools.cache

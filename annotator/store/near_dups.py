@@ -96,6 +96,27 @@ class NearDups:
                         f"SELECT id, ?, ?, NULL FROM documents WHERE id IN ({marks(chunk)})",
                         [signature, shingles, *chunk])
 
+    def add_lines_of(self, keys_by_doc: dict[int, set[int]],
+                     blank_row: tuple[bytes, int]) -> None:
+        """:meth:`add_line_counts` from each document's own prose-line hashes (an importer
+        counting what it just inserted): in one transaction, the documents that have a row
+        already (another run counted them meanwhile) are left out, so no line is counted twice
+        for a document; a document with no hash gets ``blank_row`` at once."""
+        with self._base.transaction():
+            have: set[int] = set()
+            ids = list(keys_by_doc)
+            for chunk in chunks(ids):
+                have.update(r[0] for r in self._conn.execute(
+                    f"SELECT doc_id FROM near_dups WHERE doc_id IN ({marks(chunk)})", chunk))
+            counts: dict[int, int] = {}
+            for doc_id, keys in keys_by_doc.items():
+                if doc_id not in have:
+                    for key in keys:
+                        counts[key] = counts.get(key, 0) + 1
+            todo = [d for d in ids if d not in have]
+            self.add_line_counts(todo, counts, [d for d in todo if not keys_by_doc[d]],
+                                 blank_row)  # joins this transaction
+
     def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
         """In how many documents each of these prose lines appears (absent: none)."""
         out: dict[int, int] = {}
