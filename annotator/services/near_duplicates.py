@@ -23,7 +23,6 @@ development machine (see ``bench/near_duplicates.py`` and the README for the wal
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections import Counter
@@ -36,7 +35,6 @@ from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_prog
 from annotator.nlp import near_dups as nd
 from annotator.services.near_dup_batches import BatchRunner, batches_of, worker_count
 from annotator.store import Store
-from annotator.store.near_dups import TEXT_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
     with BatchRunner(store, n) as runner:
         done = 0  # 1: count the prose lines (and sign the documents with none: see below)
         for ids, counts, blank in runner.map(count_batch, batches_of(uncounted, batch_size)):
-            store.near_dups.add_line_counts(ids, counts, blank, _blank_row())
+            store.near_dups.add_line_counts(ids, counts, blank, nd.BLANK_ROW)
             report.signed += len(blank)
             done += len(ids)
             progress(done, len(uncounted),
@@ -115,7 +113,7 @@ def count_batch(store: Store, ids: list[int]) -> tuple[list[int], dict[int, int]
     hash: documents of the batch with it}, the documents with no prose line)``.
 
     A document without a prose line has empty bodies in every view whatever the line counts
-    say, so its signature is known now (:func:`_blank_row`): it is stored with its row and
+    say, so its signature is known now (:data:`nd.BLANK_ROW`): it is stored with its row and
     pass 2 never reads the document again (short texts, headline lists and bare link pages;
     every article of the synthetic import bench is one)."""
     counts: Counter[int] = Counter()
@@ -127,31 +125,6 @@ def count_batch(store: Store, ids: list[int]) -> tuple[list[int], dict[int, int]
         else:
             blank.append(doc_id)
     return ids, dict(counts), blank
-
-
-def start_counting(store: Store) -> None:
-    """Before :func:`count_added` counts anything: signatures and counts of other parameters
-    are dropped now (as :func:`group_documents` would), not after the new counts are in."""
-    store.near_dups.ensure_params(nd.PARAMS)
-
-
-def count_added(store: Store, doc_ids: list[int], texts: list[str]) -> None:
-    """Pass 1 for documents an import has just committed, from their texts still in memory
-    (``texts[i]`` is document ``doc_ids[i]``'s): what :func:`count_batch` would find reading
-    them back, stored the same way, so :func:`group_documents` goes straight to signing. One
-    short transaction; a crash before it leaves the documents uncounted, and the next grouping
-    run counts them."""
-    store.near_dups.add_lines_of(  # text[:TEXT_CHARS]: what NearDups.texts reads back
-        {doc_id: nd.line_keys(text[:TEXT_CHARS])
-         for doc_id, text in zip(doc_ids, texts, strict=True)}, _blank_row())
-
-
-@functools.cache
-def _blank_row() -> tuple[bytes, int]:
-    """``(signature, shingles)`` of a document with no prose line, as :func:`sign_batch`
-    stores it (computed by the same code, so it follows any change of the signing)."""
-    sigs = _signed_views([nd.views_from([""], [], {})])
-    return _packed(sigs)[0], int(sigs[0].sizes[0])
 
 
 def sign_batch(store: Store, ids: list[int]) -> list[tuple[int, bytes, int]]:
