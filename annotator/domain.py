@@ -286,6 +286,8 @@ def validate_annotator_name(name: object) -> str | None:
 def content_hash(text: str) -> str:
     """Stable identity of a text: the same article imported twice is one document. The SHA-256
     of its UTF-8, fed a megabyte at a time so a huge text is never encoded whole."""
+    if len(text) <= 1 << 20:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
     digest = hashlib.sha256()
     for start in range(0, len(text), 1 << 20):
         digest.update(text[start:start + (1 << 20)].encode("utf-8"))
@@ -457,6 +459,12 @@ def _title_lines(text: str):
 def title_of(text: str, limit: int = 120) -> str:
     """A short title for lists: the first line that looks like a headline, else the first
     line of five words or more, else the first line."""
+    end = text.find("\n", 0, _LONGEST_TITLE_LINE + 1)  # the first line, checked first and
+    if end < 0 and len(text) <= _LONGEST_TITLE_LINE:    # alone: most often it is the one
+        end = len(text)
+    first = text[:end].strip() if end >= 0 else ""
+    if first and looks_like_headline(first):
+        return first[:limit]
     tests = (lambda ln, whole: whole and looks_like_headline(ln),
              lambda ln, whole: len(ln.split(None, 5)) >= 5,
              lambda ln, whole: True)

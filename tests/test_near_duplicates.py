@@ -20,7 +20,7 @@ from annotator.io.training_formats import split_documents
 from annotator.nlp import near_dups as nd
 from annotator.services.copy_labels import OVERLAPS, copy_labels, plan_copy
 from annotator.services.importing import import_paths
-from annotator.services.near_duplicates import group_documents
+from annotator.services.near_duplicates import count_batch, group_documents, sign_batch
 from annotator.store import Store, open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -110,6 +110,26 @@ def test_grouping_is_resumable_and_new_documents_are_compared_once(tmp_path):
         store.near_dups.set_groups({1: 1, 2: 1, 3: 1})
         redone = group_documents(store)
         assert (redone.signed, store.near_dups.groups()) == (3, [[1, 2]])
+
+
+def test_a_document_without_prose_is_signed_when_counted_as_signing_would_sign_it(tmp_path):
+    story = ("The central bank raised its main interest rate by half a point on Tuesday, "
+             "the largest increase in two decades, as inflation reached a new high. ")
+    texts = ["Home\n" + story * 3, "Menu\nHome\nA headline with no sentence end",
+             "Story 1: Globex faces questions in Perth\nBy Jane Doe\n" + story.rstrip(". ")]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    with open_store(tmp_path / "p.db") as store:
+        import_paths(store, [path], near_duplicates=False)
+        ids = store.documents.ids()
+        _, _, blank = count_batch(store, ids)
+        assert blank == ids[1:]  # only the first has a prose line
+        report = group_documents(store)
+        assert report.signed == 3
+        stored = store.near_dups.signatures_of(ids)
+        for doc_id in ids:  # what pass 2 would have stored for each
+            [(_, signature, shingles)] = sign_batch(store, [doc_id])
+            assert stored[doc_id] == (signature, shingles)
 
 
 def test_the_cli_prints_one_json_group_per_line(tmp_path):
@@ -270,6 +290,21 @@ def test_worker_processes_store_what_one_process_does_and_stop_between_batches(t
         assert report.signed == total - 40
         assert (store.near_dups.all_signatures(), store.near_dups.groups()) == expected
     assert expected[1]  # there were groups to compare
+
+
+def test_an_import_counts_lines_from_its_texts_as_grouping_would_read_them(tmp_path):
+    corpus = generated_reprints()
+    jsonl = write_jsonl(tmp_path / "all.jsonl", corpus, range(len(corpus.docs)))
+    stored = []
+    for name, grouped in (("later", False), ("at-import", True)):
+        with open_store(tmp_path / f"{name}.db") as store:
+            import_paths(store, [jsonl], near_duplicates=grouped)
+            if not grouped:
+                assert store.near_dups.count_uncounted() == len(corpus.docs)
+                group_documents(store, workers=1)
+            lines = store.conn.execute("SELECT * FROM near_dup_lines ORDER BY hash").fetchall()
+            stored.append((store.near_dups.all_signatures(), store.near_dups.groups(), lines))
+    assert stored[0] == stored[1] and stored[0][1] and stored[0][2]
 
 
 def _reference_pairs(keys: np.ndarray, max_bucket: int) -> set[tuple[int, int]]:

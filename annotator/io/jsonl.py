@@ -17,6 +17,7 @@ from typing import Any
 
 from annotator.domain import NewDocument
 from annotator.io.lines import text_lines
+from annotator.io.plain_tasks import NOT_DECODED, decode_line, plain_record
 from annotator.io.problems import ImportProblem, Problem, display_path
 from annotator.io.tasks import task_records
 from annotator.io.text import decode_bytes, read_limited
@@ -83,7 +84,13 @@ def parse_json(text: str, start: int = 0) -> tuple[Any, int] | str:
 
 
 def read_line(line: str, shown: str, number: int) -> list[NewDocument | Problem]:
-    """The document (and notes) of one JSONL line, or the problem that rejects it."""
+    """The document (and notes) of one JSONL line, or the problem that rejects it. The common
+    case is decoded and read by :mod:`annotator.io.plain_tasks`; what it leaves is parsed by
+    ``json`` (for its repairs and messages) and read by the general path."""
+    task = decode_line(line)
+    if task is not NOT_DECODED:
+        doc = plain_record(task, shown, number)
+        return [doc] if doc is not None else guarded_task_records(task, shown, number)
     parsed = parse_json(line, _skip(line, 0))
     if isinstance(parsed, str):
         return [Problem(shown, number, parsed)]

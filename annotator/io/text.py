@@ -45,14 +45,24 @@ def open_regular(path: Path | str) -> BinaryIO:
     """Open a regular file for reading. FIFOs, sockets, devices and folders are refused with
     :class:`ImportProblem` (opening a FIFO would wait forever for a writer); ``OSError`` (gone,
     unreadable, a link loop) is the caller's to report."""
+    fd, _ = _open_regular_fd(path)
+    try:
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open_regular_fd(path: Path | str) -> tuple[int, os.stat_result]:
+    """:func:`open_regular` as a bare descriptor (blocking) and its ``fstat``."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise ImportProblem(path, None, f"not a regular file ({_file_kind(mode)})")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportProblem(path, None, f"not a regular file ({_file_kind(info.st_mode)})")
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return fd, info
     except BaseException:
         os.close(fd)
         raise
@@ -77,17 +87,28 @@ def os_reason(exc: OSError) -> str:
 
 
 def read_limited(path: Path | str) -> bytes:
-    """The whole file, refused (:class:`ImportProblem`) above :data:`MAX_DOCUMENT_BYTES`."""
-    with open_regular(path) as fh:
-        size = os.fstat(fh.fileno()).st_size
+    """The whole file, refused (:class:`ImportProblem`) above :data:`MAX_DOCUMENT_BYTES`.
+
+    Read straight from the descriptor (no buffered file object: an import of 100,000 small
+    files spent more on making those than on reading)."""
+    fd, info = _open_regular_fd(path)
+    try:
+        size = info.st_size
         if size > MAX_DOCUMENT_BYTES:
             raise ImportProblem(path, None, f"file is larger than {size_text(MAX_DOCUMENT_BYTES)}")
         # Sized by the file (not by the limit: that would reserve 256 MiB); a file that says
         # it is empty (as /proc files do) is read up to the limit.
-        data = fh.read() if size else fh.read(MAX_DOCUMENT_BYTES + 1)
-    if len(data) > MAX_DOCUMENT_BYTES:
+        data = os.read(fd, size + 1 if size else MAX_DOCUMENT_BYTES + 1)
+        more: list[bytes] = []  # to the end (a short read, a file that grew meanwhile)
+        total = len(data)
+        while data and total <= MAX_DOCUMENT_BYTES and (piece := os.read(fd, CHUNK_BYTES)):
+            more.append(piece)
+            total += len(piece)
+    finally:
+        os.close(fd)
+    if total > MAX_DOCUMENT_BYTES:
         raise ImportProblem(path, None, f"file is larger than {size_text(MAX_DOCUMENT_BYTES)}")
-    return data
+    return b"".join([data, *more]) if more else data
 
 
 def size_text(n: int) -> str:

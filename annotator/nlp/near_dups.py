@@ -35,29 +35,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SHINGLE_WORDS = 5
-BINS = 128
-BANDS = 42  # LSH bands of ROWS bins each: a pair with Jaccard 0.4 is a candidate 94% of the time
-ROWS = 3
-BODY_LINE_CHARS = 60  # a line this long is prose; shorter ones are menus, bylines, link lists
+from annotator.nlp.near_dup_lines import (  # noqa: F401  (the numpy-free part, re-exported)
+    BANDS,
+    BINS,
+    BLANK_ROW,
+    BODY_LINE_CHARS,
+    PARAMS,
+    ROWS,
+    SENTENCE_END,
+    SHINGLE_WORDS,
+    VIEWS,
+    line_key,
+    line_keys,
+    prose_lines,
+)
+
 MIN_BODY_CHARS = 300  # with less prose than this, the whole text is shingled
 GAP_LINES = 2  # short lines a run of prose may contain in a row
 RUN_SHARE = 2  # a run of prose at least 1/RUN_SHARE the size of the largest is body too
 SHARED_WEIGHT = 0.2  # a prose line other documents have too counts this share of its length
 LINE_CHARS_CAP = 300  # a run's size counts a line up to this long (ad and link soups are longer)
-# A prose line is long and ends like a sentence (menus, link lists and ad soups do not).
-_SENTENCE_END = frozenset('.!?"”’)…:')
 CONTAINMENT = 0.5  # a candidate pair with containment at least this is a near duplicate
 MIN_SHINGLES = 8  # fewer shingles than this (a stub) never joins a group
 # Texts signed per numpy pass, in characters: its arrays (8 bytes a byte) then stay in the
 # processor's cache; measured on this machine, 8,000,000 took 1.7x the time of 500,000.
 BATCH_CHARS = 500_000
-# A document is signed in VIEWS views of its body (see :func:`views_from`); a pair is a near
-# duplicate when any one view finds and verifies it.
-VIEWS = 3
 VIEW_TEMPLATE_DF = (1, 2, 2)  # a line in more documents than this is template, per view
-PARAMS = (f"oph{BINS}-k{SHINGLE_WORDS}-b{BANDS}x{ROWS}-line{BODY_LINE_CHARS}-df"
-          f"-views{VIEWS}-v3")
 
 _U64 = np.uint64
 _MAX_WORD_POS = 32
@@ -82,23 +85,6 @@ class Signatures:
 
     def __len__(self) -> int:
         return len(self.sizes)
-
-
-def prose_lines(text: str) -> list[str]:
-    """The lines of a text that look like prose (see :func:`body_of`)."""
-    return [line for line in text.split("\n")
-            if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in _SENTENCE_END]
-
-
-def line_key(line: str) -> int:
-    """A stable signed 64-bit hash of a prose line, for counting in how many documents it is."""
-    digest = hashlib.blake2b(line.strip().encode("utf-8", "replace"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
-
-
-def line_keys(text: str) -> set[int]:
-    """The distinct prose-line hashes of one text."""
-    return {line_key(line) for line in prose_lines(text)}
 
 
 def body_of(text: str, shared: Mapping[str, int] | None = None) -> str:
@@ -126,7 +112,7 @@ def prose_of(text: str) -> tuple[list[str], list[int]]:
     """A text's lines and the indices of its prose lines (long, ending like a sentence)."""
     lines = text.split("\n")
     return lines, [i for i, line in enumerate(lines)
-                   if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in _SENTENCE_END]
+                   if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in SENTENCE_END]
 
 
 def views_from(lines: list[str], prose: list[int], shared: Mapping[str, int]) -> list[str]:

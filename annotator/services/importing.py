@@ -18,7 +18,9 @@ from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_prog
 from annotator.domain import IMPORTED, LabelKind, NewDocument
 from annotator.io.importer import expand_paths, read_file
 from annotator.io.problems import Kind, Problem
+from annotator.nlp import near_dup_lines as lines
 from annotator.store import Store
+from annotator.store.near_dups import TEXT_CHARS
 
 if TYPE_CHECKING:
     from annotator.services.near_duplicates import GroupingReport
@@ -85,6 +87,8 @@ def import_paths(
     report = ImportReport()
     items = list(expand_paths(paths))
     total = sum(1 for item in items if isinstance(item, Path))
+    if near_duplicates:  # counts made with other parameters go now, not after ours
+        store.near_dups.ensure_params(lines.PARAMS)
 
     def after_batch(step) -> None:
         report.added_ids += step.added
@@ -92,6 +96,8 @@ def import_paths(
         report.duplicates += step.duplicates
         report.problems += [Problem(source, line, reason, dropped_span=True)
                             for source, line, reason in step.refused]
+        if near_duplicates and step.added:
+            _count_lines(store, step.added, step.texts)
         if should_stop():
             raise Cancelled(report)
 
@@ -109,6 +115,18 @@ def import_paths(
         except Cancelled:  # the documents are in; the next run groups the rest
             raise Cancelled(report) from None
     return report
+
+
+def _count_lines(store: Store, doc_ids: list[int], texts: list[str]) -> None:
+    """The near-duplicate grouping's first pass for documents just committed, from their texts
+    still in memory (``texts[i]`` is document ``doc_ids[i]``'s): the prose lines
+    :func:`annotator.services.near_duplicates.count_batch` would count reading them back,
+    stored the same way (``text[:TEXT_CHARS]`` is what it reads), so the grouping goes straight
+    to signing. One short transaction; a crash before it leaves the documents uncounted and the
+    next grouping run counts them. No numpy here (see :mod:`annotator.nlp.near_dup_lines`)."""
+    store.near_dups.add_lines_of(
+        {doc_id: lines.line_keys(text[:TEXT_CHARS])
+         for doc_id, text in zip(doc_ids, texts, strict=True)}, lines.BLANK_ROW)
 
 
 def _records(items: list[Path | Problem], report: ImportReport, total: int,

@@ -40,6 +40,9 @@ class AddResult:
     added: list[int] = field(default_factory=list)
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
+    # the texts of ``added``, in the same order: a batch's callback may use them while they are
+    # in memory (near-duplicate line counts); never gathered over a whole run
+    texts: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -102,6 +105,7 @@ def insert_batch(
             doc_rows.append(row)
         existing[p.digest] = doc_id
         result.added.append(doc_id)
+        result.texts.append(rec.text)
         rec_of[doc_id] = rec
         stamp = p.stamp
         span_rows += [(doc_id, s[0], s[1], s[2], s[3], s[4], stamp) for s in rec.spans]

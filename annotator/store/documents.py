@@ -16,6 +16,12 @@ from annotator.store.listing import ListQuery
 # How long a bulk write may hold the project's write lock per transaction: a person's label
 # waits at most about this long while an import, a pre-annotation or a merge runs.
 LOCK_SECONDS = 0.05
+# While documents are added, the write-ahead log is copied into the project file once it holds
+# this many pages (SQLite's default is 1,000, 4 MB): every batch rewrites the same index pages
+# (the hash index's, at random places; the full-text index's), and a page written by several
+# batches between two checkpoints is copied once. Measured on 100,000 .txt files: 21.0 -> 18.6
+# CPU s of store work (4,000 pages saved nothing). The log may grow to about 40 MB meanwhile.
+BULK_CHECKPOINT_PAGES = 10_000
 # A batch ends early once its texts pass this many characters, so that whole batches of long
 # articles never hold much of a file in memory at once.
 BATCH_CHARS = 4_000_000
@@ -157,7 +163,19 @@ class Documents:
         known = {kind: set(self._base.label_names(kind)) for kind in ("entity", "section")}
         fixed = frozenset(LabelKind(k) for k in fixed_labels)
         min_batch = max(1, min(min_batch, batch_size))
-        it = iter(records)
+        previous = self._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self._conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        try:
+            self._add(iter(records), result, batch_size, on_batch, lock_seconds, known, fixed,
+                      min_batch)
+        finally:
+            self._conn.execute(f"PRAGMA wal_autocheckpoint = {int(previous)}")
+        return result
+
+    def _add(self, it: Iterator[NewDocument], result: AddResult, batch_size: int,
+             on_batch: Callable[[AddResult], None] | None, lock_seconds: float,
+             known: dict[str, set[str]], fixed: frozenset[LabelKind], min_batch: int) -> None:
+        """:meth:`add`'s batches, each one transaction."""
         size = max(min_batch, min(batch_size, 20))
         while batch := _take(it, size):
             step = AddResult()
@@ -173,7 +191,6 @@ class Documents:
             result.refused += step.refused
             if on_batch is not None:
                 on_batch(step)
-        return result
 
 
 def _take(it: Iterator[NewDocument], size: int) -> list[NewDocument]:

@@ -71,19 +71,51 @@ class NearDups:
                 [TEXT_CHARS, *chunk]).fetchall()
         return sorted(out)
 
-    def add_line_counts(self, doc_ids: Sequence[int], counts: dict[int, int]) -> None:
+    def add_line_counts(self, doc_ids: Sequence[int], counts: dict[int, int],
+                        blank: Sequence[int] = (),
+                        blank_row: tuple[bytes, int] | None = None) -> None:
         """Count the prose lines of documents (``{line hash: documents with it}`` among them)
         and give the documents their row (not signed yet), in one transaction, so a line is
-        never counted twice for a document."""
+        never counted twice for a document. The documents in ``blank`` (no prose line) get
+        their row signed at once with ``blank_row`` ``(signature, shingles)``."""
+        blank_set = set(blank)
+        if blank_set and blank_row is None:
+            raise ValueError("blank documents need blank_row")
         with self._base.transaction() as conn:
             conn.executemany(
                 "INSERT INTO near_dup_lines (hash, docs) VALUES (?, ?) "
                 "ON CONFLICT(hash) DO UPDATE SET docs = docs + excluded.docs",
                 sorted(counts.items()))  # in key order: half the time of random order
-            conn.executemany(
-                "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
-                "SELECT ?, NULL, 0, NULL WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
-                [(d, d) for d in doc_ids])
+            rows = [([d for d in doc_ids if d not in blank_set], (None, 0))]
+            if blank_row is not None:
+                rows.append(([d for d in doc_ids if d in blank_set], blank_row))
+            for ids, (signature, shingles) in rows:
+                for chunk in chunks(ids):  # those still in the project
+                    conn.execute(
+                        "INSERT OR IGNORE INTO near_dups (doc_id, signature, shingles, grp) "
+                        f"SELECT id, ?, ?, NULL FROM documents WHERE id IN ({marks(chunk)})",
+                        [signature, shingles, *chunk])
+
+    def add_lines_of(self, keys_by_doc: dict[int, set[int]],
+                     blank_row: tuple[bytes, int]) -> None:
+        """:meth:`add_line_counts` from each document's own prose-line hashes (an importer
+        counting what it just inserted): in one transaction, the documents that have a row
+        already (another run counted them meanwhile) are left out, so no line is counted twice
+        for a document; a document with no hash gets ``blank_row`` at once."""
+        with self._base.transaction():
+            have: set[int] = set()
+            ids = list(keys_by_doc)
+            for chunk in chunks(ids):
+                have.update(r[0] for r in self._conn.execute(
+                    f"SELECT doc_id FROM near_dups WHERE doc_id IN ({marks(chunk)})", chunk))
+            counts: dict[int, int] = {}
+            for doc_id, keys in keys_by_doc.items():
+                if doc_id not in have:
+                    for key in keys:
+                        counts[key] = counts.get(key, 0) + 1
+            todo = [d for d in ids if d not in have]
+            self.add_line_counts(todo, counts, [d for d in todo if not keys_by_doc[d]],
+                                 blank_row)  # joins this transaction
 
     def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
         """In how many documents each of these prose lines appears (absent: none)."""
@@ -130,9 +162,14 @@ class NearDups:
 
     def set_groups(self, groups: dict[int, int]) -> None:
         """Set the group of each document (0: compared, in no group), in one transaction."""
-        with self._base.transaction() as conn:
-            conn.executemany("UPDATE near_dups SET grp = ? WHERE doc_id = ?",
-                             [(g, d) for d, g in groups.items()])
+        by_group: dict[int, list[int]] = {}
+        for doc_id, group in groups.items():
+            by_group.setdefault(group, []).append(doc_id)
+        with self._base.transaction() as conn:  # most often most go to 0: a statement per 500
+            for group, doc_ids in by_group.items():
+                for chunk in chunks(doc_ids):
+                    conn.execute(f"UPDATE near_dups SET grp = ? WHERE doc_id IN ({marks(chunk)})",
+                                 [group, *chunk])
 
     # -- reading groups ---------------------------------------------------------------------------
 

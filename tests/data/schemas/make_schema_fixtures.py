@@ -40,6 +40,7 @@ VERSIONS = [
     ("m008_list_search", "m009_span_level_curation"),
     ("m009_span_level_curation", "m010_near_duplicates"),
     ("m010_near_duplicates", "m011_index_by_batch"),
+    ("m011_index_by_batch", "m012_imp_fts_merge"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"
@@ -147,6 +148,9 @@ def _write(db_path: Path, name: str, stop_before: str | None) -> dict[str, Any]:
     content = _content() | _extras(name)
     conn.execute("BEGIN")
     _insert(conn, content, _columns(name))
+    if "m011_index_by_batch" in _reached(name):  # importers index what they insert
+        conn.execute("INSERT INTO documents_fts (rowid, title, text) "
+                     "SELECT id, title, text FROM documents")
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
