@@ -14,7 +14,7 @@ import pytest
 
 from annotator.domain import blocks
 from annotator.nlp.evaluate import ShingleScore, gold_blocks
-from annotator.nlp.section_features import SectionPage, SiteEvidence
+from annotator.nlp.section_features import PreparedPage, SectionPage, SiteEvidence, page_features
 from annotator.nlp.section_model import ModelFormatError, SectionModel, load_base
 from annotator.nlp.section_train import Example, train_sections
 
@@ -266,3 +266,28 @@ def test_the_labels_the_rules_decide_are_chosen_on_left_out_dev_sets():
     assert set(figures) == {"byline", "related_links"}
     assert chosen == [label for label, f1 in figures.items() if f1["rules"] > f1["model"]]
     assert all(0.0 <= f1[who] <= 1.0 for f1 in figures.values() for who in ("model", "rules"))
+
+
+def test_a_page_that_shows_its_article_twice_has_one_body_copy():
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import dragnet_labels
+
+    para = "Home prices in the second quarter rose from the year-ago period for the first time."
+    texts = ["Home Prices Rise", para, "Share this", "Home Prices Rise", para, "By A Writer"]
+    prepared = PreparedPage(texts, [{} for _ in texts], [{} for _ in texts],
+                            [None, None, None, None, None, "byline"])
+    labels = dragnet_labels(prepared, "Home Prices Rise\n\n" + para)
+    # the gold holds the article once: the second copy is not body (the score counts repeats)
+    assert labels == ["body", "body", "boilerplate", "boilerplate", "boilerplate", "byline"]
+
+
+def test_text_the_page_already_showed_is_marked_as_a_repeat():
+    para = "Home prices in the second quarter rose from the year-ago period for the first time."
+    teaser = "Home prices in the second quarter rose from the year-ago period ..."
+    rows = page_features(SectionPage("\n".join(["Menu", para, "Menu", teaser, para])))
+    assert "repeat_share" not in rows[1] and "repeat_line" not in rows[1]
+    assert rows[2]["repeat_line"] == 1.0 and "repeat_share" not in rows[2]  # no 4-gram
+    assert 0.5 < rows[3]["repeat_share"] == 1.0 and "repeat_line" not in rows[3]
+    assert rows[4]["repeat_share"] == 1.0 and rows[4]["repeat_line"] == 1.0

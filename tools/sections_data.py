@@ -4,9 +4,10 @@
 - the Dragnet pages in ``../shared/data/dragnet/`` (real news and blog pages of 2012 with the
   article text a person extracted; unpack ``pages.tar.xz`` outside the repo and pass the folder).
   A block is ``body`` when its words are in the gold article text (most of its word 4-grams, or
-  the whole line for a line of one to three words). The gold says nothing about bylines or related
-  links, so a non-body block takes the rules' label when that is ``byline`` or ``related_links``
-  and is ``boilerplate`` otherwise.
+  the whole line for a line of one to three words), each part of the gold text matching one block
+  only (a page showing its article twice holds it once in the gold: :func:`dragnet_labels`).
+  The gold says nothing about bylines or related links, so a non-body block takes the rules'
+  label when that is ``byline`` or ``related_links`` and is ``boilerplate`` otherwise.
 
 Held-out sites: a whole site is held out when ``crc32(site) % 5 == 0`` (a page without a site by
 its page name), so the split never depends on the order of files. Development sites
@@ -21,6 +22,7 @@ import json
 import multiprocessing
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -70,16 +72,29 @@ def dev_site(site: str | None, name: str) -> bool:
 
 
 def dragnet_labels(prepared: PreparedPage, gold_text: str) -> list[str | None]:
-    """Block labels derived from the gold article text (see the module docstring)."""
-    gold = set(shingles(gold_text))
-    gold_lines = {" ".join(_WORDS.findall(line.casefold())) for line in gold_text.splitlines()}
+    """Block labels derived from the gold article text (see the module docstring).
+
+    The gold text is used up as blocks match it, in page order: a block is body when most of its
+    word 4-grams (counted with repeats) are still unmatched in the gold, and its 4-grams are then
+    taken out; a line of one to three words takes one matching gold line. A page that shows its
+    article twice or three times (a hidden copy, a print or teaser variant of the same text) holds
+    it once in the person's text, and the field's score counts 4-grams with their repeats, so the
+    second and later copies are not body."""
+    left = shingles(gold_text)
+    lines = Counter(" ".join(_WORDS.findall(line.casefold())) for line in gold_text.splitlines())
     out: list[str | None] = []
     for text, rules in zip(prepared.texts, prepared.rules, strict=True):
         grams = shingles(text)
         if grams:
-            body = sum(g in gold for g in grams) / len(grams) >= 0.5
+            total = sum(grams.values())
+            body = sum(min(n, left[g]) for g, n in grams.items()) / total >= 0.5
+            if body:
+                left -= grams
         else:
-            body = " ".join(_WORDS.findall(text.casefold())) in gold_lines
+            line = " ".join(_WORDS.findall(text.casefold()))
+            body = lines[line] > 0
+            if body:
+                lines[line] -= 1
         out.append("body" if body else rules if rules in ("byline", "related_links")
                    else "boilerplate")
     return out

@@ -263,6 +263,7 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
             if label:
                 row[f"rules:{label}"] = 1.0
     _containers(out, prepared.features)
+    _repeats(out, prepared.texts)
     if evidence is not None:
         for row, text, feat in zip(out, prepared.texts, prepared.features, strict=True):
             _site(row, text, feat, evidence)
@@ -298,6 +299,27 @@ def _containers(rows: list[dict[str, float]], feats: list[dict[str, Any]]) -> No
         if parent:
             row["container_share"] = words.get(parent, 0.0) / total
             row["main_container"] = float(parent == main)
+
+
+def _repeats(rows: list[dict[str, float]], texts: list[str]) -> None:
+    """Text the page has already shown: ``repeat_share`` is the share of a block's word 4-grams
+    that an earlier block of the page holds, ``repeat_line`` is 1 when an earlier block is the
+    same normalised line. A page that shows its article twice (a hidden copy, a teaser of the
+    first paragraph, a print variant) is read once: the later copy is not more body text."""
+    seen: set[tuple[str, ...]] = set()
+    lines: set[str] = set()
+    for row, text in zip(rows, texts, strict=True):
+        words = [w.casefold() for w in _WORD.findall(text)]
+        grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+        if grams:
+            share = len(grams & seen) / len(grams)
+            if share:
+                row["repeat_share"] = share
+            seen |= grams
+        line = normalise_line(text)
+        if line in lines:
+            row["repeat_line"] = 1.0
+        lines.add(line)
 
 
 def _kept(page: SectionPage, texts: list[str]) -> list[bool]:
