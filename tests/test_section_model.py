@@ -291,3 +291,18 @@ def test_text_the_page_already_showed_is_marked_as_a_repeat():
     assert rows[2]["repeat_line"] == 1.0 and "repeat_share" not in rows[2]  # no 4-gram
     assert 0.5 < rows[3]["repeat_share"] == 1.0 and "repeat_line" not in rows[3]
     assert rows[4]["repeat_share"] == 1.0 and rows[4]["repeat_line"] == 1.0
+
+
+def test_body_text_the_page_already_gave_is_not_body_again():
+    from annotator.nlp.section_features import drop_repeated_body
+
+    para = "Home prices in the second quarter rose from the year-ago period for the first time."
+    texts = ["Home Prices Rise", para, "Home Prices Rise", para, para[:38], "Menu"]
+    labels = ["body", "body", "body", "body", "body", "boilerplate"]
+    assert drop_repeated_body(labels, texts) == [
+        "body", "body", "boilerplate", "boilerplate", "boilerplate", "boilerplate"]
+    # a copy the first time round (the earlier one not body) stays body
+    assert drop_repeated_body(["boilerplate", "body"], [para, para]) == ["boilerplate", "body"]
+    model = load_base()
+    page = SectionPage("\n".join([para, para]))
+    assert model.predict(page).count("body") <= 1

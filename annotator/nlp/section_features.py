@@ -301,6 +301,38 @@ def _containers(rows: list[dict[str, float]], feats: list[dict[str, Any]]) -> No
             row["main_container"] = float(parent == main)
 
 
+def word_grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    """The distinct word ``n``-grams of ``text`` (case-folded words), the unit the field scores
+    article text in; empty for a line of fewer than ``n`` words."""
+    words = [w.casefold() for w in _WORD.findall(text)]
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def drop_repeated_body(labels: Sequence[str], texts: Sequence[str],
+                       other: str = BOILERPLATE) -> list[str]:
+    """``labels`` with every body block whose text earlier body blocks of the page already gave
+    (all its word 4-grams, or the same normalised line for a line under four words) set to
+    ``other``: a page that shows its article twice (a hidden copy, a print variant) is read
+    once, and the body text never holds the same paragraph twice."""
+    seen: set[tuple[str, ...]] = set()
+    lines: set[str] = set()
+    out = list(labels)
+    for i, (label, text) in enumerate(zip(labels, texts, strict=True)):
+        if label != BODY:
+            continue
+        grams = word_grams(text)
+        if grams:
+            if grams <= seen:
+                out[i] = other
+            seen |= grams
+        else:
+            line = normalise_line(text)
+            if line in lines:
+                out[i] = other
+            lines.add(line)
+    return out
+
+
 def _repeats(rows: list[dict[str, float]], texts: list[str]) -> None:
     """Text the page has already shown: ``repeat_share`` is the share of a block's word 4-grams
     that an earlier block of the page holds, ``repeat_line`` is 1 when an earlier block is the
@@ -309,8 +341,7 @@ def _repeats(rows: list[dict[str, float]], texts: list[str]) -> None:
     seen: set[tuple[str, ...]] = set()
     lines: set[str] = set()
     for row, text in zip(rows, texts, strict=True):
-        words = [w.casefold() for w in _WORD.findall(text)]
-        grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+        grams = word_grams(text)
         if grams:
             share = len(grams & seen) / len(grams)
             if share:

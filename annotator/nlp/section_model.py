@@ -20,7 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from annotator.nlp.section_features import LABELS, SectionPage, SiteEvidence, page_features
+from annotator.nlp.section_features import (
+    LABELS,
+    PreparedPage,
+    SectionPage,
+    SiteEvidence,
+    drop_repeated_body,
+    page_features,
+)
 
 FORMAT = "annotator-sections/1"
 BASE_RESOURCE = "sections-base.json"
@@ -102,13 +109,18 @@ class SectionModel:
             path.append(int(back[t, path[-1]]))
         return path[::-1]
 
-    def predict_rows(self, rows: list[dict[str, float]]) -> list[str]:
+    def predict_rows(self, rows: list[dict[str, float]],
+                     texts: list[str] | None = None) -> list[str]:
+        """A label per row (:func:`page_features`' rows of one page); with the blocks' ``texts``,
+        a body block repeating text the page already gave as body is not body
+        (:func:`drop_repeated_body`)."""
         if not rows:
             return []
         logp = self.log_probabilities(self.matrix(rows))
         if self.rule_labels:
             logp = self.rules_decide(logp, rows)
-        return [self.labels[i] for i in self.decode(logp)]
+        labels = [self.labels[i] for i in self.decode(logp)]
+        return drop_repeated_body(labels, texts) if texts is not None else labels
 
     def rules_decide(self, logp: np.ndarray, rows: list[dict[str, float]]) -> np.ndarray:
         """``logp`` with the :attr:`rule_labels` decided by the rules (see the class docstring)
@@ -126,11 +138,13 @@ class SectionModel:
                     logp[i, j] = -np.inf
         return logp
 
-    def predict(self, page: SectionPage, evidence: SiteEvidence | None = None) -> list[str | None]:
+    def predict(self, page: SectionPage | PreparedPage,
+                evidence: SiteEvidence | None = None) -> list[str | None]:
         """A label for every block of ``page`` (see :func:`annotator.domain.blocks`).
 
         ``evidence``: counts from the *other* documents of the page's site, or None."""
-        return list(self.predict_rows(page_features(page, evidence)))
+        texts = page.texts if isinstance(page, PreparedPage) else page.block_texts()
+        return list(self.predict_rows(page_features(page, evidence), texts))
 
     @property
     def origin_id(self) -> str:
