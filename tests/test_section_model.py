@@ -306,3 +306,18 @@ def test_body_text_the_page_already_gave_is_not_body_again():
     model = load_base()
     page = SectionPage("\n".join([para, para]))
     assert model.predict(page).count("body") <= 1
+
+
+def test_dragnet_gold_is_the_article_before_the_comments(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import read_gold
+
+    article = "Home Prices Rise\n\nHome prices rose for the first time since 2007.\n\n"
+    comments = "Jane said:\nGreat news, thanks!\n"
+    (tmp_path / "a.txt").write_text(article + "!@#$%^&*()  COMMENTS\n\n" + comments, "utf-8")
+    (tmp_path / "b.txt").write_bytes((article + "!@ $%^&*()  COMMNENTS\n" + comments)
+                                     .encode("utf-16"))  # with a byte-order mark
+    (tmp_path / "c.txt").write_text(article, "utf-8")
+    assert [read_gold(tmp_path / f"{n}.txt") for n in "abc"] == [article] * 3

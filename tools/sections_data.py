@@ -2,7 +2,8 @@
 
 - the block-labelled dev sets in ``tests/data/`` (synthetic, written for the rules; see its README);
 - the Dragnet pages in ``../shared/data/dragnet/`` (real news and blog pages of 2012 with the
-  article text a person extracted; unpack ``pages.tar.xz`` outside the repo and pass the folder).
+  article text a person extracted, :func:`read_gold`; unpack ``pages.tar.xz`` outside the repo
+  and pass the folder).
   A block is ``body`` when its words are in the gold article text (most of its word 4-grams, or
   the whole line for a line of one to three words), each part of the gold text matching one block
   only (a page showing its article twice holds it once in the gold: :func:`dragnet_labels`).
@@ -38,6 +39,9 @@ DEV_SETS = ("sections_dev.jsonl", "sections_holdout.jsonl", "sections_holdout2.j
 MEASURE_SET = "sections_holdout3.jsonl"  # never trained on by the classifier
 DRAGNET = REPO.parent / "shared" / "data" / "dragnet"
 _WORDS = re.compile(r"\w+", re.UNICODE)
+# Dragnet's separator "!@#$%^&*()  COMMENTS", typed by hand: some have typos ("!@ $%^&*()",
+# "#$%^&*()", "COMMNENTS"); all of them hold "%^&*".
+_COMMENTS = re.compile(r"^[^\n]*%\^&\*", re.MULTILINE)
 
 
 @dataclass
@@ -124,8 +128,7 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
         html = decode_html(data, path)
     except ImportProblem:  # the import refuses mixed encodings; these pages are 2012's Windows-1252
         html = data.decode("cp1252", errors="replace")
-    gold_text = (root / "GoldStandard" / (name.rsplit(".", 1)[0] + ".txt")).read_text(
-        encoding="utf-8", errors="replace")
+    gold_text = read_gold(root / "GoldStandard" / (name.rsplit(".", 1)[0] + ".txt"))
     parsed = _cached(cache, name + ".page.json", lambda: _parse(html))
     if parsed is None:
         return None
@@ -136,6 +139,22 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
     prepared.features = page.block_features()  # the parse's own (a cache may predate a key)
     return LabelledPage(name, site, page, prepared, dragnet_labels(prepared, gold_text),
                         gold_text)
+
+
+def read_gold(path: Path) -> str:
+    """A Dragnet gold file's article text: UTF-16 when it starts with a byte-order mark (five
+    files do), UTF-8 otherwise; cut at Dragnet's comments separator (a line ``!@#$%^&*()
+    COMMENTS``, then the readers' comments: 424 of the 1,381 files), since the article text is
+    the part before it (Dragnet's own reader splits there). Before issue 14's third round the
+    whole file was read as UTF-8, so comments counted as article text and the five UTF-16
+    pages had no usable gold."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        text = data.decode("utf-8-sig", errors="replace")
+    cut = _COMMENTS.search(text)
+    return text[:cut.start()] if cut else text
 
 
 def _parse(html: str) -> dict | None:
