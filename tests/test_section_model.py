@@ -321,3 +321,14 @@ def test_dragnet_gold_is_the_article_before_the_comments(tmp_path):
                                      .encode("utf-16"))  # with a byte-order mark
     (tmp_path / "c.txt").write_text(article, "utf-8")
     assert [read_gold(tmp_path / f"{n}.txt") for n in "abc"] == [article] * 3
+
+
+def test_a_page_the_classifier_gives_no_body_gets_its_likeliest_body_blocks():
+    model = load_base()
+    body = model.labels.index("body")
+    probs = np.full((3, len(model.labels)), 0.1)
+    probs[:, body] = [0.2, 0.35, 0.05]  # each block more likely something else
+    labels = ["boilerplate", "related_links", "boilerplate"]
+    out = model.never_empty(labels, np.log(probs))
+    assert out == ["body", "body", "boilerplate"]  # 0.2 >= half of the best 0.35; 0.05 is not
+    assert model.never_empty(["body", "boilerplate"], np.log(probs[:2])) == ["body", "boilerplate"]

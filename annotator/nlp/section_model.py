@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from annotator.nlp.section_base import BODY
 from annotator.nlp.section_features import (
     LABELS,
     PreparedPage,
@@ -32,6 +33,9 @@ from annotator.nlp.section_features import (
 FORMAT = "annotator-sections/1"
 BASE_RESOURCE = "sections-base.json"
 MAX_FILE = 64 * 1024 * 1024  # a model file larger than this is not one of ours
+# A page the classifier gives no body: blocks at least this share of its best body probability
+# become body (chosen on the development split of Dragnet sites from 1, 0.5 and 0.25).
+EMPTY_BODY_SHARE = 0.5
 
 
 class ModelFormatError(ValueError):
@@ -120,7 +124,23 @@ class SectionModel:
         if self.rule_labels:
             logp = self.rules_decide(logp, rows)
         labels = [self.labels[i] for i in self.decode(logp)]
-        return drop_repeated_body(labels, texts) if texts is not None else labels
+        if texts is not None:
+            labels = drop_repeated_body(labels, texts)
+        return self.never_empty(labels, logp)
+
+    def never_empty(self, labels: list[str], logp: np.ndarray) -> list[str]:
+        """``labels``, or when no block is body (a short article: a photo post, a two-line
+        blurb, where every block looks like furniture), with the blocks whose body probability
+        is at least :data:`EMPTY_BODY_SHARE` of the page's highest set to body: a document is
+        an article, and an empty body gives nothing to accept."""
+        if BODY not in self.labels or BODY in labels or not labels:
+            return labels
+        body = np.exp(logp[:, self.labels.index(BODY)])
+        top = body.max()
+        if top <= 0:
+            return labels
+        return [BODY if p >= EMPTY_BODY_SHARE * top else label
+                for p, label in zip(body, labels, strict=True)]
 
     def rules_decide(self, logp: np.ndarray, rows: list[dict[str, float]]) -> np.ndarray:
         """``logp`` with the :attr:`rule_labels` decided by the rules (see the class docstring)
