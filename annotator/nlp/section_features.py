@@ -304,8 +304,8 @@ def _containers(rows: list[dict[str, float]], feats: list[dict[str, Any]]) -> No
 def word_grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
     """The distinct word ``n``-grams of ``text`` (case-folded words), the unit the field scores
     article text in; empty for a line of fewer than ``n`` words."""
-    words = [w.casefold() for w in _WORD.findall(text)]
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    words = _NOT_WORD.sub(" ", text.casefold()).split()
+    return set(zip(*(words[i:] for i in range(n)), strict=False))
 
 
 def drop_repeated_body(labels: Sequence[str], texts: Sequence[str],
@@ -341,13 +341,14 @@ def _repeats(rows: list[dict[str, float]], texts: list[str]) -> None:
     seen: set[tuple[str, ...]] = set()
     lines: set[str] = set()
     for row, text in zip(rows, texts, strict=True):
-        grams = word_grams(text)
+        words = _NOT_WORD.sub(" ", text.casefold()).split()  # as word_grams, normalise_line
+        grams = set(zip(words, words[1:], words[2:], words[3:], strict=False))
         if grams:
             share = len(grams & seen) / len(grams)
             if share:
                 row["repeat_share"] = share
             seen |= grams
-        line = normalise_line(text)
+        line = _DIGIT.sub("0", " ".join(words))
         if line in lines:
             row["repeat_line"] = 1.0
         lines.add(line)
