@@ -303,6 +303,11 @@ def test_body_text_the_page_already_gave_is_not_body_again():
         "body", "body", "boilerplate", "boilerplate", "boilerplate", "boilerplate"]
     # a copy the first time round (the earlier one not body) stays body
     assert drop_repeated_body(["boilerplate", "body"], [para, para]) == ["boilerplate", "body"]
+    # a lone repeated line between new paragraphs is a pull quote: it stays body
+    quote = "That's eighteen months of nothing while they start again."
+    pull = [para, quote, "Builders said the delay would cost them dearly this year.", quote,
+            "The council will meet again in the spring to decide what to do."]
+    assert drop_repeated_body(["body"] * 5, pull) == ["body"] * 5
     model = load_base()
     page = SectionPage("\n".join([para, para]))
     assert model.predict(page).count("body") <= 1

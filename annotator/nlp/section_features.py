@@ -310,26 +310,37 @@ def word_grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
 
 def drop_repeated_body(labels: Sequence[str], texts: Sequence[str],
                        other: str = BOILERPLATE) -> list[str]:
-    """``labels`` with every body block whose text earlier body blocks of the page already gave
-    (all its word 4-grams, or the same normalised line for a line under four words) set to
-    ``other``: a page that shows its article twice (a hidden copy, a print variant) is read
-    once, and the body text never holds the same paragraph twice."""
-    seen: set[tuple[str, ...]] = set()
-    lines: set[str] = set()
+    """``labels`` with every body block that repeats text earlier body blocks of the page already
+    gave (all its word 4-grams, or the same normalised line for a line under four words) set to
+    ``other``, when it sits in a run of repeats (a block beside it also repeats earlier text): a
+    page that shows its article twice (a hidden copy, a print variant) is read once. A lone
+    repeated line is a pull quote, which a person keeps as body, and stays."""
+    grams = [word_grams(text) for text in texts]
+    lines = [normalise_line(text) if not g else "" for text, g in zip(texts, grams, strict=True)]
+    repeats = _repeated(grams, lines, range(len(texts)))
+    body = [i for i, label in enumerate(labels) if label == BODY]
+    again = _repeated(grams, lines, body)
     out = list(labels)
-    for i, (label, text) in enumerate(zip(labels, texts, strict=True)):
-        if label != BODY:
-            continue
-        grams = word_grams(text)
-        if grams:
-            if grams <= seen:
-                out[i] = other
-            seen |= grams
+    for i in body:
+        if again[i] and ((i > 0 and repeats[i - 1]) or (i + 1 < len(texts) and repeats[i + 1])):
+            out[i] = other
+    return out
+
+
+def _repeated(grams: list[set[tuple[str, ...]]], lines: list[str],
+              order: Iterable[int]) -> dict[int, bool]:
+    """For each block of ``order`` (indices, in page order), whether the blocks before it in
+    ``order`` already hold its text (its 4-grams, or its line when it has none)."""
+    seen: set[tuple[str, ...]] = set()
+    seen_lines: set[str] = set()
+    out: dict[int, bool] = {}
+    for i in order:
+        if grams[i]:
+            out[i] = grams[i] <= seen
+            seen |= grams[i]
         else:
-            line = normalise_line(text)
-            if line in lines:
-                out[i] = other
-            lines.add(line)
+            out[i] = lines[i] in seen_lines
+            seen_lines.add(lines[i])
     return out
 
 
