@@ -124,7 +124,8 @@ class SectionModel:
         if self.rule_labels:
             logp = self.rules_decide(logp, rows)
         labels = [self.labels[i] for i in self.decode(logp)]
-        if texts is not None:
+        if texts is not None and any(row.get("repeat_share", 0.0) >= 1.0 or row.get("repeat_line")
+                                     for row in rows):  # else no block repeats earlier text
             labels = drop_repeated_body(labels, texts)
         return self.never_empty(labels, logp)
 
