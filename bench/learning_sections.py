@@ -101,11 +101,13 @@ def zero_shot(base: SectionModel, pages: list[LabelledPage]) -> dict[str, Shingl
     for page in pages:
         gold = page.gold_text or ""
         rows["base, no evidence"].add(
-            body_text(page, base.predict_rows(page_features(page.prepared))), gold)
+            body_text(page, base.predict_rows(page_features(page.prepared),
+                                              page.prepared.texts)), gold)
         site_pages = sites.get(page.site or "", [])
         evidence = evidence_for(page, site_pages, []) if len(site_pages) > 1 else None
         rows["base + template"].add(
-            body_text(page, base.predict_rows(page_features(page.prepared, evidence))), gold)
+            body_text(page, base.predict_rows(page_features(page.prepared, evidence),
+                                              page.prepared.texts)), gold)
         rows["rules"].add(body_text(page, page.prepared.rules), gold)
         rows["trafilatura"].add(extract_main_text(page.page.html or ""), gold)
         rows["jusText"].add(justext_text(page.page.html or ""), gold)
@@ -127,7 +129,8 @@ def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
             model = site_model(base, pages, confirmed) if adapt else base
             for page in scored:
                 evidence = evidence_for(page, pages, confirmed)
-                labels = model.predict_rows(page_features(page.prepared, evidence))
+                labels = model.predict_rows(page_features(page.prepared, evidence),
+                                            page.prepared.texts)
                 scores[k].add(body_text(page, labels), page.gold_text or "")
     return scores, scored_all
 

@@ -14,7 +14,7 @@ import pytest
 
 from annotator.domain import blocks
 from annotator.nlp.evaluate import ShingleScore, gold_blocks
-from annotator.nlp.section_features import SectionPage, SiteEvidence
+from annotator.nlp.section_features import PreparedPage, SectionPage, SiteEvidence, page_features
 from annotator.nlp.section_model import ModelFormatError, SectionModel, load_base
 from annotator.nlp.section_train import Example, train_sections
 
@@ -266,3 +266,74 @@ def test_the_labels_the_rules_decide_are_chosen_on_left_out_dev_sets():
     assert set(figures) == {"byline", "related_links"}
     assert chosen == [label for label, f1 in figures.items() if f1["rules"] > f1["model"]]
     assert all(0.0 <= f1[who] <= 1.0 for f1 in figures.values() for who in ("model", "rules"))
+
+
+def test_a_page_that_shows_its_article_twice_has_one_body_copy():
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import dragnet_labels
+
+    para = "Home prices in the second quarter rose from the year-ago period for the first time."
+    texts = ["Home Prices Rise", para, "Share this", "Home Prices Rise", para, "By A Writer"]
+    prepared = PreparedPage(texts, [{} for _ in texts], [{} for _ in texts],
+                            [None, None, None, None, None, "byline"])
+    labels = dragnet_labels(prepared, "Home Prices Rise\n\n" + para)
+    # the gold holds the article once: the second copy is not body (the score counts repeats)
+    assert labels == ["body", "body", "boilerplate", "boilerplate", "boilerplate", "byline"]
+
+
+def test_text_the_page_already_showed_is_marked_as_a_repeat():
+    para = "Home prices in the second quarter rose from the year-ago period for the first time."
+    teaser = "Home prices in the second quarter rose from the year-ago period ..."
+    rows = page_features(SectionPage("\n".join(["Menu", para, "Menu", teaser, para])))
+    assert "repeat_share" not in rows[1] and "repeat_line" not in rows[1]
+    assert rows[2]["repeat_line"] == 1.0 and "repeat_share" not in rows[2]  # no 4-gram
+    assert 0.5 < rows[3]["repeat_share"] == 1.0 and "repeat_line" not in rows[3]
+    assert rows[4]["repeat_share"] == 1.0 and rows[4]["repeat_line"] == 1.0
+
+
+def test_body_text_the_page_already_gave_is_not_body_again():
+    from annotator.nlp.section_features import drop_repeated_body
+
+    para = "Home prices in the second quarter rose from the year-ago period for the first time."
+    texts = ["Home Prices Rise", para, "Home Prices Rise", para, para[:38], "Menu"]
+    labels = ["body", "body", "body", "body", "body", "boilerplate"]
+    assert drop_repeated_body(labels, texts) == [
+        "body", "body", "boilerplate", "boilerplate", "boilerplate", "boilerplate"]
+    # a copy the first time round (the earlier one not body) stays body
+    assert drop_repeated_body(["boilerplate", "body"], [para, para]) == ["boilerplate", "body"]
+    # a lone repeated line between new paragraphs is a pull quote: it stays body
+    quote = "That's eighteen months of nothing while they start again."
+    pull = [para, quote, "Builders said the delay would cost them dearly this year.", quote,
+            "The council will meet again in the spring to decide what to do."]
+    assert drop_repeated_body(["body"] * 5, pull) == ["body"] * 5
+    model = load_base()
+    page = SectionPage("\n".join([para, para]))
+    assert model.predict(page).count("body") <= 1
+
+
+def test_dragnet_gold_is_the_article_before_the_comments(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import read_gold
+
+    article = "Home Prices Rise\n\nHome prices rose for the first time since 2007.\n\n"
+    comments = "Jane said:\nGreat news, thanks!\n"
+    (tmp_path / "a.txt").write_text(article + "!@#$%^&*()  COMMENTS\n\n" + comments, "utf-8")
+    (tmp_path / "b.txt").write_bytes((article + "!@ $%^&*()  COMMNENTS\n" + comments)
+                                     .encode("utf-16"))  # with a byte-order mark
+    (tmp_path / "c.txt").write_text(article, "utf-8")
+    assert [read_gold(tmp_path / f"{n}.txt") for n in "abc"] == [article] * 3
+
+
+def test_a_page_the_classifier_gives_no_body_gets_its_likeliest_body_blocks():
+    model = load_base()
+    body = model.labels.index("body")
+    probs = np.full((3, len(model.labels)), 0.1)
+    probs[:, body] = [0.2, 0.35, 0.05]  # each block more likely something else
+    labels = ["boilerplate", "related_links", "boilerplate"]
+    out = model.never_empty(labels, np.log(probs))
+    assert out == ["body", "body", "boilerplate"]  # 0.2 >= half of the best 0.35; 0.05 is not
+    assert model.never_empty(["body", "boilerplate"], np.log(probs[:2])) == ["body", "boilerplate"]

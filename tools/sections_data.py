@@ -2,11 +2,13 @@
 
 - the block-labelled dev sets in ``tests/data/`` (synthetic, written for the rules; see its README);
 - the Dragnet pages in ``../shared/data/dragnet/`` (real news and blog pages of 2012 with the
-  article text a person extracted; unpack ``pages.tar.xz`` outside the repo and pass the folder).
+  article text a person extracted, :func:`read_gold`; unpack ``pages.tar.xz`` outside the repo
+  and pass the folder).
   A block is ``body`` when its words are in the gold article text (most of its word 4-grams, or
-  the whole line for a line of one to three words). The gold says nothing about bylines or related
-  links, so a non-body block takes the rules' label when that is ``byline`` or ``related_links``
-  and is ``boilerplate`` otherwise.
+  the whole line for a line of one to three words), each part of the gold text matching one block
+  only (a page showing its article twice holds it once in the gold: :func:`dragnet_labels`).
+  The gold says nothing about bylines or related links, so a non-body block takes the rules'
+  label when that is ``byline`` or ``related_links`` and is ``boilerplate`` otherwise.
 
 Held-out sites: a whole site is held out when ``crc32(site) % 5 == 0`` (a page without a site by
 its page name), so the split never depends on the order of files. Development sites
@@ -21,6 +23,7 @@ import json
 import multiprocessing
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,6 +39,9 @@ DEV_SETS = ("sections_dev.jsonl", "sections_holdout.jsonl", "sections_holdout2.j
 MEASURE_SET = "sections_holdout3.jsonl"  # never trained on by the classifier
 DRAGNET = REPO.parent / "shared" / "data" / "dragnet"
 _WORDS = re.compile(r"\w+", re.UNICODE)
+# Dragnet's separator "!@#$%^&*()  COMMENTS", typed by hand: some have typos ("!@ $%^&*()",
+# "#$%^&*()", "COMMNENTS"); all of them hold "%^&*".
+_COMMENTS = re.compile(r"^[^\n]*%\^&\*", re.MULTILINE)
 
 
 @dataclass
@@ -70,16 +76,29 @@ def dev_site(site: str | None, name: str) -> bool:
 
 
 def dragnet_labels(prepared: PreparedPage, gold_text: str) -> list[str | None]:
-    """Block labels derived from the gold article text (see the module docstring)."""
-    gold = set(shingles(gold_text))
-    gold_lines = {" ".join(_WORDS.findall(line.casefold())) for line in gold_text.splitlines()}
+    """Block labels derived from the gold article text (see the module docstring).
+
+    The gold text is used up as blocks match it, in page order: a block is body when most of its
+    word 4-grams (counted with repeats) are still unmatched in the gold, and its 4-grams are then
+    taken out; a line of one to three words takes one matching gold line. A page that shows its
+    article twice or three times (a hidden copy, a print or teaser variant of the same text) holds
+    it once in the person's text, and the field's score counts 4-grams with their repeats, so the
+    second and later copies are not body."""
+    left = shingles(gold_text)
+    lines = Counter(" ".join(_WORDS.findall(line.casefold())) for line in gold_text.splitlines())
     out: list[str | None] = []
     for text, rules in zip(prepared.texts, prepared.rules, strict=True):
         grams = shingles(text)
         if grams:
-            body = sum(g in gold for g in grams) / len(grams) >= 0.5
+            total = sum(grams.values())
+            body = sum(min(n, left[g]) for g, n in grams.items()) / total >= 0.5
+            if body:
+                left -= grams
         else:
-            body = " ".join(_WORDS.findall(text.casefold())) in gold_lines
+            line = " ".join(_WORDS.findall(text.casefold()))
+            body = lines[line] > 0
+            if body:
+                lines[line] -= 1
         out.append("body" if body else rules if rules in ("byline", "related_links")
                    else "boilerplate")
     return out
@@ -109,8 +128,7 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
         html = decode_html(data, path)
     except ImportProblem:  # the import refuses mixed encodings; these pages are 2012's Windows-1252
         html = data.decode("cp1252", errors="replace")
-    gold_text = (root / "GoldStandard" / (name.rsplit(".", 1)[0] + ".txt")).read_text(
-        encoding="utf-8", errors="replace")
+    gold_text = read_gold(root / "GoldStandard" / (name.rsplit(".", 1)[0] + ".txt"))
     parsed = _cached(cache, name + ".page.json", lambda: _parse(html))
     if parsed is None:
         return None
@@ -121,6 +139,22 @@ def _load_one(args: tuple[str, str | None, str, str | None]) -> LabelledPage | N
     prepared.features = page.block_features()  # the parse's own (a cache may predate a key)
     return LabelledPage(name, site, page, prepared, dragnet_labels(prepared, gold_text),
                         gold_text)
+
+
+def read_gold(path: Path) -> str:
+    """A Dragnet gold file's article text: UTF-16 when it starts with a byte-order mark (five
+    files do), UTF-8 otherwise; cut at Dragnet's comments separator (a line ``!@#$%^&*()
+    COMMENTS``, then the readers' comments: 424 of the 1,381 files), since the article text is
+    the part before it (Dragnet's own reader splits there). Before issue 14's third round the
+    whole file was read as UTF-8, so comments counted as article text and the five UTF-16
+    pages had no usable gold."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        text = data.decode("utf-8-sig", errors="replace")
+    cut = _COMMENTS.search(text)
+    return text[:cut.start()] if cut else text
 
 
 def _parse(html: str) -> dict | None:

@@ -107,7 +107,7 @@ def choose_rule_labels(data: Features, dev: list[LabelledPage], seed: int, smoot
             data.weights[:] = saved
         for i in left_out:
             page = dev[i]
-            ours = model.predict_rows(page_features(page.prepared))
+            ours = model.predict_rows(page_features(page.prepared), page.prepared.texts)
             for gold, mine, rule in zip(page.labels, ours, page.prepared.rules, strict=True):
                 if gold is None:
                     continue

@@ -263,6 +263,7 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
             if label:
                 row[f"rules:{label}"] = 1.0
     _containers(out, prepared.features)
+    _repeats(out, prepared.texts)
     if evidence is not None:
         for row, text, feat in zip(out, prepared.texts, prepared.features, strict=True):
             _site(row, text, feat, evidence)
@@ -298,6 +299,70 @@ def _containers(rows: list[dict[str, float]], feats: list[dict[str, Any]]) -> No
         if parent:
             row["container_share"] = words.get(parent, 0.0) / total
             row["main_container"] = float(parent == main)
+
+
+def word_grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    """The distinct word ``n``-grams of ``text`` (case-folded words), the unit the field scores
+    article text in; empty for a line of fewer than ``n`` words."""
+    words = _NOT_WORD.sub(" ", text.casefold()).split()
+    return set(zip(*(words[i:] for i in range(n)), strict=False))
+
+
+def drop_repeated_body(labels: Sequence[str], texts: Sequence[str],
+                       other: str = BOILERPLATE) -> list[str]:
+    """``labels`` with every body block that repeats text earlier body blocks of the page already
+    gave (all its word 4-grams, or the same normalised line for a line under four words) set to
+    ``other``, when it sits in a run of repeats (a block beside it also repeats earlier text): a
+    page that shows its article twice (a hidden copy, a print variant) is read once. A lone
+    repeated line is a pull quote, which a person keeps as body, and stays."""
+    grams = [word_grams(text) for text in texts]
+    lines = [normalise_line(text) if not g else "" for text, g in zip(texts, grams, strict=True)]
+    repeats = _repeated(grams, lines, range(len(texts)))
+    body = [i for i, label in enumerate(labels) if label == BODY]
+    again = _repeated(grams, lines, body)
+    out = list(labels)
+    for i in body:
+        if again[i] and ((i > 0 and repeats[i - 1]) or (i + 1 < len(texts) and repeats[i + 1])):
+            out[i] = other
+    return out
+
+
+def _repeated(grams: list[set[tuple[str, ...]]], lines: list[str],
+              order: Iterable[int]) -> dict[int, bool]:
+    """For each block of ``order`` (indices, in page order), whether the blocks before it in
+    ``order`` already hold its text (its 4-grams, or its line when it has none)."""
+    seen: set[tuple[str, ...]] = set()
+    seen_lines: set[str] = set()
+    out: dict[int, bool] = {}
+    for i in order:
+        if grams[i]:
+            out[i] = grams[i] <= seen
+            seen |= grams[i]
+        else:
+            out[i] = lines[i] in seen_lines
+            seen_lines.add(lines[i])
+    return out
+
+
+def _repeats(rows: list[dict[str, float]], texts: list[str]) -> None:
+    """Text the page has already shown: ``repeat_share`` is the share of a block's word 4-grams
+    that an earlier block of the page holds, ``repeat_line`` is 1 when an earlier block is the
+    same normalised line. A page that shows its article twice (a hidden copy, a teaser of the
+    first paragraph, a print variant) is read once: the later copy is not more body text."""
+    seen: set[tuple[str, ...]] = set()
+    lines: set[str] = set()
+    for row, text in zip(rows, texts, strict=True):
+        words = _NOT_WORD.sub(" ", text.casefold()).split()  # as word_grams, normalise_line
+        grams = set(zip(words, words[1:], words[2:], words[3:], strict=False))
+        if grams:
+            share = len(grams & seen) / len(grams)
+            if share:
+                row["repeat_share"] = share
+            seen |= grams
+        line = _DIGIT.sub("0", " ".join(words))
+        if line in lines:
+            row["repeat_line"] = 1.0
+        lines.add(line)
 
 
 def _kept(page: SectionPage, texts: list[str]) -> list[bool]:

@@ -20,11 +20,22 @@ from typing import Any
 
 import numpy as np
 
-from annotator.nlp.section_features import LABELS, SectionPage, SiteEvidence, page_features
+from annotator.nlp.section_base import BODY
+from annotator.nlp.section_features import (
+    LABELS,
+    PreparedPage,
+    SectionPage,
+    SiteEvidence,
+    drop_repeated_body,
+    page_features,
+)
 
 FORMAT = "annotator-sections/1"
 BASE_RESOURCE = "sections-base.json"
 MAX_FILE = 64 * 1024 * 1024  # a model file larger than this is not one of ours
+# A page the classifier gives no body: blocks at least this share of its best body probability
+# become body (chosen on the development split of Dragnet sites from 1, 0.5 and 0.25).
+EMPTY_BODY_SHARE = 0.5
 
 
 class ModelFormatError(ValueError):
@@ -102,13 +113,35 @@ class SectionModel:
             path.append(int(back[t, path[-1]]))
         return path[::-1]
 
-    def predict_rows(self, rows: list[dict[str, float]]) -> list[str]:
+    def predict_rows(self, rows: list[dict[str, float]],
+                     texts: list[str] | None = None) -> list[str]:
+        """A label per row (:func:`page_features`' rows of one page); with the blocks' ``texts``,
+        a body block repeating text the page already gave as body is not body
+        (:func:`drop_repeated_body`)."""
         if not rows:
             return []
         logp = self.log_probabilities(self.matrix(rows))
         if self.rule_labels:
             logp = self.rules_decide(logp, rows)
-        return [self.labels[i] for i in self.decode(logp)]
+        labels = [self.labels[i] for i in self.decode(logp)]
+        if texts is not None and any(row.get("repeat_share", 0.0) >= 1.0 or row.get("repeat_line")
+                                     for row in rows):  # else no block repeats earlier text
+            labels = drop_repeated_body(labels, texts)
+        return self.never_empty(labels, logp)
+
+    def never_empty(self, labels: list[str], logp: np.ndarray) -> list[str]:
+        """``labels``, or when no block is body (a short article: a photo post, a two-line
+        blurb, where every block looks like furniture), with the blocks whose body probability
+        is at least :data:`EMPTY_BODY_SHARE` of the page's highest set to body: a document is
+        an article, and an empty body gives nothing to accept."""
+        if BODY not in self.labels or BODY in labels or not labels:
+            return labels
+        body = np.exp(logp[:, self.labels.index(BODY)])
+        top = body.max()
+        if top <= 0:
+            return labels
+        return [BODY if p >= EMPTY_BODY_SHARE * top else label
+                for p, label in zip(body, labels, strict=True)]
 
     def rules_decide(self, logp: np.ndarray, rows: list[dict[str, float]]) -> np.ndarray:
         """``logp`` with the :attr:`rule_labels` decided by the rules (see the class docstring)
@@ -126,11 +159,13 @@ class SectionModel:
                     logp[i, j] = -np.inf
         return logp
 
-    def predict(self, page: SectionPage, evidence: SiteEvidence | None = None) -> list[str | None]:
+    def predict(self, page: SectionPage | PreparedPage,
+                evidence: SiteEvidence | None = None) -> list[str | None]:
         """A label for every block of ``page`` (see :func:`annotator.domain.blocks`).
 
         ``evidence``: counts from the *other* documents of the page's site, or None."""
-        return list(self.predict_rows(page_features(page, evidence)))
+        texts = page.texts if isinstance(page, PreparedPage) else page.block_texts()
+        return list(self.predict_rows(page_features(page, evidence), texts))
 
     @property
     def origin_id(self) -> str:
