@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
-from annotator.cli import main
+from annotator.cli import VERBS, main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "sample_data"
@@ -26,7 +27,8 @@ def test_a_mistyped_verb_is_an_error_that_lists_the_verbs(tmp_path, monkeypatch)
     assert result.exit_code == 2
     assert "No such command 'agreemnt'." in result.output
     listed = result.output.split("Commands: ", 1)[1].split(".\n", 1)[0].split(", ")
-    assert listed == sorted(main.commands) and {"gui", "import", "export"} <= set(listed)
+    assert listed == main.list_commands(click.Context(main))
+    assert {"gui", "import", "export", "labels", "train"} <= set(listed)
     assert sorted(tmp_path.iterdir()) == [tmp_path / "x.db"]  # no project made, nothing read
 
 
@@ -91,3 +93,38 @@ def test_reimporting_reports_duplicates_in_one_line_unless_verbose(tmp_path):
     lines = [x for x in listed.stderr.splitlines() if x.startswith("duplicate: ")]
     assert len(lines) == added
     assert all("(same text as document " in x for x in lines)
+
+
+def test_the_table_of_verbs_matches_each_modules_commands():
+    """Verbs are loaded lazily from annotator.cli.VERBS: every module there defines exactly the
+    verbs listed for it."""
+    import importlib
+
+    for module_name, verbs in VERBS.items():
+        module = importlib.import_module(f"annotator.cli.{module_name}")
+        assert tuple(c.name for c in module.COMMANDS) == verbs, module_name
+
+
+def test_a_verb_imports_only_its_own_command_module_and_help_no_store(tmp_path):
+    """Start-up is part of every short command's time: `stats` imports the project commands
+    (and the store) but not the window's, the trainer's or the labels' command modules; `--help`
+    lists every verb without importing the store (or SQLite) at all."""
+    script = ("import sys\n"
+              "from annotator.cli import main\n"
+              "try:\n    main(sys.argv[1:])\n"
+              "except SystemExit:\n    pass\n"
+              "print('MODULES', sorted(m for m in sys.modules if m.startswith(('annotator.cli.', "
+              "'annotator.store', 'sqlite'))))\n")
+    db = tmp_path / "p.db"
+    stats = subprocess.run([sys.executable, "-c", script, "stats", "--db", str(db)],
+                           cwd=tmp_path, capture_output=True, text=True, check=True)
+    loaded = stats.stdout.split("MODULES ", 1)[1]
+    assert "annotator.cli.project" in loaded and "annotator.store" in loaded
+    for other in ("gui", "nlp", "training", "learning", "team", "near_dups"):
+        assert f"annotator.cli.{other}'" not in loaded, other
+    helped = subprocess.run([sys.executable, "-c", script, "--help"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True)
+    assert "export" in helped.stdout and "train-sections" in helped.stdout
+    listed = helped.stdout.split("MODULES ", 1)[1]
+    assert "annotator.store" not in listed and "sqlite" not in listed
+    assert "annotator.cli.gui" in listed  # every verb's help line was read

@@ -18,7 +18,6 @@ import click
 
 from annotator.cli.common import DB_OPTION, open_project
 from annotator.domain import LabelError, LabelKind, validate_annotator_name, validate_label_name
-from annotator.store import StorageError
 
 KIND_OPTION = click.option(
     "--kind", type=click.Choice([k.value for k in LabelKind]), default=None,
@@ -87,6 +86,8 @@ def parse_labels(values: tuple[str, ...] | list[str]) -> list[str]:
 def declare_entity_labels(store, names: list[str]) -> None:
     """Make the project's entity labels ``names`` (see :data:`LABEL_OPTION`) and say what
     changed on stderr."""
+    from annotator.store import StorageError
+
     try:
         done = store.labels.declare(LabelKind.ENTITY, names)
     except LabelError as exc:
@@ -121,6 +122,8 @@ def _change(db_path: Path, name: str, kind: str | None,
             change: Callable[[Any, LabelKind], Any]) -> tuple[LabelKind, Any]:
     """Run ``change(store.labels, kind)`` on the label the person means; a refusal is a
     :class:`click.ClickException` with the store's reason. Returns ``(kind, result)``."""
+    from annotator.store import StorageError
+
     with open_project(db_path, must_exist=True) as store:
         which = _kind_of(store, name, kind)
         try:
@@ -162,6 +165,8 @@ def list_command(db_path: Path, kind: str | None) -> None:
 def add_command(db_path: Path, names: tuple[str, ...], kind: str, colour: str | None,
                 key: str | None) -> None:
     """Add labels at the end of the palette (the project file is created if needed)."""
+    from annotator.store import StorageError
+
     if len(names) > 1 and (colour or key is not None):
         raise click.UsageError("--colour and --key apply to one label at a time")
     with open_project(db_path) as store:

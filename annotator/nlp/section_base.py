@@ -8,7 +8,6 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 BODY, BYLINE, RELATED, BOILERPLATE = "body", "byline", "related_links", "boilerplate"
@@ -27,15 +26,24 @@ class Rule:
     fn: RuleFn
     doc: str
     html: bool = False  # reads HTML features: skipped for plain-text pages
+    text_only: bool = False  # reads the block's text alone: its vote is the same on any page
 
 
-def rule(stage: int = 1, html: bool = False) -> Callable[[RuleFn], RuleFn]:
+def rule(stage: int = 1, html: bool = False, text_only: bool = False
+         ) -> Callable[[RuleFn], RuleFn]:
     """Mark a function as a rule named after it; stage 2 rules may read the page context,
-    ``html`` rules read the HTML features and are skipped for plain text. Marking registers
-    nothing: :mod:`annotator.nlp.sections` collects rules from its explicit list of modules."""
+    ``html`` rules read the HTML features and are skipped for plain text. ``text_only``: a
+    stage-1 rule that reads nothing but the block's text and what follows from it (``words``,
+    ``is_sentence`` ..., shape tests on the text), never its neighbours, the page or HTML: its
+    vote for a line is computed once and reused on every page that has the line (a site's menus
+    and footers repeat on all its pages). Marking registers nothing:
+    :mod:`annotator.nlp.sections` collects rules from its explicit list of modules."""
+    if text_only and (stage != 1 or html):
+        raise ValueError("only stage-1 rules without HTML can be text_only")
 
     def mark(fn: RuleFn) -> RuleFn:
-        fn.__rule__ = Rule(fn.__name__, stage, fn, (fn.__doc__ or "").strip(), html)  # type: ignore[attr-defined]
+        fn.__rule__ = Rule(fn.__name__, stage, fn, (fn.__doc__ or "").strip(), html,  # type: ignore[attr-defined]
+                           text_only)
         return fn
 
     return mark
@@ -51,6 +59,26 @@ def rules_in(*modules: Any) -> dict[str, Rule]:
             if isinstance(marked, Rule) and marked.fn is value:
                 found[marked.name] = marked
     return found
+
+
+class cached:  # noqa: N801 - used as a decorator, like functools.cached_property
+    """``functools.cached_property`` without its lock: in Python 3.11 that takes a lock on every
+    first access, ~1 µs on each of the thousands of block views a page of rules makes. Computed
+    once, then stored in the instance's ``__dict__``, which shadows this descriptor. Rules run in
+    one thread per page (a :class:`Page` is never shared between threads)."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute = compute
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
@@ -103,26 +131,27 @@ class BlockView:
 
     page: Page
     index: int
+    text: str = field(init=False, repr=False, compare=False)  # the page's text of the block
 
-    @property
-    def text(self) -> str:
-        return self.page.texts[self.index]
+    def __post_init__(self) -> None:
+        # An attribute, not a property: rules read it dozens of times per block.
+        object.__setattr__(self, "text", self.page.texts[self.index])
 
-    @cached_property
+    @cached
     def words(self) -> int:
         return len(_WORD.findall(self.text))
 
-    @cached_property
+    @cached
     def is_sentence(self) -> bool:
         """Ends like a sentence (also before a closing quote or bracket)."""
         return bool(_SENTENCE_END.search(self.text.strip()))
 
-    @cached_property
+    @cached
     def is_paragraph(self) -> bool:
         """Long running text: the clearest sign of article body in any language."""
         return self.words >= 20 and (self.is_sentence or self.text.count(". ") >= 1)
 
-    @cached_property
+    @cached
     def is_title_like(self) -> bool:
         """Headline or link-title shape: a few words, no closing full stop."""
         text = self.text.strip()

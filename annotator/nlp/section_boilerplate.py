@@ -29,7 +29,7 @@ def _phrase_rule(name: str, pattern: str, weight: float, max_words: int, doc: st
 
     check.__name__ = name
     check.__doc__ = doc
-    MADE_RULES.append(rule()(check))
+    MADE_RULES.append(rule(text_only=True)(check))
 
 
 _WHOLE = r"(?:\s*[|:\-–—]?\s*)[\W_]*$"
@@ -97,7 +97,7 @@ _phrase_rule("share_buttons", rf"^[\W_]*(?:{_SHARE_START})(?:[\s|·•,/]+(?:{_S
              "Share and save buttons, a share bar flattened into one line.")
 
 
-@rule()
+@rule(text_only=True)
 def no_words(view: BlockView) -> Vote | None:
     """A line with no letters or digits ("###", "* * *", "—"): a separator, never article text."""
     return (BOILERPLATE, 2.0) if view.words == 0 else None
@@ -106,13 +106,13 @@ def no_words(view: BlockView) -> Vote | None:
 _END_MARK = re.compile(r"^[\W_]*(?:ends|end|fin|ende)[\W_]*$", re.IGNORECASE)
 
 
-@rule()
+@rule(text_only=True)
 def end_marker(view: BlockView) -> Vote | None:
     """Press-release end markers ("-ENDS-", "###")."""
     return (BOILERPLATE, 3.5) if _END_MARK.match(view.text) and "-" in view.text else None
 
 
-@rule()
+@rule(text_only=True)
 def share_bar(view: BlockView) -> Vote | None:
     """"Share: f | X | P | ✉": a share word, then short items between separators."""
     text = view.text
@@ -125,7 +125,7 @@ def share_bar(view: BlockView) -> Vote | None:
 _TICKER = re.compile(r"[+\-−]\d+(?:[.,]\d+)?\s*%")
 
 
-@rule()
+@rule(text_only=True)
 def market_ticker(view: BlockView) -> Vote | None:
     """A row of share prices ("HALV.OL +11.40%  SOX +0.85%"): site furniture, not the story."""
     if view.words > 16 or len(_TICKER.findall(view.text)) < 2 or view.is_sentence:
@@ -213,7 +213,7 @@ _phrase_rule("site_about", r"reader-supported|affiliate commissions?|earn (?:a|a
 _SEPARATOR = re.compile(r"\s+[|•·>»›/]\s+|\s*[|•·»›]\s*")
 
 
-@rule()
+@rule(text_only=True)
 def menu_separators(view: BlockView) -> Vote | None:
     """Short items joined by separators: "Home | News | Sport", "Sport > Football > Club"."""
     if is_date_line(view):
@@ -238,7 +238,7 @@ def repeated_line(view: BlockView) -> Vote | None:
     return None if is_name_line(view) else (BOILERPLATE, 3.0)
 
 
-@rule()
+@rule(text_only=True)
 def menu_word(view: BlockView) -> Vote | None:
     """One to three words with no sentence: a menu item, section kicker or button."""
     if 1 <= view.words <= 3 and not view.is_sentence and not is_date_line(view):

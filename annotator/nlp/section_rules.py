@@ -68,13 +68,13 @@ def _is_date_line(view: BlockView) -> bool:
 
 # -- body ----------------------------------------------------------------------------------------
 
-@rule()
+@rule(text_only=True)
 def running_text(view: BlockView) -> Vote | None:
     """A paragraph of 20+ words with sentence punctuation: article text in any language."""
     return (BODY, 2.0) if view.is_paragraph else None
 
 
-@rule()
+@rule(text_only=True)
 def sentence(view: BlockView) -> Vote | None:
     """A shorter full sentence (standfirst, caption, one-line paragraph)."""
     if 6 <= view.words < 20 and view.is_sentence:
@@ -82,7 +82,7 @@ def sentence(view: BlockView) -> Vote | None:
     return None
 
 
-@rule()
+@rule(text_only=True)
 def headline_shape(view: BlockView) -> Vote | None:
     """Four or more words without a closing full stop: headline, standfirst or crosshead (or a
     link title; the context rules tell these apart)."""
@@ -122,7 +122,7 @@ def is_caption(view: BlockView) -> bool:
     return view.memo("caption", compute)
 
 
-@rule()
+@rule(text_only=True)
 def caption_credit(view: BlockView) -> Vote | None:
     """A photo caption or its credit ("Photograph: Ana Ruiz", "(Photo: ...)") is article body."""
     return (BODY, 4.0) if is_caption(view) else None
@@ -136,7 +136,7 @@ EDITORIAL = _rx(_LEAD + r"(?:correction|clarification|editor['’]?s note|update
                 r"\s*:?\s*$")
 
 
-@rule()
+@rule(text_only=True)
 def editorial_note(view: BlockView) -> Vote | None:
     """"Correction:", "Editor's note:", "Key points" belong to the article."""
     return (BODY, 3.5) if EDITORIAL.match(view.text) else None
@@ -163,7 +163,7 @@ CREDIT = _rx(
 )
 
 
-@rule()
+@rule(text_only=True)
 def author_credit(view: BlockView) -> Vote | None:
     """"By Jane Doe", "Written by", "Reporting by ...; Editing by ...", "Posted on ... by"."""
     if view.words > 40 or is_caption(view):
@@ -373,13 +373,13 @@ RELATED_INLINE = _rx(
 )
 
 
-@rule()
+@rule(text_only=True)
 def related_header(view: BlockView) -> Vote | None:
     """A header over links to other stories: "Read more:", "Related coverage", "Most read"."""
     return (RELATED, 4.0) if view.words <= 8 and RELATED_HEADER.match(view.text) else None
 
 
-@rule()
+@rule(text_only=True)
 def related_promo(view: BlockView) -> Vote | None:
     """A one-line promo for another story: "Also on Example News: ...", "Related: ..."."""
     if view.text.count("|") > 1:

@@ -27,7 +27,10 @@ def import_sqlite_utils() -> None:
         for name in hidden:
             sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
         try:
-            import sqlite_utils.db  # noqa: F401
+            from annotator.store.deferred import deferred_import_work
+
+            with deferred_import_work():  # import-time work the store never needs
+                import sqlite_utils.db  # noqa: F401
         finally:
             for name in hidden:
                 if sys.modules.get(name) is None:
