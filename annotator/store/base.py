@@ -50,6 +50,7 @@ class Base:
         main_file = next((r[2] for r in self.conn.execute("PRAGMA database_list")
                           if r[1] == "main"), "")
         self.person = PersonFirst(main_file or None, interactive)
+        self.last_wait = 0.0  # seconds the last write transaction waited to begin
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -61,8 +62,10 @@ class Base:
             with self.db.atomic():
                 yield self.conn
             return
+        waiting_since = time.perf_counter()
         self.person.give_way()
         self._begin()
+        self.last_wait = time.perf_counter() - waiting_since
         try:
             yield self.conn
         except BaseException:

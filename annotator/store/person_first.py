@@ -40,6 +40,7 @@ class PersonFirst:
     def __init__(self, project: str | Path | None, interactive: bool):
         self.path = None if project in (None, "") else Path(f"{project}-open")
         self.interactive = interactive
+        self._gave_way = False  # the last transaction gave way: the next one goes at once
 
     def waiting(self) -> None:
         """The window wants the write lock and found it taken: mark the moment. A folder that
@@ -59,8 +60,11 @@ class PersonFirst:
     def give_way(self) -> float:
         """Wait (at most :data:`LONGEST` seconds) while the window asked for the lock less than
         :data:`GRACE` seconds ago; returns the seconds waited. The window's own connection
-        never waits here."""
+        never waits here, and a transaction right after one that gave way does not either."""
         if self.path is None or self.interactive:
+            return 0.0
+        if self._gave_way:  # every other transaction at most: a person labelling without
+            self._gave_way = False  # a pause slows a bulk writer, never stops it
             return 0.0
         started = time.monotonic()
         waited = 0.0
@@ -71,6 +75,7 @@ class PersonFirst:
                 return waited
             if age >= GRACE or age < 0 or waited >= LONGEST:
                 if waited:
+                    self._gave_way = True
                     log.debug("gave the write lock to the window for %.3f s", waited)
                 return waited
             time.sleep(min(GRACE - age, LONGEST - waited) + 0.001)

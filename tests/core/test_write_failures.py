@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -112,8 +113,10 @@ def test_labelling_goes_on_during_a_large_import(session, tmp_path):
     thread = threading.Thread(target=run)
     thread.start()
     saved = 0
+    deadline = time.monotonic() + 300  # an import starved by the labels fails, never hangs
     try:
         while not done.is_set():
+            assert time.monotonic() < deadline, f"the import made no end ({saved} labels)"
             start = TEXT.index("Porto")
             label = "GPE" if saved % 2 else "LOC"
             assert session.label_range(start, start + 5, label, snap=False), \
