@@ -26,7 +26,9 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -80,32 +82,45 @@ def group_documents(store: Store, *, progress: Progress = no_progress,
     report.workers = n
     started = time.perf_counter()
     with BatchRunner(store, n) as runner:
-        done = 0  # 1: count the prose lines (and sign the documents with none: see below)
-        for ids, counts, blank in runner.map(count_batch, batches_of(uncounted, batch_size)):
+        # 1: count the prose lines (and sign the documents with none: see count_batch)
+        def store_counts(result: tuple[list[int], dict[int, int], list[int]]) -> int:
+            ids, counts, blank = result
             store.near_dups.add_line_counts(ids, counts, blank, nd.BLANK_ROW)
             report.signed += len(blank)
-            done += len(ids)
-            progress(done, len(uncounted),
-                     f"Reading for near-duplicates: {done} of {len(uncounted)}")
-            if should_stop():
-                raise Cancelled(report)
+            return len(ids)
+
+        _pass(runner, count_batch, batches_of(uncounted, batch_size), store_counts,
+              len(uncounted), "Reading", progress, should_stop, report)
         counted = time.perf_counter()
         unsigned = store.near_dups.unsigned_ids()  # 2: sign, knowing the template
-        done = 0
-        for rows in runner.map(sign_batch, batches_of(unsigned, batch_size)):
+
+        def store_signatures(rows: list) -> int:
             store.near_dups.add_signatures(rows)
             report.signed += len(rows)
-            done += len(rows)
-            progress(done, len(unsigned),
-                     f"Signing for near-duplicates: {done} of {len(unsigned)}")
-            if should_stop():
-                raise Cancelled(report)
+            return len(rows)
+
+        _pass(runner, sign_batch, batches_of(unsigned, batch_size), store_signatures,
+              len(unsigned), "Signing", progress, should_stop, report)
         signed = time.perf_counter()
         _regroup(store, report, runner)
     log.info("near-duplicates in %d processes: counted %d documents in %.1f s, signed %d in "
              "%.1f s, compared and grouped in %.1f s", n, len(uncounted), counted - started,
              report.signed, signed - counted, time.perf_counter() - signed)
     return report
+
+
+def _pass(runner: BatchRunner, work: Callable, batches: Iterable[list[int]],
+          keep: Callable[[Any], int], total: int, verb: str, progress: Progress,
+          should_stop: ShouldStop, report: GroupingReport) -> None:
+    """One pass over ``batches``: the workers run ``work``, this process stores each result in
+    order with ``keep`` (which returns the documents it covered), reports progress and stops
+    between batches (:class:`Cancelled` with the report so far)."""
+    done = 0
+    for result in runner.map(work, batches):
+        done += keep(result)
+        progress(done, total, f"{verb} for near-duplicates: {done} of {total}")
+        if should_stop():
+            raise Cancelled(report)
 
 
 def count_batch(store: Store, ids: list[int]) -> tuple[list[int], dict[int, int], list[int]]:
