@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import crash_editor
 import pytest
 
 from annotator.domain import NewDocument
@@ -81,27 +82,45 @@ def _integrity(path: Path) -> str:
         conn.close()
 
 
+def _forking_editors():
+    """A forkserver context whose server has imported the editor's loop (and so the session
+    and the store): 100 kills cost 100 forks, not 100 interpreter starts."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    # crash_editor is not on the server's path (3.11 does not pass sys.path to it): the
+    # child imports that small module, with everything it needs already imported; and each
+    # child imports the parent's __main__ (pytest's), so the server has pytest too
+    ctx.set_forkserver_preload(["pytest", "annotator.core.session", "annotator.store"])
+    return ctx
+
+
 @pytest.mark.slow
 def test_no_acknowledged_edit_is_lost_when_the_process_is_killed(tmp_path):
     path = tmp_path / "p.db"
     _project(path)
-    script = tmp_path / "editor.py"
-    script.write_text(EDITOR, encoding="utf-8")
+    ctx = _forking_editors()
     rng = random.Random(1)
     acknowledged: set[tuple] = set()
     for kill in range(KILLS):
-        proc = _editor(path, script, 1, kill)
-        lines: list[str] = []
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=crash_editor.label_words, args=(str(path), 1, kill, send))
+        proc.start()
+        send.close()
+        assert receive.recv() == "ready"
         deadline = time.monotonic() + rng.uniform(0.02, 0.25)
         while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
+            time.sleep(0.005)
+        proc.kill()
+        proc.join()
+        while receive.poll():  # sent before the kill: acknowledged too
+            try:
+                message = receive.recv()
+            except EOFError:
                 break
-            lines.append(line)
-        os.kill(proc.pid, signal.SIGKILL)
-        rest, _ = proc.communicate()
-        lines += rest.splitlines()  # written before the kill: acknowledged too
-        acknowledged |= _acknowledged(lines)
+            if isinstance(message, list):
+                acknowledged.add(tuple(message))
+        receive.close()
         stored = _stored(path, 1)
         # a later edit may replace an earlier one on the same word, never lose it silently
         assert {(s, e) for s, e, _ in acknowledged} <= {(s, e) for s, e, _ in stored}

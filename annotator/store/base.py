@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -51,6 +51,10 @@ class Base:
                           if r[1] == "main"), "")
         self.person = PersonFirst(main_file or None, interactive)
         self.last_wait = 0.0  # seconds the last write transaction waited to begin
+        # what a write does between two tries for a lock another connection holds (seconds);
+        # the window passes one that keeps its event loop running (see Store.set_lock_wait)
+        self.lock_wait: Callable[[float], None] = time.sleep
+        self._timeout_ms: int | None = None  # the busy timeout while _begin has set it to 0
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -83,13 +87,21 @@ class Base:
         bulk writer that commits every 50 ms and takes the lock again a few ms later (an import,
         a pre-annotation) won nearly every race, and a person's label waited for seconds. Trying
         often catches the gap between two of its batches; the window's connection also asks
-        background writers to stay off the lock meanwhile (:mod:`person_first`)."""
-        timeout_ms = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        background writers to stay off the lock meanwhile (:mod:`person_first`).
+
+        Between tries it calls :attr:`lock_wait` (default ``time.sleep``). Whatever that runs
+        may write too (a job's result handled by the window's event loop): such a write tries
+        the lock the same way, under the same deadline, and the outer try goes on after it."""
+        outermost = self._timeout_ms is None  # else a write started while another waits
+        timeout_ms = (self.conn.execute("PRAGMA busy_timeout").fetchone()[0] if outermost
+                      else self._timeout_ms)
         if timeout_ms <= 0:
             self.conn.execute("BEGIN IMMEDIATE")
             return
         deadline = time.monotonic() + timeout_ms / 1000
-        self.conn.execute("PRAGMA busy_timeout = 0")
+        if outermost:
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            self._timeout_ms = timeout_ms
         try:
             while True:
                 try:
@@ -99,9 +111,11 @@ class Base:
                     if "locked" not in str(exc) or time.monotonic() >= deadline:
                         raise
                     self.person.waiting()
-                    time.sleep(0.002)
+                    self.lock_wait(0.002)
         finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+            if outermost:
+                self._timeout_ms = None
+                self.conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
 
     def touch(self, conn: sqlite3.Connection, doc_id: int) -> None:
         """Mark a document as being worked on after an edit (new becomes in progress)."""

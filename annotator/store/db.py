@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -97,6 +98,13 @@ class Store:
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction across parts; nested calls join the outer one."""
         return self._base.transaction()
+
+    def set_lock_wait(self, wait: Callable[[float], None]) -> None:
+        """What a write does while another connection holds the write lock, between two tries
+        (``wait(seconds)``; default ``time.sleep``). The window passes one that runs its event
+        loop for everything but the person's input, so it keeps painting while a label waits
+        for an import's batch; the input waits in its queue until the label is committed."""
+        self._base.lock_wait = wait
 
     def data_version(self) -> int:
         """SQLite's ``PRAGMA data_version``: changes when another connection commits to the

@@ -33,6 +33,7 @@ from annotator.ui.job_bar import JobBar
 from annotator.ui.labels_dialog import open_labels_dialog, unbind_clashing_keys
 from annotator.ui.list_panel import ListPanel
 from annotator.ui.list_refresh import ListRefresher
+from annotator.ui.lock_wait import EventPump
 from annotator.ui.project_watch import ProjectWatch
 from annotator.ui.recent import (
     last_document,
@@ -62,6 +63,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.settings = settings or QSettings()
         self.db_path = Path(db_path)
         self.store: Store = open_store(self.db_path, interactive=True)
+        self.lock_pump = EventPump()  # the window paints while an edit waits for the lock
         self.given_annotator = annotator  # --annotator; see annotator.ui.annotator_name
         self.controller = Controller(self.store, known_annotator(annotator, self.settings),
                                      parent=self)
@@ -218,6 +220,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
     # -- projects ------------------------------------------------------------------------------
 
     def _project_opened(self) -> None:
+        self.store.set_lock_wait(self.lock_pump)
         self.setWindowTitle(f"{self.db_path.name} — Annotator")
         self.setWindowFilePath(str(self.db_path))
         self._build_label_actions()
@@ -416,6 +419,10 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.lock_pump.busy:  # an edit is waiting for the lock: close once it is saved
+            event.ignore()
+            QTimer.singleShot(20, self.close)
+            return
         self.watch.stop()
         self.stop_jobs()
         self.list_panel.stop_timers()  # nothing may touch the store once it is closed
