@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import sys
-import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +28,7 @@ from annotator.nlp.patterns import (
     add_pattern_ruler,
 )
 from annotator.nlp.pipeline import load_model, model_id
+from annotator.nlp.processes import start_method
 from annotator.nlp.section_features import SectionPage, SiteEvidence
 from annotator.nlp.section_model import SectionModel, load_base
 
@@ -174,19 +173,6 @@ def _init_worker(setup: Analyzer) -> None:
 def _work(items: list[Item]) -> list[Analysis]:
     assert _WORKER is not None, "worker not initialised"
     return analyse(_WORKER, items)
-
-
-def start_method() -> str:
-    """``fork`` where forking this process is safe, else ``spawn``.
-
-    Safe means Linux (macOS frameworks break in forked children), no Python thread but this
-    one (a thread holding a lock at the fork would leave it locked in the child) and no Qt
-    loaded (Qt runs native threads of its own). numpy's BLAS thread pool, always there, handles
-    fork itself (``pthread_atfork``), as spaCy's own ``nlp.pipe(n_process=...)`` relies on."""
-    if (sys.platform.startswith("linux") and threading.active_count() == 1
-            and not any(name.startswith(("PySide6", "PyQt")) for name in sys.modules)):
-        return "fork"
-    return "spawn"
 
 
 def pooled(setup: Analyzer, batches: Iterator[list[Item]], n_process: int) -> Iterator[

@@ -1,0 +1,156 @@
+"""The token exports (prodigy, conll, spacy) on every core: documents are tokenized and turned into
+their finished output in worker processes, a chunk at a time, and the exporting process writes
+the chunks in document order.
+
+Why: spaCy's tokenizer and the per-token Python around it are 90% of these exports (about
+100-140 CPU s for 1,000,000 spans on this project's bench machine); one process cannot finish
+them in the 60 s that issue 12 asks. The exporting process stays the one reader of the project
+and the one writer of the output: it reads a chunk of items (text, spans, sections, meta: a few
+KB a document), a worker sends back the chunk's finished text (JSON lines, CoNLL lines) or its
+one-document DocBins, and the problems it found, in the order one process would have met them.
+The output is byte for byte what the one-process export writes (tests/test_export_pool.py).
+
+Memory stays bounded: at most ``2 * workers + 1`` chunks of :data:`CHUNK_DOCS` documents are in
+flight. Progress and a stop go through the caller, which counts documents as it writes each
+chunk; leaving early (a stop, an error) cancels the chunks not started and waits for the few
+running (well under a second).
+
+Workers are forked where that is safe (the command line: they inherit spaCy and the tokenizer
+already built) and spawned elsewhere (the window), see :mod:`annotator.nlp.processes`. A
+spawned worker imports spaCy itself (about 1.5 CPU s), so the window's exports need more
+documents before a pool pays (:func:`export_workers`). A daemonic process cannot start children:
+there the export runs in one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any, TypeVar
+
+from annotator.domain import Misaligned
+from annotator.io.export import Item, encode_record, export_meta
+from annotator.nlp.processes import start_method
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNK_DOCS = 50  # documents a worker turns into output at a time (about 0.1 s of work)
+MAX_WORKERS = 8
+# Fewer documents than this and a pool costs more than it saves (measured on bench/corpus.py
+# articles of ~60 tokens... see /work/notes/exp.md; forked workers start in ~30 ms, spawned
+# ones import spaCy, ~1.5 CPU s each).
+PARALLEL_MIN_DOCS = {"fork": 1000, "spawn": 10000}
+# Formats whose chunks a worker can make: the JSONL ones that tokenize, and the file ones.
+POOLED_FORMATS = ("prodigy", "conll", "spacy")
+
+
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def export_workers(fmt: str, documents: int, requested: int | None = None) -> int:
+    """Worker processes for exporting ``documents`` documents as ``fmt``: ``requested`` if
+    given, else one per core when there are enough documents for a pool to pay; 1 (no pool)
+    for other formats and in a daemonic process (it may not start children)."""
+    if fmt not in POOLED_FORMATS:
+        return 1
+    wanted = requested if requested is not None else (
+        min(cpu_count(), MAX_WORKERS) if documents >= PARALLEL_MIN_DOCS[start_method()] else 1)
+    if wanted > 1 and multiprocessing.current_process().daemon:
+        log.info("export: in a daemonic process, so in one process")
+        return 1
+    return max(1, wanted)
+
+
+def chunked(items: Iterable[T], size: int = CHUNK_DOCS) -> Iterator[list[T]]:
+    """``items`` as lists of ``size`` (the last one shorter), read lazily."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def ordered_map(work: Callable[[list[Any]], R], chunks: Iterable[list[Any]], workers: int,
+                lang: str) -> Iterator[R]:
+    """``work(chunk)`` for each chunk, in order, computed in ``workers`` processes a few chunks
+    ahead (``work`` must be picklable: a module-level function or a ``functools.partial`` of
+    one). Closing the generator cancels the chunks not started."""
+    method = start_method()
+    log.debug("export: %d %s workers", workers, method)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_warm, initargs=(lang,))
+    ahead: deque[Future] = deque()
+    try:
+        for chunk in chunks:
+            ahead.append(pool.submit(work, chunk))
+            if len(ahead) > 2 * workers:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm(lang: str) -> None:
+    """Build the tokenizer before the first chunk (a forked worker has it already)."""
+    from annotator.nlp.tokens import blank_pipeline
+
+    blank_pipeline(lang)
+
+
+# -- the work of one chunk, in a worker -----------------------------------------------------------
+# Each returns plain data: the chunk's output, how many documents and records (JSON lines; a
+# document for the other formats) it holds, and the problems in the order the one-process export
+# reports them.
+
+Chunk = tuple[Any, int, int, list[Misaligned]]
+
+
+def jsonl_chunk(fmt: str, lang: str, items: list[Item]) -> Chunk:
+    """The JSON lines of ``items`` in ``fmt`` (a JSONL format of
+    :mod:`annotator.services.export_formats`) as one string, and the number of records."""
+    from annotator.services.export_formats import JSONL_FORMATS
+
+    problems: list[Misaligned] = []
+    writer = JSONL_FORMATS[fmt](lang, problems.append)
+    lines = [encode_record(record) for item in items for record in writer(item)]
+    return "".join(lines), len(items), len(lines), problems
+
+
+def conll_chunk(lang: str, items: list[Item]) -> Chunk:
+    """The CoNLL text of ``items`` as one string, and the number of documents."""
+    from annotator.io.conll import conll_writer
+    from annotator.nlp.tokens import make_tokenizer
+
+    problems: list[Misaligned] = []
+    write = conll_writer(make_tokenizer(lang), problems.append)
+    return "".join(write(item) for item in items), len(items), len(items), problems
+
+
+def docbin_chunk(lang: str, section_labels: list[str], sided: list[tuple[str, Item]]) -> Chunk:
+    """Each ``(side, item)`` as :func:`annotator.nlp.docbin.pack` gives it, ``(entries, spans
+    that did not align)`` a document, and the number of documents."""
+    from annotator.nlp.docbin import cached_msgpack_codecs, pack
+    from annotator.nlp.tokens import blank_pipeline
+
+    nlp = blank_pipeline(lang)
+    problems: list[Misaligned] = []
+    packed = []
+    with cached_msgpack_codecs():
+        for side, item in sided:
+            entries, bad = pack(nlp, side, item.doc.id, item.doc.text, item.spans,
+                                item.sections, export_meta(item.doc), section_labels)
+            packed.append((entries, bad))
+            problems += bad
+    return packed, len(sided), len(sided), problems
