@@ -74,8 +74,10 @@ def export_workers(fmt: str, documents: int, requested: int | None = None) -> in
     return max(1, wanted)
 
 
-def chunked(items: Iterable[T], size: int = CHUNK_DOCS) -> Iterator[list[T]]:
-    """``items`` as lists of ``size`` (the last one shorter), read lazily."""
+def chunked(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    """``items`` as lists of ``size`` (default :data:`CHUNK_DOCS`; the last one shorter), read
+    lazily."""
+    size = size or CHUNK_DOCS
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
