@@ -25,11 +25,9 @@ there the export runs in one process.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -44,10 +42,13 @@ R = TypeVar("R")
 
 CHUNK_DOCS = 50  # documents a worker turns into output at a time (about 0.1 s of work)
 MAX_WORKERS = 8
-# Fewer documents than this and a pool costs more than it saves (measured on bench/corpus.py
-# articles of ~60 tokens... see /work/notes/exp.md; forked workers start in ~30 ms, spawned
-# ones import spaCy, ~1.5 CPU s each).
-PARALLEL_MIN_DOCS = {"fork": 1000, "spawn": 10000}
+# Fewer documents than this and a pool costs more than it saves. Measured (13:59, load 6.5-7, on
+# bench/corpus.py articles, ~1.2 ms of CPU a document for conll or prodigy): a forked pool costs
+# ~0.08 CPU s; two forked workers already finish sooner at 300 documents (conll 0.92 -> 0.71 s
+# wall, prodigy 1.31 -> 1.07 s) and at 1,000 (4.30 -> 3.21, 5.30 -> 3.35), for +2-10% CPU. A
+# spawned worker imports spaCy first (2.5-2.8 CPU s under that load), which about half a core
+# on ~5,000 documents wins back; 10,000 leaves a margin.
+PARALLEL_MIN_DOCS = {"fork": 500, "spawn": 10000}
 # Formats whose chunks a worker can make: the JSONL ones that tokenize, and the file ones.
 POOLED_FORMATS = ("prodigy", "conll", "spacy")
 
@@ -68,10 +69,16 @@ def export_workers(fmt: str, documents: int, requested: int | None = None) -> in
         return 1
     wanted = requested if requested is not None else (
         min(cpu_count(), MAX_WORKERS) if documents >= PARALLEL_MIN_DOCS[start_method()] else 1)
-    if wanted > 1 and multiprocessing.current_process().daemon:
+    if wanted > 1 and _daemonic():
         log.info("export: in a daemonic process, so in one process")
         return 1
     return max(1, wanted)
+
+
+def _daemonic() -> bool:
+    import multiprocessing  # here: every export imports this module, few start a pool
+
+    return multiprocessing.current_process().daemon
 
 
 def chunked(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
@@ -88,11 +95,14 @@ def ordered_map(work: Callable[[list[Any]], R], chunks: Iterable[list[Any]], wor
     """``work(chunk)`` for each chunk, in order, computed in ``workers`` processes a few chunks
     ahead (``work`` must be picklable: a module-level function or a ``functools.partial`` of
     one). Closing the generator cancels the chunks not started."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     method = start_method()
     log.debug("export: %d %s workers", workers, method)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                initializer=_warm, initargs=(lang,))
-    ahead: deque[Future] = deque()
+    ahead: deque = deque()
     try:
         for chunk in chunks:
             ahead.append(pool.submit(work, chunk))
