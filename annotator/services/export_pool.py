@@ -17,8 +17,8 @@ running (well under a second).
 
 Workers are forked where that is safe (the command line: they inherit spaCy and the tokenizer
 already built) and spawned elsewhere (the window), see :mod:`annotator.nlp.processes`. A
-spawned worker imports spaCy itself (about 1.5 CPU s), so the window's exports need more
-documents before a pool pays (:func:`export_workers`). A daemonic process cannot start children:
+spawned worker imports spaCy itself (1.5-3 CPU s), so the window's exports need more documents
+before a pool pays (:func:`export_workers`). A daemonic process cannot start children:
 there the export runs in one process.
 """
 
