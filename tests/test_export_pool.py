@@ -115,3 +115,19 @@ def test_spawned_workers_write_the_same(project, tmp_path, monkeypatch):
     for workers, out in zip((1, 2), outs, strict=True):
         export(project, "conll", out, skip_misaligned=True, workers=workers)
     assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_the_command_takes_a_number_of_workers(project, tmp_path, forked):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"{workers}.jsonl"
+        result = CliRunner().invoke(main, ["export", "--db", str(project.path), "--format",
+                                           "prodigy", "--skip-misaligned", "--workers", workers,
+                                           "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and outs[0].count(b"\n") == 11
