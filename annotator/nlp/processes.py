@@ -9,6 +9,7 @@ ask before deciding whether a pool is worth starting.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 
@@ -24,3 +25,11 @@ def start_method() -> str:
             and not any(name.startswith(("PySide6", "PyQt")) for name in sys.modules)):
         return "fork"
     return "spawn"
+
+
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1

@@ -2,12 +2,13 @@
 their finished output in worker processes, a chunk at a time, and the exporting process writes
 the chunks in document order.
 
-Why: spaCy's tokenizer and the per-token Python around it are 90% of these exports (about
+Why: spaCy's tokenizer and the per-token Python around it are most (80-90%) of these exports (about
 100-140 CPU s for 1,000,000 spans on this project's bench machine); one process cannot finish
 them in the 60 s that issue 12 asks. The exporting process stays the one reader of the project
 and the one writer of the output: it reads a chunk of items (text, spans, sections, meta: a few
-KB a document), a worker sends back the chunk's finished text (JSON lines, CoNLL lines) or its
-one-document DocBins, and the problems it found, in the order one process would have met them.
+KB a document), a worker sends back the chunk's finished text (JSON lines, CoNLL lines) or what
+``DocBin.add`` stored of each Doc, and the problems it found, in the order one process meets
+them.
 The output is byte for byte what the one-process export writes (tests/test_export_pool.py).
 
 Memory stays bounded: at most ``2 * workers + 1`` chunks of :data:`CHUNK_DOCS` documents are in
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from annotator.domain import Misaligned
 from annotator.io.export import Item, encode_record, export_meta
-from annotator.nlp.processes import start_method
+from annotator.nlp.processes import cpu_count, start_method
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +52,6 @@ MAX_WORKERS = 8
 PARALLEL_MIN_DOCS = {"fork": 500, "spawn": 10000}
 # Formats whose chunks a worker can make: the JSONL ones that tokenize, and the file ones.
 POOLED_FORMATS = ("prodigy", "conll", "spacy")
-
-
-def cpu_count() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def export_workers(fmt: str, documents: int, requested: int | None = None) -> int:

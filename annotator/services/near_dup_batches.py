@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from annotator.nlp.processes import cpu_count
 from annotator.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -33,14 +33,6 @@ BatchJob = Callable[[Store, list[int]], Any]  # (a store to read, document ids) 
 
 PARALLEL_MIN_DOCS = 4000  # fewer documents than this: starting workers costs more than it saves
 MAX_WORKERS = 8
-
-
-def cpu_count() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def worker_count(store: Store, documents: int, requested: int | None = None) -> int:
