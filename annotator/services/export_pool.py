@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
 from annotator.domain import Misaligned
 from annotator.io.export import Item, encode_record, export_meta
-from annotator.nlp.processes import cpu_count, start_method
+from annotator.nlp.processes import cpu_count, pool_map, start_method
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +87,6 @@ def ordered_map(work: Callable[[list[Any]], R], chunks: Iterable[list[Any]], wor
     """``work(chunk)`` for each chunk, in order, computed in ``workers`` processes a few chunks
     ahead (``work`` must be picklable: a module-level function or a ``functools.partial`` of
     one). Closing the generator cancels the chunks not started."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     method = start_method()
     log.debug("export: %d %s workers", workers, method)
     if method == "fork":
@@ -99,18 +95,9 @@ def ordered_map(work: Callable[[list[Any]], R], chunks: Iterable[list[Any]], wor
         # collection in a worker would write to every inherited object and copy its page.
         _warm(lang)
         gc.freeze()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_warm, initargs=(lang,))
-    ahead: deque = deque()
     try:
-        for chunk in chunks:
-            ahead.append(pool.submit(work, chunk))
-            if len(ahead) > 2 * workers:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
+        yield from pool_map(work, chunks, workers, method, _warm, (lang,))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         if method == "fork":
             gc.unfreeze()
 

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from annotator.nlp.processes import cpu_count
+from annotator.nlp.processes import cpu_count, in_order
 from annotator.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -77,13 +76,8 @@ class BatchRunner:
             for ids in batches:
                 yield job(self.store, ids)
             return
-        ahead: deque[Future] = deque()
-        for ids in batches:
-            ahead.append(self._started().submit(_run, job, ids))
-            if len(ahead) > 2 * self.workers:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
+        yield from in_order(lambda ids: self._started().submit(_run, job, ids), batches,
+                            2 * self.workers)
 
     def spread(self, function: Callable[..., T], calls: list[tuple]) -> list[T]:
         """``[function(*args) for args in calls]``, the first call in this process while the
