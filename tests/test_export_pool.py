@@ -94,13 +94,18 @@ def test_a_stop_leaves_no_output_and_no_worker(project, tmp_path, forked):
     assert multiprocessing.active_children() == []
 
 
-def test_a_pool_only_for_token_formats_and_enough_documents(monkeypatch):
+def test_a_pool_only_for_token_formats_enough_documents_and_idle_cores(monkeypatch):
     monkeypatch.setattr(pool, "cpu_count", lambda: 2)
     monkeypatch.setattr(pool, "start_method", lambda: "fork")
+    monkeypatch.setattr(pool.os, "getloadavg", lambda: (0.3, 0.3, 0.3))
     assert pool.export_workers("prodigy", 10) == 1
     assert pool.export_workers("doccano", 10**6) == 1
     assert pool.export_workers("conll", pool.PARALLEL_MIN_DOCS["fork"]) == 2
     assert pool.export_workers("spacy", 10, requested=3) == 3
+    monkeypatch.setattr(pool.os, "getloadavg", lambda: (1.5, 1.0, 1.0))  # no idle core
+    assert pool.export_workers("conll", 10**6) == 1
+    assert pool.export_workers("conll", 10**6, requested=2) == 2
+    monkeypatch.setattr(pool.os, "getloadavg", lambda: (0.3, 0.3, 0.3))
     monkeypatch.setattr(pool, "start_method", lambda: "spawn")
     assert pool.export_workers("conll", pool.PARALLEL_MIN_DOCS["fork"]) == 1
 

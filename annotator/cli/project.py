@@ -102,8 +102,8 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
               help="spacy: DocBins of at most this many documents in a folder per output, to "
                    "bound memory on large projects (0: one file each).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="prodigy, spacy, conll: processes that tokenize (default: one per core from "
-                   "500 documents up; the output is the same whatever the number).")
+              help="prodigy, spacy, conll: processes that tokenize (default: one per idle core "
+                   "from 500 documents up; the output is the same whatever the number).")
 def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: float | None,
                    seed: int, skip_misaligned: bool, shard_size: int,
                    workers: int | None) -> None:
