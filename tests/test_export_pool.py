@@ -102,7 +102,9 @@ def test_a_pool_only_for_token_formats_enough_documents_and_idle_cores(monkeypat
     assert pool.export_workers("doccano", 10**6) == 1
     assert pool.export_workers("conll", pool.PARALLEL_MIN_DOCS["fork"]) == 2
     assert pool.export_workers("spacy", 10, requested=3) == 3
-    monkeypatch.setattr(pool.os, "getloadavg", lambda: (1.5, 1.0, 1.0))  # no idle core
+    monkeypatch.setattr(pool.os, "getloadavg", lambda: (1.1, 1.0, 1.0))  # a core mostly idle
+    assert pool.export_workers("conll", 10**6) == 2
+    monkeypatch.setattr(pool.os, "getloadavg", lambda: (1.7, 1.0, 1.0))  # no idle core
     assert pool.export_workers("conll", 10**6) == 1
     assert pool.export_workers("conll", 10**6, requested=2) == 2
     monkeypatch.setattr(pool.os, "getloadavg", lambda: (0.3, 0.3, 0.3))

@@ -68,7 +68,8 @@ def export_workers(fmt: str, documents: int, requested: int | None = None) -> in
         return 1
     if requested is None:
         enough = documents >= PARALLEL_MIN_DOCS[start_method()]
-        requested = min(cpu_count(), MAX_WORKERS, int(idle_cores()) + 1) if enough else 1
+        # A core half idle counts: the load average lags (a job that just ended still shows).
+        requested = min(cpu_count(), MAX_WORKERS, round(idle_cores()) + 1) if enough else 1
     if requested > 1 and _daemonic():
         log.info("export: in a daemonic process, so in one process")
         return 1
