@@ -105,7 +105,7 @@ def export(
 ) -> ExportReport:
     """Export in any format of :mod:`annotator.services.export_formats`. ``progress`` counts
     documents; a stop raises :class:`Cancelled` and leaves no output. ``workers``: processes
-    that tokenize (prodigy, spacy, conll; ``None``: one per core for a large export, see
+    that tokenize (prodigy, spacy, conll; ``None``: one per idle core for a large export, see
     :mod:`annotator.services.export_pool`); the output is the same whatever the number. Raises
     ``ValueError`` for an unknown format or a bad split, ``FileExistsError`` when a spacy folder
     holds other files."""
