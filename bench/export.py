@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 import corpus
-from measure import Measure, measure, ratio_table
+from measure import Measure, measure, measure_pair, ratio_table
 from training import BARE_COMMON, BARE_CONLL
 
 BIN = Path(sys.executable).parent
@@ -144,7 +144,7 @@ def run(work: Path, docs: int, repeat: int) -> tuple[list[Row], dict[str, int]]:
     base = {name: measure(ours).rss for name, ours, _, _ in steps(work, tiny, "tiny")}
     rows = []
     for name, ours, bare, target in steps(work, db, "full"):
-        rows.append((name, measure(ours, repeat), measure(bare, repeat), target))
+        rows.append((name, *measure_pair(ours, bare, repeat), target))
     check(work / "full")
     return rows, base
 
@@ -169,7 +169,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="5,000 documents, under a minute")
     parser.add_argument("--smoke", action="store_true", help="200 documents, one run")
     parser.add_argument("--docs", type=int, default=None, help="documents (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per step; best is kept")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per step, ours and the floor in turns; best of each is kept")
     parser.add_argument("--keep", type=Path, help="keep the project and outputs in this folder")
     args = parser.parse_args()
     docs = args.docs or (200 if args.smoke else 5_000 if args.quick else 100_000)

@@ -52,6 +52,23 @@ def measure(cmd: list[str], repeat: int = 1, fresh: Path | None = None,
     return best
 
 
+def measure_pair(ours: list[str], floor: list[str], repeat: int = 1) -> tuple[Measure, Measure]:
+    """Best of ``repeat`` runs of each command, run in turns (ours, floor, ours, floor, ...).
+
+    Why in turns: on a shared machine the CPU seconds of the same work change by 15-25% from
+    one run to the next (other processes' load on the same cores and caches: six turns of the
+    5,000-document doccano export at a steady load average of 6 took ours 0.80-1.02 CPU s and
+    the floor 0.30-0.43). One side's repeats after the other's compare two different stretches
+    of load; in turns, both sides' best runs come from the same one."""
+    best = [Measure(float("inf"), float("inf"), 1 << 62) for _ in range(2)]
+    for _ in range(repeat):
+        for side, cmd in enumerate((ours, floor)):
+            got = measure(cmd)
+            best[side] = Measure(min(best[side].wall, got.wall), min(best[side].cpu, got.cpu),
+                                 min(best[side].rss, got.rss))
+    return best[0], best[1]
+
+
 def ratio_table(title: str, rows: list[tuple[str, Measure, Measure, float]],
                 memory_base: int | None = None) -> list[str]:
     """A Markdown table of ``(step, ours, floor, target)`` rows; the ratio is floor time / our

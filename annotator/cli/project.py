@@ -101,8 +101,12 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
 @click.option("--shard-size", type=click.IntRange(min=0), default=0,
               help="spacy: DocBins of at most this many documents in a folder per output, to "
                    "bound memory on large projects (0: one file each).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="prodigy, spacy, conll: processes that tokenize (default: one per idle core "
+                   "from 500 documents up; the output is the same whatever the number).")
 def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: float | None,
-                   seed: int, skip_misaligned: bool, shard_size: int) -> None:
+                   seed: int, skip_misaligned: bool, shard_size: int,
+                   workers: int | None) -> None:
     """Export labelled documents (by default only accepted and rejected ones; the training
     formats spacy, conll and blocks take accepted ones, or with --all all but rejected)."""
     from annotator.services.exporting import export
@@ -115,7 +119,7 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
         try:
             report = export(store, fmt, out, include_all=include_all, split=split, seed=seed,
                             skip_misaligned=skip_misaligned, shard_size=shard_size,
-                            progress=bar)
+                            workers=workers, progress=bar)
         except (ValueError, FileExistsError) as exc:  # no split, or a foreign folder
             raise click.ClickException(str(exc)) from exc
     if report.split is not None and not report.split.grouped:

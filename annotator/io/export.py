@@ -8,7 +8,7 @@ from the caller (``annotator.services.exporting`` reads them from the store a ba
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,11 @@ def export_statuses(include_all: bool) -> list[Status] | None:
     return None if include_all else FINISHED
 
 
+def encode_record(record: dict[str, Any]) -> str:
+    """One record as the JSON line every JSONL export writes (line break included)."""
+    return _encode(record) + "\n"
+
+
 def write_jsonl(
     items: Iterator[Item],
     writer: RecordWriter,
@@ -53,20 +58,35 @@ def write_jsonl(
     as it was (stdout cannot be taken back). An exception from ``writer`` or ``on_item`` (a
     cancel) likewise leaves no file."""
     count = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal count
+        for item in items:
+            for record in writer(item):
+                yield encode_record(record)
+                count += 1
+            if on_item is not None:
+                on_item()
+
+    write_text(lines(), out, keep)
+    return count
+
+
+def write_text(pieces: Iterable[str], out: str | Path,
+               keep: Callable[[], bool] | None = None) -> bool:
+    """Stream ready-made text (a record's line, a chunk of many) into ``out`` (or ``-``),
+    atomically. ``keep`` is asked once everything is written, as for :func:`write_jsonl`;
+    returns False when it said no and nothing was put in place. An exception from ``pieces``
+    (a cancel) leaves no file."""
     try:
         with atomic_output(out) as fh:
-            for item in items:
-                for record in writer(item):
-                    fh.write(_encode(record))
-                    fh.write("\n")
-                    count += 1
-                if on_item is not None:
-                    on_item()
+            for piece in pieces:
+                fh.write(piece)
             if keep is not None and not keep() and str(out) != "-":
                 raise _Discard()
     except _Discard:
-        pass
-    return count
+        return False
+    return True
 
 
 class _Discard(Exception):

@@ -18,9 +18,8 @@ from typing import Any
 
 from annotator.domain import Document, Misaligned, Status
 from annotator.io.alignment import Tokenize
-from annotator.io.atomic import atomic_output
 from annotator.io.conll import DOCSTART, conll_writer, iob2_tags, validate_conll
-from annotator.io.export import Item, export_meta
+from annotator.io.export import Item, export_meta, write_text
 
 __all__ = ["DOCSTART", "conll_writer", "iob2_tags", "validate_conll", "write_conll",
            "blocks_record", "split_documents", "training_statuses"]
@@ -154,10 +153,6 @@ class TrainingExport:
     written: bool = False
 
 
-class _Abort(Exception):
-    """Raised inside ``atomic_output`` so that no file replaces the old one."""
-
-
 def write_conll(items: Iterable[Item], out: str | Path, tokenize: Tokenize,
                 skip_misaligned: bool = False, on_item: Callable[[], None] | None = None
                 ) -> TrainingExport:
@@ -168,16 +163,14 @@ def write_conll(items: Iterable[Item], out: str | Path, tokenize: Tokenize,
     each document (progress; an exception it raises, e.g. a cancel, leaves no file)."""
     result = TrainingExport(misaligned=[])
     writer = conll_writer(tokenize, result.misaligned.append)
-    try:
-        with atomic_output(out) as fh:
-            for item in items:
-                fh.write(writer(item))
-                result.documents += 1
-                if on_item is not None:
-                    on_item()
-            if result.misaligned and not skip_misaligned and str(out) != "-":
-                raise _Abort()
-        result.written = True
-    except _Abort:
-        pass
+
+    def pieces() -> Iterator[str]:
+        for item in items:
+            yield writer(item)
+            result.documents += 1
+            if on_item is not None:
+                on_item()
+
+    result.written = write_text(pieces(), out,
+                                keep=lambda: skip_misaligned or not result.misaligned)
     return result

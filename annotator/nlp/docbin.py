@@ -62,6 +62,7 @@ class DocBinExport:
                  shard_size: int = 0, *, staging: Path):
         """``staging`` is an empty folder in ``out_dir`` that this export alone writes to."""
         self.out_dir = Path(out_dir)
+        self.lang = lang
         self.nlp = blank_pipeline(lang)
         self.section_labels = list(section_labels)
         self.shard_size = shard_size
@@ -71,22 +72,35 @@ class DocBinExport:
     def add(self, side: str, doc_id: int, text: str, spans: Iterable[Span],
             sections: Sequence[Section], meta: dict[str, Any]) -> list[Misaligned]:
         """Add one document (and its tagged blocks); returns the spans that could not be aligned."""
-        doc, bad = make_doc(self.nlp, doc_id, text, spans, sections)
-        doc.user_data["meta"] = meta
-        self._put(side, DOC_ATTRS, doc)
-        source = str(meta.get("source", ""))
-        for block_doc in block_docs(self.nlp, doc_id, text, sections, self.section_labels,
-                                    source):
-            self._put(BLOCKS_PREFIX + side, BLOCK_ATTRS, block_doc)
+        docs, bad = docs_of(self.nlp, side, doc_id, text, spans, sections, meta,
+                            self.section_labels)
+        for name, attrs, doc in docs:
+            self._put(name, attrs, doc)
         return bad
 
+    def add_packed(self, packed: Packed) -> None:
+        """Add one document that :func:`pack` made (in a worker process): the same bytes as
+        :meth:`add` of that document."""
+        from spacy.tokens import DocBin
+
+        for name, attrs, state in packed:
+            one = DocBin(attrs=attrs, store_user_data=True)
+            for key, value in zip(_STATE, state, strict=True):
+                setattr(one, key, value)
+            self._put(name, attrs, one)
+
     def _put(self, name: str, attrs: list[str], doc: Any) -> None:
+        """Add a Doc, or merge a one-document DocBin (``DocBin.merge`` extends the same lists
+        that ``DocBin.add`` appends to, so the file is byte for byte the same)."""
         from spacy.tokens import DocBin
 
         out = self.outputs.setdefault(name, _Shards(name, attrs))
         if out.docbin is None:
             out.docbin = DocBin(attrs=attrs, store_user_data=True)
-        out.docbin.add(doc)
+        if isinstance(doc, DocBin):
+            out.docbin.merge(doc)
+        else:
+            out.docbin.add(doc)
         out.count += 1
         if self.shard_size and len(out.docbin) >= self.shard_size:
             self._flush(out)
@@ -172,6 +186,47 @@ def cached_msgpack_codecs() -> Iterator[None]:
     finally:
         for registry in installed:
             del registry.get_all
+
+
+# One document as DocBin entries: ``(output name, attrs, state)`` for the document and each of
+# its tagged blocks, where ``state`` is what ``DocBin.add`` stored of that Doc: the values of a
+# one-document DocBin's attributes named in _STATE (numpy arrays, a set of strings, dicts,
+# bytes). Plain picklable data, so a worker process can make it and the exporting process merge
+# it (:meth:`DocBinExport.add_packed`). Not the DocBin itself: spaCy pickles a DocBin through
+# ``to_bytes`` (zlib) and loses ``store_user_data`` on the way.
+Packed = list[tuple[str, list[str], tuple]]
+_STATE = ("tokens", "spaces", "strings", "cats", "span_groups", "flags", "user_data")
+
+
+def docs_of(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
+            sections: Sequence[Section], meta: dict[str, Any], section_labels: Sequence[str]
+            ) -> tuple[list[tuple[str, list[str], Any]], list[Misaligned]]:
+    """The Docs one document adds, ``(output name, attrs, Doc)``: the document's own Doc for
+    ``side`` and one Doc per tagged block for ``blocks-<side>``; and its spans that did not
+    align."""
+    doc, bad = make_doc(nlp, doc_id, text, spans, sections)
+    doc.user_data["meta"] = meta
+    docs = [(side, DOC_ATTRS, doc)]
+    source = str(meta.get("source", ""))
+    docs += [(BLOCKS_PREFIX + side, BLOCK_ATTRS, block_doc)
+             for block_doc in block_docs(nlp, doc_id, text, sections, section_labels, source)]
+    return docs, bad
+
+
+def pack(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
+         sections: Sequence[Section], meta: dict[str, Any], section_labels: Sequence[str]
+         ) -> tuple[Packed, list[Misaligned]]:
+    """:func:`docs_of` with each Doc already added to a DocBin of its own (the costly part of
+    ``DocBin.add``: the token arrays, strings and user data), for a worker process to send."""
+    from spacy.tokens import DocBin
+
+    docs, bad = docs_of(nlp, side, doc_id, text, spans, sections, meta, section_labels)
+    packed: Packed = []
+    for name, attrs, doc in docs:
+        one = DocBin(attrs=attrs, store_user_data=True)
+        one.add(doc)
+        packed.append((name, attrs, tuple(getattr(one, key) for key in _STATE)))
+    return packed, bad
 
 
 def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],

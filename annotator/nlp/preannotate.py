@@ -15,12 +15,7 @@ than spaCy's own multiprocessing.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import sys
-import threading
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +25,7 @@ from annotator.nlp.patterns import (
     add_pattern_ruler,
 )
 from annotator.nlp.pipeline import load_model, model_id
+from annotator.nlp.processes import pool_map, start_method
 from annotator.nlp.section_features import SectionPage, SiteEvidence
 from annotator.nlp.section_model import SectionModel, load_base
 
@@ -176,19 +172,6 @@ def _work(items: list[Item]) -> list[Analysis]:
     return analyse(_WORKER, items)
 
 
-def start_method() -> str:
-    """``fork`` where forking this process is safe, else ``spawn``.
-
-    Safe means Linux (macOS frameworks break in forked children), no Python thread but this
-    one (a thread holding a lock at the fork would leave it locked in the child) and no Qt
-    loaded (Qt runs native threads of its own). numpy's BLAS thread pool, always there, handles
-    fork itself (``pthread_atfork``), as spaCy's own ``nlp.pipe(n_process=...)`` relies on."""
-    if (sys.platform.startswith("linux") and threading.active_count() == 1
-            and not any(name.startswith(("PySide6", "PyQt")) for name in sys.modules)):
-        return "fork"
-    return "spawn"
-
-
 def pooled(setup: Analyzer, batches: Iterator[list[Item]], n_process: int) -> Iterator[
     list[Analysis]
 ]:
@@ -205,15 +188,4 @@ def pooled(setup: Analyzer, batches: Iterator[list[Item]], n_process: int) -> It
                            setup.section_labels, name=setup.name,
                            section_model=setup.section_model)
     log.debug("starting %d %s workers", n_process, method)
-    pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context(method),
-                               initializer=_init_worker, initargs=(initial,))
-    ahead: deque[Future] = deque()
-    try:
-        for batch in batches:
-            ahead.append(pool.submit(_work, batch))
-            if len(ahead) > 2 * n_process:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    yield from pool_map(_work, batches, n_process, method, _init_worker, (initial,))

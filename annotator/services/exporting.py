@@ -7,14 +7,17 @@ The output appears only when the export finished: a failure or a Cancel leaves n
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import Misaligned, Status
 from annotator.io.atomic import staging_folder
-from annotator.io.export import Item, export_meta, export_statuses, write_jsonl
+from annotator.io.export import Item, export_meta, export_statuses, write_jsonl, write_text
 from annotator.io.training_formats import (
     Split,
     TrainingExport,
@@ -24,7 +27,18 @@ from annotator.io.training_formats import (
     write_conll,
 )
 from annotator.services.export_formats import FILE_FORMATS, JSONL_FORMATS
+from annotator.services.export_pool import (
+    chunked,
+    conll_chunk,
+    docbin_chunk,
+    export_workers,
+    jsonl_chunk,
+    ordered_map,
+)
 from annotator.store import Store
+
+if TYPE_CHECKING:
+    from annotator.nlp.docbin import DocBinExport
 
 
 @dataclass
@@ -85,13 +99,16 @@ def export(
     seed: int = 0,
     skip_misaligned: bool = False,
     shard_size: int = 0,
+    workers: int | None = None,
     progress: Progress = no_progress,
     should_stop: ShouldStop = never,
 ) -> ExportReport:
     """Export in any format of :mod:`annotator.services.export_formats`. ``progress`` counts
-    documents; a stop raises :class:`Cancelled` and leaves no output. Raises ``ValueError`` for
-    an unknown format or a bad split, ``FileExistsError`` when a spacy folder holds other
-    files."""
+    documents; a stop raises :class:`Cancelled` and leaves no output. ``workers``: processes
+    that tokenize (prodigy, spacy, conll; ``None``: one per idle core for a large export, see
+    :mod:`annotator.services.export_pool`); the output is the same whatever the number. Raises
+    ``ValueError`` for an unknown format or a bad split, ``FileExistsError`` when a spacy folder
+    holds other files."""
     if fmt not in JSONL_FORMATS and fmt not in FILE_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     statuses = statuses_for(fmt, include_all)
@@ -100,20 +117,43 @@ def export(
     step = _stepper(total, progress, should_stop)
     items = iter_items(store, statuses, provenance=False)
     lang = store.settings.get("lang", "en") or "en"
+    workers = export_workers(fmt, total, workers)
     if fmt in JSONL_FORMATS:
         writer = JSONL_FORMATS[fmt](lang, report.misaligned.append)
-        report.count = write_jsonl(items, writer, out, on_item=step,
-                                   keep=lambda: skip_misaligned or not report.misaligned)
+        keep = lambda: skip_misaligned or not report.misaligned  # noqa: E731
+        if workers > 1:
+            write_text(_pooled(partial(jsonl_chunk, fmt, lang), chunked(items), workers, lang,
+                               report, step), out, keep)
+        else:
+            report.count = write_jsonl(items, writer, out, on_item=step, keep=keep)
         report.written = skip_misaligned or not report.misaligned or str(out) == "-"
     elif fmt == "spacy":
         ratio_split = _split(store, statuses, split, seed) if split is not None else None
         _fill(report, write_spacy(items, Path(out), lang, store.labels.names("section"),
-                                  ratio_split, skip_misaligned, shard_size, step))
+                                  ratio_split, skip_misaligned, shard_size, step, workers))
+    elif workers > 1:
+        report.written = write_text(_pooled(partial(conll_chunk, lang), chunked(items), workers,
+                                            lang, report, step), out,
+                                    keep=lambda: skip_misaligned or not report.misaligned)
     else:
         from annotator.nlp.tokens import make_tokenizer
 
         _fill(report, write_conll(items, out, make_tokenizer(lang), skip_misaligned, step))
     return report
+
+
+def _pooled(work: Callable[[list], tuple], chunks: Iterator[list], workers: int, lang: str,
+            report: ExportReport, step: Callable[[], None]) -> Iterator[str]:
+    """The chunks' text from the workers, in order; their records counted into ``report`` and
+    their problems added to it. Progress moves a document at a time once a chunk's text is
+    written (``step`` raising :class:`Cancelled` stops the pool)."""
+    with closing(ordered_map(work, chunks, workers, lang)) as results:
+        for text, documents, records, problems in results:
+            report.misaligned += problems
+            report.count += records
+            yield text
+            for _ in range(documents):
+                step()
 
 
 def _fill(report: ExportReport, result: TrainingExport) -> None:
@@ -147,23 +187,22 @@ def _split(store: Store, statuses: list[Status] | None, ratio: float, seed: int)
 
 def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels: list[str],
                 split: Split | None = None, skip_misaligned: bool = False,
-                shard_size: int = 0, on_item: Callable[[], None] | None = None
-                ) -> TrainingExport:
+                shard_size: int = 0, on_item: Callable[[], None] | None = None,
+                workers: int = 1) -> TrainingExport:
     """DocBins of the items into ``out_dir`` (see :mod:`annotator.nlp.docbin` for the layout):
     ``train.spacy``/``dev.spacy`` with ``split``, else ``corpus.spacy``; ``blocks-*.spacy`` for
     the section classifier. With misaligned spans and no ``skip_misaligned`` nothing is written.
     ``on_item`` runs after each document (progress; an exception it raises, e.g. a cancel,
-    leaves the folder as it was)."""
+    leaves the folder as it was). ``workers > 1`` makes the Docs in that many processes (the
+    same files)."""
     from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs  # spaCy only here
 
     result = TrainingExport(misaligned=[], split=split)
     with staging_folder(out_dir) as staging:  # removed on the way out, whatever happens
         exporter = DocBinExport(out_dir, lang, section_labels, shard_size, staging=staging)
         with cached_msgpack_codecs():
-            for item in items:
-                side = split.side(item.doc.id) if split else "corpus"
-                result.misaligned += exporter.add(side, item.doc.id, item.doc.text, item.spans,
-                                                  item.sections, export_meta(item.doc))
+            for bad in _docs_added(exporter, items, split, workers):
+                result.misaligned += bad
                 result.documents += 1
                 if on_item is not None:
                     on_item()
@@ -172,3 +211,21 @@ def write_spacy(items: Iterator[Item], out_dir: Path, lang: str, section_labels:
             result.files = exporter.commit()
         result.written = True
     return result
+
+
+def _docs_added(exporter: DocBinExport, items: Iterator[Item], split: Split | None,
+                workers: int) -> Iterator[list[Misaligned]]:
+    """Add each item to ``exporter`` (here, or made in ``workers`` processes and merged here, in
+    order); yields each document's spans that did not align once it is added."""
+    sided = ((split.side(item.doc.id) if split else "corpus", item) for item in items)
+    if workers <= 1:
+        for side, item in sided:
+            yield exporter.add(side, item.doc.id, item.doc.text, item.spans, item.sections,
+                               export_meta(item.doc))
+        return
+    work = partial(docbin_chunk, exporter.lang, exporter.section_labels)
+    with closing(ordered_map(work, chunked(sided), workers, exporter.lang)) as results:
+        for packed, _, _, _ in results:
+            for entries, bad in packed:
+                exporter.add_packed(entries)
+                yield bad

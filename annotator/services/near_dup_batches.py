@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from annotator.nlp.processes import cpu_count, in_order
 from annotator.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -33,14 +32,6 @@ BatchJob = Callable[[Store, list[int]], Any]  # (a store to read, document ids) 
 
 PARALLEL_MIN_DOCS = 4000  # fewer documents than this: starting workers costs more than it saves
 MAX_WORKERS = 8
-
-
-def cpu_count() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def worker_count(store: Store, documents: int, requested: int | None = None) -> int:
@@ -85,13 +76,8 @@ class BatchRunner:
             for ids in batches:
                 yield job(self.store, ids)
             return
-        ahead: deque[Future] = deque()
-        for ids in batches:
-            ahead.append(self._started().submit(_run, job, ids))
-            if len(ahead) > 2 * self.workers:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
+        yield from in_order(lambda ids: self._started().submit(_run, job, ids), batches,
+                            2 * self.workers)
 
     def spread(self, function: Callable[..., T], calls: list[tuple]) -> list[T]:
         """``[function(*args) for args in calls]``, the first call in this process while the
