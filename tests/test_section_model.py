@@ -385,3 +385,17 @@ def test_smoothing_decides_short_blocks_but_a_long_block_keeps_its_own_label():
     assert long == ["body", "boilerplate", "body", "boilerplate"]
     x = model.matrix([menu, {**lean, "words_20+": 1.0}])
     assert model.long_blocks(x).tolist() == [False, True]
+
+
+def test_trafilaturas_decision_is_crossed_with_the_blocks_place():
+    from annotator.nlp.section_features import _crossed
+
+    kept = {"kept": 1.0, "dropped": 0.0, "in_run": 1.0, "tag:p": 1.0, "main_container": 0.0}
+    _crossed(kept)
+    assert kept["kept&in_run"] == kept["kept&tag:p"] == 1.0
+    assert "kept&main_container" not in kept and not any(k.startswith("dropped&") for k in kept)
+    dropped = {"kept": 0.0, "dropped": 1.0, "tag:li": 1.0, "link_density": 0.8}
+    _crossed(dropped)
+    assert dropped["dropped&tag:li"] == dropped["dropped&links"] == 1.0
+    plain = page_features(SectionPage("Headline\nA paragraph of text that runs on and on."))
+    assert not any("&" in name for row in plain for name in row)  # no HTML: no decision
