@@ -337,3 +337,65 @@ def test_a_page_the_classifier_gives_no_body_gets_its_likeliest_body_blocks():
     out = model.never_empty(labels, np.log(probs))
     assert out == ["body", "body", "boilerplate"]  # 0.2 >= half of the best 0.35; 0.05 is not
     assert model.never_empty(["body", "boilerplate"], np.log(probs[:2])) == ["body", "boilerplate"]
+
+
+def test_some_pages_of_many_page_sites_are_trained_without_site_evidence():
+    """The base model also sees pages of big sites as a project with one page of the site would
+    show them (no template counts): the zero-shot case is then not only one-page sites."""
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from annotator.nlp.section_features import prepare_page
+    from tools.sections_data import LabelledPage
+    from tools.train_base_sections import NO_EVIDENCE_SHARE, training_features
+
+    pages = []
+    for n in range(40):
+        text = f"Home | News | Sport\nStory {n} happened today in the town.\nAbout us"
+        page = SectionPage(text, site="news.example")
+        pages.append(LabelledPage(f"{n}.html", "news.example", page, prepare_page(page),
+                                  ["boilerplate", "body", "boilerplate"]))
+    data = training_features([], pages, seed=0)
+    column = data.vocabulary["site_documents_log"]
+    without = sum(not any(column in cols for cols in page) for page in data.columns)
+    assert 0 < without < len(pages)
+    assert abs(without / len(pages) - NO_EVIDENCE_SHARE) < 0.2
+    again = training_features([], pages, seed=0)  # the draw is seeded
+    assert [len(c) for p in again.columns for c in p] == [len(c) for p in data.columns for c in p]
+
+
+def test_smoothing_decides_short_blocks_but_a_long_block_keeps_its_own_label():
+    """Viterbi's transitions may turn a short block between two menu lines into a menu line,
+    never a paragraph of 20+ words the classifier reads as body."""
+    labels = ["body", "byline", "related_links", "boilerplate"]
+    k = len(labels)
+    weights = np.zeros((k, 4))  # lean, menu, text, words_20+ (no weight of its own)
+    weights[0, 0], weights[3, 0] = 1.0, 0.2  # "lean": a little more likely body than boilerplate
+    weights[3, 1] = 5.0  # "menu": boilerplate
+    weights[0, 2] = 10.0  # "text": body (the page has body elsewhere: never_empty stays out)
+    bias = np.array([0.0, -5.0, -5.0, 0.0])
+    transitions = np.log(np.full((k + 1, k), 0.01))
+    transitions[:, 3] = np.log(0.97)  # boilerplate is almost always followed by boilerplate
+    model = SectionModel(labels, ["lean", "menu", "text", "words_20+"], weights, bias,
+                         np.ones(4), transitions, smoothing=1.0)
+    menu, lean, text = {"menu": 1.0}, {"lean": 1.0}, {"text": 1.0}
+    short = model.predict_rows([text, menu, lean, menu])
+    long = model.predict_rows([text, menu, {**lean, "words_20+": 1.0}, menu])
+    assert short == ["body", "boilerplate", "boilerplate", "boilerplate"]
+    assert long == ["body", "boilerplate", "body", "boilerplate"]
+    x = model.matrix([menu, {**lean, "words_20+": 1.0}])
+    assert model.long_blocks(x).tolist() == [False, True]
+
+
+def test_trafilaturas_decision_is_crossed_with_the_blocks_place():
+    from annotator.nlp.section_features import _crossed
+
+    kept = {"kept": 1.0, "dropped": 0.0, "in_run": 1.0, "tag:p": 1.0, "main_container": 0.0}
+    _crossed(kept)
+    assert kept["kept&in_run"] == kept["kept&tag:p"] == 1.0
+    assert "kept&main_container" not in kept and not any(k.startswith("dropped&") for k in kept)
+    dropped = {"kept": 0.0, "dropped": 1.0, "tag:li": 1.0, "link_density": 0.8}
+    _crossed(dropped)
+    assert dropped["dropped&tag:li"] == dropped["dropped&links"] == 1.0
+    plain = page_features(SectionPage("Headline\nA paragraph of text that runs on and on."))
+    assert not any("&" in name for row in plain for name in row)  # no HTML: no decision

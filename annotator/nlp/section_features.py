@@ -215,6 +215,15 @@ _WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in
            "main_container",
            *(f"votes:{label}" for label in LABELS), *(f"line:{label}" for label in LABELS),
            *(f"shape:{label}" for label in LABELS), *(f"path:{label}" for label in LABELS))
+# Trafilatura's decision crossed with where the block sits (``kept&in_run``, ``dropped&tag:li``):
+# its word counts more in some places than others (a kept paragraph inside the run of running
+# text, a dropped list item), which one weight per feature cannot say. Measured on the
+# development split and on a second quarter of the training sites left out of training:
+# zero-shot body F1 0.913 -> 0.916 and 0.938 -> 0.942.
+_CROSSED = ("in_run", "main_container", "words_20+", "ends_sentence", "landmark:none", "tag:p",
+            "tag:div", "tag:li", "tag:h1")
+_CROSS_NAMES = {kind: {k: f"{kind}&{k}" for k in (*_CROSSED, "links")}
+                for kind in ("kept", "dropped")}
 # Their names as a neighbour's ("n-1:words_log"), made once rather than per block and feature.
 _NEIGHBOUR_NAMES = {offset: {k: f"n{offset:+d}:{k}" for k in (*_WINDOW, "edge")}
                     for offset in (-2, -1, 1, 2)}
@@ -283,7 +292,21 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
             else:
                 row[names["edge"]] = 1.0
         row["bias"] = 1.0
+        _crossed(row)
     return out
+
+
+def _crossed(row: dict[str, float]) -> None:
+    """Add trafilatura's keep/drop decision crossed with the block's place (see _CROSSED)."""
+    kind = "kept" if row.get("kept") else "dropped" if row.get("dropped") else None
+    if kind is None:
+        return
+    names = _CROSS_NAMES[kind]
+    for key in _CROSSED:
+        if row.get(key):
+            row[names[key]] = 1.0
+    if row.get("link_density", 0.0) >= 0.5:
+        row[names["links"]] = 1.0
 
 
 def _containers(rows: list[dict[str, float]], feats: list[dict[str, Any]]) -> None:
