@@ -142,6 +142,8 @@ class Documents:
         lock_seconds: float = LOCK_SECONDS,
         fixed_labels: Iterable[LabelKind] = (),
         min_batch: int = 1,
+        in_batch: Callable[[AddResult], None] | None = None,
+        alone_batch: int = 0,
     ) -> AddResult:
         """Insert documents with their spans and sections, skipping texts already present.
 
@@ -157,8 +159,15 @@ class Documents:
         titles) is done before the transaction. ``min_batch`` is for imports no window waits on
         (the command line's): on a loaded machine the lock time alone shrinks batches to a few
         dozen documents, and each commit costs a full-text index segment and a sync.
+        ``alone_batch``: documents per transaction while no window holds the project open
+        (asked before each batch, :meth:`~annotator.store.person_first.PersonFirst.watched`):
+        nobody waits for the lock then, and every commit rewrites the pages all batches share
+        (the hash index's leaves at random places, the full-text index's newest segment).
         ``on_batch`` is called after each commit (progress, cancellation); what it raises ends
-        the run with every earlier batch kept."""
+        the run with every earlier batch kept. ``in_batch`` is called with the batch's result
+        inside its transaction, once its rows are written: what it writes commits with the
+        documents or not at all (an importer's near-duplicate line counts), and costs no
+        commit of its own."""
         result = AddResult()
         known = {kind: set(self._base.label_names(kind)) for kind in ("entity", "section")}
         fixed = frozenset(LabelKind(k) for k in fixed_labels)
@@ -166,23 +175,30 @@ class Documents:
         previous = self._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         self._conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         try:
-            self._add(iter(records), result, batch_size, on_batch, lock_seconds, known, fixed,
-                      min_batch)
+            self._add(iter(records), result, batch_size, (in_batch, on_batch), lock_seconds,
+                      known, fixed, (min_batch, alone_batch))
         finally:
             self._conn.execute(f"PRAGMA wal_autocheckpoint = {int(previous)}")
         return result
 
     def _add(self, it: Iterator[NewDocument], result: AddResult, batch_size: int,
-             on_batch: Callable[[AddResult], None] | None, lock_seconds: float,
-             known: dict[str, set[str]], fixed: frozenset[LabelKind], min_batch: int) -> None:
-        """:meth:`add`'s batches, each one transaction."""
+             calls: tuple[Callable[[AddResult], None] | None, ...], lock_seconds: float,
+             known: dict[str, set[str]], fixed: frozenset[LabelKind],
+             sizes: tuple[int, int]) -> None:
+        """:meth:`add`'s batches, each one transaction; ``calls`` is ``(in_batch, on_batch)``,
+        ``sizes`` ``(min_batch, alone_batch)``."""
+        in_batch, on_batch = calls
+        min_batch, alone_batch = sizes
         size = max(min_batch, min(batch_size, 20))
-        while batch := _take(it, size):
+        while batch := _take(it, max(size, alone_batch) if alone_batch and
+                             not self._base.person.watched() else size):
             step = AddResult()
             prepared = prepare_batch(batch)
             started = time.perf_counter()
             with self._base.transaction() as conn:
                 insert_batch(conn, prepared, step, known, fixed)
+                if in_batch is not None and step.added:
+                    in_batch(step)
             # the lock's own time: not what the batch waited for it (a window going first)
             held = time.perf_counter() - started - self._base.last_wait
             size = max(min_batch, min(batch_size,

@@ -142,15 +142,28 @@ class NearDups:
                 "UPDATE near_dups SET signature = ?, shingles = ?, grp = NULL WHERE doc_id = ?",
                 [(sig, size, doc_id) for doc_id, sig, size in rows])
 
-    def all_signatures(self) -> tuple[list[int], bytes, list[int], list[int | None]]:
+    def all_signatures(self, but_alone: bytes | None = None
+                       ) -> tuple[list[int], bytes, list[int], list[int | None]]:
         """Every signed document: ``(ids, signatures concatenated, shingles, groups)`` in id
         order (the signatures of one document are ``len(bytes) // len(ids)`` bytes; a group is
-        None for a document not compared yet, 0 for one alone)."""
+        None for a document not compared yet, 0 for one alone). ``but_alone``: leave out the
+        documents compared already, in no group, whose signature is these bytes (see
+        :meth:`settle_blank`)."""
+        skip = "" if but_alone is None else " AND NOT (signature = ? AND grp IS 0)"
         rows = self._conn.execute(
-            "SELECT doc_id, signature, shingles, grp FROM near_dups WHERE signature IS NOT NULL "
-            "ORDER BY doc_id").fetchall()
+            "SELECT doc_id, signature, shingles, grp FROM near_dups WHERE signature IS NOT NULL"
+            f"{skip} ORDER BY doc_id", [] if but_alone is None else [but_alone]).fetchall()
         return ([r[0] for r in rows], b"".join(r[1] for r in rows), [r[2] for r in rows],
                 [r[3] for r in rows])
+
+    def settle_blank(self, blank: bytes) -> int:
+        """Documents signed ``blank`` (every view empty: no prose line) and not compared yet
+        are put in no group (0) at once, in one statement (one transaction): they cannot pair
+        with any document (fewer than ``near_dups.MIN_SHINGLES`` shingles), so comparing them
+        would only read their signatures back. Returns how many there were."""
+        with self._base.transaction() as conn:
+            return conn.execute("UPDATE near_dups SET grp = 0 WHERE grp IS NULL AND signature = ?",
+                                [blank]).rowcount
 
     def signatures_of(self, doc_ids: Sequence[int]) -> dict[int, tuple[bytes, int]]:
         out: dict[int, tuple[bytes, int]] = {}
