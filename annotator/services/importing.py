@@ -8,6 +8,7 @@ so a person can keep labelling in the window while an import runs.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,7 @@ def import_paths(
     sized as with one)."""
     report = ImportReport()
     items = list(expand_paths(paths))
-    total = sum(1 for item in items if isinstance(item, Path))
+    total = sum(1 for item in items if not isinstance(item, Problem))
     if near_duplicates:  # counts made with other parameters go now, not after ours
         store.near_dups.ensure_params(lines.PARAMS)
 
@@ -140,13 +141,13 @@ def _count_lines(store: Store, doc_ids: list[int], texts: list[str]) -> None:
          for doc_id, text in zip(doc_ids, texts, strict=True)}, lines.BLANK_ROW)
 
 
-def _records(items: list[Path | Problem], report: ImportReport, total: int,
+def _records(items: list[Path | str | Problem], report: ImportReport, total: int,
              progress: Progress, annotator: str | None = None) -> Iterator[NewDocument]:
     for item in items:
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
-        progress(report.files, total, f"Reading {item.name}")
+        progress(report.files, total, f"Reading {os.path.basename(item)}")
         report.files += 1
         for rec in read_file(item):
             if isinstance(rec, Problem):
