@@ -120,3 +120,10 @@ def test_blank_documents_are_compared_when_counted_and_prose_ones_after(store, t
     assert store.near_dups.groups() == [pair]
     assert [groups[i] for i in short] == [0, 0, 0]
     assert grouping.groups == 1 and grouping.changed == pair
+
+
+def test_the_full_text_index_merges_16_segments_at_a_time(store):
+    """m013: a 100,000-document import in batches of 1,000 makes 100 segments; merged 16 at a
+    time each climbs one level, not two."""
+    assert store.conn.execute("SELECT v FROM documents_fts_config WHERE k = 'automerge'"
+                              ).fetchone() == (16,)
