@@ -1,19 +1,23 @@
 """A command-line import with nobody watching (issue 12, point 1): bigger batches while no
 window holds the project open, asked of the system without taking a lock; near-duplicate line
-counts commit with their batch; documents with no prose line are compared as they are counted."""
+counts commit with their batch; documents with no prose line are compared as they are counted;
+meta written by hand exactly as ``json.dumps`` writes it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.domain import NewDocument
 from annotator.nlp import near_dup_lines as lines
 from annotator.services.importing import import_paths
 from annotator.services.near_duplicates import group_documents
-from annotator.store import open_store, presence
+from annotator.store import bulk, open_store, presence
 
 HOLD = ("import fcntl, os, sys, time\n"
         "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
@@ -127,3 +131,13 @@ def test_the_full_text_index_merges_16_segments_at_a_time(store):
     time each climbs one level, not two."""
     assert store.conn.execute("SELECT v FROM documents_fts_config WHERE k = 'automerge'"
                               ).fetchone() == (16,)
+
+
+_values = st.one_of(st.text(), st.integers(), st.none(), st.booleans(),
+                    st.lists(st.text(), max_size=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.one_of(st.text(), st.integers()), _values, max_size=4))
+def test_meta_is_stored_as_json_dumps_writes_it(meta):
+    assert bulk.meta_json(meta) == json.dumps(meta, ensure_ascii=False)
