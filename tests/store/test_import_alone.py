@@ -62,22 +62,19 @@ def test_held_open_is_false_without_the_flag_file(tmp_path):
 
 
 @needs_linux
-def test_batches_grow_while_no_window_holds_the_project(tmp_path):
+@pytest.mark.parametrize(("watched", "documents", "sizes"), [
+    (False, 2500, [1000, 1000, 500]),  # nobody waits for the lock: the large batches
+    (True, 500, [200, 200, 100]),  # a window might: the usual ones
+])
+def test_batches_grow_while_no_window_holds_the_project(tmp_path, request, watched, documents,
+                                                        sizes):
+    if watched:
+        request.getfixturevalue("window")
     store = open_store(tmp_path / "p.db")
-    sizes: list[int] = []
-    store.documents.add(many(2500), batch_size=200, min_batch=200, alone_batch=1000,
-                        on_batch=lambda step: sizes.append(len(step.added)))
-    assert sizes == [1000, 1000, 500]
-    store.close()
-
-
-@needs_linux
-def test_batches_stay_small_while_a_window_holds_the_project(tmp_path, window):
-    store = open_store(tmp_path / "p.db")
-    sizes: list[int] = []
-    store.documents.add(many(500), batch_size=200, min_batch=200, alone_batch=1000,
-                        on_batch=lambda step: sizes.append(len(step.added)))
-    assert sizes == [200, 200, 100]
+    seen: list[int] = []
+    store.documents.add(many(documents), batch_size=200, min_batch=200, alone_batch=1000,
+                        on_batch=lambda step: seen.append(len(step.added)))
+    assert seen == sizes
     store.close()
 
 
