@@ -49,9 +49,10 @@ class TerminalProgress:
         self.label = label
         self.bar: Any = None
         self.shown = 0
+        self.tty = sys.stderr.isatty()  # asked once: an import calls this for every file
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
-        if not sys.stderr.isatty() or not total:
+        if not self.tty or not total:
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)

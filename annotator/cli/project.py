@@ -49,16 +49,17 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
 
     Exits 1 when any file, line or span was rejected; everything else still goes in.
     """
-    from annotator.services.importing import BATCH_SIZE, import_paths
+    from annotator.services.importing import ALONE_BATCH, BATCH_SIZE, import_paths
 
     with open_project(db_path) as store, TerminalProgress("Importing") as bar:
         if labels:
             declare_entity_labels(store, labels)
         # whole batches: on a loaded machine the lock time alone would shrink them to a few
-        # dozen documents (a window open on the project waits at most one batch per label)
+        # dozen documents (a window open on the project waits at most one batch per label);
+        # larger ones while no window has the project open
         report = import_paths(store, paths, progress=bar, annotator=annotator,
                               fixed_labels=[LabelKind.ENTITY] if labels else (),
-                              min_batch=BATCH_SIZE)
+                              min_batch=BATCH_SIZE, alone_batch=ALONE_BATCH)
     list_duplicates = click.get_current_context().find_root().params.get("verbose", 0) > 0
     hint = " (already in the project; `annotator -v import` lists them)" if report.duplicates \
         and not list_duplicates else ""

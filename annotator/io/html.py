@@ -147,7 +147,7 @@ def parse_html(html: str) -> tuple[str, list[dict[str, Any]], str]:
     return "\n".join(lines), features, _WS.sub(" ", title)
 
 
-def read_html(path: Path) -> list[NewDocument | Problem]:
+def read_html(path: Path | str) -> list[NewDocument | Problem]:
     """One document per page; a page that cannot be decoded or parsed, or has no visible text,
     is reported by path. ``OSError`` is the caller's to report."""
     shown = display_path(path)

@@ -28,7 +28,7 @@ _DECODER = json.JSONDecoder()
 log = logging.getLogger(__name__)
 
 
-def read_jsonl(path: Path) -> Iterator[NewDocument | Problem]:
+def read_jsonl(path: Path | str) -> Iterator[NewDocument | Problem]:
     """Yield a document per good line and a :class:`Problem` per bad line, dropped span or
     note. A file named ``.jsonl`` that holds one JSON array or pretty-printed objects (its
     first line is not JSON but the whole file is) is read as such. ``OSError`` (unreadable,
@@ -112,7 +112,7 @@ def guarded_task_records(task: Any, shown: str, line: int) -> list[NewDocument |
         return [Problem(shown, line, f"could not be read ({type(exc).__name__}: {exc})")]
 
 
-def read_json(path: Path) -> Iterator[NewDocument | Problem]:
+def read_json(path: Path | str) -> Iterator[NewDocument | Problem]:
     """A ``.json`` file: an array of tasks (Label Studio's JSON export), one task object, or
     several objects one after another. Problems name the line where the item starts; a syntax
     error loses the rest of the file (JSON cannot be resynchronised) and says so."""

@@ -34,6 +34,7 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)
 NON_ASCII = re.compile(rb"[\x80-\xff]")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")  # where cp1252 and Latin-1 differ
 UTF8_MULTIBYTE = re.compile(
@@ -134,9 +135,10 @@ def sniff(head: bytes, path: Path | str, tolerant: bool = False) -> tuple[str, i
     """``(encoding, BOM length)`` from the first bytes of a file: a BOM, UTF-16 without a BOM
     (by where its NUL bytes fall), else ``utf-8`` (possibly a legacy encoding; the caller finds
     out). Raise :class:`ImportProblem` for a binary file."""
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return encoding, len(bom)
+    if head[:1] in _BOM_STARTS:
+        for bom, encoding in _BOMS:
+            if head.startswith(bom):
+                return encoding, len(bom)
     wide = utf16_without_bom(head)
     if wide:
         return wide, 0
@@ -152,7 +154,7 @@ def utf16_without_bom(head: bytes) -> str | None:
     """UTF-16 without a BOM: text in Latin script has a NUL in every other byte (the high byte
     of each code unit), at odd offsets in little-endian, even offsets in big-endian."""
     n = min(len(head), SAMPLE_BYTES) // 2 * 2
-    if n < 4:
+    if n < 4 or head.find(0, 0, n) < 0:  # no NUL byte: not UTF-16 (the usual case, quickly)
         return None
     units = n // 2
     even, odd = head[0:n:2].count(0), head[1:n:2].count(0)

@@ -10,7 +10,7 @@ from typing import Any
 
 from annotator.domain import Document, LabelKind, NewDocument, Status
 from annotator.store.base import Base, chunks, marks, now
-from annotator.store.bulk import AddResult, insert_batch, prepare_batch
+from annotator.store.bulk import LARGE_TEXT, AddResult, insert_batch, prepare_batch
 from annotator.store.listing import ListQuery
 
 # How long a bulk write may hold the project's write lock per transaction: a person's label
@@ -25,6 +25,12 @@ BULK_CHECKPOINT_PAGES = 10_000
 # A batch ends early once its texts pass this many characters, so that whole batches of long
 # articles never hold much of a file in memory at once.
 BATCH_CHARS = 4_000_000
+# SQLite's page cache (KiB) while documents are added, instead of its 2 MB: each batch looks
+# up and inserts hashes at random places of the hash index (8 MB at 100,000 documents), and
+# with 2 MB nearly every one read its page from the operating system again. Measured on
+# 100,000 .txt files: see the README's import figures. Not for a batch with a text written
+# in pieces (bulk.LARGE_TEXT): the cache would keep up to this much of it in memory.
+BULK_CACHE_KIB = 32_768
 DOC_COLUMNS = "id, text, hash, source, meta, status, created_at, updated_at, revision"
 
 
@@ -39,6 +45,7 @@ class Documents:
 
     def __init__(self, base: Base):
         self._base = base
+        self._cache = -2000  # the connection's page cache size, as add() found it
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -142,6 +149,8 @@ class Documents:
         lock_seconds: float = LOCK_SECONDS,
         fixed_labels: Iterable[LabelKind] = (),
         min_batch: int = 1,
+        in_batch: Callable[[AddResult], None] | None = None,
+        alone_batch: int = 0,
     ) -> AddResult:
         """Insert documents with their spans and sections, skipping texts already present.
 
@@ -157,32 +166,49 @@ class Documents:
         titles) is done before the transaction. ``min_batch`` is for imports no window waits on
         (the command line's): on a loaded machine the lock time alone shrinks batches to a few
         dozen documents, and each commit costs a full-text index segment and a sync.
+        ``alone_batch``: documents per transaction while no window holds the project open
+        (asked before each batch, :meth:`~annotator.store.person_first.PersonFirst.watched`):
+        nobody waits for the lock then, and every commit rewrites the pages all batches share
+        (the hash index's leaves at random places, the full-text index's newest segment).
         ``on_batch`` is called after each commit (progress, cancellation); what it raises ends
-        the run with every earlier batch kept."""
+        the run with every earlier batch kept. ``in_batch`` is called with the batch's result
+        inside its transaction, once its rows are written: what it writes commits with the
+        documents or not at all (an importer's near-duplicate line counts), and costs no
+        commit of its own."""
         result = AddResult()
         known = {kind: set(self._base.label_names(kind)) for kind in ("entity", "section")}
         fixed = frozenset(LabelKind(k) for k in fixed_labels)
         min_batch = max(1, min(min_batch, batch_size))
         previous = self._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self._cache = self._conn.execute("PRAGMA cache_size").fetchone()[0]
         self._conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         try:
-            self._add(iter(records), result, batch_size, on_batch, lock_seconds, known, fixed,
-                      min_batch)
+            self._add(iter(records), result, batch_size, (in_batch, on_batch), lock_seconds,
+                      known, fixed, (min_batch, alone_batch))
         finally:
             self._conn.execute(f"PRAGMA wal_autocheckpoint = {int(previous)}")
+            self._conn.execute(f"PRAGMA cache_size = {int(self._cache)}")
         return result
 
     def _add(self, it: Iterator[NewDocument], result: AddResult, batch_size: int,
-             on_batch: Callable[[AddResult], None] | None, lock_seconds: float,
-             known: dict[str, set[str]], fixed: frozenset[LabelKind], min_batch: int) -> None:
-        """:meth:`add`'s batches, each one transaction."""
+             calls: tuple[Callable[[AddResult], None] | None, ...], lock_seconds: float,
+             known: dict[str, set[str]], fixed: frozenset[LabelKind],
+             sizes: tuple[int, int]) -> None:
+        """:meth:`add`'s batches, each one transaction; ``calls`` is ``(in_batch, on_batch)``,
+        ``sizes`` ``(min_batch, alone_batch)``."""
+        in_batch, on_batch = calls
+        min_batch, alone_batch = sizes
         size = max(min_batch, min(batch_size, 20))
-        while batch := _take(it, size):
+        while batch := _take(it, max(size, alone_batch) if alone_batch and
+                             not self._base.person.watched() else size):
             step = AddResult()
+            self._size_cache(batch)
             prepared = prepare_batch(batch)
             started = time.perf_counter()
             with self._base.transaction() as conn:
                 insert_batch(conn, prepared, step, known, fixed)
+                if in_batch is not None and step.added:
+                    in_batch(step)
             # the lock's own time: not what the batch waited for it (a window going first)
             held = time.perf_counter() - started - self._base.last_wait
             size = max(min_batch, min(batch_size,
@@ -192,6 +218,13 @@ class Documents:
             result.refused += step.refused
             if on_batch is not None:
                 on_batch(step)
+
+
+    def _size_cache(self, batch: list[NewDocument]) -> None:
+        """:data:`BULK_CACHE_KIB` of page cache for this batch, or the connection's own when a
+        text of it is written in pieces (a larger cache would hold more of it)."""
+        large = any(len(rec.text) > LARGE_TEXT for rec in batch)
+        self._conn.execute(f"PRAGMA cache_size = {int(self._cache) if large else -BULK_CACHE_KIB}")
 
 
 def _take(it: Iterator[NewDocument], size: int) -> list[NewDocument]:

@@ -26,6 +26,8 @@ import os
 import time
 from pathlib import Path
 
+from annotator.store.presence import held_open
+
 log = logging.getLogger(__name__)
 
 GRACE = 0.1  # seconds background writers stay off the lock after the window asked for it
@@ -38,7 +40,8 @@ class PersonFirst:
     gives way to it."""
 
     def __init__(self, project: str | Path | None, interactive: bool):
-        self.path = None if project in (None, "") else Path(f"{project}-open")
+        self.project = None if project in (None, "") else Path(project)
+        self.path = None if self.project is None else Path(f"{project}-open")
         self.interactive = interactive
         self._gave_way = False  # the last transaction gave way: the next one goes at once
 
@@ -56,6 +59,11 @@ class PersonFirst:
                 pass
         except OSError:
             pass
+
+    def watched(self) -> bool:
+        """Whether a window (another process) holds the project open now
+        (:func:`annotator.store.presence.held_open`); never for an in-memory database."""
+        return self.project is not None and held_open(self.project)
 
     def give_way(self) -> float:
         """Wait (at most :data:`LONGEST` seconds) while the window asked for the lock less than

@@ -41,6 +41,7 @@ VERSIONS = [
     ("m009_span_level_curation", "m010_near_duplicates"),
     ("m010_near_duplicates", "m011_index_by_batch"),
     ("m011_index_by_batch", "m012_imp_fts_merge"),
+    ("m012_imp_fts_merge", "m013_imp2_fts_merge16"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"
