@@ -9,10 +9,12 @@ from annotator.core.session import Session
 from annotator.store import open_store
 
 
-def label_words(path: str, doc_id: int, seed: int, out) -> None:
+def label_words(path: str, doc_id: int, seed: int, out, interactive: bool = False) -> None:
     """Label the document's words in a shuffled order, sending each edit on ``out`` once the
-    session acknowledged it (the call returned: committed, as the window would then draw it)."""
-    store = open_store(path)
+    session acknowledged it (the call returned: committed, as the window would then draw it).
+    ``interactive``: the window's connection (commits under synchronous=NORMAL, log synced by
+    its keeper thread)."""
+    store = open_store(path, interactive=interactive)
     session = Session(store, annotator=f"proc{seed}")
     session.open_document(doc_id)
     words, start = [], 0

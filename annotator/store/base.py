@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from annotator.store.connection import ReadOnlyProjectError
 from annotator.store.person_first import PersonFirst
+from annotator.store.wal_keeper import fsync_log
 
 
 def now() -> str:
@@ -34,6 +35,10 @@ def chunks(items: Sequence[Any], size: int = 500) -> list[list[Any]]:
     """``items`` in lists of at most ``size``: the pieces an ``IN (...)`` query takes, kept
     well under SQLite's limit on bound parameters."""
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+def _nothing() -> None:
+    pass
 
 
 class Base:
@@ -54,6 +59,11 @@ class Base:
         # what a write does between two tries for a lock another connection holds (seconds);
         # the window passes one that keeps its event loop running (see Store.set_lock_wait)
         self.lock_wait: Callable[[float], None] = time.sleep
+        # called after each COMMIT, the lock released: the window's connection and bulk
+        # writers sync the log there (see annotator.store.wal_keeper)
+        self.committed: Callable[[], None] = _nothing
+        self.last_sync = 0.0  # seconds the last transaction's sync after COMMIT took
+        self.project = main_file or None
         self._timeout_ms: int | None = None  # the busy timeout while _begin has set it to 0
 
     @contextmanager
@@ -79,6 +89,28 @@ class Base:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        synced_from = time.perf_counter()
+        self.committed()
+        self.last_sync = time.perf_counter() - synced_from
+
+    @contextmanager
+    def syncing_after_commit(self) -> Iterator[None]:
+        """Bulk writes (an import's batches): each commit releases the lock without syncing
+        (``synchronous = NORMAL``), then syncs the log before the transaction returns. What
+        the caller is told is saved is on the disk, as under FULL, but the lock is not held
+        while the disk syncs, so a person's label waits less for each batch. The window's
+        connection already does this through its keeper; an in-memory project needs none."""
+        if self.project is None or self.committed is not _nothing:
+            yield
+            return
+        project = self.project
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.committed = lambda: fsync_log(project) and None
+        try:
+            yield
+        finally:
+            self.committed = _nothing
+            self.conn.execute("PRAGMA synchronous = FULL")
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE``, retried every 2 ms for as long as the connection's busy timeout.

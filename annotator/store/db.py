@@ -68,9 +68,12 @@ class Store:
         self._base = Base(opened.db, why, interactive)
         self._keeper: WalKeeper | None = None
         if interactive and not opened.read_only:
-            # the window's thread never checkpoints: a thread does (see wal_keeper)
+            # the window's thread never checkpoints and never syncs the log: a thread does
+            # both (see wal_keeper)
             self._base.conn.execute("PRAGMA wal_autocheckpoint = 0")
+            self._base.conn.execute("PRAGMA synchronous = NORMAL")
             self._keeper = WalKeeper(self.path).start()
+            self._base.committed = self._synced_by_keeper
         self.db = self._base.db
         self.conn = self._base.conn
         self.documents = Documents(self._base)
@@ -98,6 +101,15 @@ class Store:
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction across parts; nested calls join the outer one."""
         return self._base.transaction()
+
+    def _synced_by_keeper(self) -> None:
+        """After the window's commit: wait for the keeper's sync of the log, running
+        :attr:`Base.lock_wait` meanwhile (the window's event loop), so the edit is on the disk
+        before it is drawn and the window kept painting while the disk synced."""
+        assert self._keeper is not None
+        done = self._keeper.sync_soon()
+        while not done.wait(0.0005):
+            self._base.lock_wait(0.0005)
 
     def set_lock_wait(self, wait: Callable[[float], None]) -> None:
         """What a write does while another connection holds the write lock, between two tries

@@ -183,8 +183,9 @@ class Documents:
         self._cache = self._conn.execute("PRAGMA cache_size").fetchone()[0]
         self._conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         try:
-            self._add(iter(records), result, batch_size, (in_batch, on_batch), lock_seconds,
-                      known, fixed, (min_batch, alone_batch))
+            with self._base.syncing_after_commit():  # the lock is not held while it syncs
+                self._add(iter(records), result, batch_size, (in_batch, on_batch),
+                          lock_seconds, known, fixed, (min_batch, alone_batch))
         finally:
             self._conn.execute(f"PRAGMA wal_autocheckpoint = {int(previous)}")
             self._conn.execute(f"PRAGMA cache_size = {int(self._cache)}")
@@ -209,8 +210,10 @@ class Documents:
                 insert_batch(conn, prepared, step, known, fixed)
                 if in_batch is not None and step.added:
                     in_batch(step)
-            # the lock's own time: not what the batch waited for it (a window going first)
-            held = time.perf_counter() - started - self._base.last_wait
+            # the lock's own time: not what the batch waited for it (a window going first),
+            # nor the log's sync after its commit
+            held = (time.perf_counter() - started - self._base.last_wait
+                    - self._base.last_sync)
             size = max(min_batch, min(batch_size,
                                       int(len(batch) * lock_seconds / max(held, 1e-4))))
             result.added += step.added

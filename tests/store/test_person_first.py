@@ -144,3 +144,52 @@ def test_the_keeper_thread_checkpoints_by_itself(project):
 def test_a_read_only_window_starts_no_keeper(project):
     with open_store(project, interactive=True, read_only=True) as store:
         assert store._keeper is None
+
+
+def test_the_window_commits_without_a_sync_and_the_keeper_syncs_the_log(project):
+    """A label's commit releases the lock before the disk syncs: the window's connection
+    commits under synchronous=NORMAL, its keeper fsyncs the log, and the write returns only
+    after that sync (on the disk before it is drawn); every other connection keeps FULL."""
+    window = open_store(project, interactive=True)
+    other = open_store(project)
+    try:
+        assert window.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert other.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        keeper = window._keeper
+        before = keeper.syncs
+        window.settings.set("label", "pressed")
+        assert keeper.syncs == before + 1  # synced before the write returned
+        other.settings.set("import", "batch")  # another connection's commit asks for nothing
+        assert keeper.syncs == before + 1
+    finally:
+        other.close()
+        window.close()
+
+
+def test_a_window_whose_keeper_stopped_syncs_its_commits_itself(project):
+    window = open_store(project, interactive=True)
+    window._keeper.stop()
+    before = window._keeper.syncs
+    window.settings.set("label", "pressed")  # returns: never waits for a thread that is gone
+    assert window._keeper.syncs == before + 1
+    window.close()
+
+
+def test_an_import_syncs_each_batch_after_its_commit_and_goes_back_to_full(project,
+                                                                          monkeypatch):
+    from annotator.domain import NewDocument
+    from annotator.store import base
+
+    synced: list[str] = []
+    real = base.fsync_log
+    monkeypatch.setattr(base, "fsync_log", lambda path: synced.append(str(path)) or real(path))
+    with open_store(project) as store:
+        store.documents.add([NewDocument(text=f"Text {i}.", source=f"s{i}") for i in range(30)],
+                            batch_size=10)
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again
+        store.settings.set("after", "import")  # an ordinary write: FULL, no sync after
+    assert len(synced) >= 3 and set(synced) == {str(project)}
+    count = len(synced)
+    with open_store(project) as store:
+        store.settings.set("again", "x")
+    assert len(synced) == count
