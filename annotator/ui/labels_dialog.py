@@ -196,6 +196,11 @@ class LabelsDialog(QDialog):
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
+        # Return in the new label's name adds it; as a dialog's auto-default button, Close
+        # also took that Return and closed the dialog under the person (Esc still closes)
+        close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        close_button.setAutoDefault(False)
+        close_button.setDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(row)

@@ -246,3 +246,12 @@ def test_a_project_that_cannot_be_written_refuses_label_changes_with_the_reason(
         assert store.labels.names("entity")[1] == "ORG"
         assert "COMMODITY" not in store.labels.names("entity")
         assert "MONEY" in store.labels.names("entity")
+
+
+def test_return_in_the_new_name_adds_the_label_and_leaves_the_dialog_open(window, qtbot):
+    dialog = open_dialog(window, qtbot)
+    field = dialog.findChild(QLineEdit, "newLabelName")
+    qtbot.keyClicks(field, "COMMODITY")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "Added" in message(dialog)
+    assert dialog.isVisible()  # Close was the auto-default button and took the Return too
