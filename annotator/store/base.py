@@ -104,8 +104,12 @@ class Base:
             yield
             return
         project = self.project
+
+        def sync() -> None:
+            fsync_log(project)
+
         self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.committed = lambda: fsync_log(project) and None
+        self.committed = sync
         try:
             yield
         finally:

@@ -65,8 +65,7 @@ class WalKeeper:
         self.syncs = 0  # fsyncs of the log made for sync_soon
         self._stop = threading.Event()
         self._wake = threading.Event()  # a sync asked for, or stop
-        self._unsynced = threading.Event()  # a commit since the last sync of the log
-        self._waiting: list[threading.Event] = []  # set once the log is synced
+        self._waiting: list[threading.Event] = []  # commits not synced yet: set once they are
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="wal-keeper", daemon=True)
 
@@ -80,8 +79,7 @@ class WalKeeper:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
-        if self._unsynced.is_set():  # the window's last commit, if the thread missed it
-            self._unsynced.clear()
+        if self._waiting:  # the window's last commit, if the thread missed it
             self.sync_log()
 
     def sync_soon(self) -> threading.Event:
@@ -93,7 +91,6 @@ class WalKeeper:
         if not self._thread.is_alive():  # stopped, or never started: sync here
             self.sync_log()
             return done
-        self._unsynced.set()
         self._wake.set()
         return done
 
@@ -128,8 +125,7 @@ class WalKeeper:
                 self._wake.clear()
                 if self._stop.is_set():
                     break
-                if self._unsynced.is_set():
-                    self._unsynced.clear()
+                if self._waiting:
                     self.sync_log()
                 if time.monotonic() < due:
                     continue
@@ -147,3 +143,5 @@ class WalKeeper:
         finally:
             if conn is not None:
                 conn.close()
+            if self._waiting:  # the thread ends (stop, or an error): nobody waits forever
+                self.sync_log()
