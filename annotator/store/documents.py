@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -10,8 +11,11 @@ from typing import Any
 
 from annotator.domain import Document, LabelKind, NewDocument, Status
 from annotator.store.base import Base, chunks, marks, now
-from annotator.store.bulk import LARGE_TEXT, AddResult, insert_batch, prepare_batch
+from annotator.store.bulk import LARGE_TEXT, AddResult, Prepared, insert_batch, prepare_batch
 from annotator.store.listing import ListQuery
+from annotator.store.person_first import PersonAsked
+
+log = logging.getLogger(__name__)
 
 # How long a bulk write may hold the project's write lock per transaction: a person's label
 # waits at most about this long while an import, a pre-annotation or a merge runs.
@@ -202,18 +206,8 @@ class Documents:
         size = max(min_batch, min(batch_size, 20))
         while batch := _take(it, max(size, alone_batch) if alone_batch and
                              not self._base.person.watched() else size):
-            step = AddResult()
             self._size_cache(batch)
-            prepared = prepare_batch(batch)
-            started = time.perf_counter()
-            with self._base.transaction() as conn:
-                insert_batch(conn, prepared, step, known, fixed)
-                if in_batch is not None and step.added:
-                    in_batch(step)
-            # the lock's own time: not what the batch waited for it (a window going first),
-            # nor the log's sync after its commit
-            held = (time.perf_counter() - started - self._base.last_wait
-                    - self._base.last_sync)
+            step, held = self._write(prepare_batch(batch), known, fixed, in_batch)
             size = max(min_batch, min(batch_size,
                                       int(len(batch) * lock_seconds / max(held, 1e-4))))
             result.added += step.added
@@ -222,6 +216,46 @@ class Documents:
             if on_batch is not None:
                 on_batch(step)
 
+
+    def _write(self, prepared: list[Prepared], known: dict[str, set[str]],
+               fixed: frozenset[LabelKind], in_batch: Callable[[AddResult], None] | None,
+               ) -> tuple[AddResult, float]:
+        """One batch in one transaction; returns what it did and the seconds it held the write
+        lock (not what it waited for the lock, nor the log's sync after its commit).
+
+        When the window asks for the lock while the batch is being written, the batch rolls
+        back before its commit and is written again once the window's write is done
+        (:class:`~annotator.store.person_first.PersonAsked`): a label pressed then waits for
+        the statement in flight, not for the rest of the batch and its commit. Only once per
+        batch: a person labelling without a pause slows an import, never stops it. ``known``
+        (the label names the batch may add to) is put back as it was for the second try."""
+        done = self._try(prepared, known, fixed, in_batch, may_give_way=True)
+        if done is None:
+            log.debug("import batch of %d rolled back for the window", len(prepared))
+            done = self._try(prepared, known, fixed, in_batch, may_give_way=False)
+        assert done is not None  # the second try never gives way
+        return done
+
+    def _try(self, prepared: list[Prepared], known: dict[str, set[str]],
+             fixed: frozenset[LabelKind], in_batch: Callable[[AddResult], None] | None,
+             may_give_way: bool) -> tuple[AddResult, float] | None:
+        """:meth:`_write`'s one try: None when it rolled back for the window."""
+        step = AddResult()
+        before = {kind: set(names) for kind, names in known.items()}
+        started = time.perf_counter()
+        try:
+            with self._base.transaction() as conn:
+                began = time.time()
+                insert_batch(conn, prepared, step, known, fixed)
+                if in_batch is not None and step.added:
+                    in_batch(step)
+                if may_give_way and self._base.person.asked_since(began):
+                    raise PersonAsked
+        except PersonAsked:
+            known.update(before)
+            return None
+        return step, (time.perf_counter() - started - self._base.last_wait
+                      - self._base.last_sync)
 
     def _size_cache(self, batch: list[NewDocument]) -> None:
         """:data:`BULK_CACHE_KIB` of page cache for this batch, or the connection's own when a

@@ -17,6 +17,12 @@ presence file, :mod:`annotator.store.presence`, whose locks this never touches):
 The person then waits for at most the one batch that holds the lock, and a second action right
 after the first (a label, then an undo) finds the lock free. One ``stat`` per transaction is the
 whole cost to a bulk writer; with no window open the file is not there and nothing waits.
+
+A batch that finds, once written and before its ``COMMIT``, that the window asked while it held
+the lock (:meth:`PersonFirst.asked_since`) may give the lock back at once: it raises
+:class:`PersonAsked` inside its transaction, which rolls back, and writes the batch again after
+the window's write (:meth:`annotator.store.documents.Documents.add` does, once per batch). The
+person then waits for the rest of a batch's statement, not for the whole batch and its commit.
 """
 
 from __future__ import annotations
@@ -32,6 +38,15 @@ log = logging.getLogger(__name__)
 
 GRACE = 0.1  # seconds background writers stay off the lock after the window asked for it
 LONGEST = 1.0  # seconds one give_way may wait at most (a clock change cannot stop a writer)
+# A file's modification time comes from the kernel's coarse clock (one timer tick, 1-10 ms,
+# behind time.time()): an ask made just after a writer's BEGIN may carry a slightly older time.
+COARSE = 0.01
+
+
+class PersonAsked(Exception):
+    """Raised by a bulk writer inside its transaction to roll it back because the window asked
+    for the write lock meanwhile (:meth:`PersonFirst.asked_since`); the writer catches it and
+    writes the same rows again after the window's write."""
 
 
 class PersonFirst:
@@ -59,6 +74,17 @@ class PersonFirst:
                 pass
         except OSError:
             pass
+
+    def asked_since(self, since: float) -> bool:
+        """Whether the window asked for the write lock at or after ``since`` (``time.time()``
+        seconds, less :data:`COARSE`): a bulk writer asks this with the moment its transaction
+        began, before it commits. Never for the window's own connection nor without a flag."""
+        if self.path is None or self.interactive:
+            return False
+        try:
+            return os.stat(self.path).st_mtime >= since - COARSE
+        except OSError:
+            return False
 
     def watched(self) -> bool:
         """Whether a window (another process) holds the project open now

@@ -193,3 +193,43 @@ def test_an_import_syncs_each_batch_after_its_commit_and_goes_back_to_full(proje
     with open_store(project) as store:
         store.settings.set("again", "x")
     assert len(synced) == count
+
+
+def test_a_batch_the_window_asks_for_rolls_back_and_is_written_again(project):
+    """The window asks while an import batch is written: the batch gives the lock back before
+    its commit, then goes in once, whole, with the labels it brought (their names were put back
+    for the second try, so the label is inserted then too)."""
+    from annotator.domain import NewDocument, Span
+
+    window = open_store(project, interactive=True)
+    importer = open_store(project)
+    tries: list[int] = []
+
+    def asked_mid_batch(step) -> None:  # inside the batch's transaction, rows written
+        tries.append(len(step.added))
+        window._base.person.waiting()  # the window's first try for the lock failed
+        with sqlite3.connect(project, timeout=0) as peek, pytest.raises(sqlite3.OperationalError):
+            peek.execute("BEGIN IMMEDIATE")  # the importer holds the lock meanwhile
+
+    records = [NewDocument(f"Acme hired {i} people.", f"{i}.txt", spans=[Span(0, 4, "COMPANY")])
+               for i in range(5)]
+    result = importer.documents.add(records, in_batch=asked_mid_batch, batch_size=5, min_batch=5)
+    assert tries == [5, 5]  # rolled back once, never twice
+    assert len(result.added) == 5 and not result.duplicates
+    assert importer.documents.count() == 5
+    assert "COMPANY" in window.labels.names("entity")
+    assert sorted(s.label for d in result.added for s in window.spans.of(d)) == ["COMPANY"] * 5
+    window.close()
+    importer.close()
+
+
+def test_a_batch_nobody_asks_for_commits_at_first_try(project):
+    importer = open_store(project)
+    tries: list[int] = []
+    from annotator.domain import NewDocument
+
+    result = importer.documents.add([NewDocument("One text.", "a.txt")],
+                                    in_batch=lambda step: tries.append(len(step.added)))
+    assert tries == [1] and len(result.added) == 1
+    assert not importer._base.person.asked_since(0.0)  # no window: no flag
+    importer.close()
