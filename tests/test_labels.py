@@ -92,6 +92,26 @@ def test_add_takes_a_free_key_and_colour_and_refuses_a_taken_name_or_key(store):
     assert "FUND" not in store.labels.names("entity")
 
 
+def test_new_labels_past_the_palette_get_colours_of_their_own(store):
+    """Past the ten palette colours a new label used to take the first one again (PERSON's
+    blue): now each gets a colour no label of its kind has, light enough for black text."""
+    from annotator.store.labels import _distance, _rgb
+
+    for i in range(20):
+        store.labels.add("entity", f"EXTRA{i}")
+    colours = [lab.colour for lab in store.labels.of("entity")]
+    assert len(set(colours)) == len(colours)
+    rgb = [_rgb(c) for c in colours]
+    nearest = min(_distance(a, b) for i, a in enumerate(rgb) for b in rgb[i + 1:])
+    assert nearest > 40  # not two shades of one colour
+    for r, g, b in rgb:  # relative luminance: black text stays readable
+        assert 0.2126 * r + 0.7152 * g + 0.0722 * b > 130
+    for i in range(12):
+        store.labels.add("section", f"part{i}")
+    sections = [lab.colour for lab in store.labels.of("section")]
+    assert len(set(sections)) == len(sections)
+
+
 def test_rename_carries_every_span_and_section_tag_along(labelled):
     usage = labelled.labels.rename("entity", "ORG", "COMPANY")
     assert usage.describe() == "2 spans in 2 documents"

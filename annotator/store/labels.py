@@ -11,6 +11,7 @@ first.
 
 from __future__ import annotations
 
+import colorsys
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -82,7 +83,37 @@ def default_colour(conn: sqlite3.Connection, kind: LabelKind, name: str) -> str:
     palette = ENTITY_COLOURS if kind == LabelKind.ENTITY else EXTRA_SECTION_COLOURS
     used = {r[0] for r in conn.execute("SELECT colour FROM labels WHERE kind = ?", [kind.value])}
     free = [c for c in palette if c not in used]
-    return free[0] if free else palette[len(used) % len(palette)]
+    if free:
+        return free[0]
+    # All taken (the 18 OntoNotes labels already use the ten entity colours): the candidate
+    # farthest from every colour in use, so a new label never looks like an old one. Entity
+    # colours stay light (black text on them), section colours mid-dark (white bars).
+    light = (0.72, 0.82) if kind == LabelKind.ENTITY else (0.36, 0.48)
+    candidates = [_hls_hex(i * GOLDEN_ANGLE % 1.0, light[i % 2], 0.5 + 0.25 * (i // 2 % 2))
+                  for i in range(CANDIDATES)]
+    rgb_used = [_rgb(c) for c in used]
+    return max(candidates, key=lambda c: min(_distance(_rgb(c), u) for u in rgb_used))
+
+
+GOLDEN_ANGLE = 0.381966  # of a turn: successive hues spread evenly around the circle
+CANDIDATES = 96
+
+
+def _hls_hex(hue: float, lightness: float, saturation: float) -> str:
+    r, g, b = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """A cheap perceptual colour distance ("redmean", for sRGB without a colour library)."""
+    mean_red = (a[0] + b[0]) / 2
+    dr, dg, db = a[0] - b[0], a[1] - b[1], a[2] - b[2]
+    return ((2 + mean_red / 256) * dr * dr + 4 * dg * dg
+            + (2 + (255 - mean_red) / 256) * db * db) ** 0.5
 
 
 def free_key(conn: sqlite3.Connection, kind: LabelKind) -> str:

@@ -126,7 +126,8 @@ class LabelTable(QTableWidget):
                 self.setItem(row, column, cell)
             if lab.name == current:
                 self.setCurrentCell(row, NAME)
-        self.resizeColumnsToContents()
+        for column in (NAME, COLOUR, KEY):  # not USED: sizing it to its text ends its stretch
+            self.resizeColumnToContents(column)
 
     def current_name(self) -> str | None:
         item = self.item(self.currentRow(), NAME) if self.currentRow() >= 0 else None

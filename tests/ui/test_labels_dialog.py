@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QTableWidget,
     QTextEdit,
 )
 
@@ -255,3 +256,18 @@ def test_return_in_the_new_name_adds_the_label_and_leaves_the_dialog_open(window
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert "Added" in message(dialog)
     assert dialog.isVisible()  # Close was the auto-default button and took the Return too
+
+
+def test_the_used_by_column_still_fills_the_table_after_a_label_is_added(window, qtbot):
+    """Reloading the table sized every column to its text, the stretched one too, and "Used
+    by" stopped at its text's width, leaving a blank band (seen in a fresh-clone run)."""
+    from annotator.ui.labels_dialog import USED
+
+    dialog = open_dialog(window, qtbot)
+    table = dialog.findChild(QTableWidget, "entityLabels")
+    field = dialog.findChild(QLineEdit, "newLabelName")
+    qtbot.keyClicks(field, "COMMODITY")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionViewportPosition(USED) + header.sectionSize(USED)
+                    >= table.viewport().width() - 1)
