@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from annotator.domain import Document, LabelKind, NewDocument, Status
@@ -223,10 +224,10 @@ class Documents:
         """One batch in one transaction; returns what it did and the seconds it held the write
         lock (not what it waited for the lock, nor the log's sync after its commit).
 
-        When the window asks for the lock while the batch is being written, the batch rolls
-        back before its commit and is written again once the window's write is done
-        (:class:`~annotator.store.person_first.PersonAsked`): a label pressed then waits for
-        the statement in flight, not for the rest of the batch and its commit. Only once per
+        When the window asks for the lock while the batch is being written, the batch stops
+        and rolls back before its commit, and is written again once the window's write is done
+        (:meth:`~annotator.store.person_first.PersonFirst.yielding`): a label pressed then waits
+        a few milliseconds, not for the rest of the batch and its commit. Only once per
         batch: a person labelling without a pause slows an import, never stops it. ``known``
         (the label names the batch may add to) is put back as it was for the second try."""
         done = self._try(prepared, known, fixed, in_batch, may_give_way=True)
@@ -245,12 +246,12 @@ class Documents:
         started = time.perf_counter()
         try:
             with self._base.transaction() as conn:
-                began = time.time()
-                insert_batch(conn, prepared, step, known, fixed)
-                if in_batch is not None and step.added:
-                    in_batch(step)
-                if may_give_way and self._base.person.asked_since(began):
-                    raise PersonAsked
+                watch = (self._base.person.yielding(conn, time.time()) if may_give_way
+                         else nullcontext())
+                with watch:
+                    insert_batch(conn, prepared, step, known, fixed)
+                    if in_batch is not None and step.added:
+                        in_batch(step)
         except PersonAsked:
             known.update(before)
             return None

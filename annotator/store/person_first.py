@@ -18,18 +18,23 @@ The person then waits for at most the one batch that holds the lock, and a secon
 after the first (a label, then an undo) finds the lock free. One ``stat`` per transaction is the
 whole cost to a bulk writer; with no window open the file is not there and nothing waits.
 
-A batch that finds, once written and before its ``COMMIT``, that the window asked while it held
-the lock (:meth:`PersonFirst.asked_since`) may give the lock back at once: it raises
-:class:`PersonAsked` inside its transaction, which rolls back, and writes the batch again after
+A batch written inside :meth:`PersonFirst.yielding` gives the lock back as soon as the window
+asks for it: SQLite's progress handler looks at the flag every :data:`CHECK_EVERY` seconds while
+a statement runs and stops the statement when the window asked after the transaction began;
+then :class:`PersonAsked` rolls the transaction back, and the writer writes the batch again after
 the window's write (:meth:`annotator.store.documents.Documents.add` does, once per batch). The
-person then waits for the rest of a batch's statement, not for the whole batch and its commit.
+person waits a few milliseconds, not for the rest of the batch and its commit (a ``COMMIT``
+itself is never stopped).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.store.presence import held_open
@@ -41,6 +46,8 @@ LONGEST = 1.0  # seconds one give_way may wait at most (a clock change cannot st
 # A file's modification time comes from the kernel's coarse clock (one timer tick, 1-10 ms,
 # behind time.time()): an ask made just after a writer's BEGIN may carry a slightly older time.
 COARSE = 0.01
+CHECK_EVERY = 0.002  # seconds between two looks at the flag while a statement runs
+PROGRESS_STEPS = 2_000  # SQLite virtual-machine steps between two calls of the progress handler
 
 
 class PersonAsked(Exception):
@@ -85,6 +92,37 @@ class PersonFirst:
             return os.stat(self.path).st_mtime >= since - COARSE
         except OSError:
             return False
+
+    @contextmanager
+    def yielding(self, conn: sqlite3.Connection, since: float) -> Iterator[None]:
+        """Inside a bulk writer's transaction that began at ``since`` (``time.time()``): raises
+        :class:`PersonAsked` when the window asks for the lock meanwhile, from within a running
+        statement (the progress handler stops it; SQLite raises "interrupted") or at the end of
+        the block. The caller lets it roll the transaction back. Nothing for the window's own
+        connection or without a flag file."""
+        if self.path is None or self.interactive:
+            yield
+            return
+        state = {"next": time.monotonic() + CHECK_EVERY, "asked": False}
+
+        def look() -> int:
+            now = time.monotonic()
+            if now >= state["next"]:
+                state["next"] = now + CHECK_EVERY
+                state["asked"] = self.asked_since(since)
+            return int(state["asked"])
+
+        conn.set_progress_handler(look, PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if state["asked"]:
+                raise PersonAsked from exc
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+        if self.asked_since(since):
+            raise PersonAsked
 
     def watched(self) -> bool:
         """Whether a window (another process) holds the project open now

@@ -233,3 +233,34 @@ def test_a_batch_nobody_asks_for_commits_at_first_try(project):
     assert tries == [1] and len(result.added) == 1
     assert not importer._base.person.asked_since(0.0)  # no window: no flag
     importer.close()
+
+
+def test_the_window_asking_stops_a_long_statement_of_the_batch(project):
+    """The ask arrives while a statement of the batch runs: SQLite's progress handler stops the
+    statement within milliseconds, the batch rolls back, and it goes in at the second try."""
+    from annotator.domain import NewDocument
+
+    window = open_store(project, interactive=True)
+    importer = open_store(project)
+    outcomes: list[str] = []
+
+    def long_statement(step) -> None:  # stands for a slow part of a big batch
+        window._base.person.waiting()
+        started = time.monotonic()
+        try:
+            importer.conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                  "FROM n WHERE i < 3000000) SELECT count(*) FROM n").fetchone()
+            outcomes.append(f"finished after {time.monotonic() - started:.3f} s")
+        except sqlite3.OperationalError:
+            outcomes.append(f"stopped after {time.monotonic() - started:.3f} s")
+            raise
+
+    result = importer.documents.add([NewDocument("Acme hired people.", "a.txt")],
+                                    in_batch=long_statement)
+    assert outcomes[0].startswith("stopped") and outcomes[1].startswith("finished")
+    # stopped within milliseconds; the same statement run whole (the second try is never
+    # stopped) takes far longer
+    assert float(outcomes[0].split()[2]) < float(outcomes[1].split()[2]) / 4
+    assert len(result.added) == 1 and importer.documents.count() == 1
+    window.close()
+    importer.close()
