@@ -7,18 +7,22 @@ suggestions) is still one transaction.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from annotator.store.connection import ReadOnlyProjectError
-from annotator.store.person_first import PersonFirst
+from annotator.store.person_first import PersonAsked, PersonFirst
 from annotator.store.wal_keeper import fsync_log
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def now() -> str:
@@ -92,6 +96,21 @@ class Base:
         synced_from = time.perf_counter()
         self.committed()
         self.last_sync = time.perf_counter() - synced_from
+
+    def giving_way(self, write: Callable[[sqlite3.Connection], T]) -> T:
+        """A bulk writer's transaction (an import's batch, a pre-annotation's) that gives the
+        write lock to the window as soon as it asks (:meth:`PersonFirst.yielding`): the
+        transaction rolls back and ``write(conn)`` runs again, in a new one, after the window's
+        write. Only once: a person labelling without a pause slows a bulk writer, never stops
+        it. ``write`` must be safe to run twice (what it changes outside the database is put
+        back by itself); returns what its committed run returned."""
+        try:
+            with self.transaction() as conn, self.person.yielding(conn, time.time()):
+                return write(conn)
+        except PersonAsked:
+            log.debug("a bulk write rolled back for the window")
+        with self.transaction() as conn:
+            return write(conn)
 
     @contextmanager
     def syncing_after_commit(self) -> Iterator[None]:

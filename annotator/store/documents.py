@@ -7,14 +7,12 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
 from typing import Any
 
 from annotator.domain import Document, LabelKind, NewDocument, Status
 from annotator.store.base import Base, chunks, marks, now
 from annotator.store.bulk import LARGE_TEXT, AddResult, Prepared, insert_batch, prepare_batch
 from annotator.store.listing import ListQuery
-from annotator.store.person_first import PersonAsked
 
 log = logging.getLogger(__name__)
 
@@ -224,39 +222,25 @@ class Documents:
         """One batch in one transaction; returns what it did and the seconds it held the write
         lock (not what it waited for the lock, nor the log's sync after its commit).
 
-        When the window asks for the lock while the batch is being written, the batch stops
-        and rolls back before its commit, and is written again once the window's write is done
-        (:meth:`~annotator.store.person_first.PersonFirst.yielding`): a label pressed then waits
-        a few milliseconds, not for the rest of the batch and its commit. Only once per
-        batch: a person labelling without a pause slows an import, never stops it. ``known``
-        (the label names the batch may add to) is put back as it was for the second try."""
-        done = self._try(prepared, known, fixed, in_batch, may_give_way=True)
-        if done is None:
-            log.debug("import batch of %d rolled back for the window", len(prepared))
-            done = self._try(prepared, known, fixed, in_batch, may_give_way=False)
-        assert done is not None  # the second try never gives way
-        return done
-
-    def _try(self, prepared: list[Prepared], known: dict[str, set[str]],
-             fixed: frozenset[LabelKind], in_batch: Callable[[AddResult], None] | None,
-             may_give_way: bool) -> tuple[AddResult, float] | None:
-        """:meth:`_write`'s one try: None when it rolled back for the window."""
-        step = AddResult()
+        The batch gives way to the window (:meth:`~annotator.store.base.Base.giving_way`): when
+        a label is pressed meanwhile, the batch stops, rolls back and is written again after
+        the label, which waits a few milliseconds, not for the rest of the batch and its
+        commit. ``known`` (the label names the batch may add to) is put back for the second
+        try."""
         before = {kind: set(names) for kind, names in known.items()}
-        started = time.perf_counter()
-        try:
-            with self._base.transaction() as conn:
-                watch = (self._base.person.yielding(conn, time.time()) if may_give_way
-                         else nullcontext())
-                with watch:
-                    insert_batch(conn, prepared, step, known, fixed)
-                    if in_batch is not None and step.added:
-                        in_batch(step)
-        except PersonAsked:
-            known.update(before)
-            return None
-        return step, (time.perf_counter() - started - self._base.last_wait
-                      - self._base.last_sync)
+        began: list[float] = []
+
+        def write(conn: sqlite3.Connection) -> AddResult:
+            began.append(time.perf_counter())  # the lock is held from here
+            known.update({kind: set(names) for kind, names in before.items()})
+            step = AddResult()
+            insert_batch(conn, prepared, step, known, fixed)
+            if in_batch is not None and step.added:
+                in_batch(step)
+            return step
+
+        step = self._base.giving_way(write)
+        return step, time.perf_counter() - began[-1] - self._base.last_sync
 
     def _size_cache(self, batch: list[NewDocument]) -> None:
         """:data:`BULK_CACHE_KIB` of page cache for this batch, or the connection's own when a

@@ -112,7 +112,8 @@ class Suggestions:
             return 0, 0
         ids = [s.doc_id for s in items]
         stamp = now()
-        with self.transaction() as conn:
+
+        def write(conn: sqlite3.Connection) -> tuple[int, int]:  # may run twice: giving_way
             if replace_models:
                 conn.execute(
                     f"DELETE FROM spans WHERE doc_id IN ({marks(ids)}) AND annotator IS NULL "
@@ -141,7 +142,9 @@ class Suggestions:
                 [(i, run_key, stamp) for i in ids],
             )
             self._base.bump(conn, ids)
-        return len(span_rows), n_sections
+            return len(span_rows), n_sections
+
+        return self._base.giving_way(write)
 
     def rejected(self, doc_ids: Sequence[int]) -> dict[int, set[tuple[int, int, str]]]:
         """``doc_id -> {(start, end, label)}`` of the suggestions a person rejected."""

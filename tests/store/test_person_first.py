@@ -264,3 +264,30 @@ def test_the_window_asking_stops_a_long_statement_of_the_batch(project):
     assert len(result.added) == 1 and importer.documents.count() == 1
     window.close()
     importer.close()
+
+
+def test_pre_annotation_batches_give_way_too(project):
+    """Suggestions.add (a pre-annotation's batch) rolls back for the window and is written
+    again, once: its spans and its done-marks are stored once."""
+    from annotator.domain import NewDocument, Span
+    from annotator.store.suggestions import DocSuggestions
+
+    window = open_store(project, interactive=True)
+    writer = open_store(project)
+    doc = writer.documents.add([NewDocument("Acme hired people.", "a.txt")]).added[0]
+    runs: list[int] = []
+    original = writer._base.bump
+
+    def bump(conn, ids):  # the last statement of the batch: the window asks here
+        runs.append(len(ids))
+        window._base.person.waiting()
+        original(conn, ids)
+
+    writer._base.bump = bump
+    stored = writer.suggestions.add("model:test@1", [DocSuggestions(
+        doc, [Span(0, 4, "ORG", "model:test@1")])])
+    assert runs == [1, 1] and stored == (1, 0)
+    assert [(s.start, s.end, s.label) for s in window.spans.of(doc)] == [(0, 4, "ORG")]
+    assert writer.suggestions.is_preannotated(doc, "model:test@1")
+    window.close()
+    writer.close()
