@@ -2,7 +2,7 @@
 ``bench/run --smoke`` at its tiny size and prints its table. Timings are not checked here
 (``bench/`` prints the verdicts; a unit test on a shared machine cannot judge speed).
 
-One test per bench, so ``pytest -n`` (``make test``) can run them beside the other tests; each is
+One test per bench, so ``pytest -n`` (``make test``) runs them side by side; each is
 a ``bench/run --smoke --only NAME`` process (Python, SQLite and most load spaCy: from about 6 s of
 CPU for the near-duplicate bench to about 30 s for the learning curves). A bench listed in
 ``bench/run`` without a row in :data:`TABLES` fails here: a new bench gets its smoke check when it
@@ -72,6 +72,7 @@ def test_every_listed_bench_has_a_smoke_size_and_a_table_checked_here() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.bench_smoke  # first, and each to a free worker under make test (tests/conftest.py)
 @pytest.mark.parametrize("script", [script for script, *_ in BENCHES])
 def test_bench_runs_at_its_smoke_size_and_prints_its_table(script: str, tmp_path: Path) -> None:
     if not (ROOT / "bench" / script).exists():
