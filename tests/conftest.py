@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -31,23 +30,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.get_closest_marker("bench_smoke") is None)  # stable
 
 
-if importlib.util.find_spec("xdist") is not None:  # the test extra; plain pytest works without
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's choice; no xdist: unused
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """How ``make test`` (``pytest -n ... --dist loadfile --no-loadscope-reorder``) shares
+    the tests out among its worker processes: each test file whole in one worker (its
+    module-scoped fixtures, a trained model or a Dask cluster, are built once), in the
+    collection order above, except the benchmark smoke tests, which are independent
+    processes and go one by one to whichever worker is free. Other ``--dist`` modes are
+    xdist's own. (Not ``--dist loadgroup``: under pytest 9.2 its groups are not applied.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
 
-    @pytest.hookimpl(tryfirst=True)  # before xdist's own choice
-    def pytest_xdist_make_scheduler(config: pytest.Config, log):
-        """How ``make test`` (``pytest -n ... --dist loadfile --no-loadscope-reorder``) shares
-        the tests out among its worker processes: each test file whole in one worker (its
-        module-scoped fixtures, a trained model or a Dask cluster, are built once), in the
-        collection order above, except the benchmark smoke tests, which are independent
-        processes and go one by one to whichever worker is free. Other ``--dist`` modes are
-        xdist's own. (Not ``--dist loadgroup``: under pytest 9.2 its groups are not applied.)"""
-        if config.getvalue("dist") != "loadfile":
-            return None
-        from xdist.scheduler import LoadFileScheduling
+    class FilesAndBenches(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path.endswith("test_bench_smoke.py") else path
 
-        class FilesAndBenches(LoadFileScheduling):
-            def _split_scope(self, nodeid: str) -> str:
-                path = nodeid.split("::", 1)[0]
-                return nodeid if path.endswith("test_bench_smoke.py") else path
-
-        return FilesAndBenches(config, log)
+    return FilesAndBenches(config, log)
