@@ -25,8 +25,13 @@ run: $(STAMP)
 	$(BIN)/annotator import --db $(DB) --preannotate sample_data
 	$(BIN)/annotator gui --db $(DB)
 
+# One pytest worker process per core (pytest-xdist): each test file whole in one worker (its
+# module-scoped fixtures, a trained model or a cluster, are built once), the benchmark smoke
+# runs first and one each (tests/conftest.py); every worker is a separate process with its own
+# offscreen QApplication and temporary folders.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n logical --dist loadfile \
+		--no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

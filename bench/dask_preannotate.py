@@ -1,6 +1,7 @@
 """Pre-annotation on a Dask cluster: throughput against the number of workers, beside its limit.
 
-Usage: ``python bench/dask_preannotate.py [--quick] [--docs N] [--workers 1,2] [--batch-size N]``
+Usage: ``python bench/dask_preannotate.py [--quick | --smoke] [--docs N] [--workers 1,2]
+[--batch-size N]`` (``--smoke``: 24 pages, one worker: does it run?)
 
 Same generated news pages as ``bench/preannotate.py``. In one run, on the same texts:
 
@@ -76,14 +77,16 @@ def ours_rate(texts: list[str], batch_size: int, folder: Path,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a run of well under a minute")
+    parser.add_argument("--smoke", action="store_true", help="24 pages, one worker")
     parser.add_argument("--docs", type=int, default=None)
-    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    parser.add_argument("--workers", default=None, help="comma-separated worker counts (1,2)")
     parser.add_argument("--batch-size", type=int, default=16)
     args = parser.parse_args()
+    args.workers = args.workers or ("1" if args.smoke else "1,2")
     logging.getLogger("distributed").setLevel(logging.ERROR)
     from distributed import LocalCluster
 
-    texts = corpus(args.docs or (80 if args.quick else 800))
+    texts = corpus(args.docs or (24 if args.smoke else 80 if args.quick else 800))
     n_words = words(texts)
     bare = bare_rate(texts, args.batch_size)
     rows = [("bare nlp.pipe, 1 process", bare, bare, len(texts))]

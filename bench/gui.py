@@ -1,6 +1,7 @@
 """The desktop app's speed where a person feels it, beside the physical floor of the same work.
 
-Usage: ``python bench/gui.py [--quick] [--labels N]``   (offscreen; ``--quick`` < 1 minute)
+Usage: ``python bench/gui.py [--quick | --smoke] [--labels N]``   (offscreen; ``--quick`` < 1
+minute; ``--smoke``: tiny sizes, for the test suite's check that it runs)
 
 Generated here: a 10,000-word article (125 blocks) with 1,000 entity spans (half suggestions) and
 a section on every block, and a project of 100,000 small documents.
@@ -276,16 +277,19 @@ def build_projects(work: Path, list_docs: int) -> tuple[Path, Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (< 1 minute)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it run?")
     parser.add_argument("--labels", type=int, default=None, help="labels to time")
     args = parser.parse_args()
-    n_labels = args.labels or (200 if args.quick else 1000)
+    args.quick = args.quick or args.smoke
+    n_labels = args.labels or (10 if args.smoke else 200 if args.quick else 1000)
+    list_docs = 2_000 if args.smoke else 100_000
     app = QApplication.instance() or QApplication([])
     QCoreApplication.setOrganizationName("annotator-bench")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
-        long_db, list_db = build_projects(work, 100_000)
+        long_db, list_db = build_projects(work, list_docs)
         from annotator.ui.app import main_window
 
         window = main_window(long_db)
@@ -294,7 +298,7 @@ def main() -> None:
         app.processEvents()
         doc = window.controller.doc
         print(f"article: {len(doc.text.split()):,} words, {len(window.controller.spans):,} spans,"
-              f" {len(window.controller.blocks)} blocks; list: 100,000 documents")
+              f" {len(window.controller.blocks)} blocks; list: {list_docs:,} documents")
         open_ours, open_bare = bench_open(window, doc.id, doc.text, 5 if args.quick else 20)
         label_ours, label_bare = bench_label(window, long_db, n_labels, random.Random(5), False)
         full_ours, full_bare = bench_label(window, long_db, n_labels, random.Random(6), True)
@@ -302,14 +306,15 @@ def main() -> None:
         sync = bench_sync_cost(window, fresh, 2 * n_labels, random.Random(8))
         window.close()
         list_ours, list_bare, fetched = bench_list(list_db, 3 if args.quick else 10)
-        stall_busy, stall_idle = bench_stall(work, long_db, 100 if args.quick else 1000)
+        stall_busy, stall_idle = bench_stall(work, long_db,
+                                              10 if args.smoke else 100 if args.quick else 1000)
         stall_model = bench_preannotate_stall(long_db)
         rows = [
             ("open + paint", open_ours, open_bare, 300),
             ("label median", statistics.median(label_ours), statistics.median(label_bare), 16),
             ("label p95", percentile(label_ours, 0.95), percentile(label_bare, 0.95), 16),
             ("label+full p95", percentile(full_ours, 0.95), percentile(full_bare, 0.95), 16),
-            ("list 100k", list_ours, list_bare, 200),
+            (f"list {list_docs // 1000}k", list_ours, list_bare, 200),
             ("stall (import)", stall_busy, stall_idle, 100),
             ("stall (spaCy)", stall_model, stall_idle, 100),
         ]
@@ -321,7 +326,7 @@ def main() -> None:
                   f"  {'yes' if ours < target else 'NO'}")
         print(f"\nlabels timed: {n_labels} each way (label = to pixels, one event-loop turn; "
               f"label+full = with a repaint of the whole view); list rows read from the store: "
-              f"{fetched:,} of 100,000")
+              f"{fetched:,} of {list_docs:,}")
         full, normal = sync["FULL"], sync["NORMAL"]
         p95_full, p95_normal = percentile(full, 0.95), percentile(normal, 0.95)
         print(f"durability: label with synchronous=FULL (shipped) median "

@@ -1,7 +1,7 @@
 """The window on a 100,000-document project, and the window while background work runs (issue 12,
 points 4 and 5), each beside a floor measured in the same run.
 
-Usage: ``python bench/gui_project.py [--quick] [--docs N] [--project DB]``  (offscreen)
+Usage: ``python bench/gui_project.py [--quick | --smoke] [--docs N] [--project DB]``  (offscreen)
 
 The project is ``bench/corpus.py``'s corpus (10 entity spans a document) imported through
 ``annotator.services.importing``, then given a mix of statuses (60% new, 25% accepted, 5% each
@@ -432,11 +432,13 @@ def print_table(rows: list[tuple[str, float, float | None, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="5,000 documents (< 1 minute)")
+    parser.add_argument("--smoke", action="store_true", help="300 documents: does it run?")
     parser.add_argument("--docs", type=int, default=None, help="documents in the project")
     parser.add_argument("--project", type=Path, default=None,
                         help="keep the project here and reuse it when it exists")
     args = parser.parse_args()
-    docs = args.docs or (5_000 if args.quick else 100_000)
+    args.quick = args.quick or args.smoke
+    docs = args.docs or (300 if args.smoke else 5_000 if args.quick else 100_000)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db = args.project or work / "project.db"
@@ -460,8 +462,9 @@ def main() -> None:
         shown, shown_bare = bench_list_shown(app, db, repeat)
         win = bench_window(app, db, args.quick)
         bare_step = bare_scroll(app, win["rows"])
-        back = bench_background(app, busy_db, work, 2_000 if args.quick else docs,
-                                5 if args.quick else 40)
+        back = bench_background(app, busy_db, work,
+                                200 if args.smoke else 2_000 if args.quick else docs,
+                                2 if args.smoke else 5 if args.quick else 40)
     rows = [("start-up (launch to window painted)", start["painted"], bare["painted"], 1500),
             ("list shown", shown, shown_bare, 200),
             (f"scroll, longest of {win['scroll steps']} steps", ms(win["scroll"]),

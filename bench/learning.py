@@ -1,10 +1,11 @@
 """Learning curves: how suggestions improve as a person confirms documents.
 
-Usage: ``python bench/learning.py [sections|entities|all] [--quick] [options of the chosen curve]``
+Usage: ``python bench/learning.py [sections|entities|all] [--quick | --smoke] [options of the chosen
+curve]``
 
 A thin dispatcher: each curve is a script module of its own (``bench/learning_NAME.py`` with a
-``main(argv)``); ``all`` runs every curve in turn, passing on only ``--quick`` (each curve has
-options of its own).
+``main(argv)``); ``all`` runs every curve in turn, passing on only ``--quick`` and ``--smoke``
+(each curve has options of its own).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def main(argv: list[str]) -> int:
         return 2
     status = 0
     if name == "all":
-        rest = [a for a in rest if a == "--quick"]
+        rest = [a for a in rest if a in ("--quick", "--smoke")]
     for curve in (CURVES if name == "all" else [name]):
         print(f"== {curve} ==", flush=True)
         status |= importlib.import_module(CURVES[curve]).main(rest) or 0

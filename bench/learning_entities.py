@@ -91,10 +91,13 @@ def scores(model: str, sets: dict[str, list]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10 and 25 short documents")
+    parser.add_argument("--smoke", action="store_true", help="10 documents, 2 epochs: does it run?")
     args = parser.parse_args(argv)
-    points = (10, 25) if args.quick else (10, 25, 50, 100)
+    args.quick = args.quick or args.smoke
+    points = (10,) if args.smoke else (10, 25) if args.quick else (10, 25, 50, 100)
     words = 150 if args.quick else 600
-    options = (TrainOptions(candidates=("base",), seconds=6, max_epochs=6) if args.quick
+    options = (TrainOptions(candidates=("base",), seconds=2, max_epochs=2) if args.smoke
+               else TrainOptions(candidates=("base",), seconds=6, max_epochs=6) if args.quick
                else TrainOptions())
     filler = fillers()
     generated = [(a.text, a.spans) for a in articles(4 if args.quick else 20, "test",
