@@ -6,6 +6,11 @@ thread of the app's own process would freeze the window for as long. In a ``spaw
 ``target(**kwargs, progress=..., should_stop=...)``; its progress, its result, a
 :class:`Cancelled` (with its partial report) or its error come back as messages on one queue.
 Nothing here imports Qt, so the child starts without it.
+
+A child never outlives its window: it ends itself when its parent process is gone (a window
+killed by a logout's SIGTERM left a pre-annotation writing for minutes), and a child that has
+not stopped :data:`CANCEL_GRACE` seconds after Cancel (a long document inside one spaCy call) is
+terminated. Its transaction in flight is rolled back by SQLite; what it committed stays.
 """
 
 from __future__ import annotations
@@ -13,12 +18,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 
 POLL_SECONDS = 0.1
+CANCEL_GRACE = 5.0  # seconds a child may take to stop after Cancel before it is terminated
+ORPHAN_POLL = 0.5  # seconds between the child's looks at whether its parent is still there
 
 
 class ChildFailed(Exception):
@@ -48,12 +57,18 @@ def run_in_child(target: Callable[..., Any], kwargs: dict[str, Any], *,
 
 
 def _follow(child, messages, stop, progress: Progress, should_stop: ShouldStop) -> Any:
+    asked_at: float | None = None
     while True:
-        if should_stop():
+        if asked_at is None and should_stop():
             stop.set()
+            asked_at = time.monotonic()
         try:
             kind, payload = messages.get(timeout=POLL_SECONDS)
         except queue.Empty:
+            if asked_at is not None and time.monotonic() - asked_at > CANCEL_GRACE:
+                child.terminate()  # stuck in one long step: what it committed stays
+                child.join()
+                raise Cancelled(None) from None
             if not child.is_alive():
                 raise ChildFailed(f"the {child.name} process ended unexpectedly "
                                   f"(exit code {child.exitcode})") from None
@@ -73,6 +88,8 @@ def _child_main(target: Callable[..., Any], kwargs: dict[str, Any], messages, st
     """The child: every outcome goes back as a message, errors as the text a person reads."""
     if nice and hasattr(os, "nice"):
         os.nice(nice)
+    threading.Thread(target=_end_when_orphaned, args=(os.getppid(),), daemon=True,
+                     name="orphan-watch").start()
     try:
         result = target(**kwargs,
                         progress=lambda done, total, message="": messages.put(
@@ -83,3 +100,11 @@ def _child_main(target: Callable[..., Any], kwargs: dict[str, Any], messages, st
         messages.put(("cancelled", exc.partial))
     except Exception as exc:  # noqa: BLE001 - reported to the person, whatever it is
         messages.put(("error", str(exc) or type(exc).__name__))
+
+
+def _end_when_orphaned(parent: int) -> None:
+    """In the child: end the process at once when ``parent`` is gone (the child was re-parented).
+    A write in flight is rolled back by SQLite, as after any crash."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL)
+    os._exit(3)

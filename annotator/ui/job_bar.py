@@ -39,7 +39,7 @@ class JobBar(QWidget):
         # meta-object, and Qt then polishes the window again (see JobsMixin.start_job)
         worker.progressed.connect(lambda done, total, message:
                                   self._on_progressed(done, total, message))
-        worker.finished.connect(lambda: self._on_finished())
+        worker.finished.connect(lambda: self._on_finished(worker))
         self.show()
 
     def _on_progressed(self, done: int, total: int, message: str) -> None:
@@ -55,6 +55,10 @@ class JobBar(QWidget):
             self.label.setText("Cancelling…")
             self.cancel_button.setEnabled(False)
 
-    def _on_finished(self) -> None:
-        self.worker = None
-        self.hide()
+    def _on_finished(self, worker: Worker) -> None:
+        """Hidden when the job it follows ends; not when an earlier one does: the window may
+        start the next job (pre-annotation after an import) from that job's own ``finished``,
+        before this bar hears of it, and the bar then follows the new one."""
+        if worker is self.worker:
+            self.worker = None
+            self.hide()

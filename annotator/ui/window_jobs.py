@@ -22,6 +22,12 @@ JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project"
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 
 
+# Every suffix annotator.io.importer reads (tests/ui/test_jobs.py checks they agree; the io
+# layer itself is not imported here, to keep the window's start-up short).
+IMPORT_FILTER = ("Articles (*.txt *.text *.md *.jsonl *.ndjson *.json *.html *.htm *.xhtml);;"
+                 "All files (*)")
+
+
 def preannotates_on_import(store: Any) -> bool:
     """Whether an import in the window goes on to pre-annotate: when the project has a model
     and its ``preannotate_on_import`` setting is not ``off`` (it is on by default)."""
@@ -65,8 +71,7 @@ class JobsMixin:
     def ask_import_files(self) -> None:
         self._file_dialog("Import files", QFileDialog.FileMode.ExistingFiles,
                           lambda files: self.import_paths([Path(f) for f in files]),
-                          name_filter="Articles (*.txt *.jsonl *.ndjson *.html *.htm *.md);;"
-                                      "All files (*)")
+                          name_filter=IMPORT_FILTER)
 
     def ask_import_folder(self) -> None:
         self._file_dialog("Import folder", QFileDialog.FileMode.Directory,

@@ -121,8 +121,13 @@ def test_an_import_in_the_window_goes_on_to_pre_annotate(window, qtbot, tmp_path
     wait_job(qtbot, window, lambda: window.import_paths([path]))
     worker = window.worker
     assert worker is not None and worker.title == "Pre-annotating"
+    # the job bar follows the pre-annotation (the import's end used to hide it, and its Cancel
+    # then cancelled nothing: a new user saw an invisible 17-minute pre-annotation)
+    assert window.job_bar.isVisible() and window.job_bar.worker is worker
+    assert window.job_bar.cancel_button.isEnabled()
     with qtbot.waitSignal(worker.finished, timeout=120_000):
         pass
+    assert not window.job_bar.isVisible()
     assert "Pre-annotated" in window.last_report, window.last_report
     with open_store(window.db_path) as store:
         new = store.documents.ids()[-1]
@@ -182,3 +187,14 @@ def test_cancelling_preannotation_stops_the_child_and_keeps_committed_batches(pr
     assert not worker.is_running()
     with open_store(project) as store:  # the first batch was committed before the stop
         assert any(s.origin.startswith("model:") for s in store.spans.of(1))
+
+
+def test_the_import_dialog_offers_every_format_the_importer_reads():
+    """A new user could not pick a .json file: the dialog's filter left it out."""
+    import re
+
+    from annotator.io.importer import KNOWN_SUFFIXES
+    from annotator.ui.window_jobs import IMPORT_FILTER
+
+    offered = set(re.findall(r"\*(\.\w+)", IMPORT_FILTER.split(";;")[0]))
+    assert offered == KNOWN_SUFFIXES
