@@ -55,6 +55,25 @@ def test_preannotate_with_a_missing_model_says_what_to_install(tmp_path: Path):
     assert "xx_missing" in result.output and "spacy download" in result.output
 
 
+def test_a_model_passed_once_becomes_the_projects_model(tmp_path: Path):
+    """A project from an older version named en_core_web_md, not installed here, and the window
+    (which has no --model) could never pre-annotate it: --model once fixes that for good."""
+    db = tmp_path / "p.db"
+    runner = CliRunner()
+    runner.invoke(main, ["import", "--db", str(db), str(_files(tmp_path))])
+    with open_store(db) as store:
+        store.settings.set("model", "xx_not_installed_md")
+    failed = runner.invoke(main, ["preannotate", "--db", str(db)])
+    assert failed.exit_code == 1 and "makes it the project's model" in failed.output
+    fixed = runner.invoke(main, ["preannotate", "--db", str(db), "--model", "en_core_web_sm"])
+    assert fixed.exit_code == 0, fixed.output
+    assert "now pre-annotates with en_core_web_sm" in fixed.output
+    with open_store(db) as store:
+        assert store.settings.get("model") == "en_core_web_sm"
+    again = runner.invoke(main, ["preannotate", "--db", str(db)])  # as the window runs it
+    assert again.exit_code == 0 and "now pre-annotates" not in again.output
+
+
 def test_preannotate_reports_bad_pattern_lines_and_exits_1(tmp_path: Path):
     db = tmp_path / "p.db"
     patterns = tmp_path / "patterns.jsonl"

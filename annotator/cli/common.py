@@ -94,6 +94,11 @@ def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_
         f"Pre-annotated {report.documents} documents with {report.model}: {report.entities} "
         f"entity suggestions, {report.sections} section suggestions."
     )
+    if model is not None and model != store.settings.get("model"):
+        # the window has no --model: what loaded here is what it pre-annotates with from now on
+        # (a project from an older version may name a model this machine does not have)
+        store.settings.set("model", model)
+        click.echo(f"The project now pre-annotates with {model} (in the window too).")
     return not report.problems
 
 

@@ -41,8 +41,9 @@ class ModelNotFound(Exception):
             f"No spaCy model could be loaded (tried {', '.join(tried)}"
             f"{'; ' + details if details else ''}). Install one with "
             f"`python -m spacy download {DEFAULT_MODEL}` (or `pip install` its wheel), or pass "
-            "--model with an installed package name or a pipeline folder. Manual labelling works "
-            "without a model."
+            "--model with an installed package name or a pipeline folder (`annotator preannotate "
+            "--db FILE --model NAME` also makes it the project's model, for the window). Manual "
+            "labelling works without a model."
         )
 
 
