@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import pickle
 from pathlib import Path
 
@@ -384,7 +385,30 @@ def test_smoothing_decides_short_blocks_but_a_long_block_keeps_its_own_label():
     assert short == ["body", "boilerplate", "boilerplate", "boilerplate"]
     assert long == ["body", "boilerplate", "body", "boilerplate"]
     x = model.matrix([menu, {**lean, "words_20+": 1.0}])
-    assert model.long_blocks(x).tolist() == [False, True]
+    assert model.own_label_blocks(x).tolist() == [False, True]
+
+
+def test_a_page_read_with_confirmed_site_evidence_is_not_smoothed():
+    """Once a person confirmed pages of the site, every block keeps the classifier's own label:
+    the same short block between menus that Viterbi turns into furniture stays body."""
+    labels = ["body", "byline", "related_links", "boilerplate"]
+    k = len(labels)
+    weights = np.zeros((k, 4))  # lean, menu, text, site_confirmed_log (no weight of its own)
+    weights[0, 0], weights[3, 0] = 1.0, 0.2
+    weights[3, 1] = 5.0
+    weights[0, 2] = 10.0  # the page has body elsewhere: never_empty stays out
+    transitions = np.log(np.full((k + 1, k), 0.01))
+    transitions[:, 3] = np.log(0.97)
+    model = SectionModel(labels, ["lean", "menu", "text", "site_confirmed_log"], weights,
+                         np.array([0.0, -5.0, -5.0, 0.0]), np.ones(4), transitions,
+                         smoothing=1.0)
+    seen = {"site_confirmed_log": math.log1p(3)}  # every row of such a page has it
+    page = [{"text": 1.0}, {"menu": 1.0}, {"lean": 1.0}, {"menu": 1.0}]
+    assert model.predict_rows(page) == ["body", "boilerplate", "boilerplate", "boilerplate"]
+    confirmed = model.predict_rows([{**row, **seen} for row in page])
+    assert confirmed == ["body", "boilerplate", "body", "boilerplate"]
+    x = model.matrix([{"menu": 1.0, **seen}, {"lean": 1.0}])
+    assert model.own_label_blocks(x).tolist() == [True, False]
 
 
 def test_trafilaturas_decision_is_crossed_with_the_blocks_place():

@@ -230,7 +230,7 @@ def predict_features(model: SectionModel, data: Features, page: int) -> list[str
     """The model's labels for page number ``page`` of ``data``."""
     x = data.matrix(model.features, [page], np.float64) / model.scale
     logp = model.log_probabilities(x)
-    path = model.keep_long(model.decode(logp), logp, model.long_blocks(x))
+    path = model.keep_own(model.decode(logp), logp, model.own_label_blocks(x))
     return [model.labels[i] for i in path]
 
 
