@@ -200,6 +200,14 @@ def test_long_texts_are_cut_at_line_breaks_for_spacy():
     assert [o for o, _ in pieces] == [0, 4, 10]
 
 
+def test_one_long_line_is_cut_after_a_space_not_inside_a_word():
+    text = "Tim Cook met Jane Doe " * 10
+    pieces = list(_pieces(text, 50))
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p) <= 50 and p.endswith(" ") for _, p in pieces)
+    assert list(_pieces("x" * 120, 50))[1] == (50, "x" * 50)  # no space: cut anyway
+
+
 def test_entities_in_a_long_document_keep_their_offsets(store, monkeypatch):
     """A document longer than nlp.max_length is analysed in pieces; offsets stay exact."""
     text = "\n".join(ARTICLES[2:] * 3)

@@ -88,15 +88,25 @@ def analyse_batches(setup: Analyzer, batches: Iterator[list[Item]],
     return (analyse(setup, batch) for batch in batches)
 
 
+# spaCy's memory grows with the text it analyses at once: a 4.7 MB document in one piece
+# (nlp.max_length raised) took a worker to 5 GB. Long documents go in pieces of this many
+# characters (an article is one piece), and a batch's pieces go through spaCy this many
+# characters at a time.
+PIECE_CHARS = 100_000
+BATCH_CHARS = 1_000_000
+
+
 def analyse(setup: Analyzer, items: Sequence[Item]) -> list[Analysis]:
     """Entities and section suggestions for a batch, as plain data."""
     nlp = setup.nlp
-    limit = nlp.max_length
-    pieces = ((piece, (i, offset, piece)) for i, item in enumerate(items)
-              for offset, piece in _pieces(item[1], limit))
+    limit = min(nlp.max_length, PIECE_CHARS)
+    pieces = [(piece, (i, offset, piece)) for i, item in enumerate(items)
+              for offset, piece in _pieces(item[1], limit)]
+    chars = sum(len(p) for p, _ in pieces)
+    size = len(pieces) if chars <= BATCH_CHARS else max(1, len(pieces) * BATCH_CHARS // chars)
     found: list[list[EntityTuple]] = [[] for _ in items]
     tokens = [0] * len(items)
-    for doc, (i, offset, piece) in nlp.pipe(pieces, as_tuples=True, batch_size=len(items) or 1):
+    for doc, (i, offset, piece) in nlp.pipe(pieces, as_tuples=True, batch_size=size or 1):
         found[i] += doc_entities(doc, piece, setup.entity_labels, setup.origin, offset)
         tokens[i] += len(doc)
     out = []
@@ -144,11 +154,14 @@ def doc_entities(doc: Any, text: str, labels: frozenset[str], source: str,
 
 
 def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
-    """``(offset, piece)`` of ``text`` cut at line breaks into pieces spaCy accepts
-    (``nlp.max_length``); a normal article is one piece."""
+    """``(offset, piece)`` of ``text`` cut into pieces of at most ``limit`` characters: at a
+    line break, else (one long line) after a space, else anywhere; a normal article is one
+    piece."""
     start = 0
     while len(text) - start > limit:
         cut = text.rfind("\n", start, start + limit)
+        if cut <= start:
+            cut = text.rfind(" ", start, start + limit)
         cut = cut + 1 if cut > start else start + limit
         yield start, text[start:cut]
         start = cut
