@@ -193,6 +193,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             {lab.name: lab.colour for lab in self.store.labels.of("section")},
         )
         build_menus(self)
+        self.show_writable()
 
     def _label_set(self) -> tuple:
         """The project's labels as the palette and menus show them (names, colours, keys)."""
@@ -231,6 +232,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.show_entity_model()
         self._remember_recent(self.db_path)
         self.watch.start(self.db_path)
+        self._set_jobs_enabled(self.worker is None)  # and the write actions, per project
         if self.store.notice:  # opened read-only: newer schema, or the file cannot be written
             self.setWindowTitle(f"{self.db_path.name} (read-only) — Annotator")
             self.report("Read-only project", self.store.notice, warning=True)

@@ -19,6 +19,11 @@ from annotator.ui.workers import Worker, stop_all
 
 JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project", "open-project",
                "train-entities", "train-sections")
+# What writes to the project: off while it is open read-only (a newer schema, a file that cannot
+# be written), with the label keys; reading, moving and exporting stay on.
+WRITE_ACTIONS = ("import", "import-folder", "preannotate", "train-entities", "train-sections",
+                 "delete-span", "apply-suggestions", "accept", "reject", "keep-edit",
+                 "copy-labels")
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 
 
@@ -159,6 +164,17 @@ class JobsMixin:
     def _set_jobs_enabled(self, enabled: bool) -> None:
         for name in JOB_ACTIONS:
             self.actions_by_name[name].setEnabled(enabled)
+        self.show_writable()
+
+    def show_writable(self) -> None:
+        """Write actions and label keys off while the project is read-only (each used to offer
+        itself, then fail with a "Not saved" box; Pre-annotate first loaded the model)."""
+        writable = not self.store.read_only
+        for name in WRITE_ACTIONS:
+            if name not in JOB_ACTIONS or self.worker is None:  # else off while a job runs
+                self.actions_by_name[name].setEnabled(writable)
+        for action in self.label_actions + self.section_actions:
+            action.setEnabled(writable)
 
     def _on_job_finished(self) -> None:
         self.worker = None

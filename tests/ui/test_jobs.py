@@ -198,3 +198,30 @@ def test_the_import_dialog_offers_every_format_the_importer_reads():
 
     offered = set(re.findall(r"\*(\.\w+)", IMPORT_FILTER.split(";;")[0]))
     assert offered == KNOWN_SUFFIXES
+
+
+def test_a_read_only_project_offers_no_write_action_and_a_writable_one_gets_them_back(
+        open_window, project, tmp_path, qtbot):
+    """Label keys, Accept, Apply suggestions and Pre-annotate used to stay on for a project
+    opened read-only (a newer version's), each failing only once used."""
+    from annotator.domain import NewDocument
+    from annotator.ui.window_jobs import WRITE_ACTIONS
+
+    newer = tmp_path / "newer.db"
+    with open_store(newer) as store:
+        store.documents.add([NewDocument("Ana Souza visited Lisbon.", "a.txt")])
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                         "VALUES ('annotator', 'm999_from_the_future', 'x')")
+    window = open_window(newer)
+    assert window.store.read_only
+    assert not any(window.actions_by_name[name].isEnabled() for name in WRITE_ACTIONS)
+    assert window.label_actions and not any(a.isEnabled() for a in window.label_actions)
+    assert window.actions_by_name["export"].isEnabled()  # reading and exporting stay
+    assert window.actions_by_name["next"].isEnabled()
+    box = window.findChild(QMessageBox, "reportBox")
+    if box is not None:
+        box.close()
+    assert window.open_project(project)
+    assert [n for n in WRITE_ACTIONS if not window.actions_by_name[n].isEnabled()] == []
+    assert all(a.isEnabled() for a in window.label_actions + window.section_actions)
