@@ -88,6 +88,14 @@ class ExportDialog(QDialog):
         suffix = {"spacy": "", "conll": ".conll"}.get(fmt, ".jsonl")
         self.path.setText(str(path.with_suffix(suffix) if path.suffix or suffix else path))
 
+    def restore(self, path: str, fmt: str, everything: bool) -> None:
+        """The choices of the last export from this project (an unknown format is ignored)."""
+        index = self.format.findData(fmt)
+        if index >= 0:
+            self.format.setCurrentIndex(index)
+        self.path.setText(path)
+        (self.everything if everything else self.finished_only).setChecked(True)
+
     def choice(self) -> tuple[Path, str, bool]:
         """``(output path, format name, include unfinished documents)``."""
         return Path(self.path.text()), self.format.currentData(), self.everything.isChecked()

@@ -5,6 +5,7 @@ on the change bus, where every view refreshes itself, and the outcome is reporte
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,21 @@ class JobsMixin:
                           lambda files: self.import_paths([Path(f) for f in files]))
 
     def ask_export(self) -> ExportDialog:
+        """The export dialog, filled with this project's last export (format, file, which
+        documents), as the person left it."""
         dialog = ExportDialog(self, default_export_path(self.db_path))
-        dialog.accepted.connect(lambda: self.export_to(*dialog.choice()))
+        key = f"last_export/{self.db_path.resolve()}"
+        try:
+            dialog.restore(*json.loads(str(self.settings.value(key, ""))))
+        except (ValueError, TypeError):  # none yet, or written by something else
+            pass
+
+        def chosen() -> None:
+            out, fmt, everything = dialog.choice()
+            self.settings.setValue(key, json.dumps([str(out), fmt, everything]))
+            self.export_to(out, fmt, everything)
+
+        dialog.accepted.connect(chosen)
         dialog.open()
         return dialog
 

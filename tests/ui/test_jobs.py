@@ -91,6 +91,9 @@ def test_export_action_writes_every_document_when_asked(window, qtbot, tmp_path)
     assert [r["id"] for r in records] == [1, 2, 3]
     [(start, end, label)] = records[2]["label"]
     assert (records[2]["text"][start:end], label) == ("Zürich", "GPE")
+    again = window.ask_export()  # the next export starts from this one's choices
+    assert again.choice() == (out, "doccano", True)
+    again.reject()
 
 
 @pytest.mark.slow
