@@ -233,6 +233,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self._remember_recent(self.db_path)
         self.watch.start(self.db_path)
         self._set_jobs_enabled(self.worker is None)  # and the write actions, per project
+        self.say_stopped_job()
         if self.store.notice:  # opened read-only: newer schema, or the file cannot be written
             self.setWindowTitle(f"{self.db_path.name} (read-only) — Annotator")
             self.report("Read-only project", self.store.notice, warning=True)

@@ -169,11 +169,29 @@ class JobsMixin:
 
     def stop_jobs(self) -> None:
         """Cancel and wait (on close or project switch); what the job would have reported
-        afterwards no longer applies, so its signals are cut first."""
+        afterwards no longer applies, so its signals are cut first. The project remembers that
+        a job was stopped, and says so when it is opened next (:meth:`say_stopped_job`)."""
         if self.worker is not None:
+            self.settings.setValue(self._stopped_key(), self.worker.title)
             for signal in (self.worker.succeeded, self.worker.failed, self.worker.cancelled):
                 signal.disconnect()
         stop_all()
+
+    def _stopped_key(self) -> str:
+        return f"stopped_job/{self.db_path.resolve()}"
+
+    def say_stopped_job(self) -> None:
+        """A job this project's window stopped as it closed (quit during an import): say what
+        was kept and how to finish, once."""
+        title = self.settings.value(self._stopped_key(), "")
+        if not title:
+            return
+        self.settings.remove(self._stopped_key())
+        again = {"Importing": " Import the same files again to add the rest: what is already "
+                              "in is skipped.",
+                 "Pre-annotating": " Pre-annotate again to do the rest."}.get(str(title), "")
+        self.report(str(title), f"“{title}” was stopped when the window closed (or opened "
+                                f"another project); everything it committed is kept.{again}")
 
     def _set_jobs_enabled(self, enabled: bool) -> None:
         for name in JOB_ACTIONS:

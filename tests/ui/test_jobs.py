@@ -154,7 +154,8 @@ def test_training_formats_export_from_the_app(window, qtbot, tmp_path):
     assert any((tmp_path / "corpus").glob("*.spacy"))
 
 
-def test_closing_the_window_cancels_a_running_import_and_waits_for_it(window, qtbot, tmp_path):
+def test_closing_the_window_cancels_a_running_import_and_waits_for_it(window, qtbot, tmp_path,
+                                                                     open_window):
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(600):
@@ -166,6 +167,11 @@ def test_closing_the_window_cancels_a_running_import_and_waits_for_it(window, qt
     # raises (for instance by touching the closed project).
     QApplication.processEvents()
     assert worker.thread.isFinished()
+    reopened = open_window(window.db_path)  # it says so once, when the project opens next
+    assert "stopped when the window closed" in reopened.last_report.replace("\n", " ")
+    assert "Import the same files again" in reopened.last_report
+    reopened.close()
+    assert "stopped" not in open_window(window.db_path).last_report
 
 
 @pytest.mark.slow
