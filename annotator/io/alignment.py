@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.domain import Misaligned
+from annotator.domain import Misaligned, unpack_token_runs
 
 Token = dict[str, Any]  # {"text", "start", "end", "id", "ws"}
 Tokenize = Callable[[str], list[Token]]
@@ -61,6 +61,42 @@ class TokenIndex:
         if first is None or last is None or last < first:
             return NOT_ON_TOKENS
         return first, last
+
+
+def cached_tokens(text: str, runs: bytes) -> list[Token] | None:
+    """The tokens that ``runs`` (:func:`annotator.domain.pack_token_runs`, from the token
+    cache) cut ``text`` into, in the shape :func:`annotator.nlp.tokens.make_tokenizer` gives;
+    ``None`` when they do not cut exactly this text (their lengths and spaces do not add up to
+    it): the caller tokenizes instead."""
+    try:
+        codes, _ = unpack_token_runs(runs)  # norms: only spaCy Docs carry them
+    except ValueError:
+        return None
+    tokens: list[Token] = []
+    append = tokens.append
+    pos = 0
+    for i, code in enumerate(codes):
+        end = pos + (code >> 1)
+        if code & 1:
+            if text[end:end + 1] != " ":
+                return None
+            append({"text": text[pos:end], "start": pos, "end": end, "id": i, "ws": True})
+            pos = end + 1
+        else:
+            append({"text": text[pos:end], "start": pos, "end": end, "id": i, "ws": False})
+            pos = end
+    return tokens if pos == len(text) else None
+
+
+def tokens_of(tokenize: Tokenize, text: str, runs: bytes | None) -> list[Token]:
+    """``text``'s tokens from the token cache's ``runs`` when they fit it, else from
+    ``tokenize``: the same tokens either way when the runs came from the same tokenizer (the
+    cache is keyed by the tokenizer, see :mod:`annotator.store.token_cache`)."""
+    if runs is not None:
+        cached = cached_tokens(text, runs)
+        if cached is not None:
+            return cached
+    return tokenize(text)
 
 
 def unexportable(doc_id: int, text: str, start: int, end: int, label: str, reason: str,

@@ -21,11 +21,14 @@ FINISHED = [Status.ACCEPTED, Status.REJECTED]
 
 @dataclass(frozen=True)
 class Item:
-    """One document as an export sees it."""
+    """One document as an export sees it; ``tokens``: its token runs from the token cache
+    (:func:`annotator.domain.pack_token_runs`), when the cache holds them for the export's
+    tokenizer."""
 
     doc: Document
     spans: list[Span]
     sections: list[Section]
+    tokens: bytes | None = None
 
 
 # ``json.dumps(x, ensure_ascii=False)`` builds a new encoder on every call; one is enough.

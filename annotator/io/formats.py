@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from annotator.domain import Misaligned, Status, section_ranges
-from annotator.io.alignment import Token, TokenIndex, Tokenize, unexportable
+from annotator.io.alignment import Token, TokenIndex, Tokenize, tokens_of, unexportable
 from annotator.io.export import NESTED_META, Item, export_meta
 
 __all__ = ["Token", "Tokenize", "doccano_record", "prodigy_writer", "token_bounds"]
@@ -58,7 +58,7 @@ def prodigy_writer(
 
     def write(item: Item) -> Iterator[dict[str, Any]]:
         text = item.doc.text
-        tokens = tokenize(text)
+        tokens = tokens_of(tokenize, text, item.tokens)
         index = TokenIndex(tokens)
         spans = []
         for span in item.spans:
