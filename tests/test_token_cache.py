@@ -222,3 +222,29 @@ def test_the_cache_tokens_command(project):
     assert result.exit_code == 0 and "Cached the tokens of 9 documents" in result.output
     with open_store(path, read_only=True) as again:
         assert again.tokens.count(KEY) == 9
+
+
+def test_prodigy_lines_are_the_json_of_prodigy_records(project):
+    """The export's prodigy lines (tokens written from a table, from the cache or the
+    tokenizer) are byte for byte ``json`` of :func:`prodigy_writer`'s records."""
+    from annotator.domain import Document
+    from annotator.io.export import Item, encode_record
+    from annotator.io.formats import prodigy_lines, prodigy_writer
+
+    tokenize = nlp_tokens.make_tokenizer("en")
+    texts = [t.format(n=3) for t in TEXTS] + [
+        'A "quoted" \\\\ back\\\\slash\ttab\x01 \u2028 line 😀 end.', "", "Jane"]
+    runs = nlp_tokens.runs_of_texts(texts)
+    for n, text in enumerate(texts):
+        doc = Document(n + 1, text, f"h{n}", "s.txt", {"k": "v"}, Status.ACCEPTED, "", "", 1)
+        spans = [Span(0, 4, "PERSON")] if len(text) >= 4 else []
+        for cached in (None, runs[n]):
+            item = Item(doc, spans, [], cached)
+            bad_a, bad_b = [], []
+            want = [encode_record(r) for r in prodigy_writer(tokenize, bad_a.append)(item)]
+            got = [encode_record(r) for r in prodigy_lines(tokenize, bad_b.append)(item)]
+            assert got == want and bad_a == bad_b
+            assert isinstance(next(prodigy_lines(tokenize, bad_b.append)(item)), str)
+    plain = lambda text: tokenize(text)  # noqa: E731  (no codes: dict records)
+    item = Item(Document(1, "Jane", "h", "s", {}, Status.ACCEPTED, "", "", 1), [], [])
+    assert isinstance(next(prodigy_lines(plain, print)(item)), dict)

@@ -49,6 +49,15 @@ class TokenIndex:
         self.by_start = {t["start"]: i for i, t in enumerate(tokens)}
         self.by_end = {t["end"]: i for i, t in enumerate(tokens)}
 
+    @classmethod
+    def of_table(cls, table: TokenTable) -> TokenIndex:
+        """The index of a :class:`TokenTable` (no token dicts made)."""
+        index = cls.__new__(cls)
+        index.tokens = ()
+        index.by_start = dict(zip(table.starts, range(len(table.starts)), strict=True))
+        index.by_end = dict(zip(table.ends, range(len(table.ends)), strict=True))
+        return index
+
     def align(self, text: str, start: int, end: int) -> tuple[int, int] | str:
         """``(first, last)`` token indices (``last`` inclusive) of exactly the tokens that make up
         ``text[start:end]``, or the reason there are none (:data:`EMPTY`,
@@ -61,6 +70,55 @@ class TokenIndex:
         if first is None or last is None or last < first:
             return NOT_ON_TOKENS
         return first, last
+
+
+@dataclass(slots=True)
+class TokenTable:
+    """A text's tokens as columns: ``starts``, ``ends`` (code points) and ``spaces`` (a space
+    follows), one entry a token; what exports that write many tokens use instead of a dict a
+    token."""
+
+    starts: list[int]
+    ends: list[int]
+    spaces: list[bool]
+
+
+def token_table(text: str, codes: Sequence[int]) -> TokenTable | None:
+    """The table of tokens ``codes`` (``length << 1 | trailing space`` a token, see
+    :func:`annotator.domain.pack_token_runs`) cut ``text`` into; ``None`` when they do not cut
+    exactly this text."""
+    starts: list[int] = []
+    ends: list[int] = []
+    spaces: list[bool] = []
+    pos = 0
+    for code in codes:
+        end = pos + (code >> 1)
+        starts.append(pos)
+        ends.append(end)
+        if code & 1:
+            if text[end:end + 1] != " ":
+                return None
+            spaces.append(True)
+            pos = end + 1
+        else:
+            spaces.append(False)
+            pos = end
+    return TokenTable(starts, ends, spaces) if pos == len(text) else None
+
+
+def table_of(tokenize: Tokenize, text: str, runs: bytes | None) -> TokenTable | None:
+    """``text``'s tokens as a table: from the token cache's ``runs`` when they fit it, else
+    from ``tokenize.codes`` (what :func:`annotator.nlp.tokens.make_tokenizer` gives has it);
+    ``None`` for a tokenizer without it (the caller uses :func:`tokens_of`)."""
+    if runs is not None:
+        try:
+            table = token_table(text, unpack_token_runs(runs)[0])
+        except ValueError:
+            table = None
+        if table is not None:
+            return table
+    codes = getattr(tokenize, "codes", None)
+    return token_table(text, codes(text)) if codes is not None else None
 
 
 def cached_tokens(text: str, runs: bytes) -> list[Token] | None:

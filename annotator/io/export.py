@@ -42,8 +42,11 @@ def export_statuses(include_all: bool) -> list[Status] | None:
     return None if include_all else FINISHED
 
 
-def encode_record(record: dict[str, Any]) -> str:
-    """One record as the JSON line every JSONL export writes (line break included)."""
+def encode_record(record: dict[str, Any] | str) -> str:
+    """One record as the JSON line every JSONL export writes (line break included); a record
+    a writer already encoded (a ``str``, the same text ``json`` would write) as it is."""
+    if isinstance(record, str):
+        return record + "\n"
     return _encode(record) + "\n"
 
 

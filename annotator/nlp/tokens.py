@@ -34,21 +34,40 @@ def _blank(lang: str) -> Any:
 
 def make_tokenizer(lang: str = "en") -> Callable[[str], list[Token]]:
     """Return a function text -> Prodigy-style tokens ``{"text","start","end","id","ws"}``.
+    Its ``codes(text)`` gives the same tokens as ``length << 1 | trailing space`` a token
+    (:func:`annotator.domain.pack_token_runs`), for exports that need no dict a token.
     spaCy and the tokenizer are loaded at the first call (an export whose every document's
     tokens are in the token cache never needs them)."""
-    tokenizer = None
+    return _Tokenize(lang)
 
-    def tokenize(text: str) -> list[Token]:
-        nonlocal tokenizer
-        if tokenizer is None:
-            tokenizer = blank_pipeline(lang).tokenizer
+
+class _Tokenize:
+    """What :func:`make_tokenizer` returns."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._tokenizer: Any = None
+
+    def _doc(self, text: str) -> Any:
+        if self._tokenizer is None:
+            self._tokenizer = blank_pipeline(self.lang).tokenizer
+        return self._tokenizer(text)
+
+    def __call__(self, text: str) -> list[Token]:
         return [
             {"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i,
              "ws": bool(t.whitespace_)}
-            for t in tokenizer(text)
+            for t in self._doc(text)
         ]
 
-    return tokenize
+    def codes(self, text: str) -> list[int]:
+        from spacy.attrs import LENGTH, SPACY
+
+        doc = self._doc(text)
+        if not len(doc):
+            return []
+        array = doc.to_array([LENGTH, SPACY])
+        return ((array[:, 0] << 1) | array[:, 1]).tolist()
 
 
 # -- the token cache's side in nlp: who the tokenizer is, and a Doc's tokens as token runs ------
