@@ -126,8 +126,9 @@ def export(
     lang = store.settings.get("lang", "en") or "en"
     tokenizer = tokenizer_id(lang) if fmt in TOKEN_FORMATS else None
     items = iter_items(store, statuses, provenance=False, tokenizer=tokenizer)
-    # Workers pay for the documents still to tokenize: the token cache's are read, not made.
-    cached = store.tokens.count(tokenizer) if tokenizer else 0
+    # prodigy and conll workers pay for the documents still to tokenize (the token cache's are
+    # read, not made: a few % of the work); spacy's still make every Doc and DocBin entry.
+    cached = store.tokens.count(tokenizer) if tokenizer and fmt != "spacy" else 0
     workers = export_workers(fmt, max(0, total - cached), workers)
     if fmt in JSONL_FORMATS:
         writer = JSONL_FORMATS[fmt](lang, report.misaligned.append)
