@@ -571,3 +571,28 @@ def unpack_token_runs(blob: bytes) -> tuple[Sequence[int], list[tuple[int, str]]
             wide.byteswap()
         return wide, norms
     raise ValueError("not token runs")
+
+
+def cut_by_runs(text: str, codes: Sequence[int]
+                ) -> tuple[list[int], list[int], list[bool]] | None:
+    """Where the tokens of ``codes`` (:func:`unpack_token_runs`) lie in ``text``: their starts,
+    ends (code points) and whether a space follows each; ``None`` when they do not cut exactly
+    this text (lengths and spaces that do not add up to it, a trailing space that is not one):
+    runs of another text are never used."""
+    starts: list[int] = []
+    ends: list[int] = []
+    spaces: list[bool] = []
+    pos = 0
+    for code in codes:
+        end = pos + (code >> 1)
+        starts.append(pos)
+        ends.append(end)
+        if code & 1:
+            if text[end:end + 1] != " ":
+                return None
+            spaces.append(True)
+            pos = end + 1
+        else:
+            spaces.append(False)
+            pos = end
+    return (starts, ends, spaces) if pos == len(text) else None

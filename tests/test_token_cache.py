@@ -18,6 +18,7 @@ from annotator.io.alignment import cached_tokens
 from annotator.services.exporting import export
 from annotator.services.token_cache import cache_tokens
 from annotator.store import open_store
+from tests.test_export_pool import _bytes
 
 TEXTS = [
     "Rio Tinto cut {n} jobs in Perth.\nBy Zoë Müller\nThe city council said €1.2bn was lost.",
@@ -34,22 +35,16 @@ def project(store):
     """Nine accepted documents with entities (one inside a token: unexportable) and sections."""
     docs = [NewDocument(TEXTS[n % 3].format(n=n), f"site{n % 2}/{n}.html") for n in range(9)]
     ids = store.documents.add(docs).added
-    for n, doc_id in enumerate(ids):
+    for doc_id in ids:
         text = store.documents.get(doc_id).text
-        first = text.split(" ")[0]
-        store.spans.add(doc_id, Span(0, len(first), "ORG"))
-        if n % 3 == 0:
-            store.spans.add(doc_id, Span(text.index("Perth"), text.index("Perth") + 3, "GPE"))
+        spans = [Span(0, text.index(" "), "ORG")]
+        if "Perth" in text:  # "Per": inside a token
+            spans.append(Span(text.index("Perth"), text.index("Perth") + 3, "GPE"))
+        for span in spans:
+            store.spans.add(doc_id, span)
         store.sections.set(doc_id, [0], "body")
         store.documents.set_status(doc_id, Status.ACCEPTED, "maria")
     return store
-
-
-def _bytes(out: Path) -> dict[str, bytes]:
-    if out.is_dir():
-        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-                if p.is_file()}
-    return {out.name: out.read_bytes()}
 
 
 def _export(store, tmp_path: Path, name: str, fmt: str, **options) -> tuple:

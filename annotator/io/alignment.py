@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.domain import Misaligned, unpack_token_runs
+from annotator.domain import Misaligned, cut_by_runs, unpack_token_runs
 
 Token = dict[str, Any]  # {"text", "start", "end", "id", "ws"}
 Tokenize = Callable[[str], list[Token]]
@@ -87,23 +87,8 @@ def token_table(text: str, codes: Sequence[int]) -> TokenTable | None:
     """The table of tokens ``codes`` (``length << 1 | trailing space`` a token, see
     :func:`annotator.domain.pack_token_runs`) cut ``text`` into; ``None`` when they do not cut
     exactly this text."""
-    starts: list[int] = []
-    ends: list[int] = []
-    spaces: list[bool] = []
-    pos = 0
-    for code in codes:
-        end = pos + (code >> 1)
-        starts.append(pos)
-        ends.append(end)
-        if code & 1:
-            if text[end:end + 1] != " ":
-                return None
-            spaces.append(True)
-            pos = end + 1
-        else:
-            spaces.append(False)
-            pos = end
-    return TokenTable(starts, ends, spaces) if pos == len(text) else None
+    cut = cut_by_runs(text, codes)
+    return TokenTable(*cut) if cut is not None else None
 
 
 def table_of(tokenize: Tokenize, text: str, runs: bytes | None) -> TokenTable | None:
@@ -127,23 +112,14 @@ def cached_tokens(text: str, runs: bytes) -> list[Token] | None:
     ``None`` when they do not cut exactly this text (their lengths and spaces do not add up to
     it): the caller tokenizes instead."""
     try:
-        codes, _ = unpack_token_runs(runs)  # norms: only spaCy Docs carry them
+        table = token_table(text, unpack_token_runs(runs)[0])  # norms: only spaCy Docs
     except ValueError:
         return None
-    tokens: list[Token] = []
-    append = tokens.append
-    pos = 0
-    for i, code in enumerate(codes):
-        end = pos + (code >> 1)
-        if code & 1:
-            if text[end:end + 1] != " ":
-                return None
-            append({"text": text[pos:end], "start": pos, "end": end, "id": i, "ws": True})
-            pos = end + 1
-        else:
-            append({"text": text[pos:end], "start": pos, "end": end, "id": i, "ws": False})
-            pos = end
-    return tokens if pos == len(text) else None
+    if table is None:
+        return None
+    return [{"text": text[start:end], "start": start, "end": end, "id": i, "ws": space}
+            for i, (start, end, space) in enumerate(zip(table.starts, table.ends, table.spaces,
+                                                        strict=True))]
 
 
 def tokens_of(tokenize: Tokenize, text: str, runs: bytes | None) -> list[Token]:

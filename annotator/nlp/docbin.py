@@ -283,29 +283,17 @@ def _words(text: str, runs: bytes
            ) -> tuple[list[str], list[bool], list[tuple[int, str]]] | None:
     """Words, spaces and norms that ``runs`` cut ``text`` into; ``None`` when they do not cut
     exactly this text."""
-    from annotator.domain import unpack_token_runs
+    from annotator.domain import cut_by_runs, unpack_token_runs
 
     try:
         codes, norms = unpack_token_runs(runs)
     except ValueError:
         return None
-    words: list[str] = []
-    spaces: list[bool] = []
-    pos = 0
-    for code in codes:
-        end = pos + (code >> 1)
-        words.append(text[pos:end])
-        if code & 1:
-            if text[end:end + 1] != " ":
-                return None
-            spaces.append(True)
-            pos = end + 1
-        else:
-            spaces.append(False)
-            pos = end
-    if pos != len(text) or any(not 0 <= i < len(words) for i, _ in norms):
+    cut = cut_by_runs(text, codes)
+    if cut is None or any(not 0 <= i < len(cut[0]) for i, _ in norms):
         return None
-    return words, spaces, norms
+    starts, ends, spaces = cut
+    return [text[s:e] for s, e in zip(starts, ends, strict=True)], spaces, norms
 
 
 def _whitespace_edge(text: str, start: int, end: int) -> bool:
