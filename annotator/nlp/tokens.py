@@ -70,6 +70,11 @@ class _Tokenize:
         return ((array[:, 0] << 1) | array[:, 1]).tolist()
 
 
+def token_offsets(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """``(start, end)`` of every token, for snapping a selection to token boundaries."""
+    return [(t.idx, t.idx + len(t)) for t in blank_pipeline(lang).tokenizer(text)]
+
+
 # -- the token cache's side in nlp: who the tokenizer is, and a Doc's tokens as token runs ------
 
 
