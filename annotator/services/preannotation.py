@@ -177,11 +177,13 @@ def _commit(store: Store, run_key: str, results: list[Analysis],
                        r.sections, r.section_origin or RULES)
         for r in results
     ]
+    n_spans, n_sections = store.suggestions.add(run_key, batch, replace_models=replace)
     runs = [(r.doc_id, r.runs) for r in results if r.runs is not None]
-    with store.transaction():  # the suggestions and the tokens analysed: one commit
-        n_spans, n_sections = store.suggestions.add(run_key, batch, replace_models=replace)
-        if runs and tokens_key:
-            store.tokens.put_many(tokens_key, runs)
+    if runs and tokens_key:
+        # Apart from the suggestions' transaction (which gives the lock to the window when it
+        # asks): derived data, a millisecond of lock; if the run stops in between, those
+        # documents are tokenized by the next export or cache-tokens, as without a cache.
+        store.tokens.put_many(tokens_key, runs)
     report.documents += len(results)
     report.entities += n_spans
     report.sections += n_sections
