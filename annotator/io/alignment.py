@@ -115,11 +115,22 @@ def cached_tokens(text: str, runs: bytes) -> list[Token] | None:
         table = token_table(text, unpack_token_runs(runs)[0])  # norms: only spaCy Docs
     except ValueError:
         return None
-    if table is None:
-        return None
+    return table_tokens(text, table) if table is not None else None
+
+
+def table_tokens(text: str, table: TokenTable) -> list[Token]:
+    """The Prodigy-style token dicts of a table (slicing the text: cheaper than reading them
+    off spaCy's Token objects)."""
     return [{"text": text[start:end], "start": start, "end": end, "id": i, "ws": space}
             for i, (start, end, space) in enumerate(zip(table.starts, table.ends, table.spaces,
                                                         strict=True))]
+
+
+def dict_tokens(tokenize: Tokenize, text: str, runs: bytes | None) -> list[Token]:
+    """:func:`tokens_of`, made from a table when there is one (the cache's runs or
+    ``tokenize.codes``): the same dicts."""
+    table = table_of(tokenize, text, runs)
+    return table_tokens(text, table) if table is not None else tokenize(text)
 
 
 def tokens_of(tokenize: Tokenize, text: str, runs: bytes | None) -> list[Token]:

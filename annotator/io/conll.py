@@ -31,7 +31,7 @@ from annotator.io.alignment import (
     TokenIndex,
     Tokenize,
     Unexportable,
-    tokens_of,
+    dict_tokens,
     unexportable,
 )
 
@@ -55,7 +55,7 @@ def conll_writer(
 
     def write(item: Any) -> str:
         text = item.doc.text
-        tokens = tokens_of(tokenize, text, getattr(item, "tokens", None))
+        tokens = dict_tokens(tokenize, text, getattr(item, "tokens", None))
         lines, problems = conll_lines(item.doc.id, text, tokens, item.spans)
         for problem in problems:
             on_misaligned(problem)
