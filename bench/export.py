@@ -216,8 +216,8 @@ def check(out: Path) -> None:
                         for s in rb[key]]
                 assert ra["text"] == rb["text"] and got == want, f"{fmt} line {n} differs"
     # compared a block at a time: reading both files whole would raise this process's peak
-    # memory, which the children started after it inherit in their ru_maxrss on Linux (the
-    # warm rows measured 194 MB of "growth" that way)
+    # memory, which children started after it can report as their ru_maxrss on Linux (most
+    # likely why a full run's warm rows showed 194 MB of "growth" each)
     assert filecmp.cmp(out / "ours.conll", out / "bare.conll", shallow=False), "conll differs"
 
 
