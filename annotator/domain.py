@@ -503,3 +503,96 @@ def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+# -- token runs: a tokenizer's output, stored compactly (the token cache) ----------------------
+# A tokenizer of spaCy's kind cuts a text into tokens that, each followed by its one optional
+# trailing space, make up the whole text. So a document's tokens are a list of codes, one a
+# token, ``length << 1 | trailing space`` (lengths in code points): offsets follow by adding up.
+# Layout: one byte, the width of a code (1: every token has at most 127 code points, most
+# documents; 4: little-endian unsigned), plus NORMED when a norms part follows: 4 bytes (its
+# length, little-endian) and UTF-8 JSON ``[[token index, norm], ...]``, the tokens to which the
+# tokenizer gave a norm of their own (spaCy's special cases: "m" of "Im" -> "am"), which a
+# reader rebuilding spaCy Docs must set again. Then the codes.
+TOKEN_RUNS_NARROW = 1
+TOKEN_RUNS_WIDE = 4
+TOKEN_RUNS_NORMED = 0x80
+
+
+def pack_token_runs(lengths: Iterable[int], spaces: Iterable[int | bool],
+                    norms: Sequence[tuple[int, str]] = ()) -> bytes:
+    """The token runs of tokens of ``lengths`` code points, each followed by a space when its
+    ``spaces`` entry is true; ``norms``: ``(token index, norm)`` of the tokens the tokenizer
+    gave a norm of their own. Raises ``ValueError`` for a token of no length (not a tokenizer's
+    output: such a token could not be told apart)."""
+    import json
+
+    codes = [n << 1 | bool(s) for n, s in zip(lengths, spaces, strict=True)]
+    if any(code < 2 for code in codes):
+        raise ValueError("a token of no length cannot be stored")
+    narrow = not codes or max(codes) < 256
+    head = bytes([(TOKEN_RUNS_NARROW if narrow else TOKEN_RUNS_WIDE)
+                  | (TOKEN_RUNS_NORMED if norms else 0)])
+    if norms:
+        part = json.dumps([[i, norm] for i, norm in norms], ensure_ascii=False).encode()
+        head += len(part).to_bytes(4, "little") + part
+    if narrow:
+        return head + bytes(codes)
+    import array
+    import sys
+
+    wide = array.array("I", codes)
+    if sys.byteorder == "big":
+        wide.byteswap()
+    return head + wide.tobytes()
+
+
+def unpack_token_runs(blob: bytes) -> tuple[Sequence[int], list[tuple[int, str]]]:
+    """The codes ``length << 1 | trailing space`` of :func:`pack_token_runs`, one a token, and
+    its norms; ``ValueError`` for bytes that are not token runs."""
+    if not blob:
+        raise ValueError("not token runs")
+    width, start, norms = blob[0] & ~TOKEN_RUNS_NORMED, 1, []
+    if blob[0] & TOKEN_RUNS_NORMED:
+        import json
+
+        size = int.from_bytes(blob[1:5], "little")
+        norms = [(int(i), str(norm)) for i, norm in json.loads(blob[5:5 + size].decode())]
+        start = 5 + size
+    if width == TOKEN_RUNS_NARROW:
+        return blob[start:], norms  # bytes: indexing and iterating give ints
+    if width == TOKEN_RUNS_WIDE and (len(blob) - start) % 4 == 0:
+        import array
+        import sys
+
+        wide = array.array("I")
+        wide.frombytes(blob[start:])
+        if sys.byteorder == "big":
+            wide.byteswap()
+        return wide, norms
+    raise ValueError("not token runs")
+
+
+def cut_by_runs(text: str, codes: Sequence[int]
+                ) -> tuple[list[int], list[int], list[bool]] | None:
+    """Where the tokens of ``codes`` (:func:`unpack_token_runs`) lie in ``text``: their starts,
+    ends (code points) and whether a space follows each; ``None`` when they do not cut exactly
+    this text (lengths and spaces that do not add up to it, a trailing space that is not one):
+    runs of another text are never used."""
+    starts: list[int] = []
+    ends: list[int] = []
+    spaces: list[bool] = []
+    pos = 0
+    for code in codes:
+        end = pos + (code >> 1)
+        starts.append(pos)
+        ends.append(end)
+        if code & 1:
+            if text[end:end + 1] != " ":
+                return None
+            spaces.append(True)
+            pos = end + 1
+        else:
+            spaces.append(False)
+            pos = end
+    return (starts, ends, spaces) if pos == len(text) else None

@@ -28,6 +28,7 @@ VERBS: dict[str, tuple[str, ...]] = {
     "learning": ("train-sections",),
     "team": ("agreement",),
     "near_dups": ("near-duplicates", "copy-labels"),
+    "tokens": ("cache-tokens",),
     "gui": ("gui",),
 }
 MODULE_OF = {verb: module for module, verbs in VERBS.items() for verb in verbs}

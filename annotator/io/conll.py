@@ -26,7 +26,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from annotator.domain import Misaligned, Span
-from annotator.io.alignment import Token, TokenIndex, Tokenize, Unexportable, unexportable
+from annotator.io.alignment import (
+    Token,
+    TokenIndex,
+    Tokenize,
+    Unexportable,
+    dict_tokens,
+    unexportable,
+)
 
 DOCSTART = "-DOCSTART- -X- O O"
 LABEL_WHITESPACE = "has a label with whitespace, which a CoNLL column cannot hold"
@@ -48,7 +55,8 @@ def conll_writer(
 
     def write(item: Any) -> str:
         text = item.doc.text
-        lines, problems = conll_lines(item.doc.id, text, tokenize(text), item.spans)
+        tokens = dict_tokens(tokenize, text, getattr(item, "tokens", None))
+        lines, problems = conll_lines(item.doc.id, text, tokens, item.spans)
         for problem in problems:
             on_misaligned(problem)
         return "\n".join(lines) + "\n"

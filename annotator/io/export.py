@@ -21,11 +21,14 @@ FINISHED = [Status.ACCEPTED, Status.REJECTED]
 
 @dataclass(frozen=True)
 class Item:
-    """One document as an export sees it."""
+    """One document as an export sees it; ``tokens``: its token runs from the token cache
+    (:func:`annotator.domain.pack_token_runs`), when the cache holds them for the export's
+    tokenizer."""
 
     doc: Document
     spans: list[Span]
     sections: list[Section]
+    tokens: bytes | None = None
 
 
 # ``json.dumps(x, ensure_ascii=False)`` builds a new encoder on every call; one is enough.
@@ -39,8 +42,11 @@ def export_statuses(include_all: bool) -> list[Status] | None:
     return None if include_all else FINISHED
 
 
-def encode_record(record: dict[str, Any]) -> str:
-    """One record as the JSON line every JSONL export writes (line break included)."""
+def encode_record(record: dict[str, Any] | str) -> str:
+    """One record as the JSON line every JSONL export writes (line break included); a record
+    a writer already encoded (a ``str``, the same text ``json`` would write) as it is."""
+    if isinstance(record, str):
+        return record + "\n"
     return _encode(record) + "\n"
 
 

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from json.encoder import c_encode_basestring, py_encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from annotator.domain import Misaligned, Status, section_ranges
-from annotator.io.alignment import Token, TokenIndex, Tokenize, unexportable
+from annotator.io.alignment import (
+    Token,
+    TokenIndex,
+    Tokenize,
+    TokenTable,
+    table_of,
+    tokens_of,
+    unexportable,
+)
 from annotator.io.export import NESTED_META, Item, export_meta
 
-__all__ = ["Token", "Tokenize", "doccano_record", "prodigy_writer", "token_bounds"]
+__all__ = ["Token", "Tokenize", "doccano_record", "prodigy_lines", "prodigy_writer",
+           "token_bounds"]
 
 ANSWERS = {Status.ACCEPTED: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 
@@ -58,34 +68,79 @@ def prodigy_writer(
 
     def write(item: Item) -> Iterator[dict[str, Any]]:
         text = item.doc.text
-        tokens = tokenize(text)
-        index = TokenIndex(tokens)
-        spans = []
-        for span in item.spans:
-            aligned = index.align(text, span.start, span.end)
-            if isinstance(aligned, str):
-                on_misaligned(unexportable(item.doc.id, text, span.start, span.end, span.label,
-                                           aligned))
-                continue
-            spans.append({"start": span.start, "end": span.end, "token_start": aligned[0],
-                          "token_end": aligned[1], "label": span.label})
-        in_hash = input_hash(text)
-        record: dict[str, Any] = {
-            "text": text,
-            "tokens": tokens,
-            "spans": spans,
-            "sections": [{"start": s, "end": e, "label": label}
-                         for s, e, label in sections_of(item)],
-            "meta": export_meta(item.doc),
-        }
-        if item.doc.status in ANSWERS:
-            record["answer"] = ANSWERS[item.doc.status]
-        record["_input_hash"] = in_hash
-        record["_task_hash"] = task_hash(in_hash, spans)
-        record["_view_id"] = "ner_manual"
-        yield record
+        tokens = tokens_of(tokenize, text, item.tokens)
+        head = {"text": text, "tokens": tokens}
+        yield head | _prodigy_rest(item, TokenIndex(tokens), on_misaligned)
 
     return write
+
+
+def prodigy_lines(
+    tokenize: Tokenize, on_misaligned: Callable[[Misaligned], None]
+) -> Callable[[Item], Iterator[dict[str, Any] | str]]:
+    """:func:`prodigy_writer`'s records already encoded, the same text ``json`` makes of them
+    (what the export writes): the tokens go from a :class:`TokenTable` straight into JSON, no
+    dict a token (half the work of encoding them, measured). With a tokenizer that has no
+    ``codes`` the records are :func:`prodigy_writer`'s dicts."""
+    dicts = prodigy_writer(tokenize, on_misaligned)
+
+    def write(item: Item) -> Iterator[dict[str, Any] | str]:
+        text = item.doc.text
+        table = table_of(tokenize, text, item.tokens)
+        if table is None:
+            yield from dicts(item)
+            return
+        rest = _prodigy_rest(item, TokenIndex.of_table(table), on_misaligned, _quote(text))
+        yield (f'{{"text": {_quote(text)}, "tokens": {tokens_json(text, table)}, '
+               f"{_encode(rest)[1:]}")
+
+    return write
+
+
+def tokens_json(text: str, table: TokenTable) -> str:
+    """The JSON of the token list :func:`annotator.nlp.tokens.make_tokenizer` gives, from a
+    table: exactly what ``json`` writes of those dicts (same keys, order and separators)."""
+    quote = _quote
+    return "[" + ", ".join([
+        (_TOKEN_WS if space else _TOKEN) % (quote(text[start:end]), start, end, i)
+        for i, (start, end, space) in enumerate(zip(table.starts, table.ends, table.spaces,
+                                                    strict=True))]) + "]"
+
+
+_TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": false}'
+_TOKEN_WS = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": true}'
+_quote = c_encode_basestring or py_encode_basestring  # a str as JSON, non-ASCII kept
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _prodigy_rest(item: Item, index: TokenIndex, on_misaligned: Callable[[Misaligned], None],
+                  quoted: str | None = None) -> dict[str, Any]:
+    """Everything of a prodigy record after its text and tokens, in order. ``quoted``: the text
+    as JSON, if the caller has it (the input hash is of ``{"text": ...}``)."""
+    text = item.doc.text
+    spans = []
+    for span in item.spans:
+        aligned = index.align(text, span.start, span.end)
+        if isinstance(aligned, str):
+            on_misaligned(unexportable(item.doc.id, text, span.start, span.end, span.label,
+                                       aligned))
+            continue
+        spans.append({"start": span.start, "end": span.end, "token_start": aligned[0],
+                      "token_end": aligned[1], "label": span.label})
+    in_hash = (input_hash(text) if quoted is None
+               else hash32(f'{{"text": {quoted}}}'))  # json.dumps({"text": text}), no dict
+    record: dict[str, Any] = {
+        "spans": spans,
+        "sections": [{"start": s, "end": e, "label": label}
+                     for s, e, label in sections_of(item)],
+        "meta": export_meta(item.doc),
+    }
+    if item.doc.status in ANSWERS:
+        record["answer"] = ANSWERS[item.doc.status]
+    record["_input_hash"] = in_hash
+    record["_task_hash"] = task_hash(in_hash, spans)
+    record["_view_id"] = "ner_manual"
+    return record
 
 
 # Top-level keys that doccano, Prodigy, Label Studio or our own reader give a meaning to (plus

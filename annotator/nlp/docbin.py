@@ -70,10 +70,12 @@ class DocBinExport:
         self.outputs: dict[str, _Shards] = {}
 
     def add(self, side: str, doc_id: int, text: str, spans: Iterable[Span],
-            sections: Sequence[Section], meta: dict[str, Any]) -> list[Misaligned]:
-        """Add one document (and its tagged blocks); returns the spans that could not be aligned."""
+            sections: Sequence[Section], meta: dict[str, Any],
+            runs: bytes | None = None) -> list[Misaligned]:
+        """Add one document (and its tagged blocks); returns the spans that could not be aligned.
+        ``runs``: its tokens from the token cache, if there (see :func:`new_doc`)."""
         docs, bad = docs_of(self.nlp, side, doc_id, text, spans, sections, meta,
-                            self.section_labels)
+                            self.section_labels, runs)
         for name, attrs, doc in docs:
             self._put(name, attrs, doc)
         return bad
@@ -199,12 +201,13 @@ _STATE = ("tokens", "spaces", "strings", "cats", "span_groups", "flags", "user_d
 
 
 def docs_of(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
-            sections: Sequence[Section], meta: dict[str, Any], section_labels: Sequence[str]
+            sections: Sequence[Section], meta: dict[str, Any], section_labels: Sequence[str],
+            runs: bytes | None = None
             ) -> tuple[list[tuple[str, list[str], Any]], list[Misaligned]]:
     """The Docs one document adds, ``(output name, attrs, Doc)``: the document's own Doc for
     ``side`` and one Doc per tagged block for ``blocks-<side>``; and its spans that did not
     align."""
-    doc, bad = make_doc(nlp, doc_id, text, spans, sections)
+    doc, bad = make_doc(nlp, doc_id, text, spans, sections, runs)
     doc.user_data["meta"] = meta
     docs = [(side, DOC_ATTRS, doc)]
     source = str(meta.get("source", ""))
@@ -214,13 +217,13 @@ def docs_of(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
 
 
 def pack(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
-         sections: Sequence[Section], meta: dict[str, Any], section_labels: Sequence[str]
-         ) -> tuple[Packed, list[Misaligned]]:
+         sections: Sequence[Section], meta: dict[str, Any], section_labels: Sequence[str],
+         runs: bytes | None = None) -> tuple[Packed, list[Misaligned]]:
     """:func:`docs_of` with each Doc already added to a DocBin of its own (the costly part of
     ``DocBin.add``: the token arrays, strings and user data), for a worker process to send."""
     from spacy.tokens import DocBin
 
-    docs, bad = docs_of(nlp, side, doc_id, text, spans, sections, meta, section_labels)
+    docs, bad = docs_of(nlp, side, doc_id, text, spans, sections, meta, section_labels, runs)
     packed: Packed = []
     for name, attrs, doc in docs:
         one = DocBin(attrs=attrs, store_user_data=True)
@@ -230,11 +233,12 @@ def pack(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
 
 
 def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
-             sections: Sequence[Section]) -> tuple[Any, list[Misaligned]]:
+             sections: Sequence[Section], runs: bytes | None = None
+             ) -> tuple[Any, list[Misaligned]]:
     """A Doc with aligned entities and section spans, and the spans that did not align."""
     from spacy.tokens import Span as SpacySpan
 
-    doc = nlp.make_doc(text)
+    doc = new_doc(nlp, text, runs)
     bad: list[Misaligned] = []
     ents = []
     for span in spans:
@@ -255,6 +259,41 @@ def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
             parts.append(part)
     doc.spans[SECTIONS_KEY] = parts
     return doc, bad
+
+
+def new_doc(nlp: Any, text: str, runs: bytes | None = None) -> Any:
+    """``nlp.make_doc(text)``, or the same Doc made from the token cache's ``runs`` (words,
+    spaces and the norms the tokenizer's special cases gave, no tokenizing) when they cut
+    exactly ``text``: the same tokens, lexemes and norms, so ``DocBin`` stores the same bytes
+    (tests/test_token_cache.py)."""
+    if runs is not None:
+        made = _words(text, runs)
+        if made is not None:
+            from spacy.tokens import Doc
+
+            words, spaces, norms = made
+            doc = Doc(nlp.vocab, words=words, spaces=spaces)
+            for i, norm in norms:
+                doc[i].norm_ = norm
+            return doc
+    return nlp.make_doc(text)
+
+
+def _words(text: str, runs: bytes
+           ) -> tuple[list[str], list[bool], list[tuple[int, str]]] | None:
+    """Words, spaces and norms that ``runs`` cut ``text`` into; ``None`` when they do not cut
+    exactly this text."""
+    from annotator.domain import cut_by_runs, unpack_token_runs
+
+    try:
+        codes, norms = unpack_token_runs(runs)
+    except ValueError:
+        return None
+    cut = cut_by_runs(text, codes)
+    if cut is None or any(not 0 <= i < len(cut[0]) for i, _ in norms):
+        return None
+    starts, ends, spaces = cut
+    return [text[s:e] for s, e in zip(starts, ends, strict=True)], spaces, norms
 
 
 def _whitespace_edge(text: str, start: int, end: int) -> bool:

@@ -28,6 +28,7 @@ from annotator.nlp.pipeline import load_model, model_id
 from annotator.nlp.processes import pool_map, start_method
 from annotator.nlp.section_features import SectionPage, SiteEvidence
 from annotator.nlp.section_model import SectionModel, load_base
+from annotator.nlp.tokens import cache_key_of, normed_words, runs_of_doc
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Analysis:
     sections: list[tuple[int, int, int, str]]
     tokens: int
     section_origin: str = ""  # model:sections@N: the section model that made ``sections``
+    runs: bytes | None = None  # its tokens for the token cache (Analyzer.tokens_key), if any
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Analyzer:
     name: str = ""  # the identity to stamp instead of NAME@VERSION (a project's ``ner-N``)
     section_model: SectionModel | None = None
     section_origin: str = ""
+    tokens_key: str = ""  # the token cache key its Docs' tokens go under ("": not cached)
 
     def load(self) -> None:
         self.nlp = load_model(self.model)
@@ -77,6 +80,7 @@ class Analyzer:
         self.section_origin = model_origin(self.section_model.origin_id)
         if self.patterns:
             add_pattern_ruler(self.nlp, self.patterns)
+        self.tokens_key = cache_key_of(self.nlp)
 
 
 def analyse_batches(setup: Analyzer, batches: Iterator[list[Item]],
@@ -106,13 +110,20 @@ def analyse(setup: Analyzer, items: Sequence[Item]) -> list[Analysis]:
     size = len(pieces) if chars <= BATCH_CHARS else max(1, len(pieces) * BATCH_CHARS // chars)
     found: list[list[EntityTuple]] = [[] for _ in items]
     tokens = [0] * len(items)
+    # The tokens of a document analysed whole (one piece) go to the token cache: the exports'
+    # tokenizer would make the same (see Analyzer.tokens_key); a text cut into pieces would not
+    # be tokenized the same at the cuts, so it is not cached.
+    runs: list[bytes | None] = [None] * len(items)
+    normed = normed_words(nlp) if setup.tokens_key else None
     for doc, (i, offset, piece) in nlp.pipe(pieces, as_tuples=True, batch_size=size or 1):
         found[i] += doc_entities(doc, piece, setup.entity_labels, setup.origin, offset)
         tokens[i] += len(doc)
+        if normed is not None and offset == 0 and len(piece) == len(items[i][1]):
+            runs[i] = runs_of_doc(doc, piece, normed)
     out = []
-    for item, ents, n_tokens in zip(items, found, tokens, strict=True):
+    for item, ents, n_tokens, run in zip(items, found, tokens, runs, strict=True):
         out.append(Analysis(item[0], ents, section_suggestions(item, setup), n_tokens,
-                            setup.section_origin))
+                            setup.section_origin, run))
     return out
 
 

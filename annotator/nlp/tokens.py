@@ -33,19 +33,137 @@ def _blank(lang: str) -> Any:
 
 
 def make_tokenizer(lang: str = "en") -> Callable[[str], list[Token]]:
-    """Return a function text -> Prodigy-style tokens ``{"text","start","end","id","ws"}``."""
-    tokenizer = blank_pipeline(lang).tokenizer
+    """Return a function text -> Prodigy-style tokens ``{"text","start","end","id","ws"}``.
+    Its ``codes(text)`` gives the same tokens as ``length << 1 | trailing space`` a token
+    (:func:`annotator.domain.pack_token_runs`), for exports that need no dict a token.
+    spaCy and the tokenizer are loaded at the first call (an export whose every document's
+    tokens are in the token cache never needs them)."""
+    return _Tokenize(lang)
 
-    def tokenize(text: str) -> list[Token]:
+
+class _Tokenize:
+    """What :func:`make_tokenizer` returns."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._tokenizer: Any = None
+
+    def _doc(self, text: str) -> Any:
+        if self._tokenizer is None:
+            self._tokenizer = blank_pipeline(self.lang).tokenizer
+        return self._tokenizer(text)
+
+    def __call__(self, text: str) -> list[Token]:
         return [
             {"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i,
              "ws": bool(t.whitespace_)}
-            for t in tokenizer(text)
+            for t in self._doc(text)
         ]
 
-    return tokenize
+    def codes(self, text: str) -> list[int]:
+        from spacy.attrs import LENGTH, SPACY
+
+        doc = self._doc(text)
+        if not len(doc):
+            return []
+        array = doc.to_array([LENGTH, SPACY])
+        return ((array[:, 0] << 1) | array[:, 1]).tolist()
 
 
 def token_offsets(text: str, lang: str = "en") -> list[tuple[int, int]]:
     """``(start, end)`` of every token, for snapping a selection to token boundaries."""
     return [(t.idx, t.idx + len(t)) for t in blank_pipeline(lang).tokenizer(text)]
+
+
+# -- the token cache's side in nlp: who the tokenizer is, and a Doc's tokens as token runs ------
+
+
+def tokenizer_id(lang: str = "en") -> str:
+    """The identity of the exports' tokenizer (``spacy.blank(lang)``'s) that the token cache
+    keys tokens by, e.g. ``spacy-3.8.18/blank-en``: its rules are spaCy's own for the language,
+    so spaCy's version and the language name them. Read from the installed package's metadata,
+    without importing spaCy (a warm export may never need it). A different spaCy (or language)
+    is a different key, so its tokens are never read for this one."""
+    from importlib.metadata import version
+
+    return f"spacy-{version('spacy')}/blank-{lang}"
+
+
+# Components that only annotate tokens and never change them (no retokenizer): a Doc made by a
+# pipeline of only these has the tokens its tokenizer made. A pipeline with any other component
+# (merge_entities, a custom one) may merge or split tokens, so its Docs are never cached.
+TOKEN_PRESERVING = frozenset({
+    "tok2vec", "transformer", "tagger", "morphologizer", "parser", "beam_parser", "ner",
+    "beam_ner", "senter", "sentencizer", "attribute_ruler", "lemmatizer",
+    "trainable_lemmatizer", "entity_ruler", "span_ruler", "future_entity_ruler", "textcat",
+    "textcat_multilabel", "spancat", "spancat_singlelabel", "entity_linker",
+})
+
+
+def cache_key_of(nlp: Any) -> str:
+    """The token cache key that ``nlp``'s Docs may be stored under: :func:`tokenizer_id` of its
+    language when its tokenizer has exactly the blank one's rules (a trained pipeline such as
+    ``en_core_web_sm`` keeps them) and no component can change its tokens; else ``""`` (do not
+    store them)."""
+    factories = {nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
+    if not factories <= TOKEN_PRESERVING:
+        return ""
+    blank = blank_pipeline(nlp.lang).tokenizer
+    if nlp.tokenizer.to_bytes(exclude=["vocab"]) != blank.to_bytes(exclude=["vocab"]):
+        return ""
+    return tokenizer_id(nlp.lang)
+
+
+def runs_of_doc(doc: Any, text: str, normed: frozenset[str] = frozenset()) -> bytes | None:
+    """A Doc's tokens (``text`` is its text) as token runs
+    (:func:`annotator.domain.pack_token_runs`), with the norms its tokenizer's special cases gave
+    (``normed``: :func:`normed_words` of that tokenizer); ``None`` for a Doc they cannot hold (a
+    token of no length)."""
+    from spacy.attrs import LENGTH, SPACY
+
+    from annotator.domain import pack_token_runs
+
+    if not len(doc):
+        return pack_token_runs([], [])
+    array = doc.to_array([LENGTH, SPACY])
+    lengths, spaces = array[:, 0].tolist(), array[:, 1].tolist()
+    norms = []
+    if normed:
+        pos = 0
+        for i, (n, space) in enumerate(zip(lengths, spaces, strict=True)):
+            if text[pos:pos + n] in normed:
+                token = doc[i]
+                if token.norm_ != token.lex.norm_:
+                    norms.append((i, token.norm_))
+            pos += n + space
+    try:
+        return pack_token_runs(lengths, spaces, norms)
+    except ValueError:
+        return None
+
+
+def runs_of_texts(texts: list[str], lang: str = "en") -> list[bytes | None]:
+    """Token runs of each text by the exports' tokenizer (filling the token cache)."""
+    nlp = blank_pipeline(lang)
+    normed = normed_words(nlp)
+    return [runs_of_doc(doc, text, normed)
+            for doc, text in zip(nlp.tokenizer.pipe(texts), texts, strict=True)]
+
+
+# id(tokenizer) -> (the tokenizer, kept so that its id is not reused; its normed words)
+_NORMED: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def normed_words(nlp: Any) -> frozenset[str]:
+    """The texts of tokens to which one of ``nlp``'s tokenizer special cases gives a ``NORM``
+    ("m" of "Im" -> "am"): only such a token can have a norm other than its word's (per
+    tokenizer, computed once)."""
+    tokenizer = nlp.tokenizer
+    if id(tokenizer) not in _NORMED:
+        from spacy.attrs import NORM, ORTH
+
+        _NORMED[id(tokenizer)] = (tokenizer, frozenset(
+            piece.get(ORTH, piece.get("ORTH", ""))
+            for pieces in tokenizer.rules.values() for piece in pieces
+            if NORM in piece or "NORM" in piece))
+    return _NORMED[id(tokenizer)][1]

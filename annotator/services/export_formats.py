@@ -15,10 +15,10 @@ OnMisaligned = Callable[[Misaligned], None]
 
 
 def _prodigy(lang: str, on_misaligned: OnMisaligned) -> Callable:
-    from annotator.io.formats import prodigy_writer
+    from annotator.io.formats import prodigy_lines
     from annotator.nlp.tokens import make_tokenizer
 
-    return prodigy_writer(make_tokenizer(lang), on_misaligned)
+    return prodigy_lines(make_tokenizer(lang), on_misaligned)
 
 
 def _doccano(lang: str, on_misaligned: OnMisaligned) -> Callable:

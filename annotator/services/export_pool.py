@@ -168,7 +168,8 @@ def docbin_chunk(lang: str, section_labels: list[str], sided: list[tuple[str, It
     with cached_msgpack_codecs():
         for side, item in sided:
             entries, bad = pack(nlp, side, item.doc.id, item.doc.text, item.spans,
-                                item.sections, export_meta(item.doc), section_labels)
+                                item.sections, export_meta(item.doc), section_labels,
+                                item.tokens)
             packed.append((entries, bad))
             problems += bad
     return packed, len(sided), len(sided), problems

@@ -26,6 +26,7 @@ from annotator.io.training_formats import (
     training_statuses,
     write_conll,
 )
+from annotator.nlp.tokens import tokenizer_id
 from annotator.services.export_formats import FILE_FORMATS, JSONL_FORMATS
 from annotator.services.export_pool import (
     chunked,
@@ -36,6 +37,10 @@ from annotator.services.export_pool import (
     ordered_map,
 )
 from annotator.store import Store
+
+# Formats that tokenize, and so read the token cache (a document's tokens cached by the exports'
+# tokenizer are the ones it would make: the same output, without tokenizing again).
+TOKEN_FORMATS = ("prodigy", "spacy", "conll")
 
 if TYPE_CHECKING:
     from annotator.nlp.docbin import DocBinExport
@@ -70,15 +75,18 @@ class ExportReport:
 
 
 def iter_items(store: Store, statuses: list[Status] | None, batch_size: int = 500,
-               provenance: bool = True) -> Iterator[Item]:
+               provenance: bool = True, tokenizer: str | None = None) -> Iterator[Item]:
     """Documents of the given statuses (``None``: all) with their labels, a batch at a time
-    (never the whole project). ``provenance=False`` leaves out who made each span."""
+    (never the whole project). ``provenance=False`` leaves out who made each span. With
+    ``tokenizer`` (:func:`annotator.nlp.tokens.tokenizer_id`), each item carries its tokens
+    by that tokenizer when the token cache holds them."""
     for docs in store.documents.iter(statuses, batch_size=batch_size):
         ids = [d.id for d in docs]
         spans = store.spans.of_many(ids, provenance=provenance)
         sections = store.sections.of_many(ids)
+        runs = store.tokens.of_many(ids, tokenizer) if tokenizer else {}
         for doc in docs:
-            yield Item(doc, spans[doc.id], sections[doc.id])
+            yield Item(doc, spans[doc.id], sections[doc.id], runs.get(doc.id))
 
 
 def statuses_for(fmt: str, include_all: bool) -> list[Status] | None:
@@ -115,9 +123,13 @@ def export(
     total = len(store.documents.ids(statuses))
     report = ExportReport(fmt, str(out))
     step = _stepper(total, progress, should_stop)
-    items = iter_items(store, statuses, provenance=False)
     lang = store.settings.get("lang", "en") or "en"
-    workers = export_workers(fmt, total, workers)
+    tokenizer = tokenizer_id(lang) if fmt in TOKEN_FORMATS else None
+    items = iter_items(store, statuses, provenance=False, tokenizer=tokenizer)
+    # prodigy and conll workers pay for the documents still to tokenize (the token cache's are
+    # read, not made: a few % of the work); spacy's still make every Doc and DocBin entry.
+    cached = store.tokens.count(tokenizer) if tokenizer and fmt != "spacy" else 0
+    workers = export_workers(fmt, max(0, total - cached), workers)
     if fmt in JSONL_FORMATS:
         writer = JSONL_FORMATS[fmt](lang, report.misaligned.append)
         keep = lambda: skip_misaligned or not report.misaligned  # noqa: E731
@@ -221,7 +233,7 @@ def _docs_added(exporter: DocBinExport, items: Iterator[Item], split: Split | No
     if workers <= 1:
         for side, item in sided:
             yield exporter.add(side, item.doc.id, item.doc.text, item.spans, item.sections,
-                               export_meta(item.doc))
+                               export_meta(item.doc), item.tokens)
         return
     work = partial(docbin_chunk, exporter.lang, exporter.section_labels)
     with closing(ordered_map(work, chunked(sided), workers, exporter.lang)) as results:

@@ -139,7 +139,7 @@ def preannotate(
                 else analyse_batches(setup, items, n_process))
     try:
         for results in analysed:
-            _commit(store, run_key, results, report, replace)
+            _commit(store, run_key, results, report, replace, setup.tokens_key)
             progress(report.documents, report.pending,
                      f"Pre-annotated {report.documents} of {report.pending} documents")
             if should_stop():
@@ -170,13 +170,20 @@ def _items(store: Store, run_key: str, batch_size: int,
 
 
 def _commit(store: Store, run_key: str, results: list[Analysis],
-            report: PreannotateReport, replace: str | None = None) -> None:
+            report: PreannotateReport, replace: str | None = None,
+            tokens_key: str = "") -> None:
     batch = [
         DocSuggestions(r.doc_id, [Span(s, e, label, src) for s, e, label, src in r.entities],
                        r.sections, r.section_origin or RULES)
         for r in results
     ]
     n_spans, n_sections = store.suggestions.add(run_key, batch, replace_models=replace)
+    runs = [(r.doc_id, r.runs) for r in results if r.runs is not None]
+    if runs and tokens_key:
+        # Apart from the suggestions' transaction (which gives the lock to the window when it
+        # asks): derived data, a millisecond of lock; if the run stops in between, those
+        # documents are tokenized by the next export or cache-tokens, as without a cache.
+        store.tokens.put_many(tokens_key, runs)
     report.documents += len(results)
     report.entities += n_spans
     report.sections += n_sections

@@ -29,6 +29,7 @@ from annotator.store.section_pages import SectionPages
 from annotator.store.sections import Sections
 from annotator.store.spans import Spans
 from annotator.store.suggestions import Suggestions
+from annotator.store.token_cache import TokenCache
 from annotator.store.wal_keeper import WalKeeper
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class Store:
         self.near_dups = NearDups(self._base)
         self.confirmed = ConfirmedData(self._base)
         self.section_pages = SectionPages(self._base)
+        self.tokens = TokenCache(self._base)
 
     def close(self) -> None:
         if self._keeper is not None:

@@ -379,3 +379,33 @@ def m013_imp2_fts_merge16(db: Database) -> None:
     the same time (prefix, word and phrase filters, 0.1-28 ms, within a few per cent either
     way). The index's content is the same."""
     db.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('automerge', 16)")
+
+
+@migrations()
+def m014_exp2_token_cache(db: Database) -> None:
+    """The token cache: each document's tokens by one tokenizer, as token runs
+    (:func:`annotator.domain.pack_token_runs`: about a byte a token), so the token exports
+    (prodigy, spacy, conll) read them instead of tokenizing again. ``tokenizers`` names each
+    tokenizer once (e.g. ``spacy-3.8.18/blank-en``); a document holds the tokens of one
+    tokenizer at a time, and only a reader asking for that very tokenizer gets them.
+    Stale tokens cannot stay: a removed document takes its row along (foreign key), and a
+    changed text removes it (trigger)."""
+    db.execute(
+        """CREATE TABLE tokenizers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE token_cache (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            tokenizer INTEGER NOT NULL REFERENCES tokenizers(id),
+            runs BLOB NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TRIGGER token_cache_text_changed AFTER UPDATE OF text ON documents
+           WHEN new.text IS NOT old.text BEGIN
+             DELETE FROM token_cache WHERE doc_id = old.id;
+           END"""
+    )
