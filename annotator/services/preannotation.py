@@ -177,13 +177,10 @@ def _commit(store: Store, run_key: str, results: list[Analysis],
                        r.sections, r.section_origin or RULES)
         for r in results
     ]
-    n_spans, n_sections = store.suggestions.add(run_key, batch, replace_models=replace)
     runs = [(r.doc_id, r.runs) for r in results if r.runs is not None]
-    if runs and tokens_key:
-        # Apart from the suggestions' transaction (which gives the lock to the window when it
-        # asks): derived data, a millisecond of lock; if the run stops in between, those
-        # documents are tokenized by the next export or cache-tokens, as without a cache.
-        store.tokens.put_many(tokens_key, runs)
+    n_spans, n_sections = store.suggestions.add(
+        run_key, batch, replace_models=replace,
+        token_runs=(tokens_key, runs) if tokens_key else None)  # one transaction, one sync
     report.documents += len(results)
     report.entities += n_spans
     report.sections += n_sections

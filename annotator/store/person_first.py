@@ -22,7 +22,7 @@ A batch written inside :meth:`PersonFirst.yielding` gives the lock back as soon 
 asks for it: SQLite's progress handler looks at the flag every :data:`CHECK_EVERY` seconds while
 a statement runs and stops the statement when the window asked after the transaction began;
 then :class:`PersonAsked` rolls the transaction back, and the writer writes the batch again after
-the window's write (:meth:`annotator.store.documents.Documents.add` does, once per batch). The
+the window's write, once (:meth:`annotator.store.base.Base.giving_way`). The
 person waits a few milliseconds, not for the rest of the batch and its commit (a ``COMMIT``
 itself is never stopped).
 """

@@ -20,6 +20,7 @@ from typing import Any
 from annotator.domain import HUMAN, RULES, Span, Status
 from annotator.store.base import Base, marks, now
 from annotator.store.spans import INSERT_SPAN
+from annotator.store.token_cache import write_runs
 
 # Finished documents are a person's decision; new suggestions there would leak into the export.
 PREANNOTATE_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.SKIPPED)
@@ -98,7 +99,8 @@ class Suggestions:
         return row is not None
 
     def add(
-        self, run_key: str, batch: Iterable[DocSuggestions], replace_models: str | None = None
+        self, run_key: str, batch: Iterable[DocSuggestions], replace_models: str | None = None,
+        token_runs: tuple[str, list[tuple[int, bytes]]] | None = None,
     ) -> tuple[int, int]:
         """Store a batch of suggestions and mark its documents done under ``run_key``, in one
         transaction. Returns ``(spans stored, sections stored)``.
@@ -106,7 +108,9 @@ class Suggestions:
         A suggestion a person rejected (``rejected_spans``: same offsets and label) is never
         stored again. With ``replace_models`` (the new model's origin, ``model:ner-N``) the
         documents' unconfirmed suggestions of every other model are removed first: a new model
-        version replaces the old one's suggestions, never a person's spans."""
+        version replaces the old one's suggestions, never a person's spans. ``token_runs``
+        (tokenizer name, ``(doc_id, runs)``): the documents' tokens for the token cache, in the
+        same transaction (:func:`annotator.store.token_cache.write_runs`)."""
         items = list(batch)
         if not items:
             return 0, 0
@@ -142,6 +146,8 @@ class Suggestions:
                 [(i, run_key, stamp) for i in ids],
             )
             self._base.bump(conn, ids)
+            if token_runs is not None and token_runs[1]:
+                write_runs(conn, *token_runs)
             return len(span_rows), n_sections
 
         return self._base.giving_way(write)

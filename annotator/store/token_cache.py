@@ -49,10 +49,7 @@ class TokenCache:
         if not rows:
             return 0
         with self._base.transaction() as conn:
-            key = self._tokenizer(conn, tokenizer)
-            conn.executemany(
-                "INSERT OR REPLACE INTO token_cache (doc_id, tokenizer, runs) VALUES (?, ?, ?)",
-                [(doc_id, key, blob) for doc_id, blob in rows])
+            write_runs(conn, tokenizer, rows)
         return len(rows)
 
     def missing(self, tokenizer: str, batch_size: int = 500) -> Iterator[list[tuple[int, str]]]:
@@ -85,3 +82,12 @@ class TokenCache:
     def _tokenizer(conn: sqlite3.Connection, name: str) -> int:
         conn.execute("INSERT OR IGNORE INTO tokenizers (name) VALUES (?)", [name])
         return conn.execute("SELECT id FROM tokenizers WHERE name = ?", [name]).fetchone()[0]
+
+
+def write_runs(conn: sqlite3.Connection, tokenizer: str, rows: list[tuple[int, bytes]]) -> None:
+    """Store ``(doc_id, token runs)`` by ``tokenizer`` inside the caller's transaction
+    (:meth:`TokenCache.put_many`, and a pre-annotation batch with its suggestions)."""
+    key = TokenCache._tokenizer(conn, tokenizer)
+    conn.executemany(
+        "INSERT OR REPLACE INTO token_cache (doc_id, tokenizer, runs) VALUES (?, ?, ?)",
+        [(doc_id, key, blob) for doc_id, blob in rows])
