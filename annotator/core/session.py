@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from typing import Protocol
 
+from annotator.core import span_list
 from annotator.core.changes import ChangeBus, Changes
 from annotator.core.commands import ConfirmSuggestions, EditSpans, SetStatus, TagSections
 from annotator.core.tokens import TokenGrid
@@ -32,7 +33,6 @@ from annotator.domain import (
     Status,
     blocks,
     blocks_touching,
-    overlapping,
 )
 from annotator.store import ReadOnlyProjectError, StorageBusy, StorageError, Store
 
@@ -138,11 +138,8 @@ class Session:
         """Bring the open document's spans up to date and tell the view what went and came:
         from this session's own edit in place, otherwise by re-reading them."""
         if delta is not None and delta[0] == doc_id:
-            gone = {s[:5] for s in delta[1]}
-            removed = [s for s in self.spans if s[:5] in gone]
             added = delta[2]
-            self.spans = sorted([s for s in self.spans if s[:5] not in gone] + added,
-                                key=lambda s: (s.start, s.end))
+            self.spans, removed = span_list.replaced(self.spans, delta[1], added)
         else:
             old, self.spans = self.spans, self.store.spans.of(doc_id)
             kept = {s[:5] for s in self.spans}
@@ -267,7 +264,7 @@ class Session:
     # -- entity spans ----------------------------------------------------------------------------
 
     def span_at(self, offset: int) -> Span | None:
-        inside = [s for s in self.spans if s.start <= offset <= s.end]
+        inside = span_list.touching(self.spans, offset)
         return min(inside, key=lambda s: (offset == s.end, s.start)) if inside else None
 
     def span_by_id(self, span_id: int) -> Span | None:
@@ -302,11 +299,12 @@ class Session:
         if not self.doc.text[start:end].strip():
             self.view.show_message("Select some text first (not only spaces)")
             return []
-        same = [s for s in self.spans if (s.start, s.end) == (start, end)]
-        if same:
-            return self.relabel(same[0], label)
+        same = span_list.find(self.spans, start, end)
+        if same is not None:
+            return self.relabel(same, label)
         new = Span(start, end, label, HUMAN, self.annotator)
-        return self._edit(f"Label {label}", overlapping(self.spans, start, end), [new])
+        return self._edit(f"Label {label}", span_list.overlapping_sorted(self.spans, start, end),
+                          [new])
 
     def relabel(self, span: Span, label: str) -> list[Span]:
         """Another label on a span relabels it; its own label on a suggestion confirms it."""
@@ -332,7 +330,8 @@ class Session:
                 self.view.show_message("A span stays within one line: no word to grow into")
             return [span]
         new = Span(start, end, span.label, HUMAN, self.annotator)
-        before = [span] + [s for s in overlapping(self.spans, start, end) if s.key != span.key]
+        before = [span] + [s for s in span_list.overlapping_sorted(self.spans, start, end)
+                           if s.key != span.key]
         return self._edit(f"Resize {span.label}", before, [new])
 
     def _edit(self, text: str, before: list[Span], after: list[Span]) -> list[Span]:
@@ -342,8 +341,8 @@ class Session:
                             [s.with_id(None) for s in after])
         if not self.run(command):
             return []
-        keys = {s.key for s in after}
-        return [s for s in self.spans if s.key in keys]
+        stored = (span_list.find(self.spans, s.start, s.end) for s in sorted(after))
+        return [s for s in stored if s is not None]
 
     # -- sections ----------------------------------------------------------------------------------
 
