@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement import AgreementReport
 from annotator.services.agreement import agreement_of_files, agreement_of_project, fmt
 from annotator.store import StorageError
+from annotator.ui.file_dialogs import open_file_names
 from annotator.ui.tables import setup_rows
 
 if TYPE_CHECKING:
@@ -119,8 +119,8 @@ class AgreementDialog(QDialog):
         header.setStretchLastSection(name == "differences")
 
     def _pick_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Annotators' project files", "",
-                                                "Annotator projects (*.db);;All files (*)")
+        paths = open_file_names(self, "Annotators' project files",
+                                "Annotator projects (*.db);;All files (*)")
         if paths:
             self.compare_files([Path(p) for p in paths])
 

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -25,13 +25,16 @@ from PySide6.QtWidgets import (
 
 from annotator.services.export_formats import DESCRIPTIONS, EXPORT_FORMATS, FILE_FORMATS
 from annotator.ui.actions import EDITOR_KEYS
+from annotator.ui.file_dialogs import save_file_name
 
 
 def default_export_path(db_path: Path) -> Path:
     """Where an export goes unless the person says otherwise: beside the project, named after
-    it, never a hidden file (``.sample-project.db`` exports to ``sample-project.jsonl``)."""
-    name = db_path.stem.lstrip(".") or "export"
-    return db_path.with_name(f"{name}.jsonl")
+    it with ``-export``, never a hidden file (``.sample-project.db`` exports to
+    ``sample-project-export.jsonl``). Not ``news.jsonl`` for ``news.db``: that is the name of
+    the file a project is most often imported from, and the export replaced it."""
+    name = db_path.stem.lstrip(".") or "project"
+    return db_path.with_name(f"{name}-export.jsonl")
 
 
 class ExportDialog(QDialog):
@@ -55,6 +58,7 @@ class ExportDialog(QDialog):
         for radio in (self.finished_only, self.everything):
             radio.setAccessibleName(radio.text())
         self.path = QLineEdit(str(default_path))
+        self._ours: Path | None = None  # an output the person already agreed to replace
         self.path.setObjectName("exportPath")
         self.path.setAccessibleName("Output file")
         browse = QPushButton("Browse…")
@@ -94,6 +98,7 @@ class ExportDialog(QDialog):
         if index >= 0:
             self.format.setCurrentIndex(index)
         self.path.setText(path)
+        self._ours = Path(path)
         (self.everything if everything else self.finished_only).setChecked(True)
 
     def choice(self) -> tuple[Path, str, bool]:
@@ -101,10 +106,26 @@ class ExportDialog(QDialog):
         return Path(self.path.text()), self.format.currentData(), self.everything.isChecked()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
-                                              "JSON lines (*.jsonl)")
+        path = save_file_name(self, "Export to", self.path.text(), "JSON lines (*.jsonl)")
         if path:
             self.path.setText(path)
+            self._ours = Path(path)  # the save dialog asked before choosing a file that exists
+
+    def accept(self) -> None:
+        """Export, unless the output is a file that exists and the person did not choose to
+        replace it: this project's last export, or a file picked with Browse (which asked)."""
+        out = Path(self.path.text())
+        if out.exists() and out != self._ours and not self.confirm_replace(out):
+            return
+        super().accept()
+
+    def confirm_replace(self, out: Path) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Replace the file?",
+                          f"{out} already exists. Replace it with this export?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("replaceExportBox")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
 
 class ShortcutsDialog(QDialog):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.changes import Changes
 from annotator.ui.dialogs import ExportDialog, default_export_path
+from annotator.ui.file_dialogs import safe_file_dialog
 from annotator.ui.jobs import export_job, import_job, preannotate_job
 from annotator.ui.workers import Worker, stop_all
 
@@ -52,11 +53,8 @@ class JobsMixin:
 
     def _file_dialog(self, title: str, mode: QFileDialog.FileMode, on_done: Callable,
                      save: bool = False, name_filter: str = "") -> QFileDialog:
-        dialog = QFileDialog(self, title)
-        dialog.setObjectName("fileDialog")
+        dialog = safe_file_dialog(self, title, name_filter=name_filter)
         dialog.setFileMode(mode)
-        if name_filter:
-            dialog.setNameFilter(name_filter)
         if save:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setDefaultSuffix("db")

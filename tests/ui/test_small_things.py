@@ -207,7 +207,7 @@ def test_the_default_export_of_a_dot_named_project_is_not_a_hidden_file(tmp_path
     qtbot.waitExposed(dialog)
     field = dialog.findChild(QLineEdit, "exportPath")
     out = Path(field.text())
-    assert out == tmp_path / "sample-project.jsonl"
+    assert out == tmp_path / "sample-project-export.jsonl"
 
     formats = dialog.findChild(QComboBox, "exportFormat")
     formats.setFocus()
@@ -215,7 +215,7 @@ def test_the_default_export_of_a_dot_named_project_is_not_a_hidden_file(tmp_path
     while formats.currentIndex() != conll:
         qtbot.keyClick(formats, Qt.Key.Key_Down if formats.currentIndex() < conll
                        else Qt.Key.Key_Up)
-    assert Path(field.text()).name == "sample-project.conll"
+    assert Path(field.text()).name == "sample-project-export.conll"
     while formats.currentData() != "doccano":
         qtbot.keyClick(formats, Qt.Key.Key_Up if formats.currentIndex() > 0 else Qt.Key.Key_Down)
     assert Path(field.text()) == out
@@ -229,4 +229,43 @@ def test_the_default_export_of_a_dot_named_project_is_not_a_hidden_file(tmp_path
     assert out.is_file() and not out.name.startswith(".")
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["text"] for r in lines) == [f"Article {i} about Oslo." for i in range(3)]
+    window.close()
+
+
+def test_export_asks_before_replacing_a_file_it_did_not_write(tmp_path, qtbot):
+    """The tester's case: ``news.db`` imported from ``news.jsonl`` proposed ``news.jsonl`` and
+    replaced it. Now the default is ``news-export.jsonl``, and an existing file is replaced only
+    when the person says yes."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "news.db"
+    source = tmp_path / "news.jsonl"
+    source.write_text('{"text": "One."}\n')
+    with open_store(path) as store:
+        store.documents.add([NewDocument(text="One.", source="news.jsonl")])
+        store.documents.set_status(1, Status.ACCEPTED)
+    window = open_window(path, qtbot)
+    dialog = window.ask_export()
+    assert Path(dialog.choice()[0]) == tmp_path / "news-export.jsonl"
+    dialog.findChild(QLineEdit, "exportPath").setText(str(source))
+    answers = []
+
+    def answer(button) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):  # not asked yet: look again
+            QTimer.singleShot(50, lambda: answer(button))
+            return
+        answers.append(box.text())
+        box.button(button).click()
+
+    QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.No))
+    dialog.accept()
+    assert dialog.isVisible() and source.read_text() == '{"text": "One."}\n'
+    QTimer.singleShot(50, lambda: answer(QMessageBox.StandardButton.Yes))
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert len(answers) == 2 and str(source) in answers[0]
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20_000)
+    assert json.loads(source.read_text().splitlines()[0])["text"] == "One."
     window.close()
