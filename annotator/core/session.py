@@ -14,7 +14,9 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+from bisect import bisect_left
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Protocol
 
 from annotator.core.changes import ChangeBus, Changes
@@ -35,6 +37,8 @@ from annotator.domain import (
     overlapping,
 )
 from annotator.store import ReadOnlyProjectError, StorageBusy, StorageError, Store
+
+_PLACE = itemgetter(0, 1)  # a Span's (start, end)
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +143,14 @@ class Session:
         from this session's own edit in place, otherwise by re-reading them."""
         if delta is not None and delta[0] == doc_id:
             gone = {s[:5] for s in delta[1]}
-            removed = [s for s in self.spans if s[:5] in gone]
-            added = delta[2]
-            self.spans = sorted([s for s in self.spans if s[:5] not in gone] + added,
-                                key=lambda s: (s.start, s.end))
+            # The spans may hold the edit already: the window's event loop runs while the
+            # commit syncs, and a poll for other writers' changes re-reads them. Applied once
+            # more, the edit listed its new span twice (a phantom row in the spans panel).
+            shown = [s for s in delta[2] if _holds(self.spans, s)]  # nearly always none
+            removed = [s for s in self.spans if s[:5] in gone and s not in shown]
+            added = [s for s in delta[2] if s not in shown]
+            self.spans = sorted([s for s in self.spans if s[:5] not in gone or s in shown]
+                                + added, key=lambda s: (s.start, s.end))
         else:
             old, self.spans = self.spans, self.store.spans.of(doc_id)
             kept = {s[:5] for s in self.spans}
@@ -378,3 +386,13 @@ class Session:
         if self.doc is None:
             return
         self.run(SetStatus(self.doc.id, status, self.doc.status, self.annotator))
+
+
+def _holds(spans: list[Span], span: Span) -> bool:
+    """Whether ``spans`` (in text order) has ``span`` itself (same row id too), by bisection."""
+    i = bisect_left(spans, (span.start, span.end), key=_PLACE)
+    while i < len(spans) and spans[i][:2] == (span.start, span.end):
+        if spans[i] == span:
+            return True
+        i += 1
+    return False

@@ -4,10 +4,16 @@ gutter beside it.
 This is the one place that converts between Qt's text positions (UTF-16 code units) and the
 store's offsets (Python code points). Everything that goes in or comes out of this class's public
 methods is in code points; Qt positions stay inside (:class:`annotator.ui.offsets.OffsetMap`).
+
+Long documents: the spans are kept in code points (:class:`SpanIndex`) and only those of the
+lines being painted are converted and placed, a block's lines in chunks of :data:`CHUNK` (a
+1.7 MB one-line document is one block of ~12,000 lines); the text is laid out once per document
+(see :meth:`AnnotationView.show_document`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from math import ceil, floor
 
@@ -33,10 +39,20 @@ from annotator.core.tokens import trim_to_word
 from annotator.domain import Section, Span
 from annotator.ui.gutter import SectionGutter
 from annotator.ui.offsets import OffsetMap
-from annotator.ui.span_painter import Mark, Style, paint_decorations, paint_fills, place_marks
+from annotator.ui.span_index import SpanIndex
+from annotator.ui.span_painter import (
+    Mark,
+    Placed,
+    Style,
+    paint_decorations,
+    paint_fills,
+    place_marks,
+)
 from annotator.ui.theme import is_dark
 
 DIMMED_SECTIONS = frozenset({"boilerplate"})
+CHUNK = 16  # lines of a block placed and cached together (a long block paints a few chunks)
+LONG_TEXT = 50_000  # characters: more than a window shows, so the scroll bar is always there
 
 
 class AnnotationView(QTextEdit):
@@ -56,23 +72,23 @@ class AnnotationView(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
         self.setAcceptDrops(False)
-        self.document().setDocumentMargin(14)
         self._map = OffsetMap("")
         self._text = ""
-        self._spans: dict[int, Span] = {}
-        self._span_blocks: dict[int, range] = {}
-        self._marks: dict[int, list[Mark]] = {}
-        self._placed: dict[int, list] = {}
+        self._spans = SpanIndex()
+        self._placed: dict[int, dict[int, Placed]] = {}  # block number -> chunk -> placed marks
         self._sections: dict[int, Section] = {}
         self._entity_colours: dict[str, str] = {}
         self._section_colours: dict[str, str] = {}
-        self._selected: int | None = None
+        self._selected: int | None = None  # the id of the span under the cursor
+        self._selected_span: Span | None = None  # that span
+        self._first_hint = 0  # the first block on screen last time (see _first_visible)
         self.snap = True
         self.gutter = SectionGutter(self)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         # A selection that collapses where it ends (labelling a drag) moves no cursor.
         self.selectionChanged.connect(self._on_cursor_moved)
+        self.document().setDocumentMargin(14)
         self.document().documentLayout().documentSizeChanged.connect(self._forget_placement)
         self._update_margins()
 
@@ -85,19 +101,28 @@ class AnnotationView(QTextEdit):
         self.viewport().update()
 
     def show_document(self, text: str, spans: Sequence[Span], sections: Sequence[Section]) -> None:
-        """Replace the text and its annotations; the cursor goes to the top."""
-        self._selected = None
+        """Replace the text and its annotations; the cursor goes to the top.
+
+        The text is inserted with its line spacing already set, and a long one with the
+        scroll bar already there: it is laid out once. Before, it was laid out three times
+        (the text, then the spacing, then the narrower width once the scroll bar appeared);
+        a 1.7 MB one-line text took seconds for each. ``spans``: in text order, as the store
+        gives them (anything else is sorted)."""
+        self._selected = self._selected_span = None
         self.setExtraSelections([])
-        self.setPlainText(text)
         self._text = text
         self._map = OffsetMap(text)
-        self._apply_spacing()
-        self._spans.clear()
-        self._span_blocks.clear()
-        self._marks.clear()
+        self._spans = SpanIndex(spans)
         self._placed.clear()
-        for span in spans:
-            self._add_mark(span)
+        self._first_hint = 0
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+                                        if len(text) > LONG_TEXT
+                                        else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        doc = self.document()
+        doc.clear()
+        cursor = QTextCursor(doc)
+        cursor.setBlockFormat(self._spacing())  # every block of the text takes it
+        cursor.insertText(text)
         self.show_sections(sections)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -105,9 +130,15 @@ class AnnotationView(QTextEdit):
         """Re-render only the blocks whose spans changed."""
         touched: set[int] = set()
         for span in removed:
-            touched.update(self._remove_mark(span.id))
+            gone = self._spans.remove(span)
+            if gone is not None:
+                touched.update(self._blocks_of(gone))
         for span in added:
-            touched.update(self._add_mark(span))
+            assert span.id is not None
+            self._spans.add(span)
+            touched.update(self._blocks_of(span))
+        for number in touched:
+            self._placed.pop(number, None)
         self._on_cursor_moved()
         for number in touched:
             self._update_block(number)
@@ -125,32 +156,15 @@ class AnnotationView(QTextEdit):
         return self._text
 
     def spans(self) -> list[Span]:
-        return sorted(self._spans.values(), key=lambda s: (s.start, s.end))
+        return list(self._spans)
 
-    def _add_mark(self, span: Span) -> range:
-        assert span.id is not None
+    def _blocks_of(self, span: Span) -> range:
+        """The numbers of the blocks a span covers (a span may cross lines)."""
         start, end = self._map.to_qt(span.start), self._map.to_qt(span.end)
         doc = self.document()
         first = doc.findBlock(start).blockNumber()
         last = doc.findBlock(max(start, end - 1)).blockNumber()
-        numbers = range(first, last + 1)
-        mark = Mark(start, end, span.label, span.confirmed, span.id)
-        for n in numbers:
-            self._placed.pop(n, None)
-            marks = self._marks.setdefault(n, [])
-            marks.append(mark)
-            marks.sort(key=lambda m: m.start)
-        self._spans[span.id] = span
-        self._span_blocks[span.id] = numbers
-        return numbers
-
-    def _remove_mark(self, span_id: int | None) -> range:
-        numbers = self._span_blocks.pop(span_id, range(0))
-        self._spans.pop(span_id, None)
-        for n in numbers:
-            self._placed.pop(n, None)
-            self._marks[n] = [m for m in self._marks.get(n, []) if m.span_id != span_id]
-        return numbers
+        return range(first, last + 1)
 
     # -- positions (code points outside, UTF-16 inside) ------------------------------------------
 
@@ -186,16 +200,10 @@ class AnnotationView(QTextEdit):
 
     def span_at(self, offset: int) -> Span | None:
         """The span covering ``offset``; a cursor just after a span's last character counts."""
-        position = self._map.to_qt(offset)
-        number = self.document().findBlock(position).blockNumber()
-        inside = [m for m in self._marks.get(number, []) if m.start <= position <= m.end]
-        if not inside:
-            return None
-        best = min(inside, key=lambda m: (m.start > position or position == m.end, m.start))
-        return self._spans.get(best.span_id)
+        return self._spans.at(offset)
 
     def selected_span(self) -> Span | None:
-        return self._spans.get(self._selected) if self._selected is not None else None
+        return self._selected_span
 
     def reveal_span(self, span: Span) -> None:
         self.select_range(span.start, span.start)
@@ -219,7 +227,7 @@ class AnnotationView(QTextEdit):
         layout = self.document().documentLayout()
         scroll = self.verticalScrollBar().value()
         bottom = self.viewport().height()
-        block = self.cursorForPosition(QPoint(0, 0)).block()
+        block = self._first_visible(scroll)
         if block.previous().isValid():
             block = block.previous()
         while block.isValid():
@@ -229,6 +237,40 @@ class AnnotationView(QTextEdit):
                 break
             yield block, top, rect.height()
             block = block.next()
+
+    def _first_visible(self, scroll: int) -> QTextBlock:
+        """The first block whose bottom is at or below ``scroll`` (document pixels).
+
+        A long document is laid out a part at a time after it is shown, and hit-testing a point
+        meanwhile finds a wrong block (the old way: nothing was painted). Asking for a block's
+        rectangle lays the text out up to that block, so this gallops from the block it found
+        last time, then bisects: it lays out nothing far past the screen."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        count = doc.blockCount()
+
+        def bottom(n: int) -> float:
+            return layout.blockBoundingRect(doc.findBlockByNumber(n)).bottom()
+
+        n = min(self._first_hint, count - 1)
+        step = 1
+        if bottom(n) >= scroll:  # the answer is n or before: (lo, hi] holds it
+            lo, hi = n - 1, n
+            while lo >= 0 and bottom(lo) >= scroll:
+                lo, hi, step = lo - step, lo, step * 2
+            lo = max(lo, -1)
+        else:
+            lo, hi = n, n + 1
+            while hi < count and bottom(hi) < scroll:
+                lo, hi, step = hi, hi + step, step * 2
+            hi = min(hi, count - 1)
+            if bottom(hi) < scroll:
+                return doc.lastBlock()
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if bottom(mid) >= scroll else (mid, hi)
+        self._first_hint = hi
+        return doc.findBlockByNumber(hi)
 
     # -- painting ------------------------------------------------------------------------------
 
@@ -252,7 +294,7 @@ class AnnotationView(QTextEdit):
         for block, top, height in self.visible_blocks():
             if top > region.bottom() + 2 or top + height + self._tag_extent() < region.top():
                 continue  # outside what needs repainting (a partial update)
-            placed = self._placed_marks(block)
+            placed = self._placed_marks(block, top, region)
             painted.append((block, top, placed, self._origin(block, top, offset)))
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -279,19 +321,49 @@ class AnnotationView(QTextEdit):
                 painter.fillRect(rect.translated(offset.x(), top - rect.top()), dim)
         painter.end()
 
-    def _placed_marks(self, block: QTextBlock) -> list:
-        """A block's marks with their rectangles relative to the block, kept until the block's
-        spans or the layout change (scrolling and repainting reuse them)."""
-        number = block.blockNumber()
-        marks = self._marks.get(number)
-        if not marks:
-            return []
-        placed = self._placed.get(number)
-        if placed is None:
-            placed = place_marks(block, QPointF(0, 0), marks)
-            if all(rects for _mark, rects in placed):  # not yet laid out: try again next time
-                self._placed[number] = placed
+    def _placed_marks(self, block: QTextBlock, top: float, region: QRect) -> Placed:
+        """The marks on a block's lines that ``region`` (viewport pixels) shows, with their
+        rectangles relative to the block (``top``: the block's top in the viewport). They are
+        placed a chunk of :data:`CHUNK` lines at a time and kept until the block's spans or the
+        layout change (scrolling and repainting reuse them). A mark belongs to the chunk where
+        it starts, and may reach into the next: the chunk above the first one shown is painted
+        too."""
+        layout = block.layout()
+        lines = layout.lineCount()
+        if lines == 0:
+            return []  # not laid out yet
+        chunks = range(1)
+        if lines > CHUNK:
+            first = _line_at(layout, region.top() - top - self._tag_extent())
+            last = _line_at(layout, region.bottom() - top)
+            chunks = range(max(0, first // CHUNK - 1), last // CHUNK + 1)
+        kept = self._placed.setdefault(block.blockNumber(), {})
+        placed: Placed = []
+        for k in chunks:
+            part = kept.get(k)
+            if part is None:
+                part = place_marks(block, QPointF(0, 0), self._chunk_marks(block, k),
+                                   _chunk_lines(layout, k))
+                if all(rects for _mark, rects in part):  # not yet laid out: try again next time
+                    kept[k] = part
+            placed.extend(part)
         return placed
+
+    def _chunk_marks(self, block: QTextBlock, k: int) -> list[Mark]:
+        """The spans that start on lines ``k * CHUNK`` to ``(k + 1) * CHUNK - 1`` of ``block``
+        (chunk 0 also takes those coming from an earlier block), in Qt positions: the one place
+        spans are converted for painting."""
+        layout = block.layout()
+        lines = layout.lineCount()
+        base = block.position()
+        first, after = k * CHUNK, min(lines, (k + 1) * CHUNK)
+        lo = base if k == 0 else base + layout.lineAt(first).textStart()
+        hi = base + (block.length() if after >= lines else layout.lineAt(after).textStart())
+        cp_lo, cp_hi = self._map.from_qt(lo), self._map.from_qt(hi)
+        spans = self._spans.overlapping(cp_lo, cp_hi)
+        to_qt = self._map.to_qt
+        return [Mark(to_qt(s.start), to_qt(s.end), s.label, s.confirmed, s.id)
+                for s in spans if k == 0 or s.start >= cp_lo]
 
     def _forget_placement(self, *_args: object) -> None:
         self._placed.clear()
@@ -322,15 +394,18 @@ class AnnotationView(QTextEdit):
         bottom = ceil(rect.bottom() - scroll) + self._tag_extent() + 4
         self.viewport().update(QRect(0, top, self.viewport().width(), bottom - top))
 
-    def _apply_spacing(self) -> None:
+    def _spacing(self) -> QTextBlockFormat:
         """Room under every line for the label tags: a line distance that follows the zoom."""
         fmt = QTextBlockFormat()
-        gap = self._tag_room()
-        fmt.setLineHeight(gap, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+        distance = QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value
+        fmt.setLineHeight(self._tag_room(), distance)
         fmt.setBottomMargin(2)
+        return fmt
+
+    def _apply_spacing(self) -> None:
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)
-        cursor.mergeBlockFormat(fmt)
+        cursor.mergeBlockFormat(self._spacing())
 
     def _update_margins(self) -> None:
         self.setViewportMargins(self.gutter.width_hint(), 0, 0, 0)
@@ -408,12 +483,43 @@ class AnnotationView(QTextEdit):
         cursor = self.textCursor()
         span = None if cursor.hasSelection() else self.span_at(self.cursor_offset())
         new = span.id if span is not None else None
-        if new != self._selected:
-            old, self._selected = self._selected, new
-            for span_id in (old, new):
-                for number in self._span_blocks.get(span_id, ()):
+        if span != self._selected_span:  # not only the id: SQLite gives a relabelled span the
+            # id of the one it replaced when that was the last row
+            old, self._selected, self._selected_span = self._selected_span, new, span
+            for shown in (old, span):
+                for number in self._blocks_of(shown) if shown is not None else ():
                     self._update_block(number)
             self.span_selected.emit(-1 if new is None else new)
 
     def _on_scrolled(self, _value: int) -> None:
         self.gutter.update()
+
+
+def _line_at(layout, y: float) -> int:
+    """The first line of a text layout whose bottom is at or below ``y`` (pixels from the
+    layout's top; clamped to the lines there are), by bisection: a long block has thousands."""
+    lo, hi = 0, layout.lineCount() - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        line = layout.lineAt(mid)
+        if line.y() + line.height() < y:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _chunk_lines(layout, k: int):
+    """A line finder (see :func:`mark_rects`) that bisects the lines of chunk ``k`` and the
+    one after it (a mark may run on past its chunk); further away it asks the layout."""
+    first = k * CHUNK
+    after = min(layout.lineCount(), first + 2 * CHUNK)
+    starts = [layout.lineAt(n).textStart() for n in range(first, after)]
+    end = layout.lineAt(after - 1).textStart() + layout.lineAt(after - 1).textLength()
+
+    def line_for(position: int):
+        if starts[0] <= position < end:
+            return layout.lineAt(first + bisect_right(starts, position) - 1)
+        return layout.lineForTextPosition(position)
+
+    return line_for
