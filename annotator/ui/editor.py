@@ -6,14 +6,13 @@ store's offsets (Python code points). Everything that goes in or comes out of th
 methods is in code points; Qt positions stay inside (:class:`annotator.ui.offsets.OffsetMap`).
 
 Long documents: the spans are kept in code points (:class:`SpanIndex`) and only those of the
-lines being painted are converted and placed, a block's lines in chunks of :data:`CHUNK` (a
-1.7 MB one-line document is one block of ~12,000 lines); the text is laid out once per document
-(see :meth:`AnnotationView.show_document`).
+lines being painted are converted and placed, a long block's lines a chunk at a time (a 1.7 MB
+one-line document is one block of ~12,000 lines; see :mod:`annotator.ui.long_text`); the text is
+laid out once per document (see :meth:`AnnotationView.show_document`).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from math import ceil, floor
 
@@ -38,6 +37,12 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from annotator.core.tokens import trim_to_word
 from annotator.domain import Section, Span
 from annotator.ui.gutter import SectionGutter
+from annotator.ui.long_text import (
+    chunk_lines,
+    chunk_range,
+    chunks_in_view,
+    first_visible,
+)
 from annotator.ui.offsets import OffsetMap
 from annotator.ui.span_index import SpanIndex
 from annotator.ui.span_painter import (
@@ -51,7 +56,6 @@ from annotator.ui.span_painter import (
 from annotator.ui.theme import is_dark
 
 DIMMED_SECTIONS = frozenset({"boilerplate"})
-CHUNK = 16  # lines of a block placed and cached together (a long block paints a few chunks)
 LONG_TEXT = 50_000  # characters: more than a window shows, so the scroll bar is always there
 
 
@@ -227,7 +231,8 @@ class AnnotationView(QTextEdit):
         layout = self.document().documentLayout()
         scroll = self.verticalScrollBar().value()
         bottom = self.viewport().height()
-        block = self._first_visible(scroll)
+        block = first_visible(self.document(), scroll, self._first_hint)
+        self._first_hint = block.blockNumber()
         if block.previous().isValid():
             block = block.previous()
         while block.isValid():
@@ -237,40 +242,6 @@ class AnnotationView(QTextEdit):
                 break
             yield block, top, rect.height()
             block = block.next()
-
-    def _first_visible(self, scroll: int) -> QTextBlock:
-        """The first block whose bottom is at or below ``scroll`` (document pixels).
-
-        A long document is laid out a part at a time after it is shown, and hit-testing a point
-        meanwhile finds a wrong block (the old way: nothing was painted). Asking for a block's
-        rectangle lays the text out up to that block, so this gallops from the block it found
-        last time, then bisects: it lays out nothing far past the screen."""
-        doc = self.document()
-        layout = doc.documentLayout()
-        count = doc.blockCount()
-
-        def bottom(n: int) -> float:
-            return layout.blockBoundingRect(doc.findBlockByNumber(n)).bottom()
-
-        n = min(self._first_hint, count - 1)
-        step = 1
-        if bottom(n) >= scroll:  # the answer is n or before: (lo, hi] holds it
-            lo, hi = n - 1, n
-            while lo >= 0 and bottom(lo) >= scroll:
-                lo, hi, step = lo - step, lo, step * 2
-            lo = max(lo, -1)
-        else:
-            lo, hi = n, n + 1
-            while hi < count and bottom(hi) < scroll:
-                lo, hi, step = hi, hi + step, step * 2
-            hi = min(hi, count - 1)
-            if bottom(hi) < scroll:
-                return doc.lastBlock()
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            lo, hi = (lo, mid) if bottom(mid) >= scroll else (mid, hi)
-        self._first_hint = hi
-        return doc.findBlockByNumber(hi)
 
     # -- painting ------------------------------------------------------------------------------
 
@@ -324,26 +295,20 @@ class AnnotationView(QTextEdit):
     def _placed_marks(self, block: QTextBlock, top: float, region: QRect) -> Placed:
         """The marks on a block's lines that ``region`` (viewport pixels) shows, with their
         rectangles relative to the block (``top``: the block's top in the viewport). They are
-        placed a chunk of :data:`CHUNK` lines at a time and kept until the block's spans or the
-        layout change (scrolling and repainting reuse them). A mark belongs to the chunk where
-        it starts, and may reach into the next: the chunk above the first one shown is painted
-        too."""
+        placed a chunk of lines at a time (:mod:`annotator.ui.long_text`) and kept until the
+        block's spans or the layout change (scrolling and repainting reuse them)."""
         layout = block.layout()
-        lines = layout.lineCount()
-        if lines == 0:
+        if layout.lineCount() == 0:
             return []  # not laid out yet
-        chunks = range(1)
-        if lines > CHUNK:
-            first = _line_at(layout, region.top() - top - self._tag_extent())
-            last = _line_at(layout, region.bottom() - top)
-            chunks = range(max(0, first // CHUNK - 1), last // CHUNK + 1)
+        chunks = chunks_in_view(layout, region.top() - top - self._tag_extent(),
+                                region.bottom() - top)
         kept = self._placed.setdefault(block.blockNumber(), {})
         placed: Placed = []
         for k in chunks:
             part = kept.get(k)
             if part is None:
                 part = place_marks(block, QPointF(0, 0), self._chunk_marks(block, k),
-                                   _chunk_lines(layout, k))
+                                   chunk_lines(layout, k))
                 if all(rects for _mark, rects in part):  # not yet laid out: try again next time
                     kept[k] = part
             placed.extend(part)
@@ -353,12 +318,7 @@ class AnnotationView(QTextEdit):
         """The spans that start on lines ``k * CHUNK`` to ``(k + 1) * CHUNK - 1`` of ``block``
         (chunk 0 also takes those coming from an earlier block), in Qt positions: the one place
         spans are converted for painting."""
-        layout = block.layout()
-        lines = layout.lineCount()
-        base = block.position()
-        first, after = k * CHUNK, min(lines, (k + 1) * CHUNK)
-        lo = base if k == 0 else base + layout.lineAt(first).textStart()
-        hi = base + (block.length() if after >= lines else layout.lineAt(after).textStart())
+        lo, hi = chunk_range(block, k)
         cp_lo, cp_hi = self._map.from_qt(lo), self._map.from_qt(hi)
         spans = self._spans.overlapping(cp_lo, cp_hi)
         to_qt = self._map.to_qt
@@ -494,32 +454,3 @@ class AnnotationView(QTextEdit):
     def _on_scrolled(self, _value: int) -> None:
         self.gutter.update()
 
-
-def _line_at(layout, y: float) -> int:
-    """The first line of a text layout whose bottom is at or below ``y`` (pixels from the
-    layout's top; clamped to the lines there are), by bisection: a long block has thousands."""
-    lo, hi = 0, layout.lineCount() - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        line = layout.lineAt(mid)
-        if line.y() + line.height() < y:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-def _chunk_lines(layout, k: int):
-    """A line finder (see :func:`mark_rects`) that bisects the lines of chunk ``k`` and the
-    one after it (a mark may run on past its chunk); further away it asks the layout."""
-    first = k * CHUNK
-    after = min(layout.lineCount(), first + 2 * CHUNK)
-    starts = [layout.lineAt(n).textStart() for n in range(first, after)]
-    end = layout.lineAt(after - 1).textStart() + layout.lineAt(after - 1).textLength()
-
-    def line_for(position: int):
-        if starts[0] <= position < end:
-            return layout.lineAt(first + bisect_right(starts, position) - 1)
-        return layout.lineForTextPosition(position)
-
-    return line_for

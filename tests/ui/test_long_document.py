@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 
 from annotator.domain import NewDocument, Span
 from annotator.store import open_store
-from annotator.ui.editor import CHUNK
+from annotator.ui.long_text import CHUNK
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.span_index import SpanIndex
 
