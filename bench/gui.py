@@ -281,11 +281,11 @@ def long_documents(rng: random.Random, scale: float) -> list[NewDocument]:
             spans.append(Span(pos, pos + len(word), LABELS[i % 5], "model:bench@1", None))
         pos += len(word) + 1
     long_line = NewDocument(text=line, source="one-line.txt", spans=spans)
-    parts, spans, pos = [], [], 0
+    parts, spans, pos, i = [], [], 0, 0
     size, wanted = int(2_000_000 * scale), int(300_000 * scale)
     while pos < size:
-        i = len(parts)
-        if i:
+        i += 1
+        if i > 1:
             sep = "\n\n" if i % 40 == 0 else " "
             parts.append(sep)
             pos += len(sep)
