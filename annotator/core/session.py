@@ -14,11 +14,10 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-from bisect import bisect_left
 from collections.abc import Callable
-from operator import itemgetter
 from typing import Protocol
 
+from annotator.core import span_list
 from annotator.core.changes import ChangeBus, Changes
 from annotator.core.commands import ConfirmSuggestions, EditSpans, SetStatus, TagSections
 from annotator.core.tokens import TokenGrid
@@ -34,11 +33,8 @@ from annotator.domain import (
     Status,
     blocks,
     blocks_touching,
-    overlapping,
 )
 from annotator.store import ReadOnlyProjectError, StorageBusy, StorageError, Store
-
-_PLACE = itemgetter(0, 1)  # a Span's (start, end)
 
 log = logging.getLogger(__name__)
 
@@ -142,15 +138,11 @@ class Session:
         """Bring the open document's spans up to date and tell the view what went and came:
         from this session's own edit in place, otherwise by re-reading them."""
         if delta is not None and delta[0] == doc_id:
-            gone = {s[:5] for s in delta[1]}
             # The spans may hold the edit already: the window's event loop runs while the
             # commit syncs, and a poll for other writers' changes re-reads them. Applied once
             # more, the edit listed its new span twice (a phantom row in the spans panel).
-            shown = [s for s in delta[2] if _holds(self.spans, s)]  # nearly always none
-            removed = [s for s in self.spans if s[:5] in gone and s not in shown]
-            added = [s for s in delta[2] if s not in shown]
-            self.spans = sorted([s for s in self.spans if s[:5] not in gone or s in shown]
-                                + added, key=lambda s: (s.start, s.end))
+            added = [s for s in delta[2] if span_list.find(self.spans, s.start, s.end) != s]
+            self.spans, removed = span_list.replaced(self.spans, delta[1], added)
         else:
             old, self.spans = self.spans, self.store.spans.of(doc_id)
             kept = {s[:5] for s in self.spans}
@@ -275,7 +267,7 @@ class Session:
     # -- entity spans ----------------------------------------------------------------------------
 
     def span_at(self, offset: int) -> Span | None:
-        inside = [s for s in self.spans if s.start <= offset <= s.end]
+        inside = span_list.touching(self.spans, offset)
         return min(inside, key=lambda s: (offset == s.end, s.start)) if inside else None
 
     def span_by_id(self, span_id: int) -> Span | None:
@@ -310,11 +302,12 @@ class Session:
         if not self.doc.text[start:end].strip():
             self.view.show_message("Select some text first (not only spaces)")
             return []
-        same = [s for s in self.spans if (s.start, s.end) == (start, end)]
-        if same:
-            return self.relabel(same[0], label)
+        same = span_list.find(self.spans, start, end)
+        if same is not None:
+            return self.relabel(same, label)
         new = Span(start, end, label, HUMAN, self.annotator)
-        return self._edit(f"Label {label}", overlapping(self.spans, start, end), [new])
+        return self._edit(f"Label {label}", span_list.overlapping_sorted(self.spans, start, end),
+                          [new])
 
     def relabel(self, span: Span, label: str) -> list[Span]:
         """Another label on a span relabels it; its own label on a suggestion confirms it."""
@@ -340,7 +333,8 @@ class Session:
                 self.view.show_message("A span stays within one line: no word to grow into")
             return [span]
         new = Span(start, end, span.label, HUMAN, self.annotator)
-        before = [span] + [s for s in overlapping(self.spans, start, end) if s.key != span.key]
+        before = [span] + [s for s in span_list.overlapping_sorted(self.spans, start, end)
+                           if s.key != span.key]
         return self._edit(f"Resize {span.label}", before, [new])
 
     def _edit(self, text: str, before: list[Span], after: list[Span]) -> list[Span]:
@@ -350,8 +344,8 @@ class Session:
                             [s.with_id(None) for s in after])
         if not self.run(command):
             return []
-        keys = {s.key for s in after}
-        return [s for s in self.spans if s.key in keys]
+        stored = (span_list.find(self.spans, s.start, s.end) for s in sorted(after))
+        return [s for s in stored if s is not None]
 
     # -- sections ----------------------------------------------------------------------------------
 
@@ -386,13 +380,3 @@ class Session:
         if self.doc is None:
             return
         self.run(SetStatus(self.doc.id, status, self.doc.status, self.annotator))
-
-
-def _holds(spans: list[Span], span: Span) -> bool:
-    """Whether ``spans`` (in text order) has ``span`` itself (same row id too), by bisection."""
-    i = bisect_left(spans, (span.start, span.end), key=_PLACE)
-    while i < len(spans) and spans[i][:2] == (span.start, span.end):
-        if spans[i] == span:
-            return True
-        i += 1
-    return False

@@ -85,7 +85,8 @@ class AnnotationView(QTextEdit):
         self._section_colours: dict[str, str] = {}
         self._selected: int | None = None  # the id of the span under the cursor
         self._selected_span: Span | None = None  # that span
-        self._first_hint = 0  # the first block on screen last time (see _first_visible)
+        self._first_hint = 0  # the first block on screen last time (see visible_blocks)
+        self._tag_cache: tuple[str, QFont, int] | None = None  # view font key, tag font, extent
         self.snap = True
         self.gutter = SectionGutter(self)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
@@ -246,11 +247,22 @@ class AnnotationView(QTextEdit):
     # -- painting ------------------------------------------------------------------------------
 
     def _tag_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.68))
-        font.setWeight(QFont.Weight.DemiBold)
-        font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 104)
-        return font
+        """The label tags' font, derived from the view's (zoom changes it); kept per view font,
+        since every paint and every repainted block asks for it."""
+        return self._tag_metrics()[0]
+
+    def _tag_metrics(self) -> tuple[QFont, int]:
+        """The tag font and how far a tag reaches below its line (pixels), for the current
+        view font."""
+        key = self.font().key()
+        if self._tag_cache is None or self._tag_cache[0] != key:
+            font = QFont(self.font())
+            font.setPointSizeF(max(6.0, font.pointSizeF() * 0.68))
+            font.setWeight(QFont.Weight.DemiBold)
+            font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 104)
+            extent = ceil(QFontMetricsF(font).height()) + 2
+            self._tag_cache = (key, font, extent)
+        return self._tag_cache[1], self._tag_cache[2]
 
     def _style(self) -> Style:
         highlight = self.palette().color(QPalette.ColorRole.Highlight)
@@ -335,7 +347,7 @@ class AnnotationView(QTextEdit):
         """How far below a line's bottom a label tag can reach (pixels): the tag is drawn one
         pixel under the line in the tag font, so below the last line of a block it lies
         outside the block's bounding rectangle, in the gap before the next block."""
-        return ceil(QFontMetricsF(self._tag_font()).height()) + 2
+        return self._tag_metrics()[1]
 
     def _origin(self, block: QTextBlock, top: float, offset: QPointF) -> QPointF:
         rect = self.document().documentLayout().blockBoundingRect(block)

@@ -51,6 +51,7 @@ from annotator.ui.window_training import TrainingMixin
 from annotator.ui.window_view import ViewMixin
 
 log = logging.getLogger(__name__)
+REMEMBER_AFTER_MS = 500  # see MainWindow._remember_timer
 
 
 class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMixin,
@@ -76,6 +77,12 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self._wire()
         self.setAcceptDrops(True)
         self._reopen: int | None = None
+        # The document to reopen next time is written to the settings a moment after it is
+        # opened, not while a key press waits for it to show (a settings read and write and a
+        # path resolution cost ~1-10 ms per document on a busy machine).
+        self._remember: tuple[Path, int] | None = None
+        self._remember_timer = QTimer(self, singleShot=True, interval=REMEMBER_AFTER_MS)
+        self._remember_timer.timeout.connect(self._remember_document)
         self._restore_settings()
         self._project_opened()
 
@@ -246,6 +253,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         except (StorageError, OSError) as exc:
             self.report("Open project", f"Cannot open {path}: {exc}", warning=True)
             return False
+        self._remember_document()
         self.stop_jobs()
         self.stop_counting()
         self._stop_refresher()
@@ -315,12 +323,21 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.find_bar.text_changed()
         self._update_header()
         self.refresh_curation(opened=True)
-        remember_document(self.db_path, doc_id, self.settings)
+        self._remember = (self.db_path, doc_id)
+        self._remember_timer.start()
         if self.list_model.doc_id(self.list_panel.current_row()) != doc_id:
             row = self.list_model.find_row(doc_id)
             if row is not None:
                 self.list_panel.set_current_row(row, quiet=True)
         self.editor.setFocus()
+
+    def _remember_document(self) -> None:
+        """Write down the document to reopen (see ``_remember_timer``); also on closing and on
+        switching projects, so nothing waiting is lost."""
+        self._remember_timer.stop()
+        if self._remember is not None:
+            remember_document(*self._remember, self.settings)
+            self._remember = None
 
     def _show_empty(self) -> None:
         self.editor.show_document("", [], [])
@@ -426,6 +443,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             event.ignore()
             QTimer.singleShot(20, self.close)
             return
+        self._remember_document()
         self.watch.stop()
         self.stop_jobs()
         self.list_panel.stop_timers()  # nothing may touch the store once it is closed

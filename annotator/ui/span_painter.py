@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlock, QTextLine
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPen,
+    QStaticText,
+    QTextBlock,
+    QTextLine,
+    QTransform,
+)
 
 from annotator.ui.theme import span_edge, span_fill
 
@@ -32,6 +42,28 @@ class Style:
     tag_font: QFont
     selected_id: int | None = None
     highlight: QColor | None = None
+
+
+# A view shows a handful of labels hundreds of times: their colours, pens and laid-out tag texts
+# are made once (a full repaint of a 1,000-span article drew ~60 tags, each re-laying its text).
+# The cached objects are shared: never change one after it is returned.
+_fill = lru_cache(maxsize=256)(span_fill)
+_edge = lru_cache(maxsize=256)(span_edge)
+
+
+@lru_cache(maxsize=256)
+def _dashed(colour: str, dark: bool) -> QPen:
+    return QPen(_edge(colour, dark), 1, Qt.PenStyle.DashLine)
+
+
+@lru_cache(maxsize=512)
+def _tag_text(tag: str, font_key: str, font: QFont) -> QStaticText:
+    """``tag`` laid out once in the tag font (``font_key`` is the font's identity for the
+    cache: :meth:`QFont.key`)."""
+    text = QStaticText(tag)
+    text.setTextFormat(Qt.TextFormat.PlainText)
+    text.prepare(QTransform(), font)
+    return text
 
 
 def _x(line, pos: int) -> float:
@@ -85,7 +117,7 @@ def paint_fills(p: QPainter, placed: Placed, style: Style) -> None:
     p.setPen(Qt.PenStyle.NoPen)
     for mark, rects in placed:
         colour = style.colours.get(mark.label, "#bbbbbb")
-        p.setBrush(span_fill(colour, mark.confirmed, style.dark))
+        p.setBrush(_fill(colour, mark.confirmed, style.dark))
         for rect in rects:
             p.drawRoundedRect(rect, 3, 3)
 
@@ -93,21 +125,21 @@ def paint_fills(p: QPainter, placed: Placed, style: Style) -> None:
 def paint_decorations(p: QPainter, block_start: int, placed: Placed, style: Style) -> None:
     """Outlines (dashed for suggestions, strong for the selected span) and label tags, drawn
     after the text."""
-    metrics = QFontMetricsF(style.tag_font)
+    font_key = style.tag_font.key()
     p.setFont(style.tag_font)
     p.setBrush(Qt.BrushStyle.NoBrush)
     for mark, rects in placed:
         if not rects:
             continue
         colour = style.colours.get(mark.label, "#bbbbbb")
-        edge = span_edge(colour, style.dark)
+        edge = _edge(colour, style.dark)
         selected = mark.span_id == style.selected_id
         if selected and style.highlight is not None:
             p.setPen(QPen(style.highlight, 2))
             for rect in rects:
                 p.drawRoundedRect(rect, 3, 3)
         elif not mark.confirmed:
-            p.setPen(QPen(edge, 1, Qt.PenStyle.DashLine))
+            p.setPen(_dashed(colour, style.dark))
             for rect in rects:
                 p.drawRoundedRect(rect, 3, 3)
         if mark.start < block_start:
@@ -115,4 +147,5 @@ def paint_decorations(p: QPainter, block_start: int, placed: Placed, style: Styl
         tag = mark.label if mark.confirmed else f"{mark.label}?"
         first = rects[0]
         p.setPen(edge)
-        p.drawText(QPointF(first.left() + 2, first.bottom() + metrics.ascent() + 1), tag)
+        p.drawStaticText(QPointF(first.left() + 2, first.bottom() + 1),
+                         _tag_text(tag, font_key, style.tag_font))

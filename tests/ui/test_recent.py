@@ -115,3 +115,25 @@ def test_last_project_skips_files_that_are_gone(tmp_path, qtbot):
     assert last_project() == gone.resolve()
     gone.unlink()
     assert last_project() == kept.resolve()
+
+
+def test_the_last_document_is_written_down_soon_without_closing_and_on_switching(
+        tmp_path, qtbot):
+    """It is written a moment after the document opens (not while the key press waits), so a
+    crash loses at most that moment; switching projects writes it at once."""
+    from annotator.ui.app import main_window
+    from annotator.ui.main_window import REMEMBER_AFTER_MS
+
+    first = make_project(tmp_path / "a" / "p.db", "One.", "Two.", "Three.")
+    second = make_project(tmp_path / "b" / "p.db", "Other.")
+    window = main_window(first)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.go_row(1)
+    qtbot.waitUntil(lambda: last_document(first) == 2, timeout=REMEMBER_AFTER_MS + 2000)
+    window.go_row(2)
+    window.open_project(second)  # at once, before the timer
+    assert last_document(first) == 3
+    window.close()
+    assert last_document(second) == 1
