@@ -1,7 +1,8 @@
 """The desktop app's speed where a person feels it, beside the physical floor of the same work.
 
-Usage: ``python bench/gui.py [--quick | --smoke] [--labels N]``   (offscreen; ``--quick`` < 1
-minute; ``--smoke``: tiny sizes, for the test suite's check that it runs)
+Usage: ``python bench/gui.py [--quick | --smoke] [--labels N] [--long-only]``   (offscreen;
+``--quick`` < 1 minute; ``--smoke``: tiny sizes, for the test suite's check that it runs;
+``--long-only``: only the long documents' step)
 
 Generated here: a 10,000-word article (125 blocks) with 1,000 entity spans (half suggestions) and
 a section on every block, and a project of 100,000 small documents.
@@ -19,7 +20,14 @@ a section on every block, and a project of 100,000 small documents.
 - stall: the longest gap between 5 ms timer ticks on the GUI thread while a worker imports files
   (then while it loads the spaCy model and pre-annotates them), vs. the same with no worker.
 
-Targets: open < 300 ms, label p95 < 16 ms, list < 200 ms, stall < 100 ms.
+- long open: the window opens a 1.7 MB one-line text (300,000 words, a suggestion on every
+  third: pre-annotation left 86,588 on the tester's) and a 2 MB text of 40-word paragraphs with
+  300,000 spans (store read, text layout, spans, gutter, spans panel, painted), vs. a bare
+  QPlainTextEdit given the same text and painted (it lays out only what it shows): the floor.
+  Then a few labels in each (as in "label"), beside the same floor as there.
+
+Targets: open < 300 ms, label p95 < 16 ms, list < 200 ms, stall < 100 ms; long open within
+2x its floor.
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QTextEdit  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit  # noqa: E402
 
 from annotator.domain import NewDocument, Span, blocks  # noqa: E402
 from annotator.store import open_store  # noqa: E402
@@ -261,6 +269,115 @@ def bench_preannotate_stall(db: Path) -> float:
     return busy
 
 
+def long_documents(rng: random.Random, scale: float) -> list[NewDocument]:
+    """The two long documents of "long open" (``scale`` 1: full size): one line of 300,000
+    words with a suggestion on every third, and 2 MB of 40-word paragraphs with 300,000 spans
+    (nearly every word; a third confirmed)."""
+    words = [rng.choice(WORDS) for _ in range(int(300_000 * scale))]
+    line = " ".join(words)
+    spans, pos = [], 0
+    for i, word in enumerate(words):
+        if i % 3 == 1:
+            spans.append(Span(pos, pos + len(word), LABELS[i % 5], "model:bench@1", None))
+        pos += len(word) + 1
+    long_line = NewDocument(text=line, source="one-line.txt", spans=spans)
+    parts, spans, pos, i = [], [], 0, 0
+    size, wanted = int(2_000_000 * scale), int(300_000 * scale)
+    while pos < size:
+        i += 1
+        if i > 1:
+            sep = "\n\n" if i % 40 == 0 else " "
+            parts.append(sep)
+            pos += len(sep)
+        word = rng.choice(WORDS)
+        parts.append(word)
+        spans.append(Span(pos, pos + len(word), LABELS[i % 5],
+                          "human" if i % 3 == 0 else "model:bench@1", None))
+        pos += len(word)
+    step = len(spans) / wanted if len(spans) > wanted else 1
+    chosen = [spans[int(k * step)] for k in range(min(wanted, len(spans)))]
+    many = NewDocument(text="".join(parts), source="many-spans.txt", spans=chosen)
+    return [long_line, many]
+
+
+def bench_long_open(window, doc_id: int, other_id: int, repeat: int
+                    ) -> tuple[float, float, float, float]:
+    """Open ``doc_id`` (after ``other_id``, so each open is a switch, as a person makes it) to
+    its text, gutter and spans panel painted, vs. a bare QPlainTextEdit of the same size given
+    the text and painted. Median wall ms and median CPU ms of each (CPU: this process; the
+    machine's load inflates wall time, not CPU time)."""
+    text = window.store.documents.get(doc_id).text
+    plain = QPlainTextEdit()
+    plain.resize(window.editor.size())
+    plain.show()
+    ours, ours_cpu, bare, bare_cpu = [], [], [], []
+    for _ in range(repeat):
+        window.controller.open_document(other_id)
+        QApplication.processEvents()
+        t, c = time.perf_counter(), time.process_time()
+        window.controller.open_document(doc_id)
+        window.editor.viewport().repaint()
+        window.editor.gutter.repaint()
+        window.side.span_list.viewport().repaint()
+        ours.append(time.perf_counter() - t)
+        ours_cpu.append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
+        plain.setPlainText(text)
+        plain.viewport().repaint()
+        bare.append(time.perf_counter() - t)
+        bare_cpu.append(time.process_time() - c)
+        plain.clear()
+        QApplication.processEvents()
+    plain.close()
+    return tuple(ms(statistics.median(x)) for x in (ours, ours_cpu, bare, bare_cpu))
+
+
+def run_long_open(work: Path, scale: float, repeat: int, n_labels: int) -> None:
+    """The "long open" table: each long document opened ``repeat`` times and labelled
+    ``n_labels`` times, beside the floors."""
+    from annotator.ui.app import main_window
+
+    db = work / "long-documents.db"
+    built = time.perf_counter()
+    with open_store(db) as store:
+        store.documents.add([NewDocument(text="A short article.", source="short.txt"),
+                             *long_documents(random.Random(11), scale)])
+        ids = store.documents.ids()
+    built = time.perf_counter() - built
+    window = main_window(db)
+    window.resize(1400, 900)
+    window.show()
+    QApplication.processEvents()
+    window.load_tokenizer().join(120)  # labels snap to words: the first would wait for spaCy
+    rows = []
+    for name, doc_id in (("open 1.7 MB line", ids[1]), ("open 300k spans", ids[2])):
+        doc = window.store.documents.get(doc_id)
+        spans = len(window.store.spans.of(doc_id))
+        wall, cpu, floor_wall, floor_cpu = bench_long_open(window, doc_id, ids[0], repeat)
+        rows.append((name, len(doc.text), spans, wall, cpu, floor_wall, floor_cpu))
+        window.controller.open_document(doc_id)
+        QApplication.processEvents()
+        ours, bare = bench_label(window, db, n_labels, random.Random(12), False)
+        rows.append((name.replace("open", "label"), len(doc.text), spans,
+                     statistics.median(ours), None, statistics.median(bare), None))
+    window.close()
+    load = os.getloadavg()[0]
+    print(f"\nlong documents (scale {scale:g}, built in {built:.0f} s; {repeat} opens and "
+          f"{n_labels} labels each, medians; load average {load:.1f} on {os.cpu_count()} cores)")
+    print(f"{'step':<22}{'chars':>11}{'spans':>9}{'ours ms':>10}{'cpu ms':>9}"
+          f"{'floor ms':>10}{'cpu ms':>9}{'ratio':>8}{'cpu ratio':>11}")
+    for name, chars, spans, wall, cpu, floor_wall, floor_cpu in rows:
+        cpu_text = f"{cpu:>9.0f}" if cpu is not None else f"{'':>9}"
+        floor_cpu_text = f"{floor_cpu:>9.0f}" if floor_cpu is not None else f"{'':>9}"
+        cpu_ratio = (f"{cpu / floor_cpu:>11.2f}" if cpu is not None and floor_cpu
+                     else f"{'':>11}")
+        print(f"{name:<22}{chars:>11,}{spans:>9,}{wall:>10.0f}{cpu_text}{floor_wall:>10.0f}"
+              f"{floor_cpu_text}{wall / floor_wall if floor_wall else float('inf'):>8.2f}"
+              f"{cpu_ratio}")
+    print("floors: open = a bare QPlainTextEdit given the text and painted; label = one sqlite3 "
+          "INSERT+COMMIT and one repaint of a bare QTextEdit with the text")
+
+
 def build_projects(work: Path, list_docs: int) -> tuple[Path, Path]:
     rng = random.Random(7)
     long_db = work / "long.db"
@@ -279,6 +396,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (< 1 minute)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it run?")
     parser.add_argument("--labels", type=int, default=None, help="labels to time")
+    parser.add_argument("--long-only", action="store_true",
+                        help="only the long documents (open and label)")
     args = parser.parse_args()
     args.quick = args.quick or args.smoke
     n_labels = args.labels or (10 if args.smoke else 200 if args.quick else 1000)
@@ -289,6 +408,11 @@ def main() -> None:
         work = Path(tmp)
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
+        scale, opens = 0.02 if args.smoke else 1.0, 2 if args.quick else 5
+        long_labels = 3 if args.smoke else 4 if args.quick else 40
+        if args.long_only:
+            run_long_open(work, scale, opens, long_labels)
+            return
         long_db, list_db = build_projects(work, list_docs)
         from annotator.ui.app import main_window
 
@@ -335,6 +459,7 @@ def main() -> None:
               f"each, taking turns); FULL p95 {'meets' if p95_full < 16 else 'MISSES'} 16 ms")
         print("floors: open = bare QTextEdit with the text; label = one sqlite3 INSERT+COMMIT and "
               "one repaint; list = count(*) + one page of rows; stall = idle event loop")
+        run_long_open(work, scale, opens, long_labels)
 
 
 if __name__ == "__main__":

@@ -138,7 +138,10 @@ class Session:
         """Bring the open document's spans up to date and tell the view what went and came:
         from this session's own edit in place, otherwise by re-reading them."""
         if delta is not None and delta[0] == doc_id:
-            added = delta[2]
+            # The spans may hold the edit already: the window's event loop runs while the
+            # commit syncs, and a poll for other writers' changes re-reads them. Applied once
+            # more, the edit listed its new span twice (a phantom row in the spans panel).
+            added = [s for s in delta[2] if span_list.find(self.spans, s.start, s.end) != s]
             self.spans, removed = span_list.replaced(self.spans, delta[1], added)
         else:
             old, self.spans = self.spans, self.store.spans.of(doc_id)

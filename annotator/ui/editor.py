@@ -4,6 +4,11 @@ gutter beside it.
 This is the one place that converts between Qt's text positions (UTF-16 code units) and the
 store's offsets (Python code points). Everything that goes in or comes out of this class's public
 methods is in code points; Qt positions stay inside (:class:`annotator.ui.offsets.OffsetMap`).
+
+Long documents: the spans are kept in code points (:class:`SpanIndex`) and only those of the
+lines being painted are converted and placed, a long block's lines a chunk at a time (a 1.7 MB
+one-line document is one block of ~12,000 lines; see :mod:`annotator.ui.long_text`); the text is
+laid out once per document (see :meth:`AnnotationView.show_document`).
 """
 
 from __future__ import annotations
@@ -32,11 +37,26 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from annotator.core.tokens import trim_to_word
 from annotator.domain import Section, Span
 from annotator.ui.gutter import SectionGutter
+from annotator.ui.long_text import (
+    chunk_lines,
+    chunk_range,
+    chunks_in_view,
+    first_visible,
+)
 from annotator.ui.offsets import OffsetMap
-from annotator.ui.span_painter import Mark, Style, paint_decorations, paint_fills, place_marks
+from annotator.ui.span_index import SpanIndex
+from annotator.ui.span_painter import (
+    Mark,
+    Placed,
+    Style,
+    paint_decorations,
+    paint_fills,
+    place_marks,
+)
 from annotator.ui.theme import is_dark
 
 DIMMED_SECTIONS = frozenset({"boilerplate"})
+LONG_TEXT = 50_000  # characters: more than a window shows, so the scroll bar is always there
 
 
 class AnnotationView(QTextEdit):
@@ -56,17 +76,16 @@ class AnnotationView(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
         self.setAcceptDrops(False)
-        self.document().setDocumentMargin(14)
         self._map = OffsetMap("")
         self._text = ""
-        self._spans: dict[int, Span] = {}
-        self._span_blocks: dict[int, range] = {}
-        self._marks: dict[int, list[Mark]] = {}
-        self._placed: dict[int, list] = {}
+        self._spans = SpanIndex()
+        self._placed: dict[int, dict[int, Placed]] = {}  # block number -> chunk -> placed marks
         self._sections: dict[int, Section] = {}
         self._entity_colours: dict[str, str] = {}
         self._section_colours: dict[str, str] = {}
-        self._selected: int | None = None
+        self._selected: int | None = None  # the id of the span under the cursor
+        self._selected_span: Span | None = None  # that span
+        self._first_hint = 0  # the first block on screen last time (see visible_blocks)
         self._tag_cache: tuple[str, QFont, int] | None = None  # view font key, tag font, extent
         self.snap = True
         self.gutter = SectionGutter(self)
@@ -74,6 +93,7 @@ class AnnotationView(QTextEdit):
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         # A selection that collapses where it ends (labelling a drag) moves no cursor.
         self.selectionChanged.connect(self._on_cursor_moved)
+        self.document().setDocumentMargin(14)
         self.document().documentLayout().documentSizeChanged.connect(self._forget_placement)
         self._update_margins()
 
@@ -86,19 +106,28 @@ class AnnotationView(QTextEdit):
         self.viewport().update()
 
     def show_document(self, text: str, spans: Sequence[Span], sections: Sequence[Section]) -> None:
-        """Replace the text and its annotations; the cursor goes to the top."""
-        self._selected = None
+        """Replace the text and its annotations; the cursor goes to the top.
+
+        The text is inserted with its line spacing already set, and a long one with the
+        scroll bar already there: it is laid out once. Before, it was laid out three times
+        (the text, then the spacing, then the narrower width once the scroll bar appeared);
+        a 1.7 MB one-line text took seconds for each. ``spans``: in text order, as the store
+        gives them (anything else is sorted)."""
+        self._selected = self._selected_span = None
         self.setExtraSelections([])
-        self.setPlainText(text)
         self._text = text
         self._map = OffsetMap(text)
-        self._apply_spacing()
-        self._spans.clear()
-        self._span_blocks.clear()
-        self._marks.clear()
+        self._spans = SpanIndex(spans)
         self._placed.clear()
-        for span in spans:
-            self._add_mark(span)
+        self._first_hint = 0
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+                                        if len(text) > LONG_TEXT
+                                        else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        doc = self.document()
+        doc.clear()
+        cursor = QTextCursor(doc)
+        cursor.setBlockFormat(self._spacing())  # every block of the text takes it
+        cursor.insertText(text)
         self.show_sections(sections)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -106,9 +135,15 @@ class AnnotationView(QTextEdit):
         """Re-render only the blocks whose spans changed."""
         touched: set[int] = set()
         for span in removed:
-            touched.update(self._remove_mark(span.id))
+            gone = self._spans.remove(span)
+            if gone is not None:
+                touched.update(self._blocks_of(gone))
         for span in added:
-            touched.update(self._add_mark(span))
+            assert span.id is not None
+            self._spans.add(span)
+            touched.update(self._blocks_of(span))
+        for number in touched:
+            self._placed.pop(number, None)
         self._on_cursor_moved()
         for number in touched:
             self._update_block(number)
@@ -126,32 +161,15 @@ class AnnotationView(QTextEdit):
         return self._text
 
     def spans(self) -> list[Span]:
-        return sorted(self._spans.values(), key=lambda s: (s.start, s.end))
+        return list(self._spans)
 
-    def _add_mark(self, span: Span) -> range:
-        assert span.id is not None
+    def _blocks_of(self, span: Span) -> range:
+        """The numbers of the blocks a span covers (a span may cross lines)."""
         start, end = self._map.to_qt(span.start), self._map.to_qt(span.end)
         doc = self.document()
         first = doc.findBlock(start).blockNumber()
         last = doc.findBlock(max(start, end - 1)).blockNumber()
-        numbers = range(first, last + 1)
-        mark = Mark(start, end, span.label, span.confirmed, span.id)
-        for n in numbers:
-            self._placed.pop(n, None)
-            marks = self._marks.setdefault(n, [])
-            marks.append(mark)
-            marks.sort(key=lambda m: m.start)
-        self._spans[span.id] = span
-        self._span_blocks[span.id] = numbers
-        return numbers
-
-    def _remove_mark(self, span_id: int | None) -> range:
-        numbers = self._span_blocks.pop(span_id, range(0))
-        self._spans.pop(span_id, None)
-        for n in numbers:
-            self._placed.pop(n, None)
-            self._marks[n] = [m for m in self._marks.get(n, []) if m.span_id != span_id]
-        return numbers
+        return range(first, last + 1)
 
     # -- positions (code points outside, UTF-16 inside) ------------------------------------------
 
@@ -187,16 +205,10 @@ class AnnotationView(QTextEdit):
 
     def span_at(self, offset: int) -> Span | None:
         """The span covering ``offset``; a cursor just after a span's last character counts."""
-        position = self._map.to_qt(offset)
-        number = self.document().findBlock(position).blockNumber()
-        inside = [m for m in self._marks.get(number, []) if m.start <= position <= m.end]
-        if not inside:
-            return None
-        best = min(inside, key=lambda m: (m.start > position or position == m.end, m.start))
-        return self._spans.get(best.span_id)
+        return self._spans.at(offset)
 
     def selected_span(self) -> Span | None:
-        return self._spans.get(self._selected) if self._selected is not None else None
+        return self._selected_span
 
     def reveal_span(self, span: Span) -> None:
         self.select_range(span.start, span.start)
@@ -220,7 +232,8 @@ class AnnotationView(QTextEdit):
         layout = self.document().documentLayout()
         scroll = self.verticalScrollBar().value()
         bottom = self.viewport().height()
-        block = self.cursorForPosition(QPoint(0, 0)).block()
+        block = first_visible(self.document(), scroll, self._first_hint)
+        self._first_hint = block.blockNumber()
         if block.previous().isValid():
             block = block.previous()
         while block.isValid():
@@ -264,7 +277,7 @@ class AnnotationView(QTextEdit):
         for block, top, height in self.visible_blocks():
             if top > region.bottom() + 2 or top + height + self._tag_extent() < region.top():
                 continue  # outside what needs repainting (a partial update)
-            placed = self._placed_marks(block)
+            placed = self._placed_marks(block, top, region)
             painted.append((block, top, placed, self._origin(block, top, offset)))
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -291,19 +304,38 @@ class AnnotationView(QTextEdit):
                 painter.fillRect(rect.translated(offset.x(), top - rect.top()), dim)
         painter.end()
 
-    def _placed_marks(self, block: QTextBlock) -> list:
-        """A block's marks with their rectangles relative to the block, kept until the block's
-        spans or the layout change (scrolling and repainting reuse them)."""
-        number = block.blockNumber()
-        marks = self._marks.get(number)
-        if not marks:
-            return []
-        placed = self._placed.get(number)
-        if placed is None:
-            placed = place_marks(block, QPointF(0, 0), marks)
-            if all(rects for _mark, rects in placed):  # not yet laid out: try again next time
-                self._placed[number] = placed
+    def _placed_marks(self, block: QTextBlock, top: float, region: QRect) -> Placed:
+        """The marks on a block's lines that ``region`` (viewport pixels) shows, with their
+        rectangles relative to the block (``top``: the block's top in the viewport). They are
+        placed a chunk of lines at a time (:mod:`annotator.ui.long_text`) and kept until the
+        block's spans or the layout change (scrolling and repainting reuse them)."""
+        layout = block.layout()
+        if layout.lineCount() == 0:
+            return []  # not laid out yet
+        chunks = chunks_in_view(layout, region.top() - top - self._tag_extent(),
+                                region.bottom() - top)
+        kept = self._placed.setdefault(block.blockNumber(), {})
+        placed: Placed = []
+        for k in chunks:
+            part = kept.get(k)
+            if part is None:
+                part = place_marks(block, QPointF(0, 0), self._chunk_marks(block, k),
+                                   chunk_lines(layout, k))
+                if all(rects for _mark, rects in part):  # not yet laid out: try again next time
+                    kept[k] = part
+            placed.extend(part)
         return placed
+
+    def _chunk_marks(self, block: QTextBlock, k: int) -> list[Mark]:
+        """The spans that start on lines ``k * CHUNK`` to ``(k + 1) * CHUNK - 1`` of ``block``
+        (chunk 0 also takes those coming from an earlier block), in Qt positions: the one place
+        spans are converted for painting."""
+        lo, hi = chunk_range(block, k)
+        cp_lo, cp_hi = self._map.from_qt(lo), self._map.from_qt(hi)
+        spans = self._spans.overlapping(cp_lo, cp_hi)
+        to_qt = self._map.to_qt
+        return [Mark(to_qt(s.start), to_qt(s.end), s.label, s.confirmed, s.id)
+                for s in spans if k == 0 or s.start >= cp_lo]
 
     def _forget_placement(self, *_args: object) -> None:
         self._placed.clear()
@@ -334,15 +366,18 @@ class AnnotationView(QTextEdit):
         bottom = ceil(rect.bottom() - scroll) + self._tag_extent() + 4
         self.viewport().update(QRect(0, top, self.viewport().width(), bottom - top))
 
-    def _apply_spacing(self) -> None:
+    def _spacing(self) -> QTextBlockFormat:
         """Room under every line for the label tags: a line distance that follows the zoom."""
         fmt = QTextBlockFormat()
-        gap = self._tag_room()
-        fmt.setLineHeight(gap, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+        distance = QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value
+        fmt.setLineHeight(self._tag_room(), distance)
         fmt.setBottomMargin(2)
+        return fmt
+
+    def _apply_spacing(self) -> None:
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)
-        cursor.mergeBlockFormat(fmt)
+        cursor.mergeBlockFormat(self._spacing())
 
     def _update_margins(self) -> None:
         self.setViewportMargins(self.gutter.width_hint(), 0, 0, 0)
@@ -420,12 +455,14 @@ class AnnotationView(QTextEdit):
         cursor = self.textCursor()
         span = None if cursor.hasSelection() else self.span_at(self.cursor_offset())
         new = span.id if span is not None else None
-        if new != self._selected:
-            old, self._selected = self._selected, new
-            for span_id in (old, new):
-                for number in self._span_blocks.get(span_id, ()):
+        if span != self._selected_span:  # not only the id: SQLite gives a relabelled span the
+            # id of the one it replaced when that was the last row
+            old, self._selected, self._selected_span = self._selected_span, new, span
+            for shown in (old, span):
+                for number in self._blocks_of(shown) if shown is not None else ():
                     self._update_block(number)
             self.span_selected.emit(-1 if new is None else new)
 
     def _on_scrolled(self, _value: int) -> None:
         self.gutter.update()
+

@@ -5,11 +5,21 @@ positions (UTF-16 code units within a block); the editor hands them in already c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QStaticText, QTextBlock, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPen,
+    QStaticText,
+    QTextBlock,
+    QTextLine,
+    QTransform,
+)
 
 from annotator.ui.theme import span_edge, span_fill
 
@@ -61,17 +71,24 @@ def _x(line, pos: int) -> float:
     return value[0] if isinstance(value, tuple) else value
 
 
-def mark_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list[QRectF]:
+LineFinder = Callable[[int], QTextLine]  # a position in a block -> the line holding it
+
+
+def mark_rects(block: QTextBlock, origin: QPointF, start: int, end: int,
+               line_for: LineFinder | None = None) -> list[QRectF]:
     """Rectangles (viewport coordinates) covering ``start``-``end`` (document positions) inside
-    ``block``, one per visual line the span touches."""
+    ``block``, one per visual line the span touches. ``line_for``: a faster way than the
+    layout's own (which walks the lines: ~50 us deep in a block of 10,000 lines) to find the
+    line of a position in the block."""
     layout = block.layout()
+    find = line_for or layout.lineForTextPosition
     base = block.position()
     lo = max(start, base) - base
     hi = min(end, base + block.length() - 1) - base
     if hi <= lo or layout.lineCount() == 0:
         return []
-    first = layout.lineForTextPosition(lo)
-    last = layout.lineForTextPosition(max(lo, hi - 1))
+    first = find(lo)
+    last = find(max(lo, hi - 1))
     if not first.isValid() or not last.isValid():
         return []
     rects = []
@@ -88,9 +105,11 @@ def mark_rects(block: QTextBlock, origin: QPointF, start: int, end: int) -> list
 Placed = list[tuple[Mark, list[QRectF]]]
 
 
-def place_marks(block: QTextBlock, origin: QPointF, marks: list[Mark]) -> Placed:
+def place_marks(block: QTextBlock, origin: QPointF, marks: list[Mark],
+                line_for: LineFinder | None = None) -> Placed:
     """Each mark with its rectangles, computed once per paint for both passes."""
-    return [(mark, mark_rects(block, origin, mark.start, mark.end)) for mark in marks]
+    return [(mark, mark_rects(block, origin, mark.start, mark.end, line_for))
+            for mark in marks]
 
 
 def paint_fills(p: QPainter, placed: Placed, style: Style) -> None:

@@ -161,3 +161,37 @@ def test_the_view_hears_of_an_edit_only_after_it_is_committed(store, controller,
     s = TEXT.index("Rio")
     controller.label_range(s, s + 3, "GPE")
     assert seen == [["GPE", "GPE"]]
+
+
+def test_a_refresh_between_an_edits_commit_and_its_announcement_lists_the_span_once(
+        controller, store, view):
+    """The window runs its event loop while an edit's commit syncs to disk; a poll that sees
+    another writer's commit (an import's batch) then re-reads the open document's spans, the
+    new one included, before the edit itself is announced. The announcement must not add it
+    again: it did, and the spans panel showed one span more than the file held."""
+    from collections import Counter
+
+    from annotator.store import open_store
+
+    other = open_store(store.path)  # the import's connection
+    polled = []
+
+    def poll_once() -> None:  # what the event loop ran after the commit, before the announcement
+        if not polled:
+            other.settings.set("import_batch", "1")
+            polled.append(controller.check_external())
+
+    controller.undo_stack.subscribe(poll_once)
+    start = TEXT.index("Serra")
+    try:
+        stored = controller.label_range(start, start + len("Serra Verde"), "ORG")
+    finally:
+        other.close()
+    assert polled == [True] and stored
+    saved = store.spans.of(1)
+    assert controller.spans == saved  # each span once
+    shown: Counter = Counter()  # what the view was told, added minus removed
+    for _doc, removed, added in view.said("spans_changed"):
+        shown.update(s.id for s in added)
+        shown.subtract(s.id for s in removed)
+    assert +shown == Counter(s.id for s in stored)
