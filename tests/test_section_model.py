@@ -423,3 +423,38 @@ def test_trafilaturas_decision_is_crossed_with_the_blocks_place():
     assert dropped["dropped&tag:li"] == dropped["dropped&links"] == 1.0
     plain = page_features(SectionPage("Headline\nA paragraph of text that runs on and on."))
     assert not any("&" in name for row in plain for name in row)  # no HTML: no decision
+
+
+def test_a_run_of_reader_comments_is_told_from_the_article_above_it():
+    story = ("The council met on Tuesday and agreed, after a long debate about costs and "
+             "delays, to build the new bridge over the river by the end of next year.")
+    comment = ("I have lived by that river for thirty years and never thought I would see a "
+               "bridge there, so this is very welcome news for all of us.")
+    lines = ["By Jane Doe, 10:30 am", story, story, "Posted November 6, 2012",
+             "steve says:", "November 6, 2012 at 3:45 pm", comment, "Reply | Report abuse",
+             "anna says:", comment, "12 points"]
+    rows = page_features(SectionPage("\n".join(lines)))
+    flags = [(r.get("thread_says", 0.0), r.get("thread_meta", 0.0), r.get("thread_date", 0.0))
+             for r in rows]
+    assert flags[0] == (0.0, 1.0, 0.0)  # a time of day: shaped like a header ...
+    assert "thread_seen_log" not in rows[1] and "thread_seen_log" not in rows[2]
+    assert flags[3] == (0.0, 0.0, 1.0)  # a date alone is a dateline as often as a header
+    assert flags[4] == (1.0, 1.0, 0.0) and flags[5][1] == flags[7][1] == flags[10][1] == 1.0
+    # ... but the byline above the article's first paragraph starts no thread: the first
+    # comment sits under two header lines, the second under four
+    assert rows[6]["thread_seen_2"] == 1.0 and rows[6]["thread_seen_log"] == pytest.approx(
+        math.log1p(2))
+    assert rows[9]["thread_seen_log"] == pytest.approx(math.log1p(4))
+    assert rows[6]["n-1:thread_meta"] == 1.0 and rows[6]["n-2:thread_meta"] == 1.0
+    assert not any(name.startswith("thread_class") for row in rows for name in row)  # no HTML
+
+
+def test_a_comment_systems_class_names_mark_its_blocks_but_commentary_does_not():
+    story = ("The council met on Tuesday and agreed, after a long debate about costs and "
+             "delays, to build the new bridge over the river by the end of next year.")
+    feats = [{"tag": "p", "path": "div.commentary>div.body>p", "classes": "", "landmarks": []},
+             {"tag": "p", "path": "ol.commentlist>li.comment>p", "classes": "", "landmarks": []},
+             {"tag": "div", "path": "li>div.dsq-comment-header", "classes": "dsq-comment-header",
+              "landmarks": []}]
+    rows = page_features(SectionPage("\n".join([story, story, "artsyphotos"]), features=feats))
+    assert [r.get("thread_class", 0.0) for r in rows] == [0.0, 1.0, 1.0]

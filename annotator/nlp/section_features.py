@@ -212,7 +212,7 @@ def _fractions(counts: Counter[str] | None, prefix: str) -> dict[str, float]:
 
 # The per-block features copied to the neighbours' window (the most telling, to keep it small).
 _WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in_run",
-           "main_container",
+           "main_container", "thread_class", "thread_meta",
            *(f"votes:{label}" for label in LABELS), *(f"line:{label}" for label in LABELS),
            *(f"shape:{label}" for label in LABELS), *(f"path:{label}" for label in LABELS))
 # Trafilatura's decision crossed with where the block sits (``kept&in_run``, ``dropped&tag:li``):
@@ -279,6 +279,7 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
                 row[f"rules:{label}"] = 1.0
     _containers(out, prepared.features)
     _repeats(out, prepared.texts)
+    _threads(out, prepared.texts, prepared.features)
     if evidence is not None:
         for row, text, feat in zip(out, prepared.texts, prepared.features, strict=True):
             _site(row, text, feat, evidence)
@@ -392,6 +393,61 @@ def _repeats(rows: list[dict[str, float]], texts: list[str]) -> None:
         if line in lines:
             row["repeat_line"] = 1.0
         lines.add(line)
+
+
+# Reader comments (issue 14): a thread is a run of short header lines (a name with "says:", a
+# date or time of day, "Reply" / "Report abuse" / vote counts) each followed by a few paragraphs,
+# often in elements whose class or id names a comment system. These are general signals of the
+# genre, not any one site's wording; the classifier learns their weights.
+_THREAD_CLASS = re.compile(r"comment(?!ary|ator)|repl(?:y|ies)|respon(?:d|se)|disqus|dsq-|"
+                           r"discussion|talkback|guestbook", re.IGNORECASE)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_THREAD_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b\.?)?|\b(?:a|an|\d+)\s+"
+                          r"(?:second|minute|hour|day|week|month|year)s?\s+ago\b", re.IGNORECASE)
+_THREAD_DATE = re.compile(r"\b" + _MONTH + r"\s+\d{1,2}\b|\b\d{1,2}\s+" + _MONTH
+                          + r"(?:\s|$)|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b", re.IGNORECASE)
+_THREAD_SAYS = re.compile(r"\b(?:says|said|wrote|writes|replied|sagt|schreibt|dice|dit|écrit)"
+                          r"\s*:?\s*$", re.IGNORECASE)
+_THREAD_CONTROLS = re.compile(
+    r"^[\W\d_]*(?:(?:reply|replies|report|abuse|flag|like|likes|dislike|permalink|quote|"
+    r"recommend|vote|votes|points?|up|down|share)\b[\W\d_]*)+$", re.IGNORECASE)
+THREAD_HEADER_WORDS = 15  # a comment's header line (name, date, controls) is at most this long
+
+
+def _threads(rows: list[dict[str, float]], texts: list[str], feats: list[dict[str, Any]]) -> None:
+    """Reader-comment signals. Per block: ``thread_class`` (its class/id or tag path names a
+    comment system: ``li.comment>div.comment-body>p``, ``dsq-comment-message``), ``thread_meta``
+    (a short line shaped like a comment's header: a date or time of day, "NAME says:", or only
+    controls such as "Reply | Report abuse" or a vote count), ``thread_says`` (the "says:" kind).
+    Per page, for the blocks after the start of the longest run of running text (the article's
+    first paragraph): ``thread_seen_log`` (how many header lines - ``thread_meta``, or a short
+    ``thread_class`` line - came before the block since that start) and ``thread_seen_2`` (two
+    or more): an article paragraph has at most a dateline above it, a reader's comment sits
+    under a row of them. The byline above the article's first paragraph is not counted. A date
+    alone is ``thread_date``, not a header: on the training quarters a short date line is the
+    article's own dateline far more often than a time of day is."""
+    start = next((i for i, row in enumerate(rows) if row.get("in_run")), len(rows))
+    seen = 0
+    for i, (row, text, feat) in enumerate(zip(rows, texts, feats, strict=True)):
+        if feat:
+            where = f"{feat.get('path') or ''} {feat.get('classes') or ''}"
+            if _THREAD_CLASS.search(where):
+                row["thread_class"] = 1.0
+        short = row.get("words_log", 0.0) <= math.log1p(THREAD_HEADER_WORDS)
+        if short and text:
+            if _THREAD_SAYS.search(text):
+                row["thread_says"] = row["thread_meta"] = 1.0
+            elif _THREAD_TIME.search(text) or _THREAD_CONTROLS.match(text):
+                row["thread_meta"] = 1.0
+            elif _THREAD_DATE.search(text):
+                row["thread_date"] = 1.0
+        if i > start and seen:
+            row["thread_seen_log"] = math.log1p(seen)
+            if seen >= 2:
+                row["thread_seen_2"] = 1.0
+        if i > start and short and (row.get("thread_meta") or row.get("thread_class")):
+            seen += 1
 
 
 def _kept(page: SectionPage, texts: list[str]) -> list[bool]:
