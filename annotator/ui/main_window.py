@@ -11,7 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -329,7 +331,10 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             row = self.list_model.find_row(doc_id)
             if row is not None:
                 self.list_panel.set_current_row(row, quiet=True)
-        self.editor.setFocus()
+        if not isinstance(QApplication.focusWidget(), QLineEdit):
+            # not while the person types a filter whose first match just opened: the rest of
+            # their letters would run as label and workflow keys (one accepted a document)
+            self.editor.setFocus()
 
     def _remember_document(self) -> None:
         """Write down the document to reopen (see ``_remember_timer``); also on closing and on

@@ -26,3 +26,23 @@ def test_typing_in_the_filter_does_not_trigger_single_key_commands(window, proje
     assert search.text() == "a x"
     with open_store(project) as store:
         assert store.documents.get(1).status == Status.NEW
+
+
+def test_a_filter_that_opens_another_document_keeps_the_typing_in_the_filter(
+        window, project, qtbot):
+    """The tester's case: "cop", a pause (the filter runs and opens its first match, another
+    document), then "enhagen": the letters stayed in the filter only until the match opened;
+    then "a" accepted a document."""
+    search = window.findChild(QLineEdit, "textFilter")
+    search.setFocus()
+    first = window.controller.doc.id
+    qtbot.keyClicks(search, "Bre")
+    qtbot.waitUntil(lambda: window.controller.doc is not None
+                    and window.controller.doc.id != first, timeout=5000)
+    qtbot.wait(50)
+    assert search.hasFocus()
+    qtbot.keyClicks(search, "st a")
+    assert search.text() == "Brest a"
+    with open_store(project) as store:
+        assert {store.documents.get(i).status for i in (1, 2, 3)} <= {Status.NEW,
+                                                                     Status.IN_PROGRESS}
