@@ -204,6 +204,21 @@ def test_copying_labels_maps_spans_onto_the_reprint_and_reports_the_rest(tmp_pat
         assert len(store.spans.of(2)) == 3
         again.commands[0].undo(store)
         assert [REPRINT[s.start:s.end] for s in store.spans.of(2)] == ["Lima"]
+        # a model's suggestions on the reprint give way to the person's labels (the usual flow:
+        # import, pre-annotate, correct one copy); undo puts them back
+        model = [Span(s.start, s.end, lab, "model:test@1", None) for s, lab in
+                 ((_span(REPRINT, "Acme Mining", "X"), "PRODUCT"),
+                  (_span(REPRINT, "Peru next", "X"), "GPE"))]
+        store.spans.replace(2, add=model)
+        third = plan_copy(store, 1)
+        third.commands[0].do(store)
+        assert {(REPRINT[s.start:s.end], s.label, s.origin) for s in store.spans.of(2)} == {
+            ("Acme Mining", "ORG", "copy:1"), ("Peru", "GPE", "copy:1"),
+            ("Lima", "LOC", "human")}
+        assert plan_copy(store, 1).commands == []  # copied before: nothing to do
+        third.commands[0].undo(store)
+        assert {(REPRINT[s.start:s.end], s.origin) for s in store.spans.of(2)} == {
+            ("Acme Mining", "model:test@1"), ("Peru next", "model:test@1"), ("Lima", "human")}
 
 
 def test_a_split_keeps_each_near_duplicate_group_on_one_side(tmp_path):

@@ -4,7 +4,10 @@ Each target's text is aligned with the source's (:mod:`annotator.nlp.text_alignm
 span is copied when its words are in the target unchanged, a section when its block (line) is.
 Copies are suggestions (no annotator) with origin ``copy:SOURCE_ID``: a person sees them as
 suggestions on the target and confirms them by accepting it, as with a model's. A copy never
-replaces or overlaps a label already on the target, and a block that has a section keeps it.
+replaces or overlaps a label a person made or confirmed on the target, and a block with a
+confirmed section keeps it; a machine's suggestion there (pre-annotation, an import's
+unconfirmed labels) gives way to the copy, since the copy carries a person's decision (the
+usual flow imports, pre-annotates, then corrects one copy: before, nearly nothing was copied).
 
 Every span that cannot be copied is reported with its reason (not in the reprint, changed in the
 reprint, overlaps a label there). One transaction per target document: :class:`CopyLabels` is an
@@ -22,7 +25,7 @@ from annotator.domain import Section, Span, Status, blocks, copy_origin
 from annotator.nlp.text_alignment import align
 from annotator.store import Store
 
-OVERLAPS = "overlaps a label already in the reprint"
+OVERLAPS = "overlaps a label a person confirmed in the reprint"
 
 
 @dataclass(frozen=True)
@@ -53,22 +56,28 @@ class CopyLabels:
     spans: list[Span]
     sections: list[Section]
     text: str = ""
+    # the target's machine suggestions the copies replace (undo puts them back)
+    replaced_spans: list[Span] = field(default_factory=list)
+    replaced_sections: list[Section] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.text = self.text or f"Copy labels from #{self.source_id}"
 
+    def _blocks(self) -> list[int]:
+        return [s.block for s in self.sections]
+
     def do(self, store: Store) -> Changes:
         with store.transaction():
-            store.spans.replace(self.doc_id, add=self.spans)
-            store.sections.replace(self.doc_id, [], [s.block for s in self.sections],
+            store.spans.replace(self.doc_id, remove=self.replaced_spans, add=self.spans)
+            store.sections.replace(self.doc_id, self.replaced_sections, self._blocks(),
                                    self.sections)
         return Changes.of(self.doc_id, spans=True, sections=True, status=True)
 
     def undo(self, store: Store) -> Changes:
         with store.transaction():
-            store.spans.replace(self.doc_id, remove=self.spans)
-            store.sections.replace(self.doc_id, self.sections,
-                                   [s.block for s in self.sections], [])
+            store.spans.replace(self.doc_id, remove=self.spans, add=self.replaced_spans)
+            store.sections.replace(self.doc_id, self.sections, self._blocks(),
+                                   self.replaced_sections)
         return Changes.of(self.doc_id, spans=True, sections=True, status=True, origin="undo")
 
 
@@ -143,9 +152,12 @@ def _plan_one(store: Store, source_text: str, target_id: int, target_text: str,
               spans: list[Span], sections: list[Section], origin: str, source_id: int
               ) -> tuple[CopyLabels, list[Unmapped]]:
     alignment = align(source_text, target_text)
-    taken = sorted((s.start, s.end) for s in store.spans.of(target_id))
+    existing = store.spans.of(target_id)
+    taken = [(s.start, s.end) for s in existing if s.confirmed]
+    suggested = [s for s in existing if not s.confirmed]
     unmapped: list[Unmapped] = []
     new_spans: list[Span] = []
+    replaced: dict[tuple[int, int], Span] = {}
     for span in spans:
         where = alignment.map(span.start, span.end)
         reason = where if isinstance(where, str) else None
@@ -156,26 +168,39 @@ def _plan_one(store: Store, source_text: str, target_id: int, target_text: str,
                                      source_text[span.start:span.end], reason))
             continue
         start, end = where
-        new_spans.append(Span(start, end, span.label, origin, None))
         taken.append((start, end))
-        taken.sort()
+        if any((s.start, s.end, s.label, s.origin) == (start, end, span.label, origin)
+               for s in suggested):
+            continue  # copied there before: nothing to do
+        new_spans.append(Span(start, end, span.label, origin, None))
+        for old in suggested:
+            if old.start < end and start < old.end:
+                replaced[old.key] = old
     target_blocks = {(b.start, b.end): b.index for b in blocks(target_text)}
-    tagged = {s.block for s in store.sections.of(target_id)}
+    current = {s.block: s for s in store.sections.of(target_id)}
+    tagged = {block for block, s in current.items() if s.confirmed}
     new_sections: list[Section] = []
     for sec in sections:
         where = alignment.map(sec.start, sec.end)
         block = target_blocks.get(where) if not isinstance(where, str) else None
+        if block is not None and block in current and \
+                (current[block].label, current[block].origin) == (sec.label, origin):
+            tagged.add(block)
+            continue  # copied there before
         if block is None or block in tagged:
             unmapped.append(Unmapped(
                 target_id, "section", sec.start, sec.end, sec.label,
                 source_text[sec.start:sec.end],
                 where if isinstance(where, str) else "is not a whole line in the reprint"
-                if block is None else "that line has a section already"))
+                if block is None else "that line has a confirmed section already"))
             continue
         tagged.add(block)
         new_sections.append(Section(block, *_block_range(target_blocks, block), sec.label,
                                     origin, None))
-    return CopyLabels(target_id, source_id, new_spans, new_sections), unmapped
+    gone_sections = [current[s.block] for s in new_sections if s.block in current]
+    return CopyLabels(target_id, source_id, new_spans, new_sections,
+                      replaced_spans=sorted(replaced.values()),
+                      replaced_sections=gone_sections), unmapped
 
 
 def _block_range(target_blocks: dict[tuple[int, int], int], block: int) -> tuple[int, int]:
