@@ -219,13 +219,15 @@ def test_unknown_labels_join_the_project_label_set(store, tmp_path):
     assert "BRAND" in store.labels.names("entity")
 
 
-def test_html_blocks_script_style_and_comments_dropped(store, tmp_path):
+def test_html_blocks_script_style_comments_and_form_values_dropped(store, tmp_path):
     html = """<!doctype html><html><head><title>Mine deal</title>
     <style>p { color: red }</style><script>document.write("evil")</script></head>
     <body><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
     <article><h1>Rio Tinto buys a mine</h1><!-- hidden comment -->
     <p>The deal, worth <b>$2bn</b>, was signed in Perth.</p>
     <p>Read more: <a href="/x">Other story</a></p></article>
+    <textarea style="display:none"><div class="acHeadline hidden">{{headline}}</div></textarea>
+    <form><textarea name="comment">Write a comment</textarea></form>
     <footer><p>&copy; 2025 Example News</p></footer></body></html>"""
     path = write(tmp_path / "page.html", html)
     report = import_paths(store, [path])
@@ -236,6 +238,7 @@ def test_html_blocks_script_style_and_comments_dropped(store, tmp_path):
         "Read more: Other story", "© 2025 Example News"]
     assert doc.meta["title"] == "Mine deal"
     assert "evil" not in doc.text and "hidden" not in doc.text
+    assert "acHeadline" not in doc.text and "Write a comment" not in doc.text  # form values
 
 
 def test_html_in_declared_legacy_charset(store, tmp_path):

@@ -27,7 +27,10 @@ BLOCK_TAGS = {
     "td", "th", "tr", "ul", "button", "label", "option", "select", "time", "title",
 }
 LANDMARKS = {"nav", "header", "footer", "aside", "article", "main", "form", "figure"}
-SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"}
+# textarea: a form field's value, never the page's text (pages hide HTML templates in them:
+# WSJ pages carried 1,400 characters of markup each as two "lines" of the article)
+SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas",
+             "textarea"}
 _WS = re.compile(r"\s+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _MAX_DEPTH = 2048  # libxml2's limit with huge_tree
