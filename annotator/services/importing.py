@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200  # documents per transaction: the write lock is held for well under 100 ms
 # Documents per transaction of a command-line import while no window has the project open:
-# fewer commits, each rewriting the index pages every batch touches. Measured on 100,000 .txt
-# files: see the README's import figures.
-ALONE_BATCH = 1000
+# fewer commits, each rewriting the index pages every batch touches (a batch still ends at
+# ``store.documents.BATCH_CHARS`` characters). Measured on 100,000 .txt files, CPU s of the
+# import, five runs each taking turns at load 6-7: 1,000 11.4-15.3 (mean 13.3), 5,000 10.5-13.3
+# (mean 11.6); see the README's import figures.
+ALONE_BATCH = 5000
 
 
 @dataclass
