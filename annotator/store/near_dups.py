@@ -55,6 +55,16 @@ class NearDups:
             "SELECT count(*) FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM near_dups n WHERE n.doc_id = d.id)").fetchone()[0]
 
+    def pending(self) -> bool:
+        """Whether a grouping run has anything to do: a document whose lines are not counted
+        (no row), one counted but not signed, or one signed but not compared (group NULL).
+        An import asks before it runs one: when counting settled every document it added (no
+        prose line: signed and compared at once), the run and its numpy are not loaded."""
+        return bool(self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM near_dups WHERE signature IS NULL OR grp IS NULL) "
+            "OR EXISTS (SELECT 1 FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM near_dups n WHERE n.doc_id = d.id))").fetchone()[0])
+
     def uncounted_ids(self) -> list[int]:
         """The documents whose lines are not counted yet (no row), in id order."""
         return [r[0] for r in self._conn.execute(
