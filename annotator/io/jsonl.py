@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain import NewDocument
-from annotator.io.lines import text_lines
+from annotator.io.lines import ReadPosition, text_lines
 from annotator.io.plain_tasks import NOT_DECODED, decode_line, plain_record
 from annotator.io.problems import ImportProblem, Problem, display_path
 from annotator.io.tasks import task_records
@@ -28,14 +28,16 @@ _DECODER = json.JSONDecoder()
 log = logging.getLogger(__name__)
 
 
-def read_jsonl(path: Path | str) -> Iterator[NewDocument | Problem]:
+def read_jsonl(path: Path | str, where: ReadPosition | None = None
+               ) -> Iterator[NewDocument | Problem]:
     """Yield a document per good line and a :class:`Problem` per bad line, dropped span or
     note. A file named ``.jsonl`` that holds one JSON array or pretty-printed objects (its
-    first line is not JSON but the whole file is) is read as such. ``OSError`` (unreadable,
-    gone) is the caller's to report."""
+    first line is not JSON but the whole file is) is read as such. ``where`` follows the
+    bytes read (:class:`~annotator.io.lines.ReadPosition`). ``OSError`` (unreadable, gone) is
+    the caller's to report."""
     shown = display_path(path)
     first = True
-    for number, line in text_lines(path):
+    for number, line in text_lines(path, where=where):
         if isinstance(line, Problem):
             yield line
             continue

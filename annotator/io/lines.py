@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,12 +32,26 @@ CHUNK = 1 << 18  # 256 KiB: the first pass decodes and drops one at a time
 Line = tuple[int, str | Problem]
 
 
-def text_lines(path: Path | str, max_line: int = MAX_DOCUMENT_BYTES) -> Iterator[Line]:
+@dataclass(slots=True)
+class ReadPosition:
+    """How far a reader is into one file: ``done`` bytes of its ``size`` (0: not known yet).
+    Set by :func:`text_lines` as it hands out each line, so that an importer can move its
+    progress within one large file (a JSONL file of a million tasks is one file of one)."""
+
+    done: int = 0
+    size: int = 0
+
+
+def text_lines(path: Path | str, max_line: int = MAX_DOCUMENT_BYTES,
+               where: ReadPosition | None = None) -> Iterator[Line]:
     """Yield ``(line number, text)`` for each line, or ``(line number, Problem)`` for a line
     that cannot be decoded; a problem with line 0 (the first item) means the whole file is
-    refused (empty, binary). ``OSError`` is the caller's to report."""
+    refused (empty, binary). ``where`` follows the bytes read (see :class:`ReadPosition`).
+    ``OSError`` is the caller's to report."""
     shown = display_path(path)
     with open_regular(path) as fh:
+        if where is not None:
+            where.done, where.size = 0, os.fstat(fh.fileno()).st_size
         head = fh.read(SAMPLE_BYTES)
         if not head or head.isspace() and not fh.read(1):
             yield 0, Problem(shown, None, "file is empty")
@@ -48,10 +64,15 @@ def text_lines(path: Path | str, max_line: int = MAX_DOCUMENT_BYTES) -> Iterator
             yield 0, exc.problem
             return
         fh.seek(skip)
-        if _ascii_compatible(encoding):
-            yield from _byte_lines(fh, encoding, shown, max_line)
-        else:
-            yield from _wide_lines(fh, encoding, shown, max_line)
+        lines = (_byte_lines if _ascii_compatible(encoding) else _wide_lines)(
+            fh, encoding, shown, max_line)
+        if where is None:
+            yield from lines
+            return
+        tell = fh.tell
+        for line in lines:
+            where.done = tell()  # the wide reader's buffer ahead of its line: close enough
+            yield line
 
 
 def _ascii_compatible(encoding: str) -> bool:

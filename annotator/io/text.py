@@ -16,8 +16,6 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
 from annotator.io.problems import ImportProblem
 
 SAMPLE_BYTES = 64 * 1024
@@ -170,6 +168,8 @@ def utf16_without_bom(head: bytes) -> str | None:
 def _detected_wide(head: bytes) -> str | None:
     """UTF-16/32 without a BOM in a script without NUL high bytes (Chinese, Japanese): the
     sample looks binary, and only a detector can tell."""
+    from charset_normalizer import from_bytes  # only here (see detect_sample)
+
     best = from_bytes(head[:SAMPLE_BYTES]).best()
     if best is None or not best.encoding.startswith(("utf_16", "utf_32")):
         return None
@@ -263,6 +263,8 @@ def detect_sample(sample: bytes, path: Path | str, line: int | None = None) -> s
     Raise :class:`ImportProblem` when nothing matches."""
     if len(sample) == SAMPLE_BYTES and sample.rfind(b"\n") > SAMPLE_BYTES // 2:
         sample = sample[:sample.rfind(b"\n")]  # never cut a multi-byte character in two
+    from charset_normalizer import from_bytes  # only here: a UTF-8 import never loads it
+
     matches = list(from_bytes(sample))
     if not matches:
         raise ImportProblem(path, line, "cannot detect the text encoding (not UTF-8, no match)")

@@ -18,7 +18,8 @@ from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import IMPORTED, LabelKind, NewDocument
 from annotator.io.importer import expand_paths, read_file
-from annotator.io.problems import Kind, Problem
+from annotator.io.lines import ReadPosition
+from annotator.io.problems import Kind, Problem, display_path
 from annotator.nlp import near_dup_lines as lines
 from annotator.store import Store
 from annotator.store.near_dups import TEXT_CHARS
@@ -30,9 +31,11 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200  # documents per transaction: the write lock is held for well under 100 ms
 # Documents per transaction of a command-line import while no window has the project open:
-# fewer commits, each rewriting the index pages every batch touches. Measured on 100,000 .txt
-# files: see the README's import figures.
-ALONE_BATCH = 1000
+# fewer commits, each rewriting the index pages every batch touches (a batch still ends at
+# ``store.documents.BATCH_CHARS`` characters). Measured on 100,000 .txt files, CPU s of the
+# import, five runs each taking turns at load 6-7: 1,000 11.4-15.3 (mean 13.3), 5,000 10.5-13.3
+# (mean 11.6); see the README's import figures.
+ALONE_BATCH = 5000
 
 
 @dataclass
@@ -77,9 +80,12 @@ def import_paths(
     min_batch: int = 1,
     alone_batch: int = 0,
 ) -> ImportReport:
-    """Import files and folders (walked recursively). ``progress(files read, files, message)``
-    follows the files; ``should_stop`` is polled after each committed batch, and a stop raises
-    :class:`Cancelled` whose ``partial`` is the report of what was committed.
+    """Import files and folders (walked recursively). ``progress(done, total, message)``
+    follows the files, each :func:`file_parts` parts of ``total``, a JSONL file's parts as its
+    bytes are read (one large file moves the bar too); ``should_stop`` is polled after each
+    committed batch, and a stop raises :class:`Cancelled` whose ``partial`` is the report of
+    what was committed. ``report.problems`` come in the order the files were read, and a
+    file's in line order.
 
     Labels the files bring join the project's label set, except names that
     :func:`~annotator.domain.validate_label_name` refuses and new names of a kind in
@@ -94,30 +100,37 @@ def import_paths(
     sized as with one)."""
     report = ImportReport()
     items = list(expand_paths(paths))
-    total = sum(1 for item in items if not isinstance(item, Problem))
+    files = sum(1 for item in items if not isinstance(item, Problem))
+    parts = file_parts(files)
+    total = files * parts
     if near_duplicates:  # counts made with other parameters go now, not after ours
         store.near_dups.ensure_params(lines.PARAMS)
+    order = _FileOrder(items)
 
     def after_batch(step) -> None:
         report.added_ids += step.added
         report.added = len(report.added_ids)
         report.duplicates += step.duplicates
-        report.problems += [Problem(source, line, reason, dropped_span=True)
-                            for source, line, reason in step.refused]
+        if step.refused:  # found as the batch was stored, after later files' problems
+            report.problems += [Problem(source, line, reason, dropped_span=True)
+                                for source, line, reason in step.refused]
+            order.sort(report.problems)
         if should_stop():
             raise Cancelled(report)
 
     def count_lines(step) -> None:  # inside the batch's transaction
         _count_lines(store, step.added, step.texts)
 
-    records = _records(items, report, total, progress, annotator)
+    records = _records(items, report, parts, progress, annotator)
     hold = {} if lock_seconds is None else {"lock_seconds": lock_seconds}
     store.documents.add(records, batch_size=batch_size, on_batch=after_batch,
                         in_batch=count_lines if near_duplicates else None,
                         fixed_labels=fixed_labels, min_batch=min_batch,
                         alone_batch=alone_batch, **hold)
     progress(total, total, f"Imported {report.added} documents")
-    if near_duplicates and report.added:  # a separate step, after the documents are committed
+    # a separate step, after the documents are committed; none when counting them settled them
+    # all (no prose line), which spares numpy's import (0.1-0.2 s of a command-line import)
+    if near_duplicates and report.added and store.near_dups.pending():
         from annotator.services.near_duplicates import group_documents  # numpy: only now
 
         try:
@@ -141,15 +154,51 @@ def _count_lines(store: Store, doc_ids: list[int], texts: list[str]) -> None:
          for doc_id, text in zip(doc_ids, texts, strict=True)}, lines.BLANK_ROW)
 
 
-def _records(items: list[Path | str | Problem], report: ImportReport, total: int,
+def file_parts(files: int) -> int:
+    """Progress parts per file: a thousand, so a large file moves the bar a thousandth at a
+    time; fewer past two million files (Qt's progress bar counts in 32-bit integers)."""
+    return max(1, min(1000, 2**31 // max(files, 1)))
+
+
+class _FileOrder:
+    """Where each file (or walk problem) came in an import, to put problems in file and line
+    order: labels refused as a batch is stored are found after the files read meanwhile."""
+
+    def __init__(self, items: list[Path | str | Problem]) -> None:
+        self.items = items
+        self.index: dict[str, int] | None = None  # made when first needed (rarely)
+
+    def sort(self, problems: list[Problem]) -> None:
+        """Sort ``problems`` in place by file, then line (a file's own problems first);
+        stable, so one line's problems keep their order."""
+        if self.index is None:
+            self.index = {}
+            for i, item in enumerate(self.items):
+                self.index.setdefault(item.path if isinstance(item, Problem)
+                                      else display_path(item), i)
+        end = len(self.items)
+        problems.sort(key=lambda p: (self.index.get(p.path, end), p.line or 0))
+
+
+def _records(items: list[Path | str | Problem], report: ImportReport, parts: int,
              progress: Progress, annotator: str | None = None) -> Iterator[NewDocument]:
+    """The documents of the files, in order; their problems go into ``report``. Each file is
+    ``parts`` of the progress, moved as its reader reads it (:class:`ReadPosition`: JSONL)."""
+    total = parts * sum(1 for item in items if not isinstance(item, Problem))
+    where = ReadPosition()
     for item in items:
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
-        progress(report.files, total, f"Reading {os.path.basename(item)}")
+        name = os.path.basename(item)
+        start = shown = report.files * parts
+        progress(start, total, f"Reading {name}")
         report.files += 1
-        for rec in read_file(item):
+        where.done = where.size = 0
+        for rec in read_file(item, where):
+            if where.size and (at := start + parts * where.done // where.size) > shown:
+                shown = min(at, start + parts)
+                progress(shown, total, f"Reading {name} ({100 * where.done // where.size}%)")
             if isinstance(rec, Problem):
                 log.info("rejected %s", rec)
                 report.problems.append(rec)

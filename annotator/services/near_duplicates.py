@@ -162,13 +162,15 @@ def _regroup(store: Store, report: GroupingReport, runner: BatchRunner) -> None:
     can pair with none, were put in no group when counted and are not read back (their
     signatures were 78 MB of the 100,000-document import bench's, all its articles being
     such); one counted by an older version (group NULL) is compared as any other."""
-    ids, blob, sizes, groups = store.near_dups.all_signatures(but_alone=nd.BLANK_ROW[0])
+    ids, stored, sizes, groups = store.near_dups.all_signatures(
+        skip_alone=(nd.BLANK_ROW[0], nd.BLANK_SIGNATURE))  # stored now; by older versions
     if not ids:
         return
     n = len(ids)
     fresh = np.array([g is None for g in groups])
     if not fresh.any():
         return
+    blob = b"".join([sig or nd.BLANK_SIGNATURE for sig in stored])  # blank: stored as b""
     views = runner.spread(view_pairs, [(sig, fresh) for sig in _unpacked(blob, n)])
     report.candidates = sum(candidates for candidates, _ in views)
     found = nd.unique_pairs(np.concatenate([pairs for _, pairs in views]), n)
@@ -223,13 +225,15 @@ def _signed_views(views: list[list[str]]) -> list[nd.Signatures]:
             for k in range(nd.VIEWS)]
 
 
-_ROW_BYTES = nd.VIEWS * (nd.BINS * 2 + 4)  # a stored signature: every view's bins, then sizes
+_ROW_BYTES = nd.SIGNATURE_BYTES  # a stored signature: every view's bins, then sizes
 
 
 def _packed(sigs: list[nd.Signatures]) -> list[bytes]:
     """Each document's stored signature: the :data:`nd.VIEWS` views' ``uint16`` bins one
-    after the other, then their shingle counts as ``uint32`` (little-endian). Built as one
-    array for the batch (a few numpy calls, not a few per document)."""
+    after the other, then their shingle counts as ``uint32`` (little-endian); the blank one
+    (no shingle in any view, :data:`nd.BLANK_SIGNATURE`) as no bytes, as counting stores it
+    (:data:`nd.BLANK_ROW`). Built as one array for the batch (a few numpy calls, not a few per
+    document)."""
     n = len(sigs[0])
     if not n:
         return []
@@ -237,7 +241,9 @@ def _packed(sigs: list[nd.Signatures]) -> list[bytes]:
     sizes = np.stack([s.sizes for s in sigs], axis=1).astype("<u4")
     rows = np.concatenate([values.view(np.uint8).reshape(n, -1),
                            sizes.view(np.uint8).reshape(n, -1)], axis=1).tobytes()
-    return [rows[i:i + _ROW_BYTES] for i in range(0, n * _ROW_BYTES, _ROW_BYTES)]
+    blank = nd.BLANK_ROW[0]
+    return [blank if row == nd.BLANK_SIGNATURE else row
+            for row in (rows[i:i + _ROW_BYTES] for i in range(0, n * _ROW_BYTES, _ROW_BYTES))]
 
 
 def _unpacked(blob: bytes, n: int) -> list[nd.Signatures]:

@@ -55,6 +55,16 @@ class NearDups:
             "SELECT count(*) FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM near_dups n WHERE n.doc_id = d.id)").fetchone()[0]
 
+    def pending(self) -> bool:
+        """Whether a grouping run has anything to do: a document whose lines are not counted
+        (no row), one counted but not signed, or one signed but not compared (group NULL).
+        An import asks before it runs one: when counting settled every document it added (no
+        prose line: signed and compared at once), the run and its numpy are not loaded."""
+        return bool(self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM near_dups WHERE signature IS NULL OR grp IS NULL) "
+            "OR EXISTS (SELECT 1 FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM near_dups n WHERE n.doc_id = d.id))").fetchone()[0])
+
     def uncounted_ids(self) -> list[int]:
         """The documents whose lines are not counted yet (no row), in id order."""
         return [r[0] for r in self._conn.execute(
@@ -80,8 +90,9 @@ class NearDups:
         their row signed at once with ``blank_row`` ``(signature, shingles)``, and compared:
         in no group (0), since a document with no shingle can pair with none (fewer than
         ``near_dups.MIN_SHINGLES``); the comparison never reads them back (see
-        :meth:`all_signatures`), nor rewrites their rows (78 MB of an import of 100,000 such
-        texts)."""
+        :meth:`all_signatures`), nor rewrites their rows. ``blank_row`` is
+        ``near_dups.BLANK_ROW``, whose signature is stored as no bytes (780 zero bytes a row
+        were 78 MB of an import of 100,000 such texts)."""
         blank_set = set(blank)
         if blank_set and blank_row is None:
             raise ValueError("blank documents need blank_row")
@@ -146,18 +157,19 @@ class NearDups:
                 "UPDATE near_dups SET signature = ?, shingles = ?, grp = NULL WHERE doc_id = ?",
                 [(sig, size, doc_id) for doc_id, sig, size in rows])
 
-    def all_signatures(self, but_alone: bytes | None = None
-                       ) -> tuple[list[int], bytes, list[int], list[int | None]]:
-        """Every signed document: ``(ids, signatures concatenated, shingles, groups)`` in id
-        order (the signatures of one document are ``len(bytes) // len(ids)`` bytes; a group is
-        None for a document not compared yet, 0 for one alone). ``but_alone``: leave out the
-        documents compared already, in no group, whose signature is these bytes (the blank
-        signature: see :meth:`add_line_counts`)."""
-        skip = "" if but_alone is None else " AND NOT (signature = ? AND grp IS 0)"
+    def all_signatures(self, skip_alone: Sequence[bytes] = ()
+                       ) -> tuple[list[int], list[bytes], list[int], list[int | None]]:
+        """Every signed document: ``(ids, signatures, shingles, groups)`` in id order (a
+        signature as stored: the blank one of a document with no shingle is stored as no
+        bytes, see :meth:`add_line_counts`; a group is None for a document not compared yet, 0
+        for one alone). ``skip_alone``: leave out the documents compared already, in no group,
+        whose signature is one of these (the blank signature's stored forms)."""
+        marks_ = marks(skip_alone)
+        skip = f" AND NOT (signature IN ({marks_}) AND grp IS 0)" if skip_alone else ""
         rows = self._conn.execute(
             "SELECT doc_id, signature, shingles, grp FROM near_dups WHERE signature IS NOT NULL"
-            f"{skip} ORDER BY doc_id", [] if but_alone is None else [but_alone]).fetchall()
-        return ([r[0] for r in rows], b"".join(r[1] for r in rows), [r[2] for r in rows],
+            f"{skip} ORDER BY doc_id", list(skip_alone)).fetchall()
+        return ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
                 [r[3] for r in rows])
 
     def signatures_of(self, doc_ids: Sequence[int]) -> dict[int, tuple[bytes, int]]:
