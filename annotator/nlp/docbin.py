@@ -262,21 +262,28 @@ def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
 
 
 def new_doc(nlp: Any, text: str, runs: bytes | None = None) -> Any:
-    """``nlp.make_doc(text)``, or the same Doc made from the token cache's ``runs`` (words,
-    spaces and the norms the tokenizer's special cases gave, no tokenizing) when they cut
-    exactly ``text``: the same tokens, lexemes and norms, so ``DocBin`` stores the same bytes
-    (tests/test_token_cache.py)."""
-    if runs is not None:
-        made = _words(text, runs)
-        if made is not None:
-            from spacy.tokens import Doc
+    """``nlp.make_doc(text)``: the same Doc made from words, spaces and the norms the
+    tokenizer's special cases gave (``DocBin`` stores the same bytes, tests/test_token_cache.py
+    and tests/test_piece_tokens.py). They come from the token cache's ``runs`` when those cut
+    exactly ``text``, else from the tokenizer a piece at a time
+    (:mod:`annotator.nlp.piece_tokens`: several times faster than ``make_doc``)."""
+    made = _words(text, runs) if runs is not None else None
+    if made is None:
+        from annotator.domain import cut_by_runs
+        from annotator.nlp.piece_tokens import pieces_of
 
-            words, spaces, norms = made
-            doc = Doc(nlp.vocab, words=words, spaces=spaces)
-            for i, norm in norms:
-                doc[i].norm_ = norm
-            return doc
-    return nlp.make_doc(text)
+        codes, norms = pieces_of(nlp).runs(text)
+        starts, ends, spaces = cut_by_runs(text, codes) or ([], [], [])
+        made = [text[s:e] for s, e in zip(starts, ends, strict=True)], spaces, norms
+        if not made[0] and text:
+            return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    words, spaces, norms = made
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    for i, norm in norms:
+        doc[i].norm_ = norm
+    return doc
 
 
 def _words(text: str, runs: bytes

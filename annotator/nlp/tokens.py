@@ -61,13 +61,11 @@ class _Tokenize:
         ]
 
     def codes(self, text: str) -> list[int]:
-        from spacy.attrs import LENGTH, SPACY
+        """The tokens of ``text`` as codes, made a piece at a time (the same tokens, a fraction
+        of the time: :mod:`annotator.nlp.piece_tokens`)."""
+        from annotator.nlp.piece_tokens import pieces_of
 
-        doc = self._doc(text)
-        if not len(doc):
-            return []
-        array = doc.to_array([LENGTH, SPACY])
-        return ((array[:, 0] << 1) | array[:, 1]).tolist()
+        return pieces_of(blank_pipeline(self.lang)).codes(text)
 
 
 def token_offsets(text: str, lang: str = "en") -> list[tuple[int, int]]:
