@@ -112,3 +112,26 @@ def test_docbin_bytes_as_make_doc(nlp):
         whole.add(ref)
     assert made.to_bytes() == whole.to_bytes()
     assert len(made) == len(texts)
+
+
+def test_add_doc_as_docbin_add(nlp):
+    from annotator.domain import Section, Span
+    from annotator.nlp.docbin import BLOCK_ATTRS, add_doc, block_docs, make_doc
+
+    text = "Im in Perth, y'all 'cause it's 3p.m. :)\n\nSecond block here."
+    spans = [Span(6, 11, "LOC", "", None, None), Span(0, 2, "PER", "", None, None),
+             Span(1, 3, "BAD", "", None, None)]
+    sections = [Section(0, 0, 39, "body"), Section(1, 41, 59, "boiler")]
+    doc, bad = make_doc(nlp, 1, text, spans, sections)
+    assert doc.ents and list(doc.spans["sections"]) and bad
+    doc.user_data["meta"] = {"source": "x", "n": 1}
+    docs = [(DOC_ATTRS, doc), (DOC_ATTRS, new_doc(nlp, "")), (DOC_ATTRS, new_doc(nlp, " a  b"))]
+    docs += [(BLOCK_ATTRS, d) for d in block_docs(nlp, 1, text, sections, ["body", "boiler"],
+                                                  "x")]
+    for attrs, made in docs:
+        ours, theirs = DocBin(attrs=attrs, store_user_data=True), DocBin(attrs=attrs,
+                                                                         store_user_data=True)
+        add_doc(ours, made)
+        theirs.add(made)
+        assert ours.strings == theirs.strings
+        assert ours.to_bytes() == theirs.to_bytes()
