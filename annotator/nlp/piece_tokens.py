@@ -61,8 +61,6 @@ class PieceTokenizer:
     ``Tokenizer`` (any other tokenizer is called on the whole text every time)."""
 
     def __init__(self, nlp: Any):
-        from annotator.nlp.tokens import normed_words
-
         self.tokenizer = nlp.tokenizer
         self.normed = normed_words(nlp)
         self.memo: dict[str, _Entry] = {}
@@ -187,3 +185,22 @@ def _special_words(nlp: Any) -> frozenset[str]:
 
     return frozenset(sub.get(ORTH, sub.get("ORTH", "")) for subs in nlp.tokenizer.rules.values()
                      for sub in subs)
+
+
+# id(tokenizer) -> (the tokenizer, kept so that its id is not reused; its normed words)
+_NORMED: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def normed_words(nlp: Any) -> frozenset[str]:
+    """The texts of tokens to which one of ``nlp``'s tokenizer special cases gives a ``NORM``
+    ("m" of "Im" -> "am"): only such a token can have a norm other than its word's (per
+    tokenizer, computed once)."""
+    tokenizer = nlp.tokenizer
+    if id(tokenizer) not in _NORMED:
+        from spacy.attrs import NORM, ORTH
+
+        _NORMED[id(tokenizer)] = (tokenizer, frozenset(
+            piece.get(ORTH, piece.get("ORTH", ""))
+            for pieces in tokenizer.rules.values() for piece in pieces
+            if NORM in piece or "NORM" in piece))
+    return _NORMED[id(tokenizer)][1]

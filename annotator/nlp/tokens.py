@@ -11,6 +11,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from annotator.nlp.piece_tokens import normed_words  # noqa: F401  (here since the token cache)
+
 Token = dict[str, Any]
 
 
@@ -146,22 +148,3 @@ def runs_of_texts(texts: list[str], lang: str = "en") -> list[bytes | None]:
     normed = normed_words(nlp)
     return [runs_of_doc(doc, text, normed)
             for doc, text in zip(nlp.tokenizer.pipe(texts), texts, strict=True)]
-
-
-# id(tokenizer) -> (the tokenizer, kept so that its id is not reused; its normed words)
-_NORMED: dict[int, tuple[Any, frozenset[str]]] = {}
-
-
-def normed_words(nlp: Any) -> frozenset[str]:
-    """The texts of tokens to which one of ``nlp``'s tokenizer special cases gives a ``NORM``
-    ("m" of "Im" -> "am"): only such a token can have a norm other than its word's (per
-    tokenizer, computed once)."""
-    tokenizer = nlp.tokenizer
-    if id(tokenizer) not in _NORMED:
-        from spacy.attrs import NORM, ORTH
-
-        _NORMED[id(tokenizer)] = (tokenizer, frozenset(
-            piece.get(ORTH, piece.get("ORTH", ""))
-            for pieces in tokenizer.rules.values() for piece in pieces
-            if NORM in piece or "NORM" in piece))
-    return _NORMED[id(tokenizer)][1]
