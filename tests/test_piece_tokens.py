@@ -135,3 +135,11 @@ def test_add_doc_as_docbin_add(nlp):
         theirs.add(made)
         assert ours.strings == theirs.strings
         assert ours.to_bytes() == theirs.to_bytes()
+
+
+def test_cache_fill_runs_as_spacy_docs(nlp):
+    from annotator.nlp.tokens import runs_of_texts
+
+    texts = ["Im gonna go, y'all 'cause", "", "  a\n", "( :1p.m.(", *random_texts(nlp, 40)]
+    normed = normed_words(nlp)
+    assert runs_of_texts(texts) == [runs_of_doc(nlp.tokenizer(t), t, normed) for t in texts]

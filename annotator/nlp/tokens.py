@@ -143,8 +143,18 @@ def runs_of_doc(doc: Any, text: str, normed: frozenset[str] = frozenset()) -> by
 
 
 def runs_of_texts(texts: list[str], lang: str = "en") -> list[bytes | None]:
-    """Token runs of each text by the exports' tokenizer (filling the token cache)."""
-    nlp = blank_pipeline(lang)
-    normed = normed_words(nlp)
-    return [runs_of_doc(doc, text, normed)
-            for doc, text in zip(nlp.tokenizer.pipe(texts), texts, strict=True)]
+    """Token runs of each text by the exports' tokenizer (filling the token cache), made a
+    piece at a time (:mod:`annotator.nlp.piece_tokens`: the runs :func:`runs_of_doc` gives of
+    the tokenizer's Doc)."""
+    from annotator.domain import pack_token_runs
+    from annotator.nlp.piece_tokens import pieces_of
+
+    pieces = pieces_of(blank_pipeline(lang))
+    out: list[bytes | None] = []
+    for text in texts:
+        codes, norms = pieces.runs(text)
+        try:
+            out.append(pack_token_runs([c >> 1 for c in codes], [c & 1 for c in codes], norms))
+        except ValueError:  # a token of no length (never from spaCy's tokenizer)
+            out.append(None)
+    return out
