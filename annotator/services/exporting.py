@@ -7,6 +7,7 @@ The output appears only when the export finished: a failure or a Cancel leaves n
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -132,8 +133,10 @@ def _collector_paused(pause: bool) -> Iterator[None]:
     Why: an export makes a few small containers a document (the record's dicts and lists, span
     tuples), none in a cycle; each 700 of them start a collection that finds nothing (1,500 of
     them over 100,000 documents, ~10% of a doccano export's CPU, measured). Not for spacy:
-    spaCy's Docs may hold cycles."""
-    if not pause or not gc.isenabled():
+    spaCy's Docs may hold cycles. Only on the main thread (the command line, a child process):
+    in the window an export runs in a worker thread, and the window's own garbage is left to
+    the collector as usual."""
+    if not pause or not gc.isenabled() or threading.current_thread() is not threading.main_thread():
         yield
         return
     gc.disable()
