@@ -122,3 +122,25 @@ def test_token_bounds_are_exactly_the_tokens_of_a_span_or_the_reason_there_are_n
     assert token_bounds(text, tokens, 4, 12) == "has whitespace at its edges"  # "Tinto's "
     assert token_bounds(text, tokens, 4, 13) == "has whitespace at its edges"  # whitespace token
     assert token_bounds(text, tokens, 3, 9) == "has whitespace at its edges"
+
+
+def test_text_exports_pause_the_collector_only_on_the_main_thread(store, labelled, tmp_path):
+    import gc
+    import threading
+
+    from annotator.services.exporting import _collector_paused, export
+
+    seen: list[bool] = []
+    export(store, "doccano", tmp_path / "a.jsonl", include_all=True,
+           progress=lambda *_: seen.append(gc.isenabled()))
+    assert seen and not any(seen) and gc.isenabled()  # off while writing, on again after
+
+    def in_thread() -> None:
+        with _collector_paused(True):
+            seen.append(gc.isenabled())
+
+    seen.clear()
+    worker = threading.Thread(target=in_thread)  # as the window's export worker runs
+    worker.start()
+    worker.join()
+    assert seen == [True]

@@ -21,7 +21,7 @@ from annotator.io.alignment import (
     tokens_of,
     unexportable,
 )
-from annotator.io.export import NESTED_META, Item, export_meta
+from annotator.io.export import NESTED_META, OWN_META_KEYS, Item, export_meta
 
 __all__ = ["Token", "Tokenize", "doccano_record", "prodigy_lines", "prodigy_writer",
            "token_bounds"]
@@ -162,22 +162,32 @@ def doccano_record(item: Item) -> Iterator[dict[str, Any]]:
     own export does, except those whose name the record or an importer already uses
     (:data:`DOCCANO_RESERVED`: ``id``, ``label``, ``text``, ``status``, ...). Those go, unchanged,
     under ``"meta"``, so every meta key survives and a clash is visible:
-    ``{"id": 7, "text": ..., "label": [...], "site": "x", "meta": {"id": "abc"}}``."""
-    meta = export_meta(item.doc)
-    meta.pop("doc_id")
-    nested: dict[str, Any] = meta.pop(NESTED_META, {})  # keys that clashed with export_meta's
+    ``{"id": 7, "text": ..., "label": [...], "site": "x", "meta": {"id": "abc"}}``.
+
+    Made straight from the document (no :func:`export_meta` dict in between: this is most of a
+    doccano export's own work), with the same keys in the same order: the record's, then the
+    meta keys in their order, then ``source`` unless the meta has it; under ``"meta"`` first
+    the keys that clash with :func:`export_meta`'s, then the other reserved ones."""
+    doc = item.doc
     record: dict[str, Any] = {
-        "id": item.doc.id,
-        "text": item.doc.text,
-        "label": [[s.start, s.end, s.label] for s in item.spans],
-        "sections": [[s, e, label] for s, e, label in sections_of(item)],
-        "status": meta.pop("status"),
+        "id": doc.id,
+        "text": doc.text,
+        "label": [[s[0], s[1], s[2]] for s in item.spans],  # start, end, label
+        "sections": [[s, e, label] for s, e, label in sections_of(item)] if item.sections
+        else [],
+        "status": doc.status.value,
     }
-    for key, value in meta.items():
-        if doccano_reserved(key):
+    nested: dict[str, Any] = {}
+    reserved: dict[str, Any] = {}
+    for key, value in doc.meta.items():
+        if key in OWN_META_KEYS or key == NESTED_META:
             nested[key] = value
+        elif key in DOCCANO_RESERVED or key[:1] == "_":
+            reserved[key] = value
         else:
             record[key] = value
-    if nested:
-        record[NESTED_META] = nested
+    if "source" not in doc.meta:
+        record["source"] = doc.source
+    if nested or reserved:
+        record[NESTED_META] = nested | reserved
     yield record

@@ -102,7 +102,7 @@ class DocBinExport:
         if isinstance(doc, DocBin):
             out.docbin.merge(doc)
         else:
-            out.docbin.add(doc)
+            add_doc(out.docbin, doc)
         out.count += 1
         if self.shard_size and len(out.docbin) >= self.shard_size:
             self._flush(out)
@@ -227,9 +227,47 @@ def pack(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
     packed: Packed = []
     for name, attrs, doc in docs:
         one = DocBin(attrs=attrs, store_user_data=True)
-        one.add(doc)
+        add_doc(one, doc)
         packed.append((name, attrs, tuple(getattr(one, key) for key in _STATE)))
     return packed, bad
+
+
+def add_doc(docbin: Any, doc: Any) -> None:
+    """``docbin.add(doc)`` for a Doc made here (tokens, norms, entities, span groups, cats,
+    user data; no tags, lemmas, morphology, dependencies, knowledge-base or entity ids): the
+    same entries appended to the same lists (spaCy 3's ``DocBin.add``), so the same bytes
+    (tests/test_piece_tokens.py). Its strings come from one array of the tokens' ORTH, NORM
+    and ENT_TYPE hashes, where ``DocBin.add`` reads nine properties of every token (``tag_``,
+    ``lemma_``, ``morph``, ``dep_``, ``ent_kb_id_``, ``ent_id_`` are all "" on such a Doc):
+    the largest part of a spaCy export once tokenizing is cheap (~1.5 us a token)."""
+    import numpy
+    import srsly
+    from spacy.attrs import ENT_TYPE, NORM, ORTH, SPACY
+
+    array = doc.to_array(docbin.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    docbin.tokens.append(array)
+    spaces = doc.to_array(SPACY)
+    docbin.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
+    docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    if len(doc):
+        strings = doc.vocab.strings
+        hashes = set(doc.to_array([ORTH, NORM, ENT_TYPE]).ravel().tolist())
+        hashes.discard(0)
+        docbin.strings.update([strings[h] for h in hashes])
+        docbin.strings.add("")
+    docbin.cats.append(doc.cats)
+    if docbin.store_user_data:
+        docbin.user_data.append(srsly.msgpack_dumps(doc.user_data))
+    docbin.span_groups.append(doc.spans.to_bytes())
+    for group in doc.spans.values():
+        for span in group:
+            docbin.strings.add(span.label_)
+            if span.kb_id in span.doc.vocab.strings:
+                docbin.strings.add(span.kb_id_)
+            if span.id in span.doc.vocab.strings:
+                docbin.strings.add(span.id_)
 
 
 def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
@@ -262,21 +300,28 @@ def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
 
 
 def new_doc(nlp: Any, text: str, runs: bytes | None = None) -> Any:
-    """``nlp.make_doc(text)``, or the same Doc made from the token cache's ``runs`` (words,
-    spaces and the norms the tokenizer's special cases gave, no tokenizing) when they cut
-    exactly ``text``: the same tokens, lexemes and norms, so ``DocBin`` stores the same bytes
-    (tests/test_token_cache.py)."""
-    if runs is not None:
-        made = _words(text, runs)
-        if made is not None:
-            from spacy.tokens import Doc
+    """``nlp.make_doc(text)``: the same Doc made from words, spaces and the norms the
+    tokenizer's special cases gave (``DocBin`` stores the same bytes, tests/test_token_cache.py
+    and tests/test_piece_tokens.py). They come from the token cache's ``runs`` when those cut
+    exactly ``text``, else from the tokenizer a piece at a time
+    (:mod:`annotator.nlp.piece_tokens`: several times faster than ``make_doc``)."""
+    made = _words(text, runs) if runs is not None else None
+    if made is None:
+        from annotator.domain import cut_by_runs
+        from annotator.nlp.piece_tokens import pieces_of
 
-            words, spaces, norms = made
-            doc = Doc(nlp.vocab, words=words, spaces=spaces)
-            for i, norm in norms:
-                doc[i].norm_ = norm
-            return doc
-    return nlp.make_doc(text)
+        codes, norms = pieces_of(nlp).runs(text)
+        starts, ends, spaces = cut_by_runs(text, codes) or ([], [], [])
+        made = [text[s:e] for s, e in zip(starts, ends, strict=True)], spaces, norms
+        if not made[0] and text:
+            return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    words, spaces, norms = made
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    for i, norm in norms:
+        doc[i].norm_ = norm
+    return doc
 
 
 def _words(text: str, runs: bytes

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from annotator.nlp.piece_tokens import normed_words  # noqa: F401  (here since the token cache)
+
 Token = dict[str, Any]
 
 
@@ -61,13 +63,11 @@ class _Tokenize:
         ]
 
     def codes(self, text: str) -> list[int]:
-        from spacy.attrs import LENGTH, SPACY
+        """The tokens of ``text`` as codes, made a piece at a time (the same tokens, a fraction
+        of the time: :mod:`annotator.nlp.piece_tokens`)."""
+        from annotator.nlp.piece_tokens import pieces_of
 
-        doc = self._doc(text)
-        if not len(doc):
-            return []
-        array = doc.to_array([LENGTH, SPACY])
-        return ((array[:, 0] << 1) | array[:, 1]).tolist()
+        return pieces_of(blank_pipeline(self.lang)).codes(text)
 
 
 def token_offsets(text: str, lang: str = "en") -> list[tuple[int, int]]:
@@ -143,27 +143,18 @@ def runs_of_doc(doc: Any, text: str, normed: frozenset[str] = frozenset()) -> by
 
 
 def runs_of_texts(texts: list[str], lang: str = "en") -> list[bytes | None]:
-    """Token runs of each text by the exports' tokenizer (filling the token cache)."""
-    nlp = blank_pipeline(lang)
-    normed = normed_words(nlp)
-    return [runs_of_doc(doc, text, normed)
-            for doc, text in zip(nlp.tokenizer.pipe(texts), texts, strict=True)]
+    """Token runs of each text by the exports' tokenizer (filling the token cache), made a
+    piece at a time (:mod:`annotator.nlp.piece_tokens`: the runs :func:`runs_of_doc` gives of
+    the tokenizer's Doc)."""
+    from annotator.domain import pack_token_runs
+    from annotator.nlp.piece_tokens import pieces_of
 
-
-# id(tokenizer) -> (the tokenizer, kept so that its id is not reused; its normed words)
-_NORMED: dict[int, tuple[Any, frozenset[str]]] = {}
-
-
-def normed_words(nlp: Any) -> frozenset[str]:
-    """The texts of tokens to which one of ``nlp``'s tokenizer special cases gives a ``NORM``
-    ("m" of "Im" -> "am"): only such a token can have a norm other than its word's (per
-    tokenizer, computed once)."""
-    tokenizer = nlp.tokenizer
-    if id(tokenizer) not in _NORMED:
-        from spacy.attrs import NORM, ORTH
-
-        _NORMED[id(tokenizer)] = (tokenizer, frozenset(
-            piece.get(ORTH, piece.get("ORTH", ""))
-            for pieces in tokenizer.rules.values() for piece in pieces
-            if NORM in piece or "NORM" in piece))
-    return _NORMED[id(tokenizer)][1]
+    pieces = pieces_of(blank_pipeline(lang))
+    out: list[bytes | None] = []
+    for text in texts:
+        codes, norms = pieces.runs(text)
+        try:
+            out.append(pack_token_runs([c >> 1 for c in codes], [c & 1 for c in codes], norms))
+        except ValueError:  # a token of no length (never from spaCy's tokenizer)
+            out.append(None)
+    return out

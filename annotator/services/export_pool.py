@@ -121,10 +121,12 @@ def ordered_map(work: Callable[[list[Any]], R], chunks: Iterable[list[Any]], wor
 
 
 def _warm(lang: str) -> None:
-    """Build the tokenizer before the first chunk (a forked worker has it already)."""
+    """Build the tokenizer and its piece tokenizer (the special cases' patterns) before the
+    first chunk (a forked worker has them already; each worker fills its own piece memo)."""
+    from annotator.nlp.piece_tokens import pieces_of
     from annotator.nlp.tokens import blank_pipeline
 
-    blank_pipeline(lang)
+    pieces_of(blank_pipeline(lang))
 
 
 # -- the work of one chunk, in a worker -----------------------------------------------------------
