@@ -96,15 +96,22 @@ def test_what_runs_inside_a_batch_commits_with_it_or_not_at_all(store):
     assert store.settings.get("n") == "10"
 
 
-def test_blank_documents_are_compared_when_counted_and_prose_ones_after(store, tmp_path):
+def two_reprints_and_headlines(tmp_path, headlines: int):
+    """A folder with two wire copies of one story (a.txt, b.txt) and ``headlines`` files of a
+    headline alone (short0.txt ...): no prose line, so nothing to compare."""
     body = ("The harbour board met on Tuesday to decide the future of the old ferry pier. "
             "Members argued for an hour about repairs, costs and the summer timetable. ")
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(f"Pier to close\n{body}\nBy A. Writer", encoding="utf-8")
     (folder / "b.txt").write_text(f"Ferry pier closes\n{body}\nFrom the wires", encoding="utf-8")
-    for i in range(3):
+    for i in range(headlines):
         (folder / f"short{i}.txt").write_text(f"Headline {i} only", encoding="utf-8")
+    return folder
+
+
+def test_blank_documents_are_compared_when_counted_and_prose_ones_after(store, tmp_path):
+    folder = two_reprints_and_headlines(tmp_path, 3)
     report = import_paths(store, [folder], near_duplicates=False)
     ids = dict(store.conn.execute("SELECT source, id FROM documents"))
     short = [ids[str(folder / f"short{i}.txt")] for i in range(3)]
@@ -127,14 +134,7 @@ def test_a_blank_signature_is_stored_as_no_bytes_and_old_full_ones_still_read(st
     """Documents with no prose line are signed with no bytes (not 780 zero bytes: 78 MB and a
     fifth of the CPU of the 100,000-file import bench); rows older versions stored as zero bytes
     are still skipped when compared, and read as any other when not compared yet."""
-    body = ("The harbour board met on Tuesday to decide the future of the old ferry pier. "
-            "Members argued for an hour about repairs, costs and the summer timetable. ")
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text(f"Pier to close\n{body}\nBy A. Writer", encoding="utf-8")
-    (folder / "b.txt").write_text(f"Ferry pier closes\n{body}\nFrom the wires", encoding="utf-8")
-    for i in range(4):
-        (folder / f"short{i}.txt").write_text(f"Headline {i} only", encoding="utf-8")
+    folder = two_reprints_and_headlines(tmp_path, 4)
     import_paths(store, [folder])
     ids = dict(store.conn.execute("SELECT source, id FROM documents"))
     short = [ids[str(folder / f"short{i}.txt")] for i in range(4)]
