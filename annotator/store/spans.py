@@ -31,7 +31,8 @@ class Spans:
         rows = self._base.conn.execute(
             f'SELECT {SPAN_COLUMNS} FROM spans WHERE doc_id = ? ORDER BY start, "end"', [doc_id]
         )
-        return [Span._make(r) for r in rows]
+        new = tuple.__new__  # Span._make without its Python frame: a 300,000-span page opens faster
+        return [new(Span, r) for r in rows]
 
     def of_many(self, doc_ids: Sequence[int], provenance: bool = True) -> dict[int, list[Span]]:
         """Spans of many documents in one query (exports read a batch at a time).
