@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from math import ceil, floor
 
-from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -43,7 +43,7 @@ from annotator.ui.long_text import (
     chunks_in_view,
     first_visible,
 )
-from annotator.ui.offsets import OffsetMap
+from annotator.ui.offsets import OffsetMap, break_points
 from annotator.ui.span_index import SpanIndex
 from annotator.ui.span_painter import (
     Mark,
@@ -116,7 +116,7 @@ class AnnotationView(QTextEdit):
         self._selected = self._selected_span = None
         self.setExtraSelections([])
         self._text = text
-        self._map = OffsetMap(text)
+        self._map = OffsetMap(text, break_points(text))
         self._spans = SpanIndex(spans)
         self._placed.clear()
         self._first_hint = 0
@@ -127,7 +127,7 @@ class AnnotationView(QTextEdit):
         doc.clear()
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(self._spacing())  # every block of the text takes it
-        cursor.insertText(text)
+        cursor.insertText(self._map.shown(text))
         self.show_sections(sections)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -202,6 +202,15 @@ class AnnotationView(QTextEdit):
         cursor.setPosition(self._map.to_qt(offset))
         rect = self.cursorRect(cursor)
         return QPoint(rect.left() + 2, rect.center().y())
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        """Copy and drag give the document's own text: no display breaks (see
+        :mod:`annotator.ui.offsets`), and characters as they are (Qt's plain text would turn a
+        no-break space into a space)."""
+        start, end = self.selection_range()
+        data = QMimeData()
+        data.setText(self._text[start:end])
+        return data
 
     def span_at(self, offset: int) -> Span | None:
         """The span covering ``offset``; a cursor just after a span's last character counts."""
@@ -427,7 +436,7 @@ class AnnotationView(QTextEdit):
         super().mouseDoubleClickEvent(event)
         if self.snap and self.textCursor().hasSelection():
             start, end = self.selection_range()
-            lo, hi = trim_to_word(self.toPlainText(), start, end)
+            lo, hi = trim_to_word(self._text, start, end)
             if lo < hi and (lo, hi) != (start, end):
                 self.select_range(lo, hi)
 
