@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from math import ceil, floor
 
-from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -43,15 +43,16 @@ from annotator.ui.long_text import (
     chunks_in_view,
     first_visible,
 )
-from annotator.ui.offsets import OffsetMap
+from annotator.ui.offsets import OffsetMap, break_points
 from annotator.ui.span_index import SpanIndex
 from annotator.ui.span_painter import (
+    Drawn,
     Mark,
-    Placed,
     Style,
     paint_decorations,
     paint_fills,
     place_marks,
+    prepare,
 )
 from annotator.ui.theme import is_dark
 
@@ -79,7 +80,8 @@ class AnnotationView(QTextEdit):
         self._map = OffsetMap("")
         self._text = ""
         self._spans = SpanIndex()
-        self._placed: dict[int, dict[int, Placed]] = {}  # block number -> chunk -> placed marks
+        self._placed: dict[int, dict[int, Drawn]] = {}  # block number -> chunk -> ready to draw
+        self._drawn_key: tuple[object, ...] | None = None  # the look they were made for
         self._sections: dict[int, Section] = {}
         self._entity_colours: dict[str, str] = {}
         self._section_colours: dict[str, str] = {}
@@ -102,6 +104,7 @@ class AnnotationView(QTextEdit):
     def set_label_colours(self, entity: dict[str, str], section: dict[str, str]) -> None:
         self._entity_colours = dict(entity)
         self._section_colours = dict(section)
+        self._placed.clear()
         self._update_margins()
         self.viewport().update()
 
@@ -116,7 +119,7 @@ class AnnotationView(QTextEdit):
         self._selected = self._selected_span = None
         self.setExtraSelections([])
         self._text = text
-        self._map = OffsetMap(text)
+        self._map = OffsetMap(text, break_points(text))
         self._spans = SpanIndex(spans)
         self._placed.clear()
         self._first_hint = 0
@@ -127,7 +130,7 @@ class AnnotationView(QTextEdit):
         doc.clear()
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(self._spacing())  # every block of the text takes it
-        cursor.insertText(text)
+        cursor.insertText(self._map.shown(text))
         self.show_sections(sections)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -203,6 +206,15 @@ class AnnotationView(QTextEdit):
         rect = self.cursorRect(cursor)
         return QPoint(rect.left() + 2, rect.center().y())
 
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        """Copy and drag give the document's own text: no display breaks (see
+        :mod:`annotator.ui.offsets`), and characters as they are (Qt's plain text would turn a
+        no-break space into a space)."""
+        start, end = self.selection_range()
+        data = QMimeData()
+        data.setText(self._text[start:end])
+        return data
+
     def span_at(self, offset: int) -> Span | None:
         """The span covering ``offset``; a cursor just after a span's last character counts."""
         return self._spans.at(offset)
@@ -229,6 +241,12 @@ class AnnotationView(QTextEdit):
 
     def visible_blocks(self) -> Iterator[tuple[QTextBlock, float, float]]:
         """Blocks on screen with their top and height in viewport coordinates."""
+        for block, top, rect in self.visible_blocks_rects():
+            yield block, top, rect.height()
+
+    def visible_blocks_rects(self) -> Iterator[tuple[QTextBlock, float, QRectF]]:
+        """Blocks on screen with their top in viewport coordinates and their rectangle in the
+        document's."""
         layout = self.document().documentLayout()
         scroll = self.verticalScrollBar().value()
         bottom = self.viewport().height()
@@ -241,7 +259,7 @@ class AnnotationView(QTextEdit):
             top = rect.top() - scroll
             if top > bottom:
                 break
-            yield block, top, rect.height()
+            yield block, top, rect
             block = block.next()
 
     # -- painting ------------------------------------------------------------------------------
@@ -270,21 +288,31 @@ class AnnotationView(QTextEdit):
                      self._selected, highlight)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Span boxes under the text, then outlines, tags and dimmed boilerplate over it. Per
+        block on screen this replays what :meth:`_drawn` keeps (a path per colour, laid-out
+        tags); nothing is computed per span unless the block's spans or layout changed."""
         style = self._style()
-        offset = QPointF(-self.horizontalScrollBar().value(), 0)
-        painted = []
+        key = (style.dark, style.tag_font.key(), self._edge())
+        if key != self._drawn_key:  # palette, zoom or width changed
+            self._placed.clear()
+            self._drawn_key = key
+        dx = -self.horizontalScrollBar().value()
+        extent = self._tag_extent()
         region = event.rect()
-        for block, top, height in self.visible_blocks():
-            if top > region.bottom() + 2 or top + height + self._tag_extent() < region.top():
+        painted = []
+        for block, top, rect in self.visible_blocks_rects():
+            if top > region.bottom() + 2 or top + rect.height() + extent < region.top():
                 continue  # outside what needs repainting (a partial update)
-            placed = self._placed_marks(block, top, region)
-            painted.append((block, top, placed, self._origin(block, top, offset)))
+            drawn = self._drawn(block, top, region, style, extent)
+            painted.append((block, top, rect, drawn, QPointF(rect.left() + dx, top)))
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for _block, _top, placed, origin in painted:
-            if placed:
+        painter.setPen(Qt.PenStyle.NoPen)
+        for _block, _top, _rect, drawn, origin in painted:
+            if drawn:
                 painter.translate(origin)
-                paint_fills(painter, placed, style)
+                for part in drawn:
+                    paint_fills(painter, part)
                 painter.translate(-origin)
         painter.end()
         super().paintEvent(event)
@@ -292,39 +320,46 @@ class AnnotationView(QTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         dim = QColor(self.palette().color(QPalette.ColorRole.Base))
         dim.setAlphaF(0.5)
-        layout = self.document().documentLayout()
-        for block, top, placed, origin in painted:
-            if placed:
+        sections = self._sections
+        for block, top, rect, drawn, origin in painted:
+            if drawn:
                 painter.translate(origin)
-                paint_decorations(painter, block.position(), placed, style)
+                for part in drawn:
+                    paint_decorations(painter, part, style)
                 painter.translate(-origin)
-            section = self._sections.get(block.blockNumber())
+            section = sections.get(block.blockNumber())
             if section is not None and section.label in DIMMED_SECTIONS:
-                rect = layout.blockBoundingRect(block)
-                painter.fillRect(rect.translated(offset.x(), top - rect.top()), dim)
+                painter.fillRect(rect.translated(dx, top - rect.top()), dim)
         painter.end()
 
-    def _placed_marks(self, block: QTextBlock, top: float, region: QRect) -> Placed:
-        """The marks on a block's lines that ``region`` (viewport pixels) shows, with their
-        rectangles relative to the block (``top``: the block's top in the viewport). They are
-        placed a chunk of lines at a time (:mod:`annotator.ui.long_text`) and kept until the
-        block's spans or the layout change (scrolling and repainting reuse them)."""
+    def _edge(self) -> float:
+        """The rightmost pixel a tag may reach, from the left of the text (a block's left is the
+        document margin): just inside the view, past the text's own right margin."""
+        return self.viewport().width() - self.document().documentMargin() - 3
+
+    def _drawn(self, block: QTextBlock, top: float, region: QRect, style: Style,
+               extent: int) -> list[Drawn]:
+        """The marks on a block's lines that ``region`` (viewport pixels) shows, ready to draw
+        relative to the block (``top``: the block's top in the viewport). They are placed a
+        chunk of lines at a time (:mod:`annotator.ui.long_text`) and kept until the block's
+        spans, the layout or the look change (scrolling and repainting reuse them)."""
         layout = block.layout()
         if layout.lineCount() == 0:
             return []  # not laid out yet
-        chunks = chunks_in_view(layout, region.top() - top - self._tag_extent(),
-                                region.bottom() - top)
+        chunks = chunks_in_view(layout, region.top() - top - extent, region.bottom() - top)
         kept = self._placed.setdefault(block.blockNumber(), {})
-        placed: Placed = []
+        drawn = []
         for k in chunks:
             part = kept.get(k)
             if part is None:
-                part = place_marks(block, QPointF(0, 0), self._chunk_marks(block, k),
-                                   chunk_lines(layout, k))
-                if all(rects for _mark, rects in part):  # not yet laid out: try again next time
+                placed = place_marks(block, QPointF(0, 0), self._chunk_marks(block, k),
+                                     chunk_lines(layout, k))
+                part = prepare(placed, block.position(), style, self._edge())
+                if all(rects for _mark, rects in placed):  # not yet laid out: try again
                     kept[k] = part
-            placed.extend(part)
-        return placed
+            if part.placed:
+                drawn.append(part)
+        return drawn
 
     def _chunk_marks(self, block: QTextBlock, k: int) -> list[Mark]:
         """The spans that start on lines ``k * CHUNK`` to ``(k + 1) * CHUNK - 1`` of ``block``
@@ -348,10 +383,6 @@ class AnnotationView(QTextEdit):
         pixel under the line in the tag font, so below the last line of a block it lies
         outside the block's bounding rectangle, in the gap before the next block."""
         return self._tag_metrics()[1]
-
-    def _origin(self, block: QTextBlock, top: float, offset: QPointF) -> QPointF:
-        rect = self.document().documentLayout().blockBoundingRect(block)
-        return QPointF(rect.left() + offset.x(), top)
 
     def _update_block(self, number: int) -> None:
         """Repaint everything a block's spans can cover: the block, the tags under its last line
@@ -427,7 +458,7 @@ class AnnotationView(QTextEdit):
         super().mouseDoubleClickEvent(event)
         if self.snap and self.textCursor().hasSelection():
             start, end = self.selection_range()
-            lo, hi = trim_to_word(self.toPlainText(), start, end)
+            lo, hi = trim_to_word(self._text, start, end)
             if lo < hi and (lo, hi) != (start, end):
                 self.select_range(lo, hi)
 

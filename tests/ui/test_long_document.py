@@ -92,7 +92,7 @@ def test_spans_are_painted_wherever_a_long_document_is_scrolled(long_project, op
     if doc_id == 1:
         lines = editor.document().firstBlock().layout().lineCount()
         assert lines > 10 * CHUNK  # one block of many chunks: only those on screen are placed
-        assert sum(len(c) for c in editor._placed.get(0, {}).values()) < len(editor.spans())
+        assert sum(len(c.placed) for c in editor._placed.get(0, {}).values()) < len(editor.spans())
     editor.grab().save(f"/tmp/view2-test-long-{doc_id}.png")
 
 
