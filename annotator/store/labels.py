@@ -199,7 +199,8 @@ class Labels:
             key: str | None = None) -> Label:
         """Add a label at the end of the palette. ``colour`` defaults to a free palette colour;
         ``key=None`` takes the first free default key (``1`` … ``0``, then letters no command
-        has, for entities; ``Ctrl+1`` … for sections), ``""`` gives none. :class:`LabelError`: bad or taken name, key taken."""
+        has, for entities; ``Ctrl+1`` … for sections), ``""`` gives none.
+        :class:`LabelError`: bad or taken name, key taken."""
         with self._base.transaction() as conn:
             return insert_label(conn, LabelKind(kind), name, colour, key)
 
