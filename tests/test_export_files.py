@@ -156,3 +156,28 @@ def test_a_sigkilled_export_leaves_a_part_the_next_export_removes(project, tmp_p
     assert not part.exists()
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [1, 2, 3, 4, 5]
     assert sorted(p.name for p in tmp_path.iterdir() if "out" in p.name) == ["out.jsonl"]
+
+
+def test_a_refused_spacy_export_leaves_no_folder_it_made_and_keeps_one_the_person_had(
+        project, tmp_path):
+    """A misaligned span refuses the export ("no file was written"): the folders it made for
+    the output (here two levels) are gone again, while a folder that was there stays."""
+    doc_id = project.documents.ids()[0]
+    project.spans.add(doc_id, Span(11, 13, "ORG"))  # "ut" inside "cut": not on tokens
+    out = tmp_path / "exp" / "uni.spacy"
+    result = export(project, "spacy", out)
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / "exp").exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    result = export(project, "spacy", mine)
+    assert result.exit_code == 1, result.output
+    assert mine.is_dir() and list(mine.iterdir()) == []
+
+
+def test_a_spacy_export_with_nothing_to_export_leaves_no_empty_folder(store, tmp_path):
+    store.documents.add([NewDocument("Nothing accepted here.", "a.txt")])
+    out = tmp_path / "corpus"
+    result = export(store, "spacy", out)
+    assert result.exit_code == 0, result.output
+    assert not out.exists()

@@ -78,7 +78,7 @@ def test_add_takes_a_free_key_and_colour_and_refuses_a_taken_name_or_key(store):
     added = store.labels.add("entity", "COMMODITY")
     assert (added.key, added.position) == ("9", 10)
     assert added.colour not in {lab.colour for lab in store.labels.of("entity")[:-1]}
-    assert store.labels.add("entity", "TICKER").key == ""  # every default key taken
+    assert store.labels.add("entity", "TICKER").key == "B"  # every digit taken: a letter
     assert store.labels.add("section", "headline").key == "Ctrl+5"
     with pytest.raises(LabelError, match="already an entity label 'ORG'"):
         store.labels.add("entity", "ORG")

@@ -5,7 +5,11 @@ the stock model lacks), then what it left in the project."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ from annotator.store import open_store
 from tests.ner_articles import LABELS, articles, fill_project
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_project(db: Path, accepted: int, unfinished: int, words: int = 150) -> None:
@@ -132,3 +137,48 @@ def test_cancelling_leaves_the_project_exactly_as_it_was(tmp_path):
         train(store, TrainOptions(candidates=("blank",), max_epochs=3, seconds=20),
               should_stop=lambda: calls.append(1) or len(calls) > 2)
     assert snapshot() == before
+
+
+HOLDER = """
+import sys, time
+from annotator.services import ner_models
+held = ner_models.claim_partial(sys.argv[1], int(sys.argv[2]))
+print("holding", flush=True)
+sys.stdin.readline()  # holds the lock until the parent kills it or closes stdin
+"""
+
+
+def _holder(db: Path, number: int) -> subprocess.Popen:
+    """A process that claimed version ``number``'s partial folder, as a running training does."""
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(number)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert child.stdout.readline().strip() == "holding"
+    return child
+
+
+def test_a_killed_trainings_partial_is_removed_and_a_live_ones_is_kept(tmp_path):
+    db = tmp_path / "news.db"
+    make_project(db, accepted=6, unfinished=0, words=60)
+    dead, live = _holder(db, 7), _holder(db, 8)
+    try:
+        (ner_models.partial_folder(db, 7) / "meta.json").write_text("{}", encoding="utf-8")
+        dead.send_signal(signal.SIGKILL)
+        dead.wait()
+        assert ner_models.remove_stale_partials(db) == [ner_models.partial_folder(db, 7)]
+        assert not ner_models.partial_folder(db, 7).exists()
+        assert ner_models.partial_folder(db, 8).is_dir()  # its writer is alive
+        calls = []
+        with open_store(db) as store, pytest.raises(Cancelled):  # the next training: 9
+            train(store, TrainOptions(candidates=("blank",), max_epochs=1, seconds=5),
+                  should_stop=lambda: calls.append(1) or True)
+        assert ner_models.partial_folder(db, 8).is_dir()
+        assert not ner_models.partial_folder(db, 9).exists()
+    finally:
+        live.stdin.close()
+        live.wait()
+    (ner_models.partial_folder(db, 6)).mkdir()  # an older version's folder: nobody locks it
+    with open_store(db) as store, pytest.raises(Cancelled):
+        train(store, TrainOptions(candidates=("blank",), max_epochs=1, seconds=5),
+              should_stop=lambda: True)
+    assert not list(ner_models.models_folder(db).glob("*.partial"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.tasks import Cancelled
-from annotator.domain import HUMAN, NewDocument, Span, Status, blocks
+from annotator.domain import HUMAN, PATTERN, NewDocument, Span, Status, blocks
 from annotator.nlp.pipeline import ModelNotFound, load_model, model_id
 from annotator.nlp.preannotate import _pieces
 from annotator.services.preannotation import preannotate as preannotate_project
@@ -303,3 +303,49 @@ def test_html_pages_get_sections_from_their_stored_page_and_features(store):
             .splitlines())
     assert all(labels[line] == "body" for line in gold if line.strip())
     assert {"boilerplate", "byline", "related_links"} <= set(labels.values())
+
+
+def test_model_entities_lose_a_trailing_possessive_with_the_real_model():
+    """en_core_web_sm tags "Barack Obama's" and "EBay Inc.’s" with the possessive; a person's
+    selection snaps it off, so the suggestion does too (code points: the emoji before it
+    counts as one)."""
+    from annotator.nlp.preannotate import doc_entities
+
+    nlp = load_model(None)
+    text = "🌀 The talks followed Barack Obama's speech. Shares of EBay Inc.’s unit rose."
+    doc = nlp(text)
+    raw = {text[e.start_char:e.end_char] for e in doc.ents}
+    assert "Barack Obama's" in raw and "EBay Inc.’s" in raw  # what the model itself tags
+    found = {text[s:e]: label for s, e, label, _ in
+             doc_entities(doc, text, frozenset({"PERSON", "ORG"}), SOURCE)}
+    assert found == {"Barack Obama": "PERSON", "EBay Inc.": "ORG"}
+
+
+def test_every_label_loses_a_trailing_possessive_but_a_pattern_match_is_kept():
+    """A blank pipeline with an EntityRuler that tags possessives (any label, 's, ’s, and a
+    bare apostrophe after an s); the project's own pattern match stays exactly as written."""
+    import spacy
+
+    from annotator.nlp.preannotate import doc_entities, without_possessive
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": [{"LOWER": "japan"}, {"LOWER": "’s"}]},
+                        {"label": "ORG", "pattern": [{"LOWER": "the"}, {"LOWER": "smiths"},
+                                                     {"ORTH": "'"}]},
+                        {"label": "COMMODITY", "pattern": [{"LOWER": "copper"},
+                                                           {"LOWER": "'s"}]},
+                        {"label": "PERSON", "pattern": [{"ORTH": "'s"}]}])
+    text = "Japan’s exports and the Smiths' farm; copper's price; 's alone."
+    doc = nlp(text)
+    labels = frozenset({"GPE", "ORG", "COMMODITY", "PERSON"})
+    found = [(text[s:e], label) for s, e, label, _ in doc_entities(doc, text, labels, "model")]
+    assert found == [("Japan", "GPE"), ("the Smiths", "ORG"), ("copper", "COMMODITY"),
+                     ("'s", "PERSON")]  # nothing would be left: kept as the model said
+    from annotator.nlp.patterns import SPANS_KEY
+
+    doc.spans[SPANS_KEY] = [e for e in doc.ents if e.label_ == "COMMODITY"]  # the project's
+    found = [(text[s:e], src) for s, e, _, src in doc_entities(doc, text, labels, "model")]
+    assert ("copper's", PATTERN) in found and ("Japan", "model") in found
+    assert without_possessive("Macy's") == "Macy" and without_possessive("Paris") == "Paris"
+    assert without_possessive("JONES'S") == "JONES"

@@ -71,12 +71,11 @@ def check_desktop_libraries() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @ANNOTATOR_OPTION
 def gui_command(db_path: Path | None, paths: tuple[Path, ...], annotator: str | None) -> None:
-    """Open the desktop app on a project, importing PATHS first (a project file among PATHS is
-    opened instead).
+    """Open the desktop app on a project and import PATHS in it, as the window's Import does (a
+    project file among PATHS is opened instead).
 
     Who you are: --annotator, else ANNOTATOR_NAME, else the name the window asked for the
     first time (File > Your name changes it)."""
-    from annotator.services.importing import import_paths
     from annotator.store import NotAProjectError, StorageError, open_store
 
     check_desktop_libraries()
@@ -92,16 +91,13 @@ def gui_command(db_path: Path | None, paths: tuple[Path, ...], annotator: str | 
         if to_import:
             store.close()
             raise click.ClickException(f"{db_path}: cannot import into it: {store.notice}")
-    with store:
-        report = import_paths(store, to_import, annotator=annotator) if to_import else None
-    if report is not None:
-        click.echo(f"Imported {report.added} documents ({len(report.duplicates)} already there, "
-                   f"{len(report.problems)} rejected)", err=True)
-        for problem in report.problems:
-            click.echo(f"rejected: {problem}", err=True)
+    store.close()
     from annotator.ui.app import run
 
-    sys.exit(run(db_path, annotator=annotator))
+    # The window imports PATHS as its own Import does: in the background with the job bar, its
+    # problems in the window (someone starting it from a launcher never sees a terminal), then
+    # pre-annotation when the project has it on.
+    sys.exit(run(db_path, annotator=annotator, to_import=to_import))
 
 
 COMMANDS = [gui_command]

@@ -165,16 +165,45 @@ def atomic_output(out: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
 def staging_folder(out_dir: Path) -> Iterator[Path]:
     """A folder ``out_dir/annotator-export.part`` that this export alone writes to, removed on
     exit whatever happens (the export moves what it keeps out of it first). A staging folder a
-    killed export left is removed first. Raises :class:`ExportBusy` when a live export holds it."""
+    killed export left is removed first. Raises :class:`ExportBusy` when a live export holds it.
+    The folders this call created (``out_dir`` and any missing parents) are removed again when
+    the export leaves them empty: refused (misaligned spans), cancelled, failed, or with nothing
+    to export. A folder that was there before is never removed."""
     out_dir = Path(out_dir)
+    created = _missing_folders(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    part = claim(out_dir / STAGING_NAME, directory=True)
-    remove_legacy_staging(out_dir)
     try:
+        part = claim(out_dir / STAGING_NAME, directory=True)
+    except BaseException:
+        _remove_if_empty(created)
+        raise
+    try:
+        remove_legacy_staging(out_dir)
         yield part.path
     finally:
         shutil.rmtree(part.path, ignore_errors=True)  # still locked, so still this export's
         part.release()
+        _remove_if_empty(created)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    for path in (folder.absolute(), *folder.absolute().parents):
+        if path.exists():
+            break
+        missing.append(path)
+    return missing
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the folders (deepest first) that are empty; stop at the first that is not (it
+    holds this export's output, or something another program put there meanwhile)."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _create(path: Path, directory: bool) -> int:

@@ -15,6 +15,7 @@ than spaCy's own multiprocessing.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -160,8 +161,25 @@ def doc_entities(doc: Any, text: str, labels: frozenset[str], source: str,
             continue
         start = begin + (len(raw) - len(raw.lstrip()))
         src = PATTERN if (begin, end, label) in matched else source
+        if src != PATTERN:  # a pattern's match is exactly what the person wrote
+            stripped = without_possessive(stripped)
         out.append((start + offset, start + len(stripped) + offset, label, src))
     return out
+
+
+# A trailing possessive: 's or ’s (any case), or a bare apostrophe after an s ("the Smiths'").
+_POSSESSIVE = re.compile(r"(?:['’][sS]|(?<=[sS])['’])$")
+
+
+def without_possessive(entity: str) -> str:
+    """``entity`` without a trailing possessive ("Obama's" -> "Obama", "the Joneses'" -> "the
+    Joneses"), as a person's selection snaps (:mod:`annotator.core.tokens`): spaCy's models
+    often tag the possessive with the name. Unchanged when nothing would be left; code points."""
+    found = _POSSESSIVE.search(entity)
+    if found is None:
+        return entity
+    kept = entity[:found.start()].rstrip()
+    return kept if kept else entity
 
 
 def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:

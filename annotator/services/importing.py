@@ -217,14 +217,17 @@ def _confirmed_by(rec: NewDocument, annotator: str) -> None:
 
 def import_file_paths(db_path: str, paths: list[str], *, progress: Progress = no_progress,
                       should_stop: ShouldStop = never,
-                      lock_seconds: float | None = None) -> ImportReport:
+                      lock_seconds: float | None = None,
+                      annotator: str | None = None) -> ImportReport:
     """:func:`import_paths` on a project file, with a connection of its own: what the window
     runs in a spawned process (:mod:`annotator.core.child`), so that reading and checking the
     files (Python holding the GIL) never competes with the window's own thread for it.
     ``lock_seconds``: how long each batch may hold the write lock (the store's default when
-    ``None``); the window asks for less, since a label key waits for it on the GUI thread."""
+    ``None``); the window asks for less, since a label key waits for it on the GUI thread.
+    ``annotator``: as :func:`import_paths` takes it."""
     from annotator.store import open_store
 
     with open_store(db_path) as store:
         return import_paths(store, [Path(p) for p in paths], progress=progress,
-                            should_stop=should_stop, lock_seconds=lock_seconds)
+                            should_stop=should_stop, lock_seconds=lock_seconds,
+                            annotator=annotator)

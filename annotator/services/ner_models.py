@@ -2,7 +2,11 @@
 
 Version ``N`` lives in ``<project>.models/ner-N/`` (``news.db`` -> ``news.db.models/ner-3/``), a
 spaCy pipeline folder written with ``nlp.to_disk`` under the name ``ner-N.partial`` and renamed
-when complete, so a half-written folder never carries a version's name. Settings:
+when complete, so a half-written folder never carries a version's name. The training that
+writes a partial folder holds an exclusive ``flock`` on it until the rename (or its removal), so
+a partial folder whose writer died (kill -9) is told apart from a live one's: the kernel drops
+the lock with the process, and the next training removes the folder
+(:func:`remove_stale_partials`). Settings:
 
 - ``ner_model``: the active version's number (``"3"``); absent or empty: the project uses its
   ``model`` setting (the stock ``en_core_web_sm``);
@@ -17,13 +21,20 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from annotator.io.atomic import Claim, claim
 from annotator.store import Store
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no way to tell a live writer, keep them all
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +112,46 @@ def next_number(store: Store) -> int:
         pattern = re.compile(rf"{KIND}-(\d+)(?:\.partial)?")
         used |= {int(m.group(1)) for p in parent.iterdir() if (m := pattern.fullmatch(p.name))}
     return max(used, default=0) + 1
+
+
+def claim_partial(db_path: str | Path, number: int) -> Claim:
+    """Create version ``number``'s partial folder (and the models folder) and lock it for this
+    process until the returned claim is released (after :func:`save_version` or
+    :func:`remove_partial`). Raises ``FileExistsError`` when the folder is there already."""
+    folder = partial_folder(db_path, number)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return claim(folder, directory=True)
+
+
+def remove_stale_partials(db_path: str | Path) -> list[Path]:
+    """Remove the ``ner-N.partial`` folders whose writer is gone (a training killed with
+    SIGKILL, or a power loss): those nobody holds the lock of. A live training's folder stays.
+    Returns the folders removed."""
+    parent = models_folder(db_path)
+    if fcntl is None or not parent.is_dir():
+        return []
+    removed = []
+    for folder in sorted(parent.glob(f"{KIND}-*.partial")):
+        try:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+                         | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:  # gone meanwhile, a symlink, not a folder: not ours to remove
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a live training writes it right now
+            os.close(fd)
+            continue
+        try:
+            if os.path.samestat(os.fstat(fd), os.stat(folder, follow_symlinks=False)):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+                log.info("removed %s, left by a training that did not finish", folder)
+        except FileNotFoundError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
 
 
 def remove_partial(db_path: str | Path, number: int) -> None:

@@ -195,8 +195,10 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
     pool = store.confirmed.unlabelled(2 * n_rehearsal, used) if n_rehearsal else []
     rehearsal, drift_texts = [t for _, t, _ in pool[0::2]], [t for _, t, _ in pool[1::2]]
     report.rehearsal_docs = len(rehearsal)
+    ner_models.remove_stale_partials(store.path)  # what a killed training left
     number = ner_models.next_number(store)
     staging = ner_models.partial_folder(store.path, number)
+    held = ner_models.claim_partial(store.path, number)  # locked: no other run removes it
     try:
         results = train_candidates(
             names, base, labels, [_train_doc(d) for d in train_part],
@@ -235,6 +237,8 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
     except BaseException:
         ner_models.remove_partial(store.path, number)
         raise
+    finally:
+        held.release()
     log.info("%s", report.text())
     return report
 

@@ -22,8 +22,13 @@ from annotator.store.base import Base
 from annotator.store.migrations import ENTITY_COLOURS, SECTION_COLOURS
 
 # The keys a new label gets, in order, while one is free (the window binds them as shortcuts).
+# Entities: the digits (the ten built-in labels have them), then the letters that no command of
+# the window has (A accepts, D, N, P, U and X move or reject: tests/ui/test_labels_dialog.py
+# checks the two lists stay apart), so a label the person adds gets a key too.
+COMMAND_LETTERS = frozenset("ADNPUX")
 DEFAULT_KEYS = {
-    LabelKind.ENTITY: tuple(str((i + 1) % 10) for i in range(10)),
+    LabelKind.ENTITY: (*(str((i + 1) % 10) for i in range(10)),
+                       *(c for c in "BCEFGHIJKLMOQRSTVWYZ" if c not in COMMAND_LETTERS)),
     LabelKind.SECTION: tuple(f"Ctrl+{i}" for i in range(1, 10)),
 }
 EXTRA_SECTION_COLOURS = ("#16a085", "#c0392b", "#607d8b", "#7f8c8d", "#b7950b", "#5d6d7e")
@@ -193,8 +198,9 @@ class Labels:
     def add(self, kind: LabelKind | str, name: str, colour: str | None = None,
             key: str | None = None) -> Label:
         """Add a label at the end of the palette. ``colour`` defaults to a free palette colour;
-        ``key=None`` takes the first free default key (``1`` … ``0`` for entities, ``Ctrl+1`` …
-        for sections), ``""`` gives none. :class:`LabelError`: bad or taken name, key taken."""
+        ``key=None`` takes the first free default key (``1`` … ``0``, then letters no command
+        has, for entities; ``Ctrl+1`` … for sections), ``""`` gives none.
+        :class:`LabelError`: bad or taken name, key taken."""
         with self._base.transaction() as conn:
             return insert_label(conn, LabelKind(kind), name, colour, key)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -48,18 +49,24 @@ def main_window(db_path: str | Path, annotator: str | None = None) -> MainWindow
     return MainWindow(Path(db_path), annotator=annotator)
 
 
-def show_window(db_path: str | Path, annotator: str | None = None) -> MainWindow:
+def show_window(db_path: str | Path, annotator: str | None = None,
+                to_import: Sequence[Path] = ()) -> MainWindow:
     """What :func:`run` shows: the window, and the question of who you are when no name was
-    given, set or kept (a non-blocking dialog)."""
+    given, set or kept (a non-blocking dialog). ``to_import``: files and folders the window
+    imports at once, as its own Import does (in the background with the job bar, its problems
+    in the window, then pre-annotation when the project has it on)."""
     window = main_window(db_path, annotator)
     window.show()
     ask_annotator_name_once(window)
+    if to_import:
+        window.import_paths(list(to_import), annotator=annotator)
     return window
 
 
-def run(db_path: str | Path, annotator: str | None = None) -> int:
+def run(db_path: str | Path, annotator: str | None = None,
+        to_import: Sequence[Path] = ()) -> int:
     app = application()
-    show_window(db_path, annotator)  # noqa: F841 - the app holds the window while it runs
+    show_window(db_path, annotator, to_import)  # noqa: F841 - the app holds the window
     return app.exec()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -128,6 +131,15 @@ class ExportDialog(QDialog):
         return box.exec() == QMessageBox.StandardButton.Yes
 
 
+class _PaddedRows(QStyledItemDelegate):
+    """Rows a little taller than their text, so a wrapped description's two lines do not touch
+    the next row (the rows are sized to their contents)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 8)
+
+
 class ShortcutsDialog(QDialog):
     """Help > Keyboard shortcuts: every action's keys, read from the actions themselves."""
 
@@ -149,14 +161,39 @@ class ShortcutsDialog(QDialog):
             table.setItem(r, 1, QTableWidgetItem(what))
         table.setShowGrid(False)
         table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
+        # A long description wraps onto a second line (its row grows) instead of being cut
+        # with "…" in a narrow dialog; the table scrolls when the rows do not fit.
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.resizeColumnToContents(0)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table.verticalHeader().setMinimumSectionSize(table.fontMetrics().height() + 10)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setItemDelegate(_PaddedRows(table))
+        self.table = table
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
-        self.resize(640, 680)
+        screen = (parent.screen() if parent is not None else None) or self.screen()
+        self.fit_to(screen.availableGeometry())
+
+    def fit_to(self, available: QRect) -> None:
+        """Size and place the dialog inside ``available`` (the screen's free area, in pixels):
+        at most 760 x 680, and at most 92 % of its width and 90 % of its height (room for the
+        window manager's frame), centred on the parent window but kept on that area. On a
+        1024 x 640 screen the list was 680 px tall: its bottom and Close button were off."""
+        width = min(760, int(available.width() * 0.92))
+        height = min(680, int(available.height() * 0.90))
+        self.resize(width, height)
+        parent = self.parentWidget()
+        centre = (parent.frameGeometry().center() if parent is not None
+                  else available.center())
+        frame = QRect(0, 0, width, height)
+        frame.moveCenter(centre)
+        x = max(available.left(), min(frame.left(), available.right() - width))
+        y = max(available.top(), min(frame.top(), available.bottom() - height))
+        self.move(x, y)

@@ -23,7 +23,7 @@ BACKGROUND_NICE = 10
 IMPORT_LOCK_SECONDS = 0.02
 
 
-def import_job(db_path: Path, paths: list[Path]) -> Job:
+def import_job(db_path: Path, paths: list[Path], annotator: str | None = None) -> Job:
     """Import files and folders (:func:`annotator.services.importing.import_paths`) in a
     spawned child process: in a thread of the window's process, parsing and checking a large
     file held the GIL so often that the window stalled for up to a second at a time."""
@@ -34,7 +34,8 @@ def import_job(db_path: Path, paths: list[Path]) -> Job:
 
         return run_in_child(import_file_paths, {"db_path": str(db_path),
                                                 "paths": [str(p) for p in paths],
-                                                "lock_seconds": IMPORT_LOCK_SECONDS},
+                                                "lock_seconds": IMPORT_LOCK_SECONDS,
+                                                "annotator": annotator},
                             progress=task.progress, should_stop=task.should_stop,
                             name="import")
 

@@ -102,10 +102,13 @@ class JobsMixin:
 
     # -- jobs ------------------------------------------------------------------------------------
 
-    def import_paths(self, paths: list[Path]) -> Worker | None:
+    def import_paths(self, paths: list[Path], annotator: str | None = None) -> Worker | None:
+        """Import in the background; ``annotator`` (``annotator gui --annotator``) names who
+        confirmed the labels of tasks a file marks as accepted or rejected."""
         if not paths:
             return None
-        return self.start_job("Importing", import_job(self.db_path, paths), self._on_imported)
+        return self.start_job("Importing", import_job(self.db_path, paths, annotator),
+                              self._on_imported)
 
     def preannotate(self, trust_model: bool = False) -> Worker | None:
         """Pre-annotate; a model folder the project file names outside the project's folder

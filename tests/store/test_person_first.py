@@ -291,3 +291,33 @@ def test_pre_annotation_batches_give_way_too(project):
     assert writer.suggestions.is_preannotated(doc, "model:test@1")
     window.close()
     writer.close()
+
+
+def test_an_absent_flag_costs_no_exception_and_one_that_appears_or_goes_is_seen_at_once(
+        tmp_path, monkeypatch):
+    """A bulk writer with no window open looks at the flag every 2 ms: while the file stays
+    absent no look builds a FileNotFoundError (a failed ``stat`` did, ~1 % of an import). The
+    answers are the same as before: a flag made later is seen at the next look."""
+    writer = pf.PersonFirst(tmp_path / "p.db", interactive=False)
+    window = pf.PersonFirst(tmp_path / "p.db", interactive=True)
+    failed = []
+    real_stat = os.stat
+
+    def counting_stat(path, *args, **kwargs):
+        try:
+            return real_stat(path, *args, **kwargs)
+        except FileNotFoundError:
+            failed.append(path)
+            raise
+
+    monkeypatch.setattr(pf.os, "stat", counting_stat)
+    since = time.time()
+    assert not any(writer.asked_since(since) for _ in range(100))
+    assert writer.give_way() == 0.0
+    assert len(failed) <= 1  # the first look may find it gone; none after that
+    window.waiting()  # the window asks: the file appears
+    assert writer.asked_since(since)
+    writer.path.unlink()
+    assert not writer.asked_since(since)
+    assert not writer.asked_since(since)
+    assert len(failed) <= 2

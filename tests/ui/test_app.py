@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.domain import NewDocument
 from annotator.store import open_store
@@ -24,29 +25,55 @@ def close_windows_soon() -> None:
     QTimer.singleShot(300, close)
 
 
-def test_annotator_gui_imports_paths_then_shows_the_window_until_it_is_closed(
-        tmp_path, qapp):
+@pytest.mark.slow
+def test_annotator_gui_imports_paths_in_the_window_as_its_import_does(tmp_path, qapp):
+    """`annotator gui --db P PATHS` shows the window at once and imports there: the job bar
+    follows the import, its problems are in the window's report box (not only on a terminal a
+    launcher never shows), and pre-annotation follows, as after the window's own Import."""
     from annotator.cli import main
 
     article = tmp_path / "a.txt"
     article.write_text("The harbour of Lisbon reopened on Monday.", encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Fine."}\nnot json\n', encoding="utf-8")
     db = tmp_path / "p.db"
-    shown = []
-    QTimer.singleShot(100, lambda: shown.extend(
-        w.windowTitle() for w in QApplication.topLevelWidgets()
-        if isinstance(w, MainWindow) and w.isVisible()))
-    close_windows_soon()
+    seen: dict = {"jobs": []}
+
+    def poll() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if windows:
+            window = windows[0]
+            seen["title"] = window.windowTitle()
+            if window.worker is not None and window.worker.title not in seen["jobs"]:
+                seen["jobs"].append(window.worker.title)
+                seen["bar"] = window.job_bar.worker is window.worker
+            box = window.findChild(QMessageBox, "reportBox")
+            if box is not None:
+                seen["report"] = box.text() + "\n" + box.detailedText()
+            if "Pre-annotating" in seen["jobs"] or seen["polls"] > 600:
+                window.close()  # cancels the pre-annotation; what the import did stays
+                QApplication.quit()
+                return
+        seen["polls"] = seen.get("polls", 0) + 1
+        QTimer.singleShot(50, poll)
+
+    seen["polls"] = 0
+    QTimer.singleShot(0, poll)
     # Quit once, explicitly: a "last window closed" quit would stay posted and end the next
     # test's event loop.
     qapp.setQuitOnLastWindowClosed(False)
     try:
-        result = CliRunner().invoke(main, ["gui", "--db", str(db), str(article)])
+        result = CliRunner().invoke(main, ["gui", "--db", str(db), str(article), str(bad)])
     finally:
         qapp.setQuitOnLastWindowClosed(True)
     assert result.exit_code == 0, result.output
-    assert shown == ["p.db — Annotator"]
+    assert seen["title"] == "p.db — Annotator"
+    assert seen["jobs"] == ["Importing", "Pre-annotating"], seen
+    assert seen["bar"], seen  # the job bar follows the pre-annotation
+    assert f"{bad}:2" in seen.get("report", ""), seen
     with open_store(db) as store:
-        assert store.documents.count() == 1
+        assert store.documents.count() == 2
 
 
 def test_window_layout_and_recent_projects_persist(project: Path, qtbot):

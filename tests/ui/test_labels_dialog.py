@@ -84,6 +84,39 @@ def test_add_a_label_gives_it_a_key_a_colour_and_an_action_in_the_window(window,
         assert [s.label for s in store.spans.of(1)] == ["COMMODITY"]
 
 
+def test_a_new_label_with_every_digit_taken_gets_a_letter_no_command_has(window, project,
+                                                                        qtbot):
+    """The ten built-in labels hold 1 ... 0: a label the person adds gets the first free letter
+    (a new user's COMMODITY got no key), shown in the label bar and the F1 list, kept in the
+    project file."""
+    from annotator.store.labels import COMMAND_LETTERS, DEFAULT_KEYS
+    from annotator.ui.actions import COMMANDS
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    command_keys = {k.casefold() for _, keys, _ in COMMANDS.values() for k in keys}
+    assert not command_keys & {k.casefold() for k in DEFAULT_KEYS[LabelKind.ENTITY]}
+    assert {k for k in command_keys if len(k) == 1 and k.isalpha()} == {
+        c.casefold() for c in COMMAND_LETTERS}
+    dialog = open_dialog(window, qtbot)
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "newLabelName"), "COMMODITY")
+    qtbot.keyClick(dialog.findChild(QLineEdit, "newLabelName"), Qt.Key.Key_Return)
+    assert "Added entity label COMMODITY (key B)" in message(dialog)
+    close_dialog(window, dialog, qtbot)
+    keys = {k.accessibleName(): k.text() for k in window.side.findChildren(QLabel, "keyCap")}
+    assert keys["Key for COMMODITY"] == "B"
+    window.show_shortcuts()
+    help_rows = window.findChild(ShortcutsDialog).findChild(QTableWidget, "shortcutTable")
+    rows = {help_rows.item(r, 1).text(): help_rows.item(r, 0).text()
+            for r in range(help_rows.rowCount())}
+    assert rows["Mark as entity COMMODITY"] == "B"
+    window.findChild(ShortcutsDialog).close()
+    window.controller.open_document(1)
+    label_span(window, qtbot, "Serra Verde", Qt.Key.Key_B)
+    with open_store(project) as store:
+        assert store.labels.get("entity", "COMMODITY").key == "B"  # the same next time
+        assert [s.label for s in store.spans.of(1)] == ["COMMODITY"]
+
+
 def test_a_label_name_with_a_space_or_a_control_character_is_refused_with_the_reason(
         window, project, qtbot):
     dialog = open_dialog(window, qtbot)

@@ -105,3 +105,38 @@ def _overflow_shows_and_opens(window, qtbot, tmp_path) -> None:
                     .isVisible(), timeout=2000)
     qtbot.mouseClick(more, Qt.MouseButton.LeftButton)  # and closes again
     window.close()
+
+
+def test_the_shortcut_list_fits_a_1024_by_640_screen_and_cuts_no_description(
+        project, qtbot, tmp_path):
+    """A new user's F1 list was 640 x 680 on a 640 px tall screen (its bottom and Close button
+    off screen) and cut long descriptions with "…"."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    screen = QRect(0, 0, 1024, 640)
+    window = open_window(project, qtbot, (1024, 640))
+    window.move(0, 0)
+    window.show_shortcuts()
+    dialog = window.findChild(ShortcutsDialog)
+    dialog.fit_to(screen)
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    dialog.grab().save(str(tmp_path / "shortcuts-1024x640.png"))
+    assert screen.contains(dialog.frameGeometry())
+    close = dialog.findChild(QDialogButtonBox)
+    assert dialog.rect().contains(QRect(close.mapTo(dialog, QPoint(0, 0)), close.size()))
+    table = dialog.table
+    width = table.columnWidth(1) - 8  # the item's own margins
+    metrics = QFontMetrics(table.font())
+    for row in range(table.rowCount()):
+        text = table.item(row, 1).text()
+        needed = metrics.boundingRect(QRect(0, 0, width, 10_000),
+                                      int(Qt.TextFlag.TextWordWrap), text).height()
+        assert needed <= table.rowHeight(row), f"row {row} is cut: {text!r}"
+    assert any(metrics.horizontalAdvance(table.item(r, 1).text()) > width
+               for r in range(table.rowCount()))  # some do need two lines here
+    dialog.close()
+    window.close()
