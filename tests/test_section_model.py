@@ -432,36 +432,6 @@ def test_a_page_read_with_confirmed_site_evidence_is_not_smoothed():
     assert model.own_label_blocks(x).tolist() == [True, False]
 
 
-def test_site_memory_moves_a_block_towards_its_slots_unanimous_label():
-    """A slot every confirmed page labelled one way pulls the block that way; a slot the pages
-    disagree on, and a page read without confirmed evidence, keep the classifier's own label."""
-    def feat(tag: str, path: str, classes: str = "") -> dict:
-        return {"tag": tag, "landmarks": [], "classes": classes, "link_density": 0.0,
-                "path": path}
-
-    slots = [feat("p", "div>div.post>p"), feat("div", "div>div.post>div.meta", "meta"),
-             feat("div", "div>div.side", "side")]
-    evidence = SiteEvidence()
-    for n, side in enumerate(["body", "boilerplate", "boilerplate"]):
-        page = SectionPage(f"Paragraph {n} of the article.\nPosted in Topic {n}\nSide {n}",
-                           features=slots)
-        evidence.add_confirmed(page, ["body", "boilerplate", side])
-    new = SectionPage("A new paragraph.\nPosted in Other\nSide new", features=slots)
-    rows = page_features(new, evidence)
-    labels = ["body", "byline", "related_links", "boilerplate"]
-    names = sorted({name for row in rows for name in row})
-    # the classifier alone: body 0.6, boilerplate 0.4 for every block
-    model = SectionModel(labels, names, np.zeros((4, len(names))),
-                         np.log([0.6, 1e-6, 1e-6, 0.4]), np.ones(len(names)),
-                         np.zeros((5, 4)), smoothing=0.0)
-    assert model.predict_rows(page_features(new)) == ["body", "body", "body"]
-    assert model.predict_rows(rows) == ["body", "boilerplate", "body"]
-    x = model.matrix(rows)
-    moved = np.exp(model.remember(x, model.log_probabilities(x)))
-    assert moved[0, 0] > 0.6 and moved[1, 3] > 0.5 and moved[2, 0] == pytest.approx(0.6, abs=1e-4)
-    assert np.allclose(moved.sum(axis=1), 1.0)
-
-
 def test_trafilaturas_decision_is_crossed_with_the_blocks_place():
     from annotator.nlp.section_features import _crossed
 

@@ -53,21 +53,6 @@ LONG_BLOCK = "words_20+"
 # of the training sites left out of training: 0.933 / 0.970 / 0.974 -> 0.960 / 0.982 / 0.984;
 # the held-out sites moved by 0.002 at most (README "Section suggestions").
 CONFIRMED_ROW = "site_confirmed_log"
-# Site memory: on a page read with confirmed site evidence, a block whose template slot the
-# confirmed pages labelled unanimously, over at least MEMORY_MIN blocks, has its log-probabilities
-# moved towards that label: + MEMORY_WEIGHT x log of the slot's add-one smoothed label shares.
-# The slot is the most specific of the row's ``shape`` / ``path`` / ``parent`` evidence
-# (:func:`annotator.nlp.section_features.template_keys`) that holds MEMORY_MIN blocks; a mixed
-# slot moves nothing. The adapted classifier weighs the slot's shares linearly beside everything
-# else, and with three confirmed pages its "line no confirmed page had is body" lesson outvoted a
-# slot that was boilerplate on all of them (a blog's "Posted in ... | 1 Comment" line: body
-# probability 0.55-0.68).
-# Development split (54 pages, 11 sites), k=1 / 3 / 5: 0.9569 / 0.9559 / 0.9595 -> 0.9574 /
-# 0.9571 / 0.9605; third quarter: 0.9602 / 0.9726 / 0.9832 -> 0.9618 / 0.9728 / 0.9832;
-# weights 1 / 2 / 4 and a minimum of 2 or 3 blocks gave the same within 0.0005.
-MEMORY_WEIGHT = 2.0
-MEMORY_MIN = 2
-MEMORY_SLOTS = ("shape", "path", "parent")
 
 
 class ModelFormatError(ValueError):
@@ -153,8 +138,7 @@ class SectionModel:
         (:func:`drop_repeated_body`)."""
         if not rows:
             return []
-        x = self.matrix(rows)
-        logp = self.remember(x, self.log_probabilities(x))
+        logp = self.log_probabilities(self.matrix(rows))
         if self.rule_labels:
             logp = self.rules_decide(logp, rows)
         own = [row.get(LONG_BLOCK, 0.0) > 0 or row.get(CONFIRMED_ROW, 0.0) > 0 for row in rows]
@@ -163,35 +147,6 @@ class SectionModel:
                                      for row in rows):  # else no block repeats earlier text
             labels = drop_repeated_body(labels, texts)
         return self.never_empty(labels, logp)
-
-    def remember(self, x: np.ndarray, logp: np.ndarray) -> np.ndarray:
-        """``logp`` (blocks x labels) with the site memory applied to the rows of a scaled
-        feature matrix ``x`` (:meth:`matrix`) read with confirmed evidence (see
-        :data:`MEMORY_WEIGHT`); unchanged when the model lacks the evidence columns."""
-        confirmed = self._column.get(CONFIRMED_ROW)
-        if confirmed is None or not (x[:, confirmed] > 0).any():
-            return logp
-        logp = logp.copy()
-        todo = x[:, confirmed] > 0
-        for kind in MEMORY_SLOTS:
-            columns = [self._column.get(f"{kind}:{label}") for label in self.labels]
-            total_column = self._column.get(f"{kind}:log")
-            if total_column is None or None in columns:
-                continue
-            total = np.expm1(x[:, total_column] * self.scale[total_column])
-            here = todo & (total >= MEMORY_MIN - 1e-9)
-            if not here.any():
-                continue
-            todo &= ~here  # the most specific slot with enough blocks decides, mixed or not
-            shares = x[:, columns] * self.scale[columns]
-            pure = here & (shares.max(axis=1) >= 1.0 - 1e-9)
-            if not pure.any():
-                continue
-            counts = shares[pure] * total[pure, None]
-            memory = np.log((counts + 1.0) / (total[pure, None] + len(self.labels)))
-            moved = logp[pure] + MEMORY_WEIGHT * memory
-            logp[pure] = moved - np.logaddexp.reduce(moved, axis=1, keepdims=True)
-        return logp
 
     @staticmethod
     def keep_own(path: list[int], logp: np.ndarray, own: Sequence[bool]) -> list[int]:

@@ -229,7 +229,7 @@ def split_pages(n: int, held_back: float = 0.25, seed: int = 0) -> tuple[list[in
 def predict_features(model: SectionModel, data: Features, page: int) -> list[str]:
     """The model's labels for page number ``page`` of ``data``."""
     x = data.matrix(model.features, [page], np.float64) / model.scale
-    logp = model.remember(x, model.log_probabilities(x))
+    logp = model.log_probabilities(x)
     path = model.keep_own(model.decode(logp), logp, model.own_label_blocks(x))
     return [model.labels[i] for i in path]
 
