@@ -251,6 +251,27 @@ def test_development_sites_are_never_held_out_sites():
     assert not dev_site(None, "1.html") and not dev_site("", "1.html")
 
 
+def test_the_page_cache_is_named_by_the_code_that_made_it(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import code_stamp
+
+    (tmp_path / "annotator").mkdir()
+    html = tmp_path / "annotator" / "html.py"
+    html.write_text("PARSE = 1\n", encoding="utf-8")
+    (tmp_path / "annotator" / "unrelated.py").write_text("X = 1\n", encoding="utf-8")
+    patterns = ("annotator/html.py",)
+    before = code_stamp(tmp_path, patterns)
+    assert len(before) == 12 and code_stamp(tmp_path, patterns) == before
+    code_stamp.cache_clear()
+    (tmp_path / "annotator" / "unrelated.py").write_text("X = 2\n", encoding="utf-8")
+    assert code_stamp(tmp_path, patterns) == before  # only the listed code counts
+    code_stamp.cache_clear()
+    html.write_text("PARSE = 2  # e.g. textarea contents dropped\n", encoding="utf-8")
+    assert code_stamp(tmp_path, patterns) != before  # an older parse is not read back
+
+
 @pytest.mark.slow
 def test_the_labels_the_rules_decide_are_chosen_on_left_out_dev_sets():
     import sys
