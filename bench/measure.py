@@ -52,8 +52,11 @@ def measure(cmd: list[str], repeat: int = 1, fresh: Path | None = None,
     return best
 
 
-def measure_pair(ours: list[str], floor: list[str], repeat: int = 1) -> tuple[Measure, Measure]:
-    """Best of ``repeat`` runs of each command, run in turns (ours, floor, ours, floor, ...).
+def measure_pair(ours: list[str], floor: list[str], repeat: int = 1,
+                 fresh: tuple[Path | None, Path | None] = (None, None),
+                 ) -> tuple[Measure, Measure]:
+    """Best of ``repeat`` runs of each command, run in turns (ours, floor, ours, floor, ...);
+    ``fresh``: each side's database, deleted before each of its runs (see :func:`measure`).
 
     Why in turns: on a shared machine the CPU seconds of the same work change by 15-25% from
     one run to the next (other processes' load on the same cores and caches: six turns of the
@@ -63,7 +66,7 @@ def measure_pair(ours: list[str], floor: list[str], repeat: int = 1) -> tuple[Me
     best = [Measure(float("inf"), float("inf"), 1 << 62) for _ in range(2)]
     for _ in range(repeat):
         for side, cmd in enumerate((ours, floor)):
-            got = measure(cmd)
+            got = measure(cmd, fresh=fresh[side])
             best[side] = Measure(min(best[side].wall, got.wall), min(best[side].cpu, got.cpu),
                                  min(best[side].rss, got.rss))
     return best[0], best[1]

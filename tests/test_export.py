@@ -128,7 +128,8 @@ def test_text_exports_pause_the_collector_only_on_the_main_thread(store, labelle
     import gc
     import threading
 
-    from annotator.services.exporting import _collector_paused, export
+    from annotator.core.collector import collector_paused
+    from annotator.services.exporting import export
 
     seen: list[bool] = []
     export(store, "doccano", tmp_path / "a.jsonl", include_all=True,
@@ -136,7 +137,7 @@ def test_text_exports_pause_the_collector_only_on_the_main_thread(store, labelle
     assert seen and not any(seen) and gc.isenabled()  # off while writing, on again after
 
     def in_thread() -> None:
-        with _collector_paused(True):
+        with collector_paused(True):
             seen.append(gc.isenabled())
 
     seen.clear()

@@ -36,7 +36,8 @@ def read_text_file(path: Path | str) -> list[NewDocument | Problem]:
         text, _ = decode_bytes(read_limited(path), path, newlines=True)
     except ImportProblem as exc:
         return [exc.problem]
-    text = normalise_newlines(text)
+    if "\r" in text:  # left by an encoding whose bytes decode_bytes could not mend
+        text = normalise_newlines(text)
     if not has_visible_text(text):
         return [Problem(shown, None, "file has no text (only whitespace or invisible "
                                      "characters)")]

@@ -133,6 +133,13 @@ def sniff(head: bytes, path: Path | str, tolerant: bool = False) -> tuple[str, i
     """``(encoding, BOM length)`` from the first bytes of a file: a BOM, UTF-16 without a BOM
     (by where its NUL bytes fall), else ``utf-8`` (possibly a legacy encoding; the caller finds
     out). Raise :class:`ImportProblem` for a binary file."""
+    start = head[:8192]  # where looks_binary looks
+    if (head[:1] not in _BOM_STARTS and len(start.translate(None, _BINARY_BYTES)) == len(start)
+            and head.find(0, 8192) < 0):
+        # The common case, decided at once: no BOM, no control byte where looks_binary looks,
+        # no NUL where utf16_without_bom looks, so both would say no (an import of 100,000
+        # .txt files asks this for each: a third of the cost of asking them).
+        return "utf-8", 0
     if head[:1] in _BOM_STARTS:
         for bom, encoding in _BOMS:
             if head.startswith(bom):
@@ -209,13 +216,13 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
         bad = None
     elif len(data) <= CHUNK_BYTES:  # small: decode once, and find the bad byte only on failure
         try:
-            return str(memoryview(data)[skip:], "utf-8"), "utf-8-sig" if skip else "utf-8"
+            return _utf8(data, skip), "utf-8-sig" if skip else "utf-8"
         except UnicodeDecodeError as exc:
             bad = skip + exc.start
     else:  # checked in pieces first: a failure on the whole would copy it (see below)
         bad = first_invalid_utf8(data, skip)
     if bad is None:
-        return str(memoryview(data)[skip:], "utf-8"), "utf-8-sig" if skip else "utf-8"
+        return _utf8(data, skip), "utf-8-sig" if skip else "utf-8"
     start = data.rfind(b"\n", 0, bad) + 1
     head = data[:SAMPLE_BYTES] if start > SAMPLE_BYTES else b""
     window = data[start if head else 0:start + SAMPLE_BYTES]
@@ -232,6 +239,12 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
         raise ImportProblem(path, line_of(data, exc.start),
                             f"not valid {encoding} (detected on a sample of the file): byte "
                             f"0x{data[exc.start]:02x}") from exc
+
+
+def _utf8(data: bytes, skip: int) -> str:
+    """``data`` after its first ``skip`` bytes (a BOM) as UTF-8, never copying the bytes (a
+    memoryview costs more than the copy it spares when there is nothing to skip)."""
+    return str(memoryview(data)[skip:], "utf-8") if skip else data.decode("utf-8")
 
 
 def first_invalid_utf8(data: bytes | memoryview, start: int = 0) -> int | None:

@@ -6,16 +6,15 @@ The output appears only when the export finished: a failure or a Cancel leaves n
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.changes import Changes
+from annotator.core.collector import collector_paused
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
 from annotator.domain import Misaligned, Status
 from annotator.io.atomic import staging_folder
@@ -126,29 +125,11 @@ def export(
     holds other files."""
     if fmt not in JSONL_FORMATS and fmt not in FILE_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    with _collector_paused(fmt != "spacy"):
+    # the cycle collector off for text exports (see annotator.core.collector); spaCy's Docs
+    # may hold cycles
+    with collector_paused(fmt != "spacy"):
         return _export(store, fmt, out, include_all, split, seed, skip_misaligned, shard_size,
                        workers, progress, should_stop)
-
-
-@contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
-    """Python's cycle collector off while a text export runs (``pause``), on again after.
-
-    Why: an export makes a few small containers a document (the record's dicts and lists, span
-    tuples), none in a cycle; each 700 of them start a collection that finds nothing (1,500 of
-    them over 100,000 documents, ~10% of a doccano export's CPU, measured). Not for spacy:
-    spaCy's Docs may hold cycles. Only on the main thread (the command line, a child process):
-    in the window an export runs in a worker thread, and the window's own garbage is left to
-    the collector as usual."""
-    if not pause or not gc.isenabled() or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _export(store: Store, fmt: str, out: str | Path, include_all: bool, split: float | None,

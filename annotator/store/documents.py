@@ -212,6 +212,7 @@ class Documents:
             result.added += step.added
             result.duplicates += step.duplicates
             result.refused += step.refused
+            del batch  # its records are freed before on_batch (an importer collects there)
             if on_batch is not None:
                 on_batch(step)
 

@@ -81,3 +81,24 @@ def test_near_duplicate_signing_reads_a_huge_text_only_up_to_its_cap(store, monk
     store.documents.add([NewDocument(text, "long.txt"), NewDocument("Short one", "s.txt")])
     assert store.near_dups.uncounted_ids() == [1, 2]
     assert store.near_dups.texts([2, 1]) == [(1, text[:50]), (2, "Short one")]
+
+
+def test_spans_of_a_batch_go_in_as_statements_of_many_rows_in_order(store, monkeypatch):
+    monkeypatch.setattr(bulk, "_MAX_ROWS", 4)  # 9 spans: statements of 4, 4, 1
+    text = "Ana met Bo and Cy in Rome, then Dee, Eve and Flo in Oslo; Gus and Hal stayed home."
+    names = ["Ana", "Bo", "Cy", "Rome", "Dee", "Eve", "Flo", "Oslo", "Gus"]
+    spans = [Span(text.index(n), text.index(n) + len(n), "GPE" if n in ("Rome", "Oslo")
+                  else "PERSON") for n in names]
+    store.documents.add([NewDocument(text, "a.txt", spans=spans[:5]),
+                         NewDocument(text + " More.", "b.txt", spans=spans[5:])])
+    rows = store.conn.execute('SELECT id, doc_id, start, "end", label, origin FROM spans '
+                              "ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == list(range(1, 10))  # ids in the order given
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+        (1 if i < 5 else 2, s.start, s.end, s.label) for i, s in enumerate(spans)]
+    assert {r[5] for r in rows} == {"human"}  # Span's own origin, as given
+
+
+def test_insert_rows_writes_nothing_for_no_rows(store):
+    bulk.insert_rows(store.conn, bulk.INSERT_SPANS, [])  # no statement, no error
+    assert store.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
