@@ -127,6 +127,29 @@ def test_a_retrain_is_due_after_every_three_newly_accepted_documents(tmp_path):
         assert not retrain_due(store)
 
 
+
+def test_documents_accepted_while_a_version_trains_count_towards_the_next_retrain(tmp_path):
+    """The version learns from what was accepted when it started; one accepted during its
+    training is not in it, and must not be counted as seen (else it waits for three more)."""
+    path = tmp_path / "news.db"
+    gold = make_project(path, {"daily.example": 7}, {"daily.example": 2})
+    with open_store(path) as store, open_store(path) as person:
+        ids = store.section_pages.unfinished_ids()
+        confirm(store, ids[0], gold[ids[0]])
+        late = [ids[1]]
+
+        def accept_meanwhile(done: int, total: int, message: str) -> None:
+            if message.startswith("Training on") and late:
+                doc_id = late.pop(0)
+                confirm(person, doc_id, gold[doc_id])
+
+        train_sections(store, progress=accept_meanwhile)
+        assert not late  # one accepted while it trained
+        assert retrain_due(store) is False  # one new since the version started: not yet
+        for doc_id in ids[2:4]:
+            confirm(store, doc_id, gold[doc_id])
+        assert retrain_due(store)  # three since it started, the one made meanwhile included
+
 TEXTS = [
     "Home | World | Sport\nRiver council approves the new bridge budget\nBy Ana Ruiz\n"
     "The council voted on Monday to spend the money on a new bridge over the river.\n"

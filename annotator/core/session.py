@@ -376,7 +376,10 @@ class Session:
             return
         self.run(ConfirmSuggestions(self.doc.id, self.annotator))
 
-    def set_status(self, status: Status) -> None:
+    def set_status(self, status: Status) -> bool:
+        """Accept, reject or skip the open document; whether the store took it (``False``: the
+        document was changed by a job or another window since it was shown and is re-read, or
+        the file refused the write; the person is told, and nothing moved on)."""
         if self.doc is None:
-            return
-        self.run(SetStatus(self.doc.id, status, self.doc.status, self.annotator))
+            return False
+        return self.run(SetStatus(self.doc.id, status, self.doc.status, self.annotator))

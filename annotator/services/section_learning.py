@@ -66,6 +66,9 @@ def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progr
     report = SectionTrainReport()
     progress(0, 0, "Reading confirmed pages…")
     confirmed_ids = store.section_pages.confirmed_ids()
+    # what this version learns from: documents accepted while it trains count towards the next
+    # retrain, not this one (counted after training, they were never learned until 3 more came)
+    accepted = store.section_pages.count_accepted()
     if not confirmed_ids:
         raise NothingToLearn("no confirmed sections yet: accept a document, or tag some blocks, "
                              "and train again")
@@ -93,7 +96,7 @@ def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progr
     report.doc_ids = [doc_id for doc_id, _ in suggestions]
     report.documents = len(report.doc_ids)
     report.seconds = time.perf_counter() - started
-    versions.activate(number, report.record(store.section_pages.count_accepted()))
+    versions.activate(number, report.record(accepted))
     log.info("%s %s", report.text(), report.details())
     return report
 

@@ -104,8 +104,9 @@ class Controller(QObject):
     def apply_suggestions(self) -> None:
         self.session.apply_suggestions()
 
-    def set_status(self, status: Status) -> None:
-        self.session.set_status(status)
+    def set_status(self, status: Status) -> bool:
+        """Whether the status was saved (see :meth:`Session.set_status`)."""
+        return self.session.set_status(status)
 
     def undo(self) -> None:
         self.session.undo()

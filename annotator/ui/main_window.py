@@ -289,11 +289,14 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.go_row(row)
 
     def finish(self, status: Status) -> None:
-        """Accept, reject or skip, then move on to the next unfinished document."""
+        """Accept, reject or skip, then move on to the next unfinished document. When the
+        status was not saved (a job changed the document since it was shown, so it is shown
+        again as the file holds it; or the file refused the write) the document stays open:
+        moving on would leave it unfinished without the person knowing."""
         if self.controller.doc is None:
             return
-        self.controller.set_status(status)
-        self.go_next_unfinished()
+        if self.controller.set_status(status):
+            self.go_next_unfinished()
 
     def _on_list_reset(self) -> None:
         """After an import, a filter or a new project: keep the open document if it is in the
