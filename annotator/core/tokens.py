@@ -82,35 +82,108 @@ def load_tokenizer(lang: str) -> None:
     blank_pipeline(lang)
 
 
+# A line longer than this is tokenized in pieces cut after whitespace (a token never spans
+# whitespace, so the pieces' tokens are the line's): labelling a word in a 2 MB document then
+# tokenizes the few kilobytes around it, not the whole text (~1 s of spaCy's tokenizer).
+PIECE_CHARS = 16_384
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
-    """The word tokens of a text, in order: their starts, ends (code points) and the number of
-    the block each is in."""
+    """The word tokens of a piece of text, in order: their starts and ends (code points)."""
 
     starts: list[int]
     ends: list[int]
-    blocks: list[int]
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A stretch of one block (a line, or part of a long line cut after whitespace), with its
+    word tokens once they were needed."""
+
+    start: int
+    end: int
+    block: int
+    words: Words | None = None
 
 
 class TokenGrid:
-    """Word-token starts and ends of one text, in code points, with the block of each."""
+    """Word-token starts and ends of one text, in code points, with the block of each.
+
+    Tokenized lazily a piece at a time: a line, or a :data:`PIECE_CHARS` stretch of a longer
+    one. Every question asked of it (snap a selection, the word at a cursor, grow or shrink a
+    span) stays inside one block, so only the pieces it touches are ever tokenized."""
 
     def __init__(self, text: str, lang: str):
         self.text = text
         self.lang = lang
-        self._words: Words | None = None
+        self._pieces: list[_Piece] | None = None
+        self._piece_starts: list[int] = []
 
-    def words(self) -> Words:
-        """The word tokens, tokenized on first need (a fraction of a second for an article)."""
-        if self._words is None:
+    # -- pieces ------------------------------------------------------------------------------
+
+    def pieces(self) -> list[_Piece]:
+        """Every block cut into pieces (no tokenizing yet: a pass over the lines)."""
+        if self._pieces is None:
+            out: list[_Piece] = []
+            for block in blocks(self.text):
+                out.extend(self._cut(block.start, block.end, block.index))
+            self._pieces = out
+            self._piece_starts = [p.start for p in out]
+        return self._pieces
+
+    def _cut(self, start: int, end: int, block: int) -> list[_Piece]:
+        """A block as pieces of about :data:`PIECE_CHARS`, each cut just after whitespace (a
+        run with no whitespace stays whole)."""
+        out = []
+        while end - start > PIECE_CHARS:
+            cut = self._whitespace_after(start + PIECE_CHARS, end)
+            if cut is None:
+                break
+            out.append(_Piece(start, cut, block))
+            start = cut
+        out.append(_Piece(start, end, block))
+        return out
+
+    def _whitespace_after(self, at: int, end: int) -> int | None:
+        match = _WHITESPACE.search(self.text, at, end)
+        return None if match is None else match.end()
+
+    def _words_of(self, piece: _Piece) -> Words:
+        if piece.words is None:
             from annotator.nlp.tokens import token_offsets
 
-            pairs = token_offsets(self.text, self.lang) if self.text else []
-            pairs = [(s, e) for s, e in pairs if is_word(self.text[s:e])]
-            block_starts = [b.start for b in blocks(self.text)]
-            self._words = Words([s for s, _ in pairs], [e for _, e in pairs],
-                                 [bisect_right(block_starts, s) - 1 for s, _ in pairs])
-        return self._words
+            text = self.text[piece.start:piece.end]
+            pairs = [(s, e) for s, e in token_offsets(text, self.lang) if is_word(text[s:e])]
+            piece.words = Words([piece.start + s for s, _ in pairs],
+                                [piece.start + e for _, e in pairs])
+        return piece.words
+
+    def _touching(self, start: int, end: int) -> list[_Piece]:
+        """The pieces a cursor (``start == end``, also the piece ending there) or a selection
+        touches, in order."""
+        pieces = self.pieces()
+        first = max(0, bisect_right(self._piece_starts, start) - 1)
+        out = []
+        for piece in pieces[first:]:
+            if piece.start > end or (piece.start == end and start < end):
+                break
+            if piece.end >= start:
+                out.append(piece)
+        return out
+
+    def _tokens(self, pieces: list[_Piece]) -> list[tuple[int, int, int]]:
+        """``(start, end, block)`` of the word tokens of ``pieces``, in order."""
+        out: list[tuple[int, int, int]] = []
+        for piece in pieces:
+            words = self._words_of(piece)
+            out.extend((s, e, piece.block) for s, e in zip(words.starts, words.ends, strict=True))
+        return out
+
+    def _index(self, piece: _Piece) -> int:
+        return bisect_left(self._piece_starts, piece.start)
+
+    # -- questions ---------------------------------------------------------------------------
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """Widen a selection to the whole word tokens it touches, within one block.
@@ -120,49 +193,74 @@ class TokenGrid:
         of the line before, still makes the span the person meant. Returns ``None`` when the
         selection touches no word token (only spaces, punctuation or emoji)."""
         start, end = min(start, end), max(start, end)
-        words = self.words()
-        first, stop = bisect_right(words.ends, start), bisect_left(words.starts, end)
-        if first >= stop:
+        tokens = [t for t in self._tokens(self._touching(start, end))
+                  if t[1] > start and t[0] < end]
+        if not tokens:
             return None
         chosen: dict[int, int] = {}
-        for i in range(first, stop):
-            inside = min(end, words.ends[i]) - max(start, words.starts[i])
-            chosen[words.blocks[i]] = chosen.get(words.blocks[i], 0) + inside
+        for s, e, block in tokens:
+            chosen[block] = chosen.get(block, 0) + min(end, e) - max(start, s)
         block = max(chosen, key=lambda b: (chosen[b], -b))
-        kept = [i for i in range(first, stop) if words.blocks[i] == block]
-        return words.starts[kept[0]], words.ends[kept[-1]]
+        kept = [t for t in tokens if t[2] == block]
+        return kept[0][0], kept[-1][1]
 
     def token_at(self, offset: int) -> tuple[int, int] | None:
         """The word token at a bare cursor: the one it is in, else the one it just follows."""
-        words = self.words()
-        i = bisect_right(words.starts, offset) - 1
-        if i >= 0 and offset <= words.ends[i]:
-            return words.starts[i], words.ends[i]
+        for s, e, _ in reversed(self._tokens(self._touching(offset, offset))):
+            if s <= offset:
+                return (s, e) if offset <= e else None
         return None
 
     def resized(self, start: int, end: int, side: str, direction: int) -> tuple[int, int]:
         """``(start, end)`` with one edge moved to the next word token: ``side`` is ``start`` or
         ``end``, ``direction`` +1 grows and -1 shrinks. Growing stops at the edge of the block
         that edge is in; shrinking never empties the span. Unchanged when there is no room."""
-        words = self.words()
         if side == "end" and direction > 0:
-            k = bisect_right(words.ends, end)
-            if k < len(words.ends) and self._same_block(k, end - 1):
-                end = words.ends[k]
+            nxt = self._next_end(end)
+            end = nxt if nxt is not None else end
         elif side == "end":
-            k = bisect_left(words.ends, end) - 1
-            end = words.ends[k] if k >= 0 and words.ends[k] > start else end
+            before = [e for _, e, _ in self._tokens(self._touching(start, end))
+                      if start < e < end]
+            end = before[-1] if before else end
         elif direction > 0:
-            k = bisect_left(words.starts, start) - 1
-            if k >= 0 and self._same_block(k, start):
-                start = words.starts[k]
+            prev = self._previous_start(start)
+            start = prev if prev is not None else start
         else:
-            k = bisect_right(words.starts, start)
-            start = words.starts[k] if k < len(words.starts) and words.starts[k] < end else start
+            after = [s for s, _, _ in self._tokens(self._touching(start, end))
+                     if start < s < end]
+            start = after[0] if after else start
         return start, end
 
-    def _same_block(self, word: int, offset: int) -> bool:
-        """Whether word token ``word`` is on the line of character ``offset``."""
-        lo, hi = self.words().starts[word], offset
-        lo, hi = min(lo, hi), max(lo, hi)
-        return "\n" not in self.text[lo:hi]
+    def _next_end(self, end: int) -> int | None:
+        """The end of the first word token after ``end`` on the line of character ``end - 1``."""
+        pieces = self.pieces()
+        here = self._touching(end - 1, end - 1) if end > 0 else []
+        if not here:
+            return None
+        block, i = here[-1].block, self._index(here[-1])
+        for piece in pieces[i:]:
+            if piece.block != block:
+                return None
+            for e in self._words_of(piece).ends:
+                if e > end:
+                    return e
+        return None
+
+    def _previous_start(self, start: int) -> int | None:
+        """The start of the last word token before ``start`` on the line of character
+        ``start``."""
+        here = self._touching(start, start)
+        if not here:
+            return None
+        pieces = self.pieces()
+        block, i = here[0].block, self._index(here[0])
+        for piece in reversed(pieces[:i + 1]):
+            if piece.block != block:
+                return None
+            for s in reversed(self._words_of(piece).starts):
+                if s < start:
+                    return s
+        return None
+
+
+_WHITESPACE = re.compile(r"\s+")
