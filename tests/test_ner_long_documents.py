@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.domain import HUMAN, NewDocument, Span, Status
-from annotator.nlp.ner_train import TrainDoc, _predict, split_doc
+from annotator.nlp.ner_train import TrainDoc, _predict, _rehearsal_examples, split_doc
 from annotator.nlp.pieces import PIECE_CHARS, Unsplittable, cut_points, text_pieces
 from annotator.services import ner_models
 from annotator.services.ner_split import split_by_site
@@ -113,18 +113,36 @@ def test_a_long_documents_pieces_carry_its_spans_onto_the_same_text():
     assert split_doc(TrainDoc(1, "short", [])) == [TrainDoc(1, "short", [])]
 
 
-def test_prediction_on_a_text_over_max_length_finds_entities_at_their_offsets():
-    """``_predict`` (scoring, rehearsal, the forgetting check) runs spaCy piece by piece on a
-    text spaCy would refuse whole, and gives the entities in the whole text's offsets."""
+def _ruler_pipeline():
+    """A real spaCy pipeline that finds "Glencore" (ORG) and "Peru" (GPE)."""
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "ORG", "pattern": "Glencore"},
-                        {"label": "GPE", "pattern": "Peru"}])
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Glencore"},
+                                               {"label": "GPE", "pattern": "Peru"}])
+    return nlp
+
+
+def test_prediction_on_a_text_over_max_length_finds_entities_at_their_offsets():
+    """``_predict`` (scoring, the forgetting check) runs spaCy piece by piece on a text spaCy
+    would refuse whole, and gives the entities in the whole text's offsets."""
+    nlp = _ruler_pipeline()
     text, spans = long_document(1)
     assert len(text) > nlp.max_length
     [found] = _predict(nlp, [text], frozenset({"ORG", "GPE"}))
     assert found == [s for s in spans if text[s[0]:s[1]] in ("Glencore", "Peru")]
     assert len(found) == 6
+
+
+def test_a_long_unlabelled_text_rehearses_as_one_example_a_piece():
+    """Rehearsal labels unlabelled project text with the base model: a text over
+    ``nlp.max_length`` becomes one Example a piece, each with the model's entities on it."""
+    nlp = _ruler_pipeline()
+    text, _spans = long_document(2)
+    examples = _rehearsal_examples(nlp, [text, "Glencore left Peru."],
+                                   frozenset({"ORG", "GPE"}), knows_all=True)
+    assert len(examples) == len(text_pieces(text)) + 1
+    assert "".join(ex.reference.text for ex in examples[:-1]) == text
+    found = [(e.text, e.label_) for ex in examples for e in ex.reference.ents]
+    assert found == [("Glencore", "ORG"), ("Peru", "GPE")] * 4
 
 
 # -- training a project (real SQLite, real spaCy) ---------------------------------------------
