@@ -12,8 +12,8 @@ import pytest
 
 from annotator.core.tasks import Cancelled
 from annotator.domain import HUMAN, PATTERN, NewDocument, Span, Status, blocks
+from annotator.nlp.pieces import text_pieces
 from annotator.nlp.pipeline import ModelNotFound, load_model, model_id
-from annotator.nlp.preannotate import _pieces
 from annotator.services.preannotation import preannotate as preannotate_project
 
 MODEL = model_id(load_model(None))  # whichever default model this machine has installed
@@ -194,7 +194,7 @@ def test_bad_pattern_lines_are_reported_by_line_and_the_rest_used(store, tmp_pat
 
 def test_long_texts_are_cut_at_line_breaks_for_spacy():
     text = "abc\ndefgh\nij\n"
-    pieces = list(_pieces(text, 6))
+    pieces = list(text_pieces(text, 6))
     assert "".join(p for _, p in pieces) == text
     assert all(len(p) <= 6 for _, p in pieces)
     assert [o for o, _ in pieces] == [0, 4, 10]
@@ -202,10 +202,10 @@ def test_long_texts_are_cut_at_line_breaks_for_spacy():
 
 def test_one_long_line_is_cut_after_a_space_not_inside_a_word():
     text = "Tim Cook met Jane Doe " * 10
-    pieces = list(_pieces(text, 50))
+    pieces = list(text_pieces(text, 50))
     assert "".join(p for _, p in pieces) == text
     assert all(len(p) <= 50 and p.endswith(" ") for _, p in pieces)
-    assert list(_pieces("x" * 120, 50))[1] == (50, "x" * 50)  # no space: cut anyway
+    assert list(text_pieces("x" * 120, 50))[1] == (50, "x" * 50)  # no space: cut anyway
 
 
 def test_entities_in_a_long_document_keep_their_offsets(store, monkeypatch):

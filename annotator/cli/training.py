@@ -98,7 +98,11 @@ def _echo_report(report) -> None:
     click.echo(f"Trained {report.version} in {report.seconds:.0f} s on {report.train_docs} "
                f"documents ({report.partial_docs} partly labelled, {report.rejected_spans} "
                f"rejected suggestions as negatives), {report.dev_docs} for choosing, "
-               f"{report.rehearsal_docs} unlabelled for rehearsal.")
+               f"{report.rehearsal_docs} unlabelled for rehearsal."
+               + (f" {report.pieced_docs} long documents went in pieces." if report.pieced_docs
+                  else ""))
+    for line in report.left_out:  # one long document never stops the run: say which
+        click.echo(f"left out: {line}", err=True)
     for cand in report.candidates:
         click.echo(f"  candidate {cand['name']}: dev F1 {cand['dev_f1']:.3f}, "
                    f"{cand['steps']} updates, {cand['seconds']:.0f} s ({cand['note']})")

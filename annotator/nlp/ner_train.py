@@ -16,7 +16,13 @@ How a document becomes a spaCy ``Example``:
 - rehearsal texts (unlabelled project documents) are labelled by the base model itself and mixed
   in when fine-tuning, so entities the confirmed documents rarely show are not forgotten. When the
   project has labels the base model does not know, every token outside the base's own entities is
-  missing rather than ``O``, so rehearsal never teaches that a new-label entity is nothing.
+  missing rather than ``O``, so rehearsal never teaches that a new-label entity is nothing;
+- a document longer than a piece (:data:`annotator.nlp.pieces.PIECE_CHARS`) becomes several
+  Examples, one a piece (:func:`split_doc`: cut between paragraphs or lines, never inside a gold
+  span). spaCy refuses a text over ``nlp.max_length`` (E088), and one long document must not
+  stop a whole project's training. Scoring predicts on the same pieces, so a gold span is never
+  at a cut the model could not see across; unlabelled texts (rehearsal, the forgetting check)
+  are predicted in pieces too.
 
 Candidates (see :func:`train_candidates`): ``finetune`` (the base model, labels unchanged),
 ``extend`` (the base model plus the project's labels it lacks) and ``blank`` (a fresh
@@ -37,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.nlp.ner_scores import Scores, score_spans
+from annotator.nlp.pieces import PIECE_CHARS, Unsplittable, spans_within, text_pieces
 from annotator.nlp.pipeline import load_model
 
 log = logging.getLogger(__name__)
@@ -62,13 +69,35 @@ def _never() -> bool:
 class TrainDoc:
     """One document for training or scoring: ``spans`` are the confirmed entities (code-point
     offsets); ``complete`` says every other token is not an entity; ``rejected`` are spans a
-    person said are wrong (with that label)."""
+    person said are wrong (with that label). A piece of a long document (:func:`split_doc`)
+    keeps its document's ``doc_id``; ``offset`` is where it begins in the document (its spans
+    are relative to the piece)."""
 
     doc_id: int
     text: str
     spans: list[CharSpan]
     complete: bool = True
     rejected: list[CharSpan] = field(default_factory=list)
+    offset: int = 0
+
+
+def split_doc(doc: TrainDoc, limit: int = PIECE_CHARS) -> list[TrainDoc]:
+    """``doc`` as pieces of at most ``limit`` characters (``[doc]`` when it fits), each with
+    the spans inside it shifted to its own offsets. No cut falls inside a gold span; cuts avoid
+    the rejected spans too when they can (a rejected span that must be cut is dropped: it is
+    only a negative). Raises :class:`annotator.nlp.pieces.Unsplittable` when a gold span is
+    longer than a piece: the caller leaves that document out and says so."""
+    if len(doc.text) <= limit:
+        return [doc]
+    gold = [(s, e) for s, e, _ in doc.spans]
+    try:
+        pieces = text_pieces(doc.text, limit, gold + [(s, e) for s, e, _ in doc.rejected])
+    except Unsplittable:
+        pieces = text_pieces(doc.text, limit, gold)
+    return [TrainDoc(doc.doc_id, piece, spans_within(doc.spans, offset, len(piece)),
+                     doc.complete, spans_within(doc.rejected, offset, len(piece)),
+                     doc.offset + offset)
+            for offset, piece in pieces]
 
 
 @dataclass
@@ -115,10 +144,19 @@ def predict(model: str, texts: Sequence[str], labels: frozenset[str]) -> list[li
 
 
 def _predict(nlp: Any, texts: Sequence[str], labels: frozenset[str]) -> list[list[CharSpan]]:
+    """:func:`predict` with a loaded pipeline. A text longer than a piece goes through spaCy
+    in pieces (:func:`annotator.nlp.pieces.text_pieces`) and its entities come back in the
+    text's own offsets; training and scoring pieces are already short enough to go whole."""
     from annotator.nlp.preannotate import doc_entities
 
-    return [[(s, e, lab) for s, e, lab, _ in doc_entities(doc, text, labels, "")]
-            for doc, text in zip(nlp.pipe(texts, batch_size=16), texts, strict=True)]
+    limit = min(nlp.max_length, PIECE_CHARS)
+    pieces = [(piece, (i, offset, piece)) for i, text in enumerate(texts)
+              for offset, piece in text_pieces(text, limit)]
+    found: list[list[CharSpan]] = [[] for _ in texts]
+    for doc, (i, offset, piece) in nlp.pipe(pieces, as_tuples=True, batch_size=16):
+        found[i] += [(s, e, lab) for s, e, lab, _ in
+                     doc_entities(doc, piece, labels, "", offset)]
+    return found
 
 
 def train_candidates(
@@ -280,10 +318,13 @@ def _biluo(doc: Any, spans: list[CharSpan], missing: str) -> list[str]:
 
 def _rehearsal_examples(nlp: Any, texts: Sequence[str], labels: frozenset[str],
                         knows_all: bool) -> list[Any]:
-    """The base model's own entities on unlabelled texts, as training examples."""
-    found = _predict(nlp, texts, labels)
-    return [_example(nlp, TrainDoc(-1, text, spans, complete=knows_all))
-            for text, spans in zip(texts, found, strict=True)]
+    """The base model's own entities on unlabelled texts, as training examples (a long text
+    as one example a piece; it has no gold span a cut could fall inside)."""
+    limit = min(nlp.max_length, PIECE_CHARS)
+    pieces = [piece for text in texts for _, piece in text_pieces(text, limit)]
+    found = _predict(nlp, pieces, labels)
+    return [_example(nlp, TrainDoc(-1, piece, spans, complete=knows_all))
+            for piece, spans in zip(pieces, found, strict=True)]
 
 
 def stamp_meta(folder: Path, name: str) -> None:

@@ -25,6 +25,7 @@ from annotator.nlp.patterns import (
     SPANS_KEY,
     add_pattern_ruler,
 )
+from annotator.nlp.pieces import PIECE_CHARS, text_pieces
 from annotator.nlp.pipeline import load_model, model_id
 from annotator.nlp.processes import pool_map, start_method
 from annotator.nlp.section_features import SectionPage, SiteEvidence
@@ -93,11 +94,9 @@ def analyse_batches(setup: Analyzer, batches: Iterator[list[Item]],
     return (analyse(setup, batch) for batch in batches)
 
 
-# spaCy's memory grows with the text it analyses at once: a 4.7 MB document in one piece
-# (nlp.max_length raised) took a worker to 5 GB. Long documents go in pieces of this many
-# characters (an article is one piece), and a batch's pieces go through spaCy this many
-# characters at a time.
-PIECE_CHARS = 100_000
+# Long documents go through spaCy in pieces of PIECE_CHARS characters (an article is one piece;
+# see annotator.nlp.pieces, which entity training shares), and a batch's pieces go through spaCy
+# this many characters at a time.
 BATCH_CHARS = 1_000_000
 
 
@@ -106,7 +105,7 @@ def analyse(setup: Analyzer, items: Sequence[Item]) -> list[Analysis]:
     nlp = setup.nlp
     limit = min(nlp.max_length, PIECE_CHARS)
     pieces = [(piece, (i, offset, piece)) for i, item in enumerate(items)
-              for offset, piece in _pieces(item[1], limit)]
+              for offset, piece in text_pieces(item[1], limit)]
     chars = sum(len(p) for p, _ in pieces)
     size = len(pieces) if chars <= BATCH_CHARS else max(1, len(pieces) * BATCH_CHARS // chars)
     found: list[list[EntityTuple]] = [[] for _ in items]
@@ -180,21 +179,6 @@ def without_possessive(entity: str) -> str:
         return entity
     kept = entity[:found.start()].rstrip()
     return kept if kept else entity
-
-
-def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
-    """``(offset, piece)`` of ``text`` cut into pieces of at most ``limit`` characters: at a
-    line break, else (one long line) after a space, else anywhere; a normal article is one
-    piece."""
-    start = 0
-    while len(text) - start > limit:
-        cut = text.rfind("\n", start, start + limit)
-        if cut <= start:
-            cut = text.rfind(" ", start, start + limit)
-        cut = cut + 1 if cut > start else start + limit
-        yield start, text[start:cut]
-        start = cut
-    yield start, text[start:]
 
 
 # -- worker processes ----------------------------------------------------------------------------

@@ -6,7 +6,12 @@ The job (:func:`train`, or :func:`train_file` in a spawned child) follows the ta
 1. read the confirmed documents (:mod:`annotator.store.confirmed`: accepted documents whole,
    unfinished ones with their confirmed spans, the rejected suggestions of both);
 2. hold back whole sites (:mod:`annotator.services.ner_split`), then hold back a dev part of the
-   rest the same way (spaCy's checkpoint score and the choice between candidates use it);
+   rest the same way (spaCy's checkpoint score and the choice between candidates use it); then
+   cut each side's documents longer than a piece into pieces
+   (:func:`annotator.nlp.ner_train.split_doc`): the split is made on whole documents, so the
+   pieces of one document are all on one side, and training, dev and held-back scoring all use
+   the same pieces. A document that cannot be cut (a gold span longer than a piece) is left out
+   and named in the report (``left_out``): one such document never stops the whole run;
 3. train the candidates (:func:`annotator.nlp.ner_train.train_candidates`): ``finetune`` the
    current model when its labels cover the project's, else ``extend`` it with the new labels,
    and ``blank``; the one with the best dev F1 is kept (the report says which and why);
@@ -32,6 +37,7 @@ from typing import Any
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+from annotator.domain import title_of
 from annotator.nlp.ner_scores import Scores, score_spans
 from annotator.nlp.ner_train import (
     Budget,
@@ -39,8 +45,10 @@ from annotator.nlp.ner_train import (
     TrainDoc,
     base_labels,
     predict,
+    split_doc,
     train_candidates,
 )
+from annotator.nlp.pieces import Unsplittable
 from annotator.services import ner_models
 from annotator.services.ner_split import split_by_site
 from annotator.store import Store, open_store
@@ -101,6 +109,9 @@ class TrainReport:
     rehearsal_docs: int = 0
     forgetting: float | None = None  # agreement (F1) with the current model on unlabelled text
     doc_ids: list[int] = field(default_factory=list)
+    pieced_docs: int = 0  # documents longer than a piece, trained or scored as several
+    # documents not used because they could not be cut for spaCy: "document N (title): why"
+    left_out: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -112,9 +123,12 @@ class TrainReport:
     def text(self) -> str:
         verdict = "now in use" if self.switched else f"kept; the project still uses " \
                                                      f"{self.before_model}"
+        left = len(self.left_out)
         return (f"Trained {self.version} ({self.start}) on {self.train_docs} documents: "
                 f"held-back F1 {self.after_f1:.3f} vs {self.before_f1:.3f} for "
-                f"{self.before_model}; {verdict}.")
+                f"{self.before_model}; {verdict}."
+                + (f" Left out {left} document{'s' if left != 1 else ''} that could not be "
+                   "cut into pieces." if left else ""))
 
     def table(self) -> list[str]:
         """The held-back scores per label, current model beside the new one, as text lines."""
@@ -144,6 +158,26 @@ def _rows(scores: Scores) -> dict[str, Row]:
 
 def _train_doc(doc: ConfirmedDoc) -> TrainDoc:
     return TrainDoc(doc.doc_id, doc.text, list(doc.spans), doc.complete, list(doc.rejected))
+
+
+def cut_documents(docs: list[ConfirmedDoc], left_out: list[str]
+                  ) -> tuple[list[ConfirmedDoc], list[TrainDoc]]:
+    """The documents that can go through spaCy and their pieces (a normal article is one
+    piece; see :func:`annotator.nlp.ner_train.split_doc`). A document that cannot be cut is
+    named in ``left_out`` with the reason, and logged, instead of failing the run."""
+    kept, pieces = [], []
+    for doc in docs:
+        try:
+            pieces += split_doc(_train_doc(doc))
+        except Unsplittable as exc:
+            # the title the document list shows (store.bulk: meta title, else title_of)
+            meta = doc.meta if isinstance(doc.meta, dict) else {}
+            title = str(meta.get("title") or title_of(doc.text) or doc.source)
+            left_out.append(f"document {doc.doc_id} ({title}): {exc}")
+            log.warning("training leaves out document %d: %s", doc.doc_id, exc)
+            continue
+        kept.append(doc)
+    return kept, pieces
 
 
 def current_model(store: Store) -> tuple[str, str]:
@@ -181,12 +215,21 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
     if len(split.train) >= opts.dev_min_docs:
         inner = split_by_site(split.train, opts.held_back, salt="dev", groups=groups)
         train_part, dev_part = (inner.train, inner.held) if inner.held else (split.train, [])
+    left_out: list[str] = []  # cut after the split: one document's pieces stay on one side
+    train_part, train_pieces = cut_documents(train_part, left_out)
+    dev_part, dev_pieces = cut_documents(dev_part, left_out)
+    held_part, held_pieces = cut_documents(split.held, left_out)
+    if not train_pieces:
+        raise ValueError("no confirmed document left to train on"
+                         + (": " + "; ".join(left_out) if left_out else ""))
     report = TrainReport(labels=labels, train_docs=len(train_part),
                          partial_docs=sum(not d.complete for d in train_part),
-                         dev_docs=len(dev_part), held_back_docs=len(split.held),
+                         dev_docs=len(dev_part), held_back_docs=len(held_part),
                          held_back_sources=split.held_sites, split_note=split.note,
                          rejected_spans=sum(len(d.rejected) for d in train_part),
-                         doc_ids=[d.doc_id for d in train_part + dev_part])
+                         doc_ids=[d.doc_id for d in train_part + dev_part],
+                         pieced_docs=_pieced(train_pieces + dev_pieces + held_pieces),
+                         left_out=left_out)
     base, report.before_model = current_model(store)
     known = base_labels(base)
     names, skipped = _candidates(opts, known, label_set, len(train_part))
@@ -201,8 +244,7 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
     held = ner_models.claim_partial(store.path, number)  # locked: no other run removes it
     try:
         results = train_candidates(
-            names, base, labels, [_train_doc(d) for d in train_part],
-            [_train_doc(d) for d in dev_part], rehearsal, staging / "candidates",
+            names, base, labels, train_pieces, dev_pieces, rehearsal, staging / "candidates",
             Budget(opts.max_epochs, opts.seconds / len(names), opts.patience, opts.eval_every,
                    opts.seed),
             progress=progress, should_stop=should_stop)
@@ -214,18 +256,18 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
         progress(0, 0, "Scoring on the held-back part…")
         if should_stop():
             raise Cancelled(None)
-        _score(report, base, best.folder, split.held, label_set, labels)
+        _score(report, base, best.folder, held_pieces, label_set, labels)
         if drift_texts and best.name != "blank" and not should_stop():
             report.forgetting = _agreement(base, best.folder, drift_texts, label_set & set(known))
         if should_stop():
             raise Cancelled(None)
         best.folder.rename(staging / "model")
         _finish_folder(staging, number)
-        better = split.held and report.after_f1 > report.before_f1
+        better = held_part and report.after_f1 > report.before_f1
         report.switched = bool(use_new or better)
         report.why_switched = ("chosen by the person" if use_new and not better else
                                "better on the held-back part" if better else
-                               "no held-back part to measure it on" if not split.held else
+                               "no held-back part to measure it on" if not held_part else
                                "not better on the held-back part")
         report.version = ner_models.version_name(number)
         report.seconds = time.monotonic() - started
@@ -299,8 +341,15 @@ def _why(best: Any, results: list[Any], known: list[str], labels: frozenset[str]
             + (f"; {others}" if others else "") + f"); {reason}")
 
 
-def _score(report: TrainReport, base: str, new: Path, held: list[ConfirmedDoc],
+def _pieced(pieces: list[TrainDoc]) -> int:
+    """How many documents went as more than one piece."""
+    return len({p.doc_id for p in pieces if p.offset > 0})
+
+
+def _score(report: TrainReport, base: str, new: Path, held: list[TrainDoc],
            label_set: frozenset[str], labels: list[str]) -> None:
+    """Both models on the held-back pieces (the same pieces training would cut), so a long
+    held-back document is scored, not refused by spaCy."""
     if not held:
         return
     gold = [d.spans for d in held]

@@ -86,6 +86,7 @@ def comparison_from(report: Any) -> Comparison:
                      "forgotten).")
     if empty:
         notes.append(f"No held-back spans of {', '.join(empty)}: nothing to score there.")
+    notes += [f"Left out {line.rstrip('.')}." for line in report.left_out]
     return Comparison(report.version, current, before, after,
                       tuple(report.before.get("ALL", zero)), tuple(report.after.get("ALL", zero)),
                       bool(report.switched), notes)

@@ -139,3 +139,15 @@ def test_the_report_of_a_real_run_becomes_rows_and_notes():
     assert "Started from fine-tuned ner-1: finetune had the best dev F1" in text
     assert "held back 6 documents from 4 sites (a.com, b.org, c.net and 1 more)" in text
     assert "F1 0.93" in text and "No held-back spans of DATE" in text
+
+
+def test_a_document_training_left_out_is_named_in_the_dialogs_notes():
+    """A document that could not be cut into pieces for spaCy is not silently missing from
+    the run: the dialog names it with the reason (the service's ``left_out`` lines)."""
+    line = ("document 12 (Copper Prices Climb): a labelled span at characters 35-100,045 "
+            "(100,010 characters) is longer than a piece of 100,000 characters")
+    report = TrainReport(version="ner-1", before_model="en_core_web_sm", start="extend",
+                         labels=["ORG"], train_docs=5, left_out=[line])
+    notes = comparison_from(report).notes
+    assert f"Left out {line}." in notes
+    assert not any("Left out" in n for n in comparison_from(TrainReport(labels=["ORG"])).notes)
