@@ -63,10 +63,14 @@ def make_corpus(root: Path) -> dict[str, tuple[int, list[str]]]:
         "invalid UTF-8: byte 0xff at column 4")
     add("broken_utf8.jsonl", b'{"text": "Zo\xc3\xab"}\n{"text": "bad \xff"}\n{"text": "fine"}\n',
         2, "invalid UTF-8")
-    add("legacy.txt", "Café “au lait” à Montréal, naïve Zoë.\n".encode("cp1252"), 1)
+    # a guessed encoding goes in with a note naming it (imp5)
+    add("legacy.txt", "Café “au lait” à Montréal, naïve Zoë.\n".encode("cp1252"), 1,
+        "not UTF-8: read as cp1252")
     add("utf16_bom.txt", "UTF-16 with a BOM, Zoë\n".encode("utf-16"), 1)
-    add("utf16_le.txt", "UTF-16 without a BOM, Zoë\n".encode("utf-16-le"), 1)
-    add("utf16_be.jsonl", '{"text": "big-endian, no BOM"}\n'.encode("utf-16-be"), 1)
+    add("utf16_le.txt", "UTF-16 without a BOM, Zoë\n".encode("utf-16-le"), 1,
+        "read as utf-16-le")
+    add("utf16_be.jsonl", '{"text": "big-endian, no BOM"}\n'.encode("utf-16-be"), 1,
+        "read as utf-16-be")
     add("utf16_bom.jsonl", '{"text": "UTF-16 tasks"}\r\n{"text": "two"}\r\n'.encode("utf-16"),
         2)
     add("utf32.txt", "UTF-32 with a BOM\n".encode("utf-32"), 1)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from annotator.io.importer import read_file
+from annotator.io.problems import Kind, Problem
 
 SIZE = 8_000_000
 SENTENCES = [
@@ -57,7 +58,9 @@ def test_legacy_text_file_is_read_in_under_four_times_its_size(tmp_path, encodin
     path = tmp_path / "legacy.txt"
     path.write_bytes(text.encode(encoding))
     peak, records = traced_peak(path)
-    assert [r.text for r in records] == [text.replace("\r\n", "\n")]
+    note, *docs = records  # the encoding it was read in, guessed, is noted first
+    assert note.kind is Kind.CHANGED and "not UTF-8: read as" in note.reason
+    assert [r.text for r in docs] == [text.replace("\r\n", "\n")]
     assert peak < 4 * path.stat().st_size, f"{peak / path.stat().st_size:.1f}x the file"
 
 
@@ -71,14 +74,18 @@ def test_legacy_jsonl_file_is_read_a_line_at_a_time(tmp_path):
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        count, last = 0, None
+        count, last, notes = 0, None, []
         for record in read_file(path):
+            if isinstance(record, Problem):
+                notes.append(record)
+                continue
             count += 1
             last = record
         peak = tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()
     assert count == len(lines) and last.text == lines[-1]
+    assert [(n.kind, n.line) for n in notes] == [(Kind.CHANGED, None)]  # the encoding guessed
     # One line, a 256 KiB chunk of the first pass and the detector's work on a 64 KiB sample:
     # a few megabytes whatever the file's size (9 MB here), never the file.
     assert path.stat().st_size > 8_000_000 and peak < 6_000_000, f"{peak:,} bytes"

@@ -18,7 +18,8 @@ from lxml import etree
 
 from annotator.domain import NewDocument, has_visible_text
 from annotator.io.problems import ImportProblem, Problem, display_path
-from annotator.io.text import decode_bytes, read_limited
+from annotator.io.text import Decoded, decode_bytes, read_limited
+from annotator.io.western import encoding_note
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl",
@@ -52,16 +53,22 @@ class _Block:
 
 def decode_html(data: bytes, path: Path) -> str:
     """A declared ``<meta charset>`` wins when it decodes cleanly; otherwise UTF-8 or detection."""
+    return _decode_html(data, path).text
+
+
+def _decode_html(data: bytes, path: Path | str) -> Decoded:
+    """:func:`decode_html`, saying whether the encoding was guessed (not declared, not UTF-8)."""
     declared = _META_CHARSET.search(data[:4096])
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         encoding = declared.group(1).decode("ascii", "replace")
         # A page read as bytes that declares UTF-16/32 is not (browsers treat it as UTF-8).
         if not encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32", "ucs")):
             try:
-                return data.decode(encoding)  # a codec that is not a text encoding: LookupError
+                # a codec that is not a text encoding: LookupError
+                return Decoded(data.decode(encoding), encoding)
             except (LookupError, UnicodeDecodeError):
                 pass
-    return decode_bytes(data, path)[0]
+    return decode_bytes(data, path)
 
 
 class _Walker:
@@ -155,7 +162,7 @@ def read_html(path: Path | str) -> list[NewDocument | Problem]:
     is reported by path. ``OSError`` is the caller's to report."""
     shown = display_path(path)
     try:
-        html = decode_html(read_limited(path), path)
+        html, encoding, guessed = _decode_html(read_limited(path), path)
         text, features, title = parse_html(html)
     except ImportProblem as exc:
         return [exc.problem]
@@ -168,5 +175,5 @@ def read_html(path: Path | str) -> list[NewDocument | Problem]:
     meta: dict[str, Any] = {"source": shown}
     if title:
         meta["title"] = title
-    return [NewDocument(text=text, source=shown, meta=meta, html=html,
-                        block_features=features)]
+    doc = NewDocument(text=text, source=shown, meta=meta, html=html, block_features=features)
+    return [encoding_note(shown, encoding), doc] if guessed else [doc]

@@ -7,9 +7,12 @@ raise; each is a ``Problem`` with ``path[:line]: reason``.
 
 from __future__ import annotations
 
+import codecs
 import errno
+import json
 import logging
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -17,12 +20,22 @@ from pathlib import Path
 from annotator.domain import NewDocument, has_visible_text, normalise_newlines
 from annotator.io.lines import ReadPosition
 from annotator.io.problems import ImportProblem, Problem, display_path
-from annotator.io.text import decode_bytes, os_reason, read_limited
+from annotator.io.text import (
+    SAMPLE_BYTES,
+    decode_bytes,
+    open_regular,
+    os_reason,
+    read_limited,
+    sniff,
+)
+from annotator.io.western import encoding_note
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+# JSON Lines under its other names: .ndjson, .jsonlines, .jl (Scrapy's feed exports), and the
+# files doccano and Prodigy users name after the tool (FORMATS.md's JSONL shapes).
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonlines", ".jl", ".doccano", ".prodigy"}
 JSON_SUFFIXES = {".json"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
@@ -30,10 +43,11 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 
 def read_text_file(path: Path | str) -> list[NewDocument | Problem]:
     """A plain text file is one document; ``meta.source`` is its path. A file of nothing but
-    whitespace or invisible characters (zero-width spaces) is rejected as empty."""
+    whitespace or invisible characters (zero-width spaces) is rejected as empty. A file whose
+    encoding was guessed comes with a note naming it (see :func:`encoding_note`)."""
     shown = display_path(path)
     try:
-        text, _ = decode_bytes(read_limited(path), path, newlines=True)
+        text, encoding, guessed = decode_bytes(read_limited(path), path, newlines=True)
     except ImportProblem as exc:
         return [exc.problem]
     if "\r" in text:  # left by an encoding whose bytes decode_bytes could not mend
@@ -44,12 +58,14 @@ def read_text_file(path: Path | str) -> list[NewDocument | Problem]:
     at = text.find("\x00")
     if at >= 0:
         return [Problem(shown, None, f"NUL character at character {at}: a binary file?")]
-    return [NewDocument(text=text, source=shown, meta={"source": shown})]
+    doc = NewDocument(text=text, source=shown, meta={"source": shown})
+    return [encoding_note(shown, encoding), doc] if guessed else [doc]
 
 
 def read_file(path: Path | str, where: ReadPosition | None = None
               ) -> Iterator[NewDocument | Problem]:
-    """Pick the reader by suffix; a file given explicitly with another suffix is read as text.
+    """Pick the reader by suffix; a file given explicitly with another suffix (or none) is
+    read as JSONL when its first line is a JSON task (:func:`looks_like_jsonl`), else as text.
     ``where`` follows the bytes a JSONL file's reader has read (the others read a file at
     once and leave it as it is: see :class:`~annotator.io.lines.ReadPosition`).
 
@@ -57,7 +73,7 @@ def read_file(path: Path | str, where: ReadPosition | None = None
     a reader did not foresee, become a :class:`Problem` (after the documents read before it)."""
     suffix = os.path.splitext(path)[1].lower()
     try:
-        if suffix in JSONL_SUFFIXES:
+        if suffix in JSONL_SUFFIXES or suffix not in KNOWN_SUFFIXES and looks_like_jsonl(path):
             from annotator.io.jsonl import read_jsonl
 
             yield from read_jsonl(path, where)
@@ -74,6 +90,36 @@ def read_file(path: Path | str, where: ReadPosition | None = None
         log.exception("reading %s failed", display_path(path))
         yield Problem(display_path(path), None, f"could not be read ({type(exc).__name__}: "
                                                f"{exc}); the rest of the file is not read")
+
+
+# A first line longer than this is judged by how it starts (a long article in one task).
+FIRST_LINE_BYTES = 1 << 20
+_TASK_START = re.compile(r'\{\s*"text"\s*:\s*"')
+
+
+def looks_like_jsonl(path: Path | str) -> bool:
+    """Whether a file of no known type holds JSONL tasks: its first non-blank line is a JSON
+    object with a string ``"text"`` (FORMATS.md's one required key), as doccano and Prodigy
+    files under any name have. Judged on at most the first megabyte, decoded as the file's
+    BOM or UTF-16 pattern says (else UTF-8, damaged bytes replaced: only the shape counts).
+    A file that cannot be judged (binary, not a regular file) is not: the text reader then
+    reports why it cannot be read; ``OSError`` is the caller's to report."""
+    try:
+        with open_regular(path) as fh:
+            head = fh.read(FIRST_LINE_BYTES)
+        encoding, skip = sniff(head[:SAMPLE_BYTES], path, tolerant=True)
+    except ImportProblem:
+        return False
+    text = codecs.getincrementaldecoder(encoding)("replace").decode(head[skip:], final=False)
+    first = text.lstrip(" \t\r\n\ufeff").partition("\n")
+    line, complete = first[0].rstrip("\r"), bool(first[1]) or len(head) < FIRST_LINE_BYTES
+    if not complete:  # longer than we read: a task's start
+        return _TASK_START.match(line) is not None
+    try:
+        task = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(task, dict) and isinstance(task.get("text"), str)
 
 
 def _reader(suffix: str) -> Callable[[Path | str], Iterable[NewDocument | Problem]]:

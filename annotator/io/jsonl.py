@@ -18,9 +18,10 @@ from typing import Any
 from annotator.domain import NewDocument
 from annotator.io.lines import ReadPosition, text_lines
 from annotator.io.plain_tasks import NOT_DECODED, decode_line, plain_record
-from annotator.io.problems import ImportProblem, Problem, display_path
+from annotator.io.problems import ImportProblem, Kind, Problem, display_path
 from annotator.io.tasks import task_records
 from annotator.io.text import decode_bytes, read_limited
+from annotator.io.western import encoding_note
 
 # JSON's whitespace, and a BOM where files were concatenated.
 _WHITESPACE = re.compile("[ \t\n\r\ufeff]*")
@@ -36,16 +37,17 @@ def read_jsonl(path: Path | str, where: ReadPosition | None = None
     bytes read (:class:`~annotator.io.lines.ReadPosition`). ``OSError`` (unreadable, gone) is
     the caller's to report."""
     shown = display_path(path)
-    first = True
+    first, noted = True, False
     for number, line in text_lines(path, where=where):
         if isinstance(line, Problem):
+            noted = noted or line.kind is Kind.CHANGED  # the encoding note
             yield line
             continue
         if not line or line.isspace():
             continue
         records = read_line(line, shown, number)
         if first and _not_json(records) and line.lstrip()[:1] in ("[", "{"):
-            whole = _as_json_document(path, shown)
+            whole = _as_json_document(path, shown, noted)
             if whole is not None:
                 yield from whole
                 return
@@ -58,17 +60,20 @@ def _not_json(records: list[NewDocument | Problem]) -> bool:
             and records[0].reason.startswith("not valid JSON"))
 
 
-def _as_json_document(path: Path, shown: str) -> list[NewDocument | Problem] | None:
+def _as_json_document(path: Path, shown: str, noted: bool = False
+                      ) -> list[NewDocument | Problem] | None:
     """The records of the whole file read as one JSON document, or ``None`` if it is not one
-    either (then its lines are judged one by one)."""
+    either (then its lines are judged one by one). ``noted``: the line reader has already
+    noted a guessed encoding."""
     try:
-        text, _ = decode_bytes(read_limited(path), path)
+        text, encoding, guessed = decode_bytes(read_limited(path), path)
     except ImportProblem:
         return None
     values, error = json_values(text)
     if error is not None:
         return None
-    return [r for line, task in values for r in guarded_task_records(task, shown, line)]
+    note = [encoding_note(shown, encoding)] if guessed and not noted else []
+    return note + [r for line, task in values for r in guarded_task_records(task, shown, line)]
 
 
 def parse_json(text: str, start: int = 0) -> tuple[Any, int] | str:
@@ -120,10 +125,12 @@ def read_json(path: Path | str) -> Iterator[NewDocument | Problem]:
     error loses the rest of the file (JSON cannot be resynchronised) and says so."""
     shown = display_path(path)
     try:
-        text, _ = decode_bytes(read_limited(path), path)
+        text, encoding, guessed = decode_bytes(read_limited(path), path)
     except ImportProblem as exc:
         yield exc.problem
         return
+    if guessed:
+        yield encoding_note(shown, encoding)
     values, error = json_values(text)
     for line, task in values:
         yield from guarded_task_records(task, shown, line)

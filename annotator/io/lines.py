@@ -2,8 +2,9 @@
 
 Only ``\\n`` separates records (a ``\\r`` before it is dropped; one inside a JSON string is text).
 The encoding is decided for the whole file first (BOM, UTF-16 pattern, else UTF-8 unless the file
-has non-ASCII bytes and no valid UTF-8 sequence at all, then a detected legacy encoding), and then
-each line is decoded alone: a damaged line, a NUL byte or an over-long line is reported as
+has non-ASCII bytes that are not UTF-8 on more than one line, or only one line, and they do not
+look like damaged UTF-8: then a detected legacy encoding, noted in the report), and then each
+line is decoded alone: a damaged line, a NUL byte or an over-long line is reported as
 ``path:line: reason`` and the next line is read. Memory is one line, never the whole file.
 """
 
@@ -27,6 +28,7 @@ from annotator.io.text import (
     size_text,
     sniff,
 )
+from annotator.io.western import encoding_note
 
 CHUNK = 1 << 18  # 256 KiB: the first pass decodes and drops one at a time
 Line = tuple[int, str | Problem]
@@ -45,9 +47,10 @@ class ReadPosition:
 def text_lines(path: Path | str, max_line: int = MAX_DOCUMENT_BYTES,
                where: ReadPosition | None = None) -> Iterator[Line]:
     """Yield ``(line number, text)`` for each line, or ``(line number, Problem)`` for a line
-    that cannot be decoded; a problem with line 0 (the first item) means the whole file is
-    refused (empty, binary). ``where`` follows the bytes read (see :class:`ReadPosition`).
-    ``OSError`` is the caller's to report."""
+    that cannot be decoded. Line 0 (the first item) is about the whole file: a rejected
+    problem refuses it (empty, binary); a note (``Kind.CHANGED``) names the encoding guessed
+    for it (not UTF-8, no BOM), and its lines follow. ``where`` follows the bytes read (see
+    :class:`ReadPosition`). ``OSError`` is the caller's to report."""
     shown = display_path(path)
     with open_regular(path) as fh:
         if where is not None:
@@ -63,6 +66,8 @@ def text_lines(path: Path | str, max_line: int = MAX_DOCUMENT_BYTES,
         except ImportProblem as exc:
             yield 0, exc.problem
             return
+        if encoding != "utf-8" and not skip:
+            yield 0, encoding_note(shown, encoding)
         fh.seek(skip)
         lines = (_byte_lines if _ascii_compatible(encoding) else _wide_lines)(
             fh, encoding, shown, max_line)
@@ -84,8 +89,12 @@ def _ascii_compatible(encoding: str) -> bool:
 
 def _utf8_or_legacy(fh: BinaryIO, head: bytes, path: Path | str) -> str:
     """UTF-8, unless the file is not valid UTF-8 and does not look like damaged UTF-8 either
-    (:func:`looks_like_utf8`): then a legacy encoding, detected on a sample from the line of
-    its first bad byte. The same judgement :func:`decode_bytes` makes, a megabyte at a time."""
+    (:func:`looks_like_utf8`), nor like a UTF-8 file with one damaged line
+    (:func:`_one_damaged_line`): then a legacy encoding, detected on a sample from the line of
+    its first bad byte. The same judgement :func:`decode_bytes` makes, a megabyte at a time.
+
+    Only a file that is not valid UTF-8 costs more than the one pass that checks it."""
+    first = head
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset, chunk, bad = 0, head, None
     while bad is None:
@@ -109,8 +118,30 @@ def _utf8_or_legacy(fh: BinaryIO, head: bytes, path: Path | str) -> str:
     if looks_like_utf8(evidence):
         return "utf-8"
     fh.seek(start)
-    encoding = detect_sample(fh.read(SAMPLE_BYTES), path)
+    sample = fh.read(SAMPLE_BYTES)
+    if _one_damaged_line(sample, first[:start], full=len(sample) == SAMPLE_BYTES):
+        return "utf-8"
+    encoding = detect_sample(sample, path)
     return encoding if _ascii_compatible(encoding) else "utf-8"
+
+
+def _one_damaged_line(sample: bytes, before: bytes, full: bool) -> bool:
+    """Whether the bytes that are not UTF-8 are all on one line (the first of ``sample``, which
+    starts at that line) of a file that has other text (``before`` it, or after it in the
+    sample). Then the file is UTF-8 (or ASCII) with one damaged line, and that line alone is
+    refused, with its line and column: a charset detector's guess from the bytes of one line
+    was silent and often wrong (one stray 0x81 or 0x8d read the whole file as Cyrillic or
+    Czech). A file of one record, or with bad bytes on two lines or more, is a legacy-encoded
+    file. ``full``: the sample may end inside a line (which is not judged)."""
+    lines = sample.split(b"\n")
+    rest = lines[1:-1] if full else lines[1:]
+    for line in rest:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+    return bool(before.strip()) or any(line.strip() for line in lines[1:])
 
 
 def _byte_lines(fh: BinaryIO, encoding: str, shown: str, max_line: int) -> Iterator[Line]:

@@ -14,9 +14,10 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from annotator.io.problems import ImportProblem
+from annotator.io.western import plausible_western, unsure
 
 SAMPLE_BYTES = 64 * 1024
 CHUNK_BYTES = 1 << 20
@@ -193,10 +194,20 @@ def _decodes(head: bytes, encoding: str) -> bool:
     return True
 
 
-def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple[str, str]:
-    """Return ``(text, encoding)`` of a whole file. Raise :class:`ImportProblem` for empty,
-    binary or undecodable input. A BOM is dropped; UTF-16/32 are read by BOM or NUL pattern;
-    damaged UTF-8 is refused with its line; other encodings are detected on a sample.
+class Decoded(NamedTuple):
+    """A file's text, the encoding it was read in (Python's codec name), and whether that
+    encoding was guessed (not UTF-8, no BOM): the reader then notes it in the import report
+    (:func:`annotator.io.western.encoding_note`), so a wrong guess is seen, not silent."""
+
+    text: str
+    encoding: str
+    guessed: bool = False
+
+
+def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> Decoded:
+    """Return the :class:`Decoded` text of a whole file. Raise :class:`ImportProblem` for
+    empty, binary or undecodable input. A BOM is dropped; UTF-16/32 are read by BOM or NUL
+    pattern; damaged UTF-8 is refused with its line; other encodings are detected on a sample.
 
     ``newlines``: also make ``\r\n`` and ``\r`` into ``\n`` (on the bytes, before decoding,
     where the encoding allows: a second copy of the bytes costs less than one of the text).
@@ -206,7 +217,7 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
     encoding, skip = sniff(data[:SAMPLE_BYTES], path)
     if encoding != "utf-8":
         try:
-            return str(memoryview(data)[skip:], encoding), encoding
+            return Decoded(str(memoryview(data)[skip:], encoding), encoding, not skip)
         except UnicodeDecodeError as exc:
             raise ImportProblem(path, None, f"invalid {encoding.upper()}: {exc.reason} at byte "
                                             f"{exc.start + skip}") from exc
@@ -216,13 +227,13 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
         bad = None
     elif len(data) <= CHUNK_BYTES:  # small: decode once, and find the bad byte only on failure
         try:
-            return _utf8(data, skip), "utf-8-sig" if skip else "utf-8"
+            return Decoded(_utf8(data, skip), "utf-8-sig" if skip else "utf-8")
         except UnicodeDecodeError as exc:
             bad = skip + exc.start
     else:  # checked in pieces first: a failure on the whole would copy it (see below)
         bad = first_invalid_utf8(data, skip)
     if bad is None:
-        return _utf8(data, skip), "utf-8-sig" if skip else "utf-8"
+        return Decoded(_utf8(data, skip), "utf-8-sig" if skip else "utf-8")
     start = data.rfind(b"\n", 0, bad) + 1
     head = data[:SAMPLE_BYTES] if start > SAMPLE_BYTES else b""
     window = data[start if head else 0:start + SAMPLE_BYTES]
@@ -232,9 +243,9 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> tuple
     if encoding in ("cp1252", "latin_1") and not _C1_BYTES.search(data):
         # The same characters as Latin-1, whose decoder sizes its output exactly (cp1252's
         # general one reserves twice the text while it works).
-        return data.decode("latin-1"), encoding
+        return Decoded(data.decode("latin-1"), encoding, True)
     try:
-        return data.decode(encoding), encoding
+        return Decoded(data.decode(encoding), encoding, True)
     except UnicodeDecodeError as exc:
         raise ImportProblem(path, line_of(data, exc.start),
                             f"not valid {encoding} (detected on a sample of the file): byte "
@@ -272,16 +283,21 @@ def looks_like_utf8(sample: bytes) -> bool:
 
 
 def detect_sample(sample: bytes, path: Path | str, line: int | None = None) -> str:
-    """The encoding charset-normalizer finds for a sample of a file (Python's codec name).
-    Raise :class:`ImportProblem` when nothing matches."""
+    """The encoding charset-normalizer finds for a sample of a file (Python's codec name);
+    cp1252 when the detector is unsure (a short sample, no language recognised) and the
+    sample reads as plausible Western text in it (see :mod:`annotator.io.western`). Raise
+    :class:`ImportProblem` when nothing matches."""
     if len(sample) == SAMPLE_BYTES and sample.rfind(b"\n") > SAMPLE_BYTES // 2:
         sample = sample[:sample.rfind(b"\n")]  # never cut a multi-byte character in two
     from charset_normalizer import from_bytes  # only here: a UTF-8 import never loads it
 
     matches = list(from_bytes(sample))
-    if not matches:
+    guess = prefer_western(matches) if matches else None
+    if guess not in WESTERN and unsure(matches, sample) and plausible_western(sample):
+        return "cp1252"
+    if guess is None:
         raise ImportProblem(path, line, "cannot detect the text encoding (not UTF-8, no match)")
-    return prefer_western(matches)
+    return guess
 
 
 def line_of(data: bytes, offset: int) -> int:

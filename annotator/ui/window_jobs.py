@@ -31,8 +31,8 @@ PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 
 # Every suffix annotator.io.importer reads (tests/ui/test_jobs.py checks they agree; the io
 # layer itself is not imported here, to keep the window's start-up short).
-IMPORT_FILTER = ("Articles (*.txt *.text *.md *.jsonl *.ndjson *.json *.html *.htm *.xhtml);;"
-                 "All files (*)")
+IMPORT_FILTER = ("Articles (*.txt *.text *.md *.jsonl *.ndjson *.jsonlines *.jl *.doccano "
+                 "*.prodigy *.json *.html *.htm *.xhtml);;All files (*)")
 
 
 def preannotates_on_import(store: Any) -> bool:
