@@ -8,7 +8,14 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.domain import grapheme_clusters, snap_to_clusters, visible_range, word_range
+from annotator.domain import (
+    grapheme_clusters,
+    inside_cluster,
+    may_join,
+    snap_to_clusters,
+    visible_range,
+    word_range,
+)
 
 FAMILY = "👨\u200d👩\u200d👧"
 PIECES = ["Apple", "Inc.", "Zoë", "e\u0301", "U.S.", "€5", "5%", " ", "  ", "\u200b", "\u200d",
@@ -50,7 +57,7 @@ def test_word_range_lies_on_clusters_and_keeps_only_words_and_their_marks(case):
     first = next(m.group() for m in regex.finditer(r"\X", piece))
     last = [m.group() for m in regex.finditer(r"\X", piece)][-1]
     for edge in (first, last):  # an emoji only as part of a letter's cluster ("e" + skin tone)
-        assert not EMOJI_PART.search(edge) or any(ch.isalnum() for ch in edge)
+        assert not EMOJI_PART.search(edge) or any(ch.isalnum() or ch in "€%" for ch in edge)
     assert any(ch.isalnum() or ch in "€%" for ch in piece)
     assert word_range(text, lo, hi) == (lo, hi)  # already clean: unchanged
 
@@ -61,22 +68,24 @@ def test_visible_range_lies_on_clusters_without_invisible_edges(case):
     text, start, end = case
     lo, hi = visible_range(text, start, end)
     wide_lo, wide_hi = snap_to_clusters(text, start, end)
-    if lo == hi:  # only invisible clusters were selected
-        assert not HIDDEN.sub("", text[wide_lo:wide_hi])
+    if lo == hi:  # only invisible clusters (or marks on spaces) were selected
+        for m in regex.finditer(r"\X", text[wide_lo:wide_hi]):
+            assert m.group()[0].isspace() or not HIDDEN.sub("", m.group())
         return
     assert wide_lo <= lo < hi <= wide_hi
     assert {lo, hi} <= bounds(text)
     clusters = [m.group() for m in regex.finditer(r"\X", text[lo:hi])]
-    assert HIDDEN.sub("", clusters[0]) and HIDDEN.sub("", clusters[-1])
+    for edge in (clusters[0], clusters[-1]):
+        assert HIDDEN.sub("", edge) and not edge[0].isspace()
     assert visible_range(text, lo, hi) == (lo, hi)
 
 
-@settings(max_examples=200, deadline=None)
-@given(texts, st.integers(0, 400))
-def test_clusters_far_into_a_long_line_are_the_ones_of_the_whole_text(text, pad):
+@settings(max_examples=300, deadline=None)
+@given(texts, st.integers(0, 400), st.sampled_from(["word ", "x", "é", "\n"]))
+def test_clusters_far_into_a_long_line_are_the_ones_of_the_whole_text(text, pad, unit):
     """Clusters are found from a little before the range, not from the start of its line."""
-    text = "word " * pad + text
-    start = 5 * pad
+    start = len(unit) * pad
+    text = unit * pad + text
     clusters = grapheme_clusters(text, start, len(text))
     reference = [m.span() for m in regex.finditer(r"\X", text) if m.end() > start]
     assert clusters == reference
@@ -107,3 +116,14 @@ def test_an_exact_selection_keeps_whole_emoji_but_not_invisible_edges():
     assert text[lo:hi] == "Apple"
     space = text.index("\u200b")
     assert visible_range(text, space, space + 1) == (space, space)  # a zero-width space: nothing
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_inside_cluster_says_where_the_whole_text_clusters_do_not_break(text):
+    """The cheap test the CoNLL writer runs at each token cut, against ``\\X``."""
+    reference = bounds(text)
+    assert [inside_cluster(text, i) for i in range(len(text) + 1)] == [
+        i not in reference and i <= len(text) for i in range(len(text) + 1)]
+    if not may_join(text):
+        assert reference == set(range(len(text) + 1))
