@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 
@@ -596,3 +597,154 @@ def cut_by_runs(text: str, codes: Sequence[int]
             spaces.append(False)
             pos = end
     return (starts, ends, spaces) if pos == len(text) else None
+
+
+# -- grapheme clusters: what a person sees as one character -------------------------------------
+# An emoji can be many code points: a ZWJ family (man ZWJ woman ZWJ girl), a flag (two regional
+# indicators), a skin tone, a variation selector. spaCy's tokenizer cuts such sequences into
+# pieces, so a model's entity may start or end inside one; the window never shows a boundary
+# there, so the span's text in an export would differ from what the person saw (a stray "👧" or
+# ZWJ). Every span edge that does not come from a person's exact choice goes through these.
+# The cluster rules are Unicode's (UAX #29 extended grapheme clusters, ``\X`` of the ``regex``
+# package, kept up to date with each Unicode version), not ours.
+_CONTEXT = 256  # code points looked back for a cluster's start (past a line break: none needed)
+_EMOJI_PART = r"[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}]"
+
+
+# What can join a neighbour into one cluster (Grapheme_Cluster_Break values other than Control,
+# CR, LF and Other): a cut between two code points neither of which is one is a cluster boundary.
+_JOINER = (r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
+           r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}]")
+
+
+@cache
+def _regex_patterns() -> tuple[Any, Any, Any]:
+    import regex  # imported on first use: every command imports this module
+
+    return regex.compile(r"\X"), regex.compile(_EMOJI_PART), regex.compile(_JOINER)
+
+
+def may_join(text: str) -> bool:
+    """Whether two neighbouring code points of ``text`` may be one grapheme cluster; when not
+    (ASCII, most accented text), every code point is a cluster of its own. Looks at each
+    distinct character once (a 60 KB article: well under a millisecond)."""
+    return not text.isascii() and any(map(_joins, set(text)))
+
+
+@lru_cache(maxsize=4096)
+def _joins(char: str) -> bool:
+    """Whether ``char`` can join a neighbour into one cluster (see :data:`_JOINER`)."""
+    return _regex_patterns()[2].match(char) is not None
+
+
+def inside_cluster(text: str, offset: int) -> bool:
+    """Whether ``offset`` cuts a grapheme cluster of ``text`` in two. Cheap unless a code point
+    on either side can join (see :data:`_JOINER`)."""
+    if not 0 < offset < len(text) or not (_joins(text[offset - 1]) or _joins(text[offset])):
+        return False
+    return bool(grapheme_clusters(text, offset, offset))
+
+
+def grapheme_clusters(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of each grapheme cluster that ``text[start:end]`` touches, in order
+    (the first may start before ``start``, the last end after ``end``): for an empty range,
+    the cluster it is inside, if any. Clusters are found from the last space or line break
+    before ``start``, looking back at most :data:`_CONTEXT` code points: a run of more flags
+    than that with no space could pair up one letter off."""
+    cluster = _regex_patterns()[0]
+    anchor = max(0, start - _CONTEXT)
+    anchor = text.rfind("\n", anchor, start) + 1 or anchor  # a cluster starts after a break
+    space = text.rfind(" ", anchor, start)  # in practice a cluster starts at a space: the
+    anchor = space if space >= 0 else anchor  # search is short (only a Prepend mark joins one)
+    out: list[tuple[int, int]] = []
+    for match in cluster.finditer(text, anchor):
+        lo, hi = match.span()
+        if lo >= end:
+            break
+        if hi > start:
+            out.append((lo, hi))
+    return out
+
+
+def snap_to_clusters(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` widened so neither edge is inside a grapheme cluster."""
+    if not text or start >= end:
+        return start, end
+    clusters = grapheme_clusters(text, start, end)
+    return (clusters[0][0], clusters[-1][1]) if clusters else (start, end)
+
+
+def _word_cluster(piece: str) -> bool:
+    """A cluster that makes a word: it has a letter or digit, or is a currency or percent sign
+    (a MONEY or PERCENT entity's sign, as :func:`annotator.core.tokens.is_word` says)."""
+    return any(ch.isalnum() or ch in "%‰‱" or unicodedata.category(ch) == "Sc" for ch in piece)
+
+
+def _blank(piece: str) -> bool:
+    """Whether a cluster is no edge for a span: it draws nothing (whitespace, zero-width and
+    format characters, see :func:`has_visible_text`, and variation selectors, which alone select
+    no glyph), or it is whitespace with a mark on it (an export refuses a whitespace edge)."""
+    return piece[0].isspace() or not any(has_visible_text(ch) and not _variation_selector(ch)
+                                         for ch in piece)
+
+
+def _variation_selector(ch: str) -> bool:
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+def _kind(piece: str) -> str:
+    """``word``, ``blank`` (nothing visible: whitespace, ZWJ, variation selectors), ``emoji``
+    or ``mark`` (punctuation and other symbols, which a word may carry: "Inc.", "U.S.")."""
+    if _word_cluster(piece):
+        return "word"
+    if _blank(piece):
+        return "blank"
+    return "emoji" if _regex_patterns()[1].search(piece) else "mark"
+
+
+def _keep_from(kinds: list[str]) -> int:
+    """Index of the first cluster to keep at this edge: blanks and emoji go, and marks unless
+    they touch a word (with only marks between)."""
+    for i, kind in enumerate(kinds):
+        if kind == "word":
+            return i
+        if kind == "mark":
+            j = i
+            while j < len(kinds) and kinds[j] == "mark":
+                j += 1
+            if j < len(kinds) and kinds[j] == "word":
+                return i
+    return len(kinds)
+
+
+def word_range(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A suggested span's ``(start, end)`` on grapheme-cluster boundaries (widened to whole
+    clusters) without what is not part of a word at either edge: whitespace, invisible
+    characters, emoji and flags, and punctuation or symbols not attached to a word ("Apple Inc."
+    keeps its full stop, "👨‍👩‍👧 Apple" loses its emoji). ``None`` when no letter, digit or
+    currency/percent sign is left. Code points."""
+    start, end = snap_to_clusters(text, start, end)
+    if start >= end:
+        return None
+    clusters = grapheme_clusters(text, start, end)
+    kinds = [_kind(text[lo:hi]) for lo, hi in clusters]
+    first = _keep_from(kinds)
+    if first == len(kinds):
+        return None
+    last = len(kinds) - 1 - _keep_from(kinds[::-1])
+    return clusters[first][0], clusters[last][1]
+
+
+def visible_range(text: str, start: int, end: int) -> tuple[int, int]:
+    """An exact (unsnapped) selection on grapheme-cluster boundaries (widened to whole clusters)
+    without clusters that show nothing at its edges (whitespace, a lone ZWJ or variation
+    selector, see :func:`_blank`): what a person who picked characters can see they picked.
+    Emoji stay. Empty (``(start, start)``) when nothing visible is left."""
+    start, end = snap_to_clusters(text, start, end)
+    if start >= end:
+        return start, start
+    clusters = grapheme_clusters(text, start, end)
+    shown = [i for i, (lo, hi) in enumerate(clusters) if not _blank(text[lo:hi])]
+    if not shown:
+        return start, start
+    return clusters[shown[0]][0], clusters[shown[-1]][1]

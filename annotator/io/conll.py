@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from annotator.domain import Misaligned, Span
+from annotator.domain import Misaligned, Span, inside_cluster, may_join
 from annotator.io.alignment import (
     Token,
     TokenIndex,
@@ -55,13 +55,35 @@ def conll_writer(
 
     def write(item: Any) -> str:
         text = item.doc.text
-        tokens = dict_tokens(tokenize, text, getattr(item, "tokens", None))
+        tokens = whole_clusters(text, dict_tokens(tokenize, text, getattr(item, "tokens", None)))
         lines, problems = conll_lines(item.doc.id, text, tokens, item.spans)
         for problem in problems:
             on_misaligned(problem)
         return "\n".join(lines) + "\n"
 
     return write
+
+
+def whole_clusters(text: str, tokens: Sequence[Token]) -> Sequence[Token]:
+    """``tokens`` with the pieces of one grapheme cluster joined into one token: spaCy's
+    tokenizer cuts a ZWJ emoji sequence (man ZWJ woman ZWJ girl) into five tokens, three of
+    them a lone emoji and two a lone ZWJ, which a CoNLL reader takes for words. A span edge
+    inside a cluster (never one of a suggestion: :func:`annotator.domain.word_range`) then
+    falls inside a token and is reported, not tagged on a piece of a character. Tokens with
+    whitespace or a gap between them are never joined. A text in which no code point can
+    join another (ASCII, most accented text): unchanged, after one scan."""
+    if len(tokens) < 2 or not may_join(text):
+        return tokens
+    out = [tokens[0]]
+    for token in tokens[1:]:
+        last, cut = out[-1], token["start"]
+        if (last["end"] == cut and inside_cluster(text, cut)
+                and not _SPACE.search(text, last["start"], token["end"])):
+            out[-1] = {**last, "text": text[last["start"]:token["end"]], "end": token["end"],
+                       "ws": token.get("ws", False)}
+        else:
+            out.append(token)
+    return out
 
 
 def conll_lines(doc_id: int, text: str, tokens: Sequence[Token],

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.domain import PATTERN, blocks, model_origin
+from annotator.domain import PATTERN, blocks, model_origin, word_range
 from annotator.nlp.patterns import (
     SPANS_KEY,
     add_pattern_ruler,
@@ -143,8 +143,12 @@ def doc_entities(doc: Any, text: str, labels: frozenset[str], source: str,
                  offset: int = 0) -> list[EntityTuple]:
     """Entities of ``doc`` (made from ``text``) whose label the project has, credited to
     ``pattern`` when a pattern matched exactly that span. Entities that cross a line break are
-    dropped (a block is one line), and surrounding whitespace is trimmed. Entity text is sliced
-    from ``text``: ``Span.text`` would rebuild it token by token."""
+    dropped (a block is one line). Each span's edges go through
+    :func:`annotator.domain.word_range`: onto grapheme-cluster boundaries (spaCy cuts an emoji
+    ZWJ sequence, a flag or a skin tone into tokens, and a model's entity can start inside one:
+    "👧 Apple Inc."), without edge whitespace, emoji or loose punctuation; one with no word
+    left is dropped. Entity text is sliced from ``text``: ``Span.text`` would rebuild it token
+    by token."""
     matched = set()
     if SPANS_KEY in doc.spans:
         matched = {(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]}
@@ -154,15 +158,16 @@ def doc_entities(doc: Any, text: str, labels: frozenset[str], source: str,
         if label not in labels:
             continue
         begin, end = ent.start_char, ent.end_char
-        raw = text[begin:end]
-        stripped = raw.strip()
-        if not stripped or "\n" in stripped:
-            continue
-        start = begin + (len(raw) - len(raw.lstrip()))
         src = PATTERN if (begin, end, label) in matched else source
+        edges = word_range(text, begin, end)
+        if edges is None:
+            continue
+        start, stop = edges
         if src != PATTERN:  # a pattern's match is exactly what the person wrote
-            stripped = without_possessive(stripped)
-        out.append((start + offset, start + len(stripped) + offset, label, src))
+            stop = start + len(without_possessive(text[start:stop]))
+        if "\n" in text[start:stop]:
+            continue
+        out.append((start + offset, stop + offset, label, src))
     return out
 
 

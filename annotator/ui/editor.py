@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.core.tokens import trim_to_word
-from annotator.domain import Section, Span
+from annotator.domain import Section, Span, visible_range
 from annotator.ui.gutter import SectionGutter
 from annotator.ui.long_text import (
     chunk_lines,
@@ -450,6 +450,17 @@ class AnnotationView(QTextEdit):
         """Alt-drag selects characters exactly; a plain drag snaps to tokens when labelled."""
         self.snap = not (event.modifiers() & Qt.KeyboardModifier.AltModifier)
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """An Alt-drag's selection shows what it will label: whole characters as drawn (an
+        emoji sequence is one, see :func:`annotator.domain.visible_range`) without the
+        whitespace, ZWJ or variation selectors a drag picks up at its edges."""
+        super().mouseReleaseEvent(event)
+        if not self.snap and self.textCursor().hasSelection():
+            start, end = self.selection_range()
+            lo, hi = visible_range(self._text, start, end)
+            if lo < hi and (lo, hi) != (start, end):
+                self.select_range(lo, hi)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         """A double-click selects the word under the mouse without the quotes, punctuation or
