@@ -44,6 +44,7 @@ from annotator.ui.recent import (
     remember_project,
 )
 from annotator.ui.side_panel import SidePanel
+from annotator.ui.status_bar import ElidedLabel, ElidingStatusBar
 from annotator.ui.window_curation import CurationMixin
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, save_layout
@@ -120,7 +121,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
         self.setCentralWidget(self.splitter)
-        self.counts = QLabel()
+        self.setStatusBar(ElidingStatusBar(self))  # texts shrink with "…", not cut off
+        self.counts = ElidedLabel()
         self.counts.setObjectName("finishedCount")
         self.counts.setAccessibleName("Documents finished")
         self.job_bar = JobBar(self)

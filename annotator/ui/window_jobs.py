@@ -14,6 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.changes import Changes
+from annotator.domain import count
 from annotator.ui.dialogs import ExportDialog, default_export_path
 from annotator.ui.file_dialogs import safe_file_dialog
 from annotator.ui.jobs import export_job, import_job, preannotate_job
@@ -222,9 +223,10 @@ class JobsMixin:
 
     def _on_imported(self, report) -> None:
         notes = len(report.problems) - len(report.rejected)
-        text = (f"Imported {report.added} documents from {report.files} files; "
-                f"{len(report.duplicates)} already in the project; {len(report.rejected)} "
-                "problems" + (f"; {notes} notes." if notes else "."))
+        text = (f"Imported {count(report.added, 'document')} from {count(report.files, 'file')}; "
+                f"{len(report.duplicates)} already in the project; "
+                f"{count(len(report.rejected), 'problem')}"
+                + (f"; {count(notes, 'note')}." if notes else "."))
         details = "\n".join(f"{p.kind}: {p}" for p in report.problems)
         self.report("Import", text, details, warning=bool(report.rejected))
         self._announce(report)

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel
 
 from annotator.core.changes import Changes
 from annotator.domain import Status
 from annotator.services.section_retrain import CHILD_NICENESS
+from annotator.ui.status_bar import ElidedLabel
 from annotator.ui.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class LearningMixin:
     _retrain_tried_at: int = -1  # accepted count at the last automatic attempt
 
     def _build_learning(self) -> None:
-        self.section_model_label = QLabel()
+        self.section_model_label = ElidedLabel()
         self.section_model_label.setObjectName("sectionModel")
         self.section_model_label.setAccessibleName("Section suggestions")
         self.section_model_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel
 
 from annotator.store import StorageError
 from annotator.ui.jobs import train_entities_job
+from annotator.ui.status_bar import ElidedLabel
 from annotator.ui.training_dialog import TrainingResultDialog, comparison_from
 from annotator.ui.workers import Worker
 
@@ -31,7 +32,7 @@ class TrainingMixin:
 
     def build_model_label(self) -> QLabel:
         """The status-bar note of the active entity model and its held-back F1."""
-        self.model_label = QLabel()
+        self.model_label = ElidedLabel()
         self.model_label.setObjectName("entityModel")
         self.model_label.setAccessibleName("Entity model")
         return self.model_label
