@@ -141,9 +141,9 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             "export": self.ask_export, "quit": self.close,
             "delete-span": self.delete_span,
             "apply-suggestions": self.controller.apply_suggestions,
-            "accept": lambda: self.finish(Status.ACCEPTED),
-            "reject": lambda: self.finish(Status.REJECTED),
-            "skip": lambda: self.finish(Status.SKIPPED),
+            "accept": lambda: self.say_no_document() or self.finish(Status.ACCEPTED),
+            "reject": lambda: self.say_no_document() or self.finish(Status.REJECTED),
+            "skip": lambda: self.say_no_document() or self.finish(Status.SKIPPED),
             "next": lambda: self.go_row(self.list_panel.current_row() + 1),
             "previous": lambda: self.go_row(self.list_panel.current_row() - 1),
             "next-unfinished": self.go_next_unfinished,
@@ -315,8 +315,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.go_row(row)
         elif self.list_model.rowCount() > 0:
             self.go_row(0)
-        elif doc is None:
-            self._show_empty()
+        else:
+            self._close_for_empty_list()
 
     def _on_document_chosen(self, doc_id: int) -> None:
         if self.controller.doc is None or self.controller.doc.id != doc_id:
@@ -349,10 +349,36 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             remember_document(*self._remember, self.settings)
             self._remember = None
 
+    def _close_for_empty_list(self) -> None:
+        """The list shows nothing (a filter matched no document, or the project is empty): the
+        document still in the editor is closed, so Accept and the label keys cannot change a
+        document the list no longer shows. Clearing the filter opens it again."""
+        doc = self.controller.doc
+        if doc is not None:
+            self._reopen = doc.id
+            self.controller.close_document()
+        self._show_empty()
+
     def _show_empty(self) -> None:
         self.editor.show_document("", [], [])
         self.side.show_spans("", [], {})
-        self.doc_header.setText("No documents yet: File > Import, or drop files here")
+        self.refresh_curation(opened=True)
+        self.update_section_model()
+        self.doc_header.setText(self._empty_text())
+
+    def _empty_text(self) -> str:
+        if self.list_model.status is not None or self.list_model.text:
+            return ("No document matches the filter: clear it to label again "
+                    "(the keys do nothing meanwhile)")
+        return "No documents yet: File > Import, or drop files here"
+
+    def say_no_document(self) -> bool:
+        """True, after saying so, when no document is open for a key to act on."""
+        if self.controller.doc is not None:
+            return False
+        self.show_message("No document in the list" if self.list_model.rowCount() == 0
+                          else "No document is open")
+        return True
 
     def _update_header(self) -> None:
         doc = self.controller.doc
@@ -375,12 +401,16 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
     # -- edits -------------------------------------------------------------------------------------
 
     def label_selection(self, label: str) -> None:
+        if self.say_no_document():
+            return
         start, end = self.editor.selection_range()
         stored = self.controller.label_range(start, end, label, snap=self.editor.snap)
         if stored:
             self.editor.select_range(stored[0].end, stored[0].end)
 
     def tag_sections(self, label: str) -> None:
+        if self.say_no_document():
+            return
         start, end = self.editor.selection_range()
         self.controller.tag_sections(start, end, label)
 
