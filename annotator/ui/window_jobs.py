@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.changes import Changes
 from annotator.domain import count
-from annotator.ui.dialogs import ExportDialog, default_export_path
+from annotator.ui.dialogs import ExportDialog, default_export_path, show_aside
 from annotator.ui.file_dialogs import safe_file_dialog
 from annotator.ui.jobs import export_job, import_job, preannotate_job
 from annotator.ui.workers import Worker, stop_all
@@ -249,7 +249,8 @@ class JobsMixin:
                                      else Changes.all("cancelled job"))
 
     def report(self, title: str, text: str, details: str = "", warning: bool = False) -> None:
-        """Status bar for the summary; a (non-blocking) box when there are problems to read."""
+        """Status bar for the summary; a box beside the window, which leaves the keyboard where
+        it is, when there are problems to read."""
         self.last_report = text + (f"\n{details}" if details else "")
         self.show_message(text)
         if not (warning or details):
@@ -259,7 +260,7 @@ class JobsMixin:
         box.setObjectName("reportBox")
         if details:
             box.setDetailedText(details)
-        box.open()
+        show_aside(box)  # mostly a job's outcome: the keys stay with the editor
 
     # -- drag and drop -----------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from annotator.store import StorageError
+from annotator.ui.dialogs import show_aside
 from annotator.ui.jobs import train_entities_job
 from annotator.ui.status_bar import ElidedLabel
 from annotator.ui.training_dialog import TrainingResultDialog, comparison_from
@@ -74,7 +75,9 @@ class TrainingMixin:
         # the choice is about this project's version, whatever is open when it is made
         dialog.use_requested.connect(
             lambda version: self.use_entity_model(version) if self.db_path == project else None)
-        QTimer.singleShot(0, dialog.open)
+        # beside the window, the keyboard left with the editor: training ends while the person
+        # labels, and a modal dialog took their next keys (see annotator.ui.dialogs.show_aside)
+        QTimer.singleShot(0, lambda: show_aside(dialog))
 
     def use_entity_model(self, version: str) -> Worker | None:
         """The person chose ``version``: make it active (one settings write on the window's
