@@ -126,6 +126,11 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.counts.setObjectName("finishedCount")
         self.counts.setAccessibleName("Documents finished")
         self.job_bar = JobBar(self)
+        self.read_only_badge = QLabel("Read-only")  # the box says why, once; this stays
+        self.read_only_badge.setObjectName("readOnlyBadge")
+        self.read_only_badge.setAccessibleName("Project is read-only")
+        self.read_only_badge.hide()
+        self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().addPermanentWidget(self.job_bar)
         self.statusBar().addPermanentWidget(self.build_model_label())
         self.statusBar().addPermanentWidget(self.counts)
@@ -245,9 +250,11 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.watch.start(self.db_path)
         self._set_jobs_enabled(self.worker is None)  # and the write actions, per project
         self.say_stopped_job()
+        self.read_only_badge.setVisible(bool(self.store.notice))
+        self.read_only_badge.setToolTip(self.store.notice)
         if self.store.notice:  # opened read-only: newer schema, or the file cannot be written
             self.setWindowTitle(f"{self.db_path.name} (read-only) — Annotator")
-            self.report("Read-only project", self.store.notice, warning=True)
+            self.say_read_only(self.store.notice)
 
     def open_project(self, path: Path) -> bool:
         """Switch to another project file (created if new). Everything is saved already; a file
