@@ -80,6 +80,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self._wire()
         self.setAcceptDrops(True)
         self._reopen: int | None = None
+        self.closed = False  # closeEvent has saved everything and closed the project
         # The document to reopen next time is written to the settings a moment after it is
         # opened, not while a key press waits for it to show (a settings read and write and a
         # path resolution cost ~1-10 ms per document on a busy machine).
@@ -499,6 +500,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.side.stop_timers()
         save_layout(self, self.splitter, self.settings)
         self.store.close()
+        self.closed = True  # see annotator.ui.app.leave
         super().closeEvent(event)
 
     def _stop_refresher(self) -> None:

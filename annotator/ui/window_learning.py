@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 
 from annotator.core.changes import Changes
+from annotator.core.tasks import Cancelled
 from annotator.domain import Status
 from annotator.services.section_retrain import CHILD_NICENESS
 from annotator.ui.status_bar import ElidedLabel
@@ -42,13 +43,15 @@ def train_sections_job(db_path: Path):
         # Let the window draw the job bar before the process starts: starting one holds the
         # interpreter for tens of milliseconds, and the two together were one long stall.
         time.sleep(SPAWN_AFTER_S)
+        if task.should_stop():  # the window closed meanwhile: start no process to stop again
+            raise Cancelled(None)
         if sys.platform.startswith("linux"):
             # On Linux a nice value belongs to the thread (this worker, not the window's
             # thread) and the processes it starts inherit it: the child's start-up (an
             # interpreter and its imports) then yields the CPU to the window on a busy machine.
             os.nice(CHILD_NICENESS)
         return run_in_child(train_in_child, {"db_path": str(db_path)},
-                            progress=task.progress, should_stop=task.should_stop,
+                            progress=task.progress, should_stop=task.should_stop, hurry=task.hurry,
                             name="section training")
 
     return run
