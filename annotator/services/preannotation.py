@@ -142,7 +142,7 @@ def preannotate(
         for results in analysed:
             _commit(store, run_key, results, report, replace, setup.tokens_key)
             progress(report.documents, report.pending,
-                     f"Pre-annotated {report.documents} of {report.pending} documents")
+                     f"Pre-annotated {report.documents} of {count(report.pending, 'document')}")
             if should_stop():
                 raise Cancelled(report)
     finally:

@@ -57,7 +57,7 @@ def cache_tokens(store: Store, progress: Progress = no_progress,
         report.cached += store.tokens.put_many(key, rows)
         report.skipped += len(batch) - len(rows)
         seen += len(batch)
-        progress(seen, total, f"Cached tokens of {seen} of {total} documents")
+        progress(seen, total, f"Cached tokens of {seen} of {count(total, 'document')}")
         if should_stop():
             raise Cancelled(report)
     log.info("cached the tokens of %d documents (%s)", report.cached, key)

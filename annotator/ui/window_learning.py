@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled
-from annotator.domain import Status
+from annotator.domain import Status, count
 from annotator.services.section_retrain import CHILD_NICENESS
 from annotator.ui.status_bar import ElidedLabel
 from annotator.ui.workers import Worker
@@ -84,8 +84,10 @@ def describe_section_model(store: Any, doc_id: int | None) -> tuple[str, str]:
     score = record.get("score")
     scored = f"held-back body F1 {score:.2f}" if isinstance(score, (int, float)) else "not scored"
     base = record.get("base_score")
-    tip = (f"Section model {number} of this project, trained on {record.get('pages', '?')} "
-           f"confirmed pages of {record.get('sites', '?')} sites. ")
+    pages, sites = record.get("pages"), record.get("sites")
+    tip = (f"Section model {number} of this project, trained on "
+           f"{count(pages, 'confirmed page') if isinstance(pages, int) else '? confirmed pages'}"
+           f" of {count(sites, 'site') if isinstance(sites, int) else '? sites'}. ")
     if isinstance(score, (int, float)):
         tip += (f"Body F1 {score:.3f} on {record.get('held_back', '?')} of your confirmed pages "
                 "it did not train on")
