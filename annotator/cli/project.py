@@ -147,7 +147,7 @@ def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
                    "--skip-misaligned to leave them out.", err=True)
         sys.exit(1)
     if bad:
-        click.echo(f"Left out {len(bad)} misaligned spans (--skip-misaligned).", err=True)
+        click.echo(f"Left out {count(len(bad), 'misaligned span')} (--skip-misaligned).", err=True)
 
 
 @click.command(name="stats")
