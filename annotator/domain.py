@@ -284,6 +284,14 @@ def validate_annotator_name(name: object) -> str | None:
     return None
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` in the number that agrees with it: "1 span", "2 spans", "0 spans".
+    ``plural`` for a noun that does not just take an "s" ("entity", "entities"). The one helper
+    every message that counts things uses (the window, the services and the CLI), so none
+    says "1 documents"; here because every layer may import the domain."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def content_hash(text: str) -> str:
     """Stable identity of a text: the same article imported twice is one document. The SHA-256
     of its UTF-8, fed a megabyte at a time so a huge text is never encoded whole."""

@@ -80,3 +80,23 @@ def test_a_child_ends_itself_when_its_parent_is_killed(tmp_path):
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_a_hurried_cancel_ends_a_stuck_child_in_a_fraction_of_a_second(tmp_path):
+    """Closing the window hurries: the child gets HURRY_GRACE, not CANCEL_GRACE (5 s), to stop
+    before it is terminated (Ctrl+Q during a model load took over 5 s)."""
+    pidfile = tmp_path / "pid"
+    asked_at: list[float] = []
+
+    def should_stop() -> bool:
+        if pidfile.exists() and not asked_at:
+            asked_at.append(time.monotonic())
+        return bool(asked_at)
+
+    with pytest.raises(Cancelled):
+        run_in_child(stuck, {"pidfile": str(pidfile)}, should_stop=should_stop,
+                     hurry=lambda: True)
+    took = time.monotonic() - asked_at[0]
+    assert took < child_module.CANCEL_GRACE / 2, took
+    assert not alive(int(pidfile.read_text()))
+

@@ -57,3 +57,19 @@ def test_title_is_the_headline_not_the_menu_or_prompts():
             "Nine-man Vale hold on at Brookfield Park to book a Wembley date.\n")
     assert title_of(text) == "Late Okafor header sends Calder Vale into the play-off final"
     assert title_of("Short\nlines only") == "Short"
+
+
+def test_counts_agree_with_their_noun():
+    """One helper for every message that counts things: never "1 documents" or "2 span"."""
+    from pathlib import Path
+
+    from annotator.domain import count
+
+    assert count(1, "document") == "1 document"
+    assert count(0, "span") == "0 spans"
+    assert count(2, "entity suggestion") == "2 entity suggestions"
+    assert count(3, "entity", "entities") == "3 entities"
+    assert count(1, "entity", "entities") == "1 entity"
+    package = Path(__file__).resolve().parent.parent / "annotator"
+    twins = [p.name for p in package.rglob("*.py") if "def _count(" in p.read_text("utf-8")]
+    assert twins == [], "count it with annotator.domain.count, not a copy of it"

@@ -86,11 +86,11 @@ def gui_command(db_path: Path | None, paths: tuple[Path, ...], annotator: str | 
         raise click.ClickException(str(exc)) from exc
     except (StorageError, OSError) as exc:
         raise click.ClickException(f"{db_path}: cannot open ({exc})") from exc
-    if store.notice:  # opened read-only: made by a newer annotator, or cannot be written
-        click.echo(f"note: {store.notice}", err=True)
-        if to_import:
-            store.close()
-            raise click.ClickException(f"{db_path}: cannot import into it: {store.notice}")
+    # Opened read-only (made by a newer annotator, or cannot be written): the window says so,
+    # once; printing it here as well made three copies with the window's own.
+    if store.notice and to_import:
+        store.close()
+        raise click.ClickException(f"cannot import into it: {store.notice}")
     store.close()
     from annotator.ui.app import run
 

@@ -19,7 +19,7 @@ from annotator.cli.labels import (
     check_annotator_name,
     declare_entity_labels,
 )
-from annotator.domain import LabelKind, Misaligned, Status
+from annotator.domain import LabelKind, Misaligned, Status, count
 from annotator.io.problems import Kind
 from annotator.services.export_formats import EXPORT_FORMATS
 
@@ -129,9 +129,11 @@ def export_command(db_path: Path, fmt: str, out: str, include_all: bool, split: 
     _report_misaligned(report.misaligned, skip_misaligned)
     if fmt == "spacy":
         files = ", ".join(f"{name} ({n})" for name, n in (report.files or {}).items())
-        click.echo(f"Exported {report.count} documents as spacy to {out}: {files or 'none'}")
+        click.echo(f"Exported {count(report.count, 'document')} as spacy to {out}: "
+                   f"{files or 'none'}")
     else:
-        click.echo(f"Exported {report.count} {report.unit} as {fmt} to {out}", err=out == "-")
+        click.echo(f"Exported {count(report.count, report.unit)} as {fmt} to {out}",
+                   err=out == "-")
 
 
 def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
@@ -145,7 +147,7 @@ def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
                    "--skip-misaligned to leave them out.", err=True)
         sys.exit(1)
     if bad:
-        click.echo(f"Left out {len(bad)} misaligned spans (--skip-misaligned).", err=True)
+        click.echo(f"Left out {count(len(bad), 'misaligned span')} (--skip-misaligned).", err=True)
 
 
 @click.command(name="stats")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
-from annotator.domain import Section, Span, Status, blocks, copy_origin
+from annotator.domain import Section, Span, Status, blocks, copy_origin, count
 from annotator.nlp.text_alignment import align
 from annotator.store import Store
 
@@ -108,11 +108,11 @@ class CopyReport:
     def text(self) -> str:
         spans = sum(s for s, _ in self.copied.values())
         sections = sum(s for _, s in self.copied.values())
-        line = (f"Copied {spans} spans and {sections} sections from #{self.source_id} onto "
-                f"{len(self.copied)} documents")
+        line = (f"Copied {count(spans, 'span')} and {count(sections, 'section')} from "
+                f"#{self.source_id} onto {count(len(self.copied), 'document')}")
         unmapped = [u for u in self.unmapped if u.kind == "entity"]
         if unmapped:
-            line += f"; {len(unmapped)} spans could not be copied"
+            line += f"; {count(len(unmapped), 'span')} could not be copied"
         return line
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from annotator.core.changes import Changes
 from annotator.core.collector import collector_paused
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
-from annotator.domain import Misaligned, Status
+from annotator.domain import Misaligned, Status, count
 from annotator.io.atomic import staging_folder
 from annotator.io.export import Item, export_meta, export_statuses, write_jsonl, write_text
 from annotator.io.training_formats import (
@@ -65,16 +65,16 @@ class ExportReport:
 
     @property
     def unit(self) -> str:
-        return "blocks" if self.fmt == "blocks" else "documents"
+        return "block" if self.fmt == "blocks" else "document"
 
     @property
     def changes(self) -> Changes:
         return Changes(origin="export")  # an export changes nothing in the project
 
     def text(self) -> str:
-        note = (f"; {len(self.misaligned)} spans the format cannot hold left out"
+        note = (f"; {count(len(self.misaligned), 'span')} the format cannot hold left out"
                 if self.misaligned and self.written else "")
-        return f"Exported {self.count} {self.unit} as {self.fmt} to {self.out}{note}"
+        return f"Exported {count(self.count, self.unit)} as {self.fmt} to {self.out}{note}"
 
 
 def iter_items(store: Store, statuses: list[Status] | None, batch_size: int = 500,

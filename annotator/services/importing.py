@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from annotator.core.changes import Changes
 from annotator.core.collector import collect_young, collector_paused
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
-from annotator.domain import IMPORTED, LabelKind, NewDocument
+from annotator.domain import IMPORTED, LabelKind, NewDocument, count
 from annotator.io.importer import expand_paths, read_file
 from annotator.io.lines import ReadPosition
 from annotator.io.problems import Kind, Problem, display_path
@@ -132,7 +132,7 @@ def import_paths(
                             in_batch=count_lines if near_duplicates else None,
                             fixed_labels=fixed_labels, min_batch=min_batch,
                             alone_batch=alone_batch, **hold)
-    progress(total, total, f"Imported {report.added} documents")
+    progress(total, total, f"Imported {count(report.added, 'document')}")
     # a separate step, after the documents are committed; none when counting them settled them
     # all (no prose line), which spares numpy's import (0.1-0.2 s of a command-line import)
     if near_duplicates and report.added and store.near_dups.pending():

@@ -34,6 +34,7 @@ import numpy as np
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+from annotator.domain import count
 from annotator.nlp import near_dups as nd
 from annotator.services.near_dup_batches import BatchRunner, batches_of, worker_count
 from annotator.store import Store
@@ -61,8 +62,9 @@ class GroupingReport:
         return Changes(documents=frozenset(self.changed), origin="near-duplicates")
 
     def text(self) -> str:
-        return (f"Near-duplicates: {self.groups} groups of {self.grouped_documents} documents "
-                f"({self.signed} documents signed, {len(self.changed)} regrouped)")
+        return (f"Near-duplicates: {count(self.groups, 'group')} of "
+                f"{count(self.grouped_documents, 'document')} "
+                f"({count(self.signed, 'document')} signed, {len(self.changed)} regrouped)")
 
 
 def group_documents(store: Store, *, progress: Progress = no_progress,

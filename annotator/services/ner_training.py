@@ -37,7 +37,7 @@ from typing import Any
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
-from annotator.domain import title_of
+from annotator.domain import count, title_of
 from annotator.nlp.ner_scores import Scores, score_spans
 from annotator.nlp.ner_train import (
     Budget,
@@ -124,11 +124,11 @@ class TrainReport:
         verdict = "now in use" if self.switched else f"kept; the project still uses " \
                                                      f"{self.before_model}"
         left = len(self.left_out)
-        return (f"Trained {self.version} ({self.start}) on {self.train_docs} documents: "
+        return (f"Trained {self.version} ({self.start}) on {count(self.train_docs, 'document')}: "
                 f"held-back F1 {self.after_f1:.3f} vs {self.before_f1:.3f} for "
                 f"{self.before_model}; {verdict}."
-                + (f" Left out {left} document{'s' if left != 1 else ''} that could not be "
-                   "cut into pieces." if left else ""))
+                + (f" Left out {count(left, 'document')} that could not be cut into "
+                   "pieces." if left else ""))
 
     def table(self) -> list[str]:
         """The held-back scores per label, current model beside the new one, as text lines."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
-from annotator.domain import RULES, Span
+from annotator.domain import RULES, Span, count
 from annotator.nlp.cluster import cluster_batches, reachable
 from annotator.nlp.patterns import PatternProblem, patterns_key, read_patterns
 from annotator.nlp.pipeline import DEFAULT_MODEL
@@ -84,8 +84,9 @@ class PreannotateReport:
         return Changes(spans=ids, sections=ids, statuses=ids, origin="preannotate")
 
     def text(self) -> str:
-        return (f"Pre-annotated {self.documents} documents with {self.model}: {self.entities} "
-                f"entity suggestions, {self.sections} section suggestions.")
+        return (f"Pre-annotated {count(self.documents, 'document')} with {self.model}: "
+                f"{count(self.entities, 'entity suggestion')}, "
+                f"{count(self.sections, 'section suggestion')}.")
 
 
 def preannotate(
@@ -141,7 +142,7 @@ def preannotate(
         for results in analysed:
             _commit(store, run_key, results, report, replace, setup.tokens_key)
             progress(report.documents, report.pending,
-                     f"Pre-annotated {report.documents} of {report.pending} documents")
+                     f"Pre-annotated {report.documents} of {count(report.pending, 'document')}")
             if should_stop():
                 raise Cancelled(report)
     finally:

@@ -30,7 +30,7 @@ import logging
 import time
 
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, checkpoint, never, no_progress
-from annotator.domain import blocks
+from annotator.domain import blocks, count
 from annotator.nlp.section_model import SectionModel, load_base
 from annotator.nlp.section_train import Example
 from annotator.nlp.section_train import train_sections as fit
@@ -171,7 +171,8 @@ def _suggest(store: Store, model: SectionModel, index: SiteIndex, pages: list[Co
                      for b, label in zip(blocks(record.text), labels, strict=True)
                      if label is not None and label in known]
             out.append((record.doc_id, items))
-        progress(len(out), len(ids), f"Suggesting sections: {len(out)} of {len(ids)} documents")
+        progress(len(out), len(ids),
+                 f"Suggesting sections: {len(out)} of {count(len(ids), 'document')}")
         if should_stop():
             raise Cancelled(SectionTrainReport())
     return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.changes import Changes
+from annotator.domain import count
 from annotator.services.model_versions import ModelVersions
 from annotator.store import Store
 
@@ -58,19 +59,19 @@ class SectionTrainReport:
         if short:
             return f"held-back body F1 {self.score:.3f}{base}"
         return (f"body F1 {self.score:.3f}{base.replace('base', 'base model')} on "
-                f"{_count(self.held_back, 'held-back page')}")
+                f"{count(self.held_back, 'held-back page')}")
 
     def text(self) -> str:
         """One line for the status bar."""
         if not self.version:
             return "Section training cancelled; nothing changed."
         return (f"Section model {self.version}: {self.score_text(short=True)}; re-suggested "
-                f"{_count(self.documents, 'document')}.")
+                f"{count(self.documents, 'document')}.")
 
     def details(self) -> str:
-        return (f"Learned from {_count(self.pages, 'confirmed page')} ({self.blocks} blocks) of "
-                f"{_count(self.sites, 'site')}: {self.score_text()}. Re-suggested "
-                f"{_count(self.documents, 'unfinished document')} ({self.sections} sections).")
+        return (f"Learned from {count(self.pages, 'confirmed page')} ({self.blocks} blocks) of "
+                f"{count(self.sites, 'site')}: {self.score_text()}. Re-suggested "
+                f"{count(self.documents, 'unfinished document')} ({self.sections} sections).")
 
     def record(self, accepted: int) -> dict[str, Any]:
         """What the project keeps about this version (settings ``sections_model@N``)."""
@@ -101,6 +102,3 @@ def retrain_due(store: Store) -> bool:
     seen = seen if isinstance(seen, int) else 0
     return store.section_pages.count_accepted() - seen >= every
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

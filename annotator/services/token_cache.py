@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from annotator.core.changes import Changes
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, never, no_progress
+from annotator.domain import count
 from annotator.nlp.tokens import runs_of_texts, tokenizer_id
 from annotator.store import Store
 
@@ -36,7 +37,7 @@ class TokenCacheReport:
         return Changes(origin="token-cache")  # derived data: no label, status or text changed
 
     def text(self) -> str:
-        return f"Cached the tokens of {self.cached} documents ({self.tokenizer})"
+        return f"Cached the tokens of {count(self.cached, 'document')} ({self.tokenizer})"
 
 
 def cache_tokens(store: Store, progress: Progress = no_progress,
@@ -56,7 +57,7 @@ def cache_tokens(store: Store, progress: Progress = no_progress,
         report.cached += store.tokens.put_many(key, rows)
         report.skipped += len(batch) - len(rows)
         seen += len(batch)
-        progress(seen, total, f"Cached tokens of {seen} of {total} documents")
+        progress(seen, total, f"Cached tokens of {seen} of {count(total, 'document')}")
         if should_stop():
             raise Cancelled(report)
     log.info("cached the tokens of %d documents (%s)", report.cached, key)

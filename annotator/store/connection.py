@@ -176,12 +176,16 @@ def _connect(path: Path, read_only: bool) -> ProjectConnection:
         conn.close()
         state = schema.state(path)  # refuses a file that is not ours
         if state == FileState.NEWER or not _writable(path):
-            why = "" if state == FileState.NEWER else (
-                f"{path}: the file or its folder cannot be written; opened read-only.")
-            opened = _open_read_only(path, why)
-            log.warning("%s", opened.notice)
-            return opened
+            # the notice is logged once, in _open_read_only, and said once by the caller (it was
+            # also logged here as a warning: three copies in the terminal of `annotator gui`)
+            return _open_read_only(path, "" if state == FileState.NEWER else _unwritable_note(path))
     return _open_writable(path)
+
+
+def _unwritable_note(path: Path) -> str:
+    """What happened, what it means and what to do, in plain words (the path for the log)."""
+    return (f"This project file ({path}) is read-only: labels cannot be saved. Open a copy, or "
+            "fix the file's (or its folder's) permissions.")
 
 
 def _writable(path: Path) -> bool:
@@ -312,7 +316,7 @@ def _open_read_only(path: Path, why: str = "") -> ProjectConnection:
         conn.close()
         raise
     notice = " ".join([why, *notes]).strip()
-    if notice:
+    if notice:  # info: the caller tells the person (the CLI's note, the window's box)
         log.info("%s", notice)
     return ProjectConnection(Database(conn, execute_plugins=False), state, True, notice)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import AgreementReport
+from annotator.domain import count
 from annotator.services.agreement import agreement_of_files, agreement_of_project, fmt
 from annotator.store import StorageError
 from annotator.ui.file_dialogs import open_file_names
@@ -85,9 +86,10 @@ class AgreementDialog(QDialog):
                 "files into it (annotator merge), or compare their files directly.")
         else:
             self.summary.setText(
-                f"{source}: {', '.join(report.annotators)}; {report.shared_documents} documents "
-                "finished by at least two of them. F1 is symmetric; κ and α are 1 for perfect "
-                "agreement and 0 for chance; “-” where a figure is undefined.")
+                f"{source}: {', '.join(report.annotators)}; "
+                f"{count(report.shared_documents, 'document')} finished by at least two of them. "
+                "F1 is symmetric; κ and α are 1 for perfect agreement and 0 for chance; “-” "
+                "where a figure is undefined.")
         self._fill("entities", [
             (f"{r.first} ~ {r.second}", r.label or "all", f"{r.exact.a} / {r.exact.b}",
              fmt(r.exact.f1), fmt(r.overlap.f1)) for r in report.entities])

@@ -9,6 +9,7 @@ the event loop; ``project_to_open()`` says which project ``annotator gui`` opens
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -65,9 +66,24 @@ def show_window(db_path: str | Path, annotator: str | None = None,
 
 def run(db_path: str | Path, annotator: str | None = None,
         to_import: Sequence[Path] = ()) -> int:
+    """Show the window and run until it closes (see :func:`leave` for what follows)."""
     app = application()
-    show_window(db_path, annotator, to_import)  # noqa: F841 - the app holds the window
-    return app.exec()
+    window = show_window(db_path, annotator, to_import)
+    return leave(window, app.exec())
+
+
+def leave(window: MainWindow, code: int) -> int:
+    """After the event loop: the window has closed (its ``closeEvent`` stopped the jobs and
+    their child processes, remembered the document and the layout, and closed the project;
+    every label was committed when it was made). What was left of a Ctrl+Q was the interpreter
+    tearing down: its last garbage collections walked every object spaCy, numpy and Qt had
+    made, 0.3-0.7 s. Frozen, those objects are skipped (``gc.freeze``), and the process ends in
+    ~0.05 s; exit handlers and destructors still run, so nothing is cut short (not
+    ``os._exit``). Returns ``code``."""
+    if not window.closed:  # something else ended the event loop
+        window.close()
+    gc.freeze()
+    return code
 
 
 def project_to_open() -> tuple[Path, bool]:

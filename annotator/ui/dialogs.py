@@ -1,5 +1,6 @@
 """Dialogs: export options and the keyboard shortcut list. Both are opened non-modally
-(``open()``), so the window keeps running and tests can fill them in."""
+(``open()``), so the window keeps running and tests can fill them in. :func:`show_aside` shows
+what a background job reports without taking the keyboard."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -29,6 +31,26 @@ from PySide6.QtWidgets import (
 from annotator.services.export_formats import DESCRIPTIONS, EXPORT_FORMATS, FILE_FORMATS
 from annotator.ui.actions import EDITOR_KEYS
 from annotator.ui.file_dialogs import save_file_name
+
+
+def show_aside(dialog: QDialog) -> QDialog:
+    """Show ``dialog`` beside the window without taking the keyboard: not modal, not activated,
+    and the widget that had the focus keeps it. A job ends while the person labels; a dialog
+    that took the focus then swallowed their next label and Accept keys (``open()`` makes a
+    dialog window-modal and active). They read it, click its buttons, or close it when they
+    like. Deleted when closed."""
+    keep = QApplication.focusWidget()
+    active = QApplication.activeWindow()
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    dialog.show()
+    if active is not None and active is not dialog:  # a platform that activated it anyway
+        active.activateWindow()
+    if keep is not None and keep.window() is not dialog:
+        keep.setFocus(Qt.FocusReason.OtherFocusReason)
+    return dialog
 
 
 def default_export_path(db_path: Path) -> Path:

@@ -36,7 +36,7 @@ def import_job(db_path: Path, paths: list[Path], annotator: str | None = None) -
                                                 "paths": [str(p) for p in paths],
                                                 "lock_seconds": IMPORT_LOCK_SECONDS,
                                                 "annotator": annotator},
-                            progress=task.progress, should_stop=task.should_stop,
+                            progress=task.progress, should_stop=task.should_stop, hurry=task.hurry,
                             name="import")
 
     return run
@@ -67,7 +67,7 @@ def preannotate_job(db_path: Path, model: str | None = None, trust_model: bool =
 
         return run_in_child(preannotate_file, {"db_path": str(db_path), "model": model,
                                                "trust_model": trust_model},
-                            progress=task.progress, should_stop=task.should_stop,
+                            progress=task.progress, should_stop=task.should_stop, hurry=task.hurry,
                             name="pre-annotation", nice=BACKGROUND_NICE)
 
     return run
@@ -86,7 +86,7 @@ def train_entities_job(db_path: Path, use_new: bool = False, **options: Any) -> 
         return run_in_child(train_file, {"db_path": str(db_path),
                                          "options": TrainOptions(**options),
                                          "use_new": use_new},
-                            progress=task.progress, should_stop=task.should_stop,
+                            progress=task.progress, should_stop=task.should_stop, hurry=task.hurry,
                             name="entity-training", nice=BACKGROUND_NICE)
 
     return run

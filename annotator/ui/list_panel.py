@@ -3,7 +3,7 @@ Making a row current announces the document; the window opens it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -78,6 +78,15 @@ class ListPanel(QWidget):
         for column, width in ((1, widest_status), (2, metrics.horizontalAdvance("0000"))):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width + 14)
+        # Never narrower than its header: squeezed, the title column fell below its minimum and
+        # the view scrolled sideways, showing "ocume" for "Document" (at 923 px).
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        title = header.fontMetrics().horizontalAdvance(
+            str(model.headerData(0, Qt.Orientation.Horizontal))) + 16
+        header.setMinimumSectionSize(min(header.minimumSectionSize(), title))
+        view.setMinimumWidth(title + header.sectionSize(1) + header.sectionSize(2)
+                             + view.verticalScrollBar().sizeHint().width()
+                             + 2 * view.frameWidth())
         model.modelReset.connect(self._on_reset)
         view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         return view

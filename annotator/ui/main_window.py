@@ -44,6 +44,7 @@ from annotator.ui.recent import (
     remember_project,
 )
 from annotator.ui.side_panel import SidePanel
+from annotator.ui.status_bar import ElidedLabel, ElidingStatusBar
 from annotator.ui.window_curation import CurationMixin
 from annotator.ui.window_jobs import JobsMixin
 from annotator.ui.window_layout import PANE_STRETCH, divide_panes, save_layout
@@ -79,6 +80,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self._wire()
         self.setAcceptDrops(True)
         self._reopen: int | None = None
+        self.closed = False  # closeEvent has saved everything and closed the project
         # The document to reopen next time is written to the settings a moment after it is
         # opened, not while a key press waits for it to show (a settings read and write and a
         # path resolution cost ~1-10 ms per document on a busy machine).
@@ -120,10 +122,16 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
         self.setCentralWidget(self.splitter)
-        self.counts = QLabel()
+        self.setStatusBar(ElidingStatusBar(self))  # texts shrink with "…", not cut off
+        self.counts = ElidedLabel()
         self.counts.setObjectName("finishedCount")
         self.counts.setAccessibleName("Documents finished")
         self.job_bar = JobBar(self)
+        self.read_only_badge = QLabel("Read-only")  # the box says why, once; this stays
+        self.read_only_badge.setObjectName("readOnlyBadge")
+        self.read_only_badge.setAccessibleName("Project is read-only")
+        self.read_only_badge.hide()
+        self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().addPermanentWidget(self.job_bar)
         self.statusBar().addPermanentWidget(self.build_model_label())
         self.statusBar().addPermanentWidget(self.counts)
@@ -139,9 +147,9 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             "export": self.ask_export, "quit": self.close,
             "delete-span": self.delete_span,
             "apply-suggestions": self.controller.apply_suggestions,
-            "accept": lambda: self.finish(Status.ACCEPTED),
-            "reject": lambda: self.finish(Status.REJECTED),
-            "skip": lambda: self.finish(Status.SKIPPED),
+            "accept": lambda: self.say_no_document() or self.finish(Status.ACCEPTED),
+            "reject": lambda: self.say_no_document() or self.finish(Status.REJECTED),
+            "skip": lambda: self.say_no_document() or self.finish(Status.SKIPPED),
             "next": lambda: self.go_row(self.list_panel.current_row() + 1),
             "previous": lambda: self.go_row(self.list_panel.current_row() - 1),
             "next-unfinished": self.go_next_unfinished,
@@ -243,9 +251,11 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.watch.start(self.db_path)
         self._set_jobs_enabled(self.worker is None)  # and the write actions, per project
         self.say_stopped_job()
+        self.read_only_badge.setVisible(bool(self.store.notice))
+        self.read_only_badge.setToolTip(self.store.notice)
         if self.store.notice:  # opened read-only: newer schema, or the file cannot be written
             self.setWindowTitle(f"{self.db_path.name} (read-only) — Annotator")
-            self.report("Read-only project", self.store.notice, warning=True)
+            self.say_read_only(self.store.notice)
 
     def open_project(self, path: Path) -> bool:
         """Switch to another project file (created if new). Everything is saved already; a file
@@ -313,8 +323,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.go_row(row)
         elif self.list_model.rowCount() > 0:
             self.go_row(0)
-        elif doc is None:
-            self._show_empty()
+        else:
+            self._close_for_empty_list()
 
     def _on_document_chosen(self, doc_id: int) -> None:
         if self.controller.doc is None or self.controller.doc.id != doc_id:
@@ -347,10 +357,36 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             remember_document(*self._remember, self.settings)
             self._remember = None
 
+    def _close_for_empty_list(self) -> None:
+        """The list shows nothing (a filter matched no document, or the project is empty): the
+        document still in the editor is closed, so Accept and the label keys cannot change a
+        document the list no longer shows. Clearing the filter opens it again."""
+        doc = self.controller.doc
+        if doc is not None:
+            self._reopen = doc.id
+            self.controller.close_document()
+        self._show_empty()
+
     def _show_empty(self) -> None:
         self.editor.show_document("", [], [])
         self.side.show_spans("", [], {})
-        self.doc_header.setText("No documents yet: File > Import, or drop files here")
+        self.refresh_curation(opened=True)
+        self.update_section_model()
+        self.doc_header.setText(self._empty_text())
+
+    def _empty_text(self) -> str:
+        if self.list_model.status is not None or self.list_model.text:
+            return ("No document matches the filter: clear it to label again "
+                    "(the keys do nothing meanwhile)")
+        return "No documents yet: File > Import, or drop files here"
+
+    def say_no_document(self) -> bool:
+        """True, after saying so, when no document is open for a key to act on."""
+        if self.controller.doc is not None:
+            return False
+        self.show_message("No document in the list" if self.list_model.rowCount() == 0
+                          else "No document is open")
+        return True
 
     def _update_header(self) -> None:
         doc = self.controller.doc
@@ -373,12 +409,16 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
     # -- edits -------------------------------------------------------------------------------------
 
     def label_selection(self, label: str) -> None:
+        if self.say_no_document():
+            return
         start, end = self.editor.selection_range()
         stored = self.controller.label_range(start, end, label, snap=self.editor.snap)
         if stored:
             self.editor.select_range(stored[0].end, stored[0].end)
 
     def tag_sections(self, label: str) -> None:
+        if self.say_no_document():
+            return
         start, end = self.editor.selection_range()
         self.controller.tag_sections(start, end, label)
 
@@ -460,6 +500,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.side.stop_timers()
         save_layout(self, self.splitter, self.settings)
         self.store.close()
+        self.closed = True  # see annotator.ui.app.leave
         super().closeEvent(event)
 
     def _stop_refresher(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotator.domain import count
 from annotator.services.copy_labels import plan_copy
 
 if TYPE_CHECKING:
@@ -45,10 +46,10 @@ def copy_to_near_duplicates(window: MainWindow) -> None:
     window.controller.session.open_document(doc.id)  # running a command may have opened a target
     spans = sum(len(c.spans) for c in done)
     lost = [u for u in plan.unmapped if u.kind == "entity"]
-    text = (f"Copied {spans} spans onto {len(done)} near duplicates of #{doc.id} as "
-            f"suggestions (Ctrl+Z undoes one document at a time)")
+    text = (f"Copied {count(spans, 'span')} onto {count(len(done), 'near duplicate')} of "
+            f"#{doc.id} as suggestions (Ctrl+Z undoes one document at a time)")
     if lost:
-        text += f"; {len(lost)} spans could not be copied: " + "; ".join(
+        text += f"; {count(len(lost), 'span')} could not be copied: " + "; ".join(
             f"#{u.target} {u.label} {u.text!r} {u.reason}" for u in lost[:3])
         text += " …" if len(lost) > 3 else ""
     window.show_message(text)

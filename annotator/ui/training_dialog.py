@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.domain import count
 from annotator.ui.theme import is_dark
 
 Score = tuple[float, float, float, int]  # precision, recall, F1 (0..1), support (gold spans)
@@ -76,8 +77,8 @@ def comparison_from(report: Any) -> Comparison:
     sites = report.held_back_sources
     named = ", ".join(sites[:3]) + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
     notes = [f"Started from {start}: {report.why}.",
-             f"Trained on {report.train_docs} documents; held back {report.held_back_docs} "
-             f"documents from {len(sites)} site{'s' if len(sites) != 1 else ''}"
+             f"Trained on {count(report.train_docs, 'document')}; held back "
+             f"{count(report.held_back_docs, 'document')} from {count(len(sites), 'site')}"
              + (f" ({named})" if named else "") + "."
              + (f" {_sentence(report.split_note)}" if report.split_note else "")]
     if report.forgetting is not None:

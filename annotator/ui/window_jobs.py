@@ -14,7 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.changes import Changes
-from annotator.ui.dialogs import ExportDialog, default_export_path
+from annotator.domain import count
+from annotator.ui.dialogs import ExportDialog, default_export_path, show_aside
 from annotator.ui.file_dialogs import safe_file_dialog
 from annotator.ui.jobs import export_job, import_job, preannotate_job
 from annotator.ui.workers import Worker, stop_all
@@ -171,12 +172,15 @@ class JobsMixin:
     def stop_jobs(self) -> None:
         """Cancel and wait (on close or project switch); what the job would have reported
         afterwards no longer applies, so its signals are cut first. The project remembers that
-        a job was stopped, and says so when it is opened next (:meth:`say_stopped_job`)."""
+        a job was stopped, and says so when it is opened next (:meth:`say_stopped_job`). In a
+        hurry: a child process that does not stop at once (loading a model, inside one long
+        spaCy call) is terminated after a fraction of a second instead of five; SQLite rolls
+        back its write in flight, and what it committed stays."""
         if self.worker is not None:
             self.settings.setValue(self._stopped_key(), self.worker.title)
             for signal in (self.worker.succeeded, self.worker.failed, self.worker.cancelled):
                 signal.disconnect()
-        stop_all()
+        stop_all(hurry=True)
 
     def _stopped_key(self) -> str:
         return f"stopped_job/{self.db_path.resolve()}"
@@ -222,9 +226,10 @@ class JobsMixin:
 
     def _on_imported(self, report) -> None:
         notes = len(report.problems) - len(report.rejected)
-        text = (f"Imported {report.added} documents from {report.files} files; "
-                f"{len(report.duplicates)} already in the project; {len(report.rejected)} "
-                "problems" + (f"; {notes} notes." if notes else "."))
+        text = (f"Imported {count(report.added, 'document')} from {count(report.files, 'file')}; "
+                f"{len(report.duplicates)} already in the project; "
+                f"{count(len(report.rejected), 'problem')}"
+                + (f"; {count(notes, 'note')}." if notes else "."))
         details = "\n".join(f"{p.kind}: {p}" for p in report.problems)
         self.report("Import", text, details, warning=bool(report.rejected))
         self._announce(report)
@@ -247,7 +252,8 @@ class JobsMixin:
                                      else Changes.all("cancelled job"))
 
     def report(self, title: str, text: str, details: str = "", warning: bool = False) -> None:
-        """Status bar for the summary; a (non-blocking) box when there are problems to read."""
+        """Status bar for the summary; a box beside the window, which leaves the keyboard where
+        it is, when there are problems to read."""
         self.last_report = text + (f"\n{details}" if details else "")
         self.show_message(text)
         if not (warning or details):
@@ -257,7 +263,7 @@ class JobsMixin:
         box.setObjectName("reportBox")
         if details:
             box.setDetailedText(details)
-        box.open()
+        show_aside(box)  # mostly a job's outcome: the keys stay with the editor
 
     # -- drag and drop -----------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMainWindow, QSplitter
 
 PANE_STRETCH = (1, 3, 1)  # document list, article, side panel
 LIST_SHARE, SIDE_SHARE = 0.22, 0.2
-FIRST_SIZE = QSize(1400, 860)
+SCREEN_SHARE = 0.8  # of the screen's room for windows, the first time
+SMALLEST_FIRST = QSize(1024, 640)  # below this the toolbar and status bar must give way
 
 
 def pane_sizes(width: int, list_min: int, side_min: int) -> list[int]:
@@ -26,13 +27,18 @@ def pane_sizes(width: int, list_min: int, side_min: int) -> list[int]:
     return [list_width, max(0, width - list_width - side_width), side_width]
 
 
-def first_size() -> QSize:
-    """The size of a window with no saved geometry: 1400 x 860, or the room the screen has for
-    windows when that is less."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return FIRST_SIZE
-    return FIRST_SIZE.boundedTo(screen.availableGeometry().size())
+def first_size(available: QSize | None = None) -> QSize:
+    """The size of a window with no saved geometry: 80% of the room the screen has for windows
+    (``available``, default the primary screen's), at least 1024 x 640 but never more than
+    that room. A fixed 1400 x 860 filled a 1366 x 768 laptop screen edge to edge, and a window
+    sized to a small screen's leftover (923 x 519) cut the document list's header."""
+    if available is None:
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry().size() if screen is not None else QSize(
+            1366, 768)
+    share = QSize(round(available.width() * SCREEN_SHARE),
+                  round(available.height() * SCREEN_SHARE))
+    return share.expandedTo(SMALLEST_FIRST).boundedTo(available)
 
 
 def restore_layout(window: QMainWindow, panes: QSplitter, settings: QSettings) -> bool:

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel
 
 from annotator.core.changes import Changes
-from annotator.domain import Status
+from annotator.core.tasks import Cancelled
+from annotator.domain import Status, count
 from annotator.services.section_retrain import CHILD_NICENESS
+from annotator.ui.status_bar import ElidedLabel
 from annotator.ui.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,15 @@ def train_sections_job(db_path: Path):
         # Let the window draw the job bar before the process starts: starting one holds the
         # interpreter for tens of milliseconds, and the two together were one long stall.
         time.sleep(SPAWN_AFTER_S)
+        if task.should_stop():  # the window closed meanwhile: start no process to stop again
+            raise Cancelled(None)
         if sys.platform.startswith("linux"):
             # On Linux a nice value belongs to the thread (this worker, not the window's
             # thread) and the processes it starts inherit it: the child's start-up (an
             # interpreter and its imports) then yields the CPU to the window on a busy machine.
             os.nice(CHILD_NICENESS)
         return run_in_child(train_in_child, {"db_path": str(db_path)},
-                            progress=task.progress, should_stop=task.should_stop,
+                            progress=task.progress, should_stop=task.should_stop, hurry=task.hurry,
                             name="section training")
 
     return run
@@ -81,8 +84,10 @@ def describe_section_model(store: Any, doc_id: int | None) -> tuple[str, str]:
     score = record.get("score")
     scored = f"held-back body F1 {score:.2f}" if isinstance(score, (int, float)) else "not scored"
     base = record.get("base_score")
-    tip = (f"Section model {number} of this project, trained on {record.get('pages', '?')} "
-           f"confirmed pages of {record.get('sites', '?')} sites. ")
+    pages, sites = record.get("pages"), record.get("sites")
+    tip = (f"Section model {number} of this project, trained on "
+           f"{count(pages, 'confirmed page') if isinstance(pages, int) else '? confirmed pages'}"
+           f" of {count(sites, 'site') if isinstance(sites, int) else '? sites'}. ")
     if isinstance(score, (int, float)):
         tip += (f"Body F1 {score:.3f} on {record.get('held_back', '?')} of your confirmed pages "
                 "it did not train on")
@@ -98,7 +103,7 @@ class LearningMixin:
     _retrain_tried_at: int = -1  # accepted count at the last automatic attempt
 
     def _build_learning(self) -> None:
-        self.section_model_label = QLabel()
+        self.section_model_label = ElidedLabel()
         self.section_model_label.setObjectName("sectionModel")
         self.section_model_label.setAccessibleName("Section suggestions")
         self.section_model_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -18,7 +18,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from annotator.store import StorageError
+from annotator.ui.dialogs import show_aside
 from annotator.ui.jobs import train_entities_job
+from annotator.ui.status_bar import ElidedLabel
 from annotator.ui.training_dialog import TrainingResultDialog, comparison_from
 from annotator.ui.workers import Worker
 
@@ -31,7 +33,7 @@ class TrainingMixin:
 
     def build_model_label(self) -> QLabel:
         """The status-bar note of the active entity model and its held-back F1."""
-        self.model_label = QLabel()
+        self.model_label = ElidedLabel()
         self.model_label.setObjectName("entityModel")
         self.model_label.setAccessibleName("Entity model")
         return self.model_label
@@ -73,7 +75,9 @@ class TrainingMixin:
         # the choice is about this project's version, whatever is open when it is made
         dialog.use_requested.connect(
             lambda version: self.use_entity_model(version) if self.db_path == project else None)
-        QTimer.singleShot(0, dialog.open)
+        # beside the window, the keyboard left with the editor: training ends while the person
+        # labels, and a modal dialog took their next keys (see annotator.ui.dialogs.show_aside)
+        QTimer.singleShot(0, lambda: show_aside(dialog))
 
     def use_entity_model(self, version: str) -> Worker | None:
         """The person chose ``version``: make it active (one settings write on the window's

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.tokens import load_tokenizer
-from annotator.ui.dialogs import ShortcutsDialog
+from annotator.ui.dialogs import ShortcutsDialog, show_aside
 from annotator.ui.theme import set_dark
 from annotator.ui.window_layout import restore_layout
 from annotator.ui.window_menus import restyle_toolbar
@@ -67,6 +67,20 @@ class ViewMixin:
             box.setObjectName("writeFailedBox")
         box.setText(text)
         box.open()
+
+    def say_read_only(self, notice: str) -> QMessageBox:
+        """Say once, in one box beside the window, that the project is read-only and what to
+        do (the store's notice); the title keeps saying "(read-only)". Not also in the status
+        bar: the same words in two places (and in the terminal twice) read as three problems."""
+        box = self.findChild(QMessageBox, "readOnlyBox")
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Read-only project", notice,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("readOnlyBox")
+        box.setText(notice)
+        self.last_report = notice
+        show_aside(box)
+        return box
 
     def _warn_open_elsewhere(self) -> None:
         self.report("Open elsewhere", f"{self.db_path.name} is also open in another window.",

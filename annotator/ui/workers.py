@@ -42,6 +42,7 @@ class Worker(QObject):
         self.title = title
         self.fn = fn
         self._stop = threading.Event()
+        self._hurry = threading.Event()  # the window is closing: stop now, not in a while
         self._last_progress = 0.0
         self.result: Any = None
         self.error: str | None = None
@@ -53,11 +54,18 @@ class Worker(QObject):
         self.thread.start()
         return self
 
-    def cancel(self) -> None:
+    def cancel(self, hurry: bool = False) -> None:
+        """Ask the work to stop; ``hurry``: the window is closing, so a child process gets a
+        fraction of a second to stop before it is terminated (see annotator.core.child)."""
+        if hurry:
+            self._hurry.set()
         self._stop.set()
 
     def should_stop(self) -> bool:
         return self._stop.is_set()
+
+    def hurry(self) -> bool:
+        return self._hurry.is_set()
 
     def progress(self, done: int, total: int = 0, message: str = "", force: bool = False) -> None:
         """Report progress (from the worker thread); at most one signal per 50 ms."""
@@ -101,9 +109,10 @@ def live_workers() -> list[Worker]:
     return [w for w in _LIVE if w.is_running()]
 
 
-def stop_all(timeout_ms: int = 10_000) -> bool:
-    """Cancel every live worker and wait for its thread; True when all stopped."""
+def stop_all(timeout_ms: int = 10_000, hurry: bool = False) -> bool:
+    """Cancel every live worker and wait for its thread; True when all stopped. ``hurry``: the
+    window is closing (see :meth:`Worker.cancel`)."""
     workers = list(_LIVE)
     for worker in workers:
-        worker.cancel()
+        worker.cancel(hurry)
     return all(worker.wait(timeout_ms) for worker in workers)

@@ -51,7 +51,7 @@ def test_dropping_files_on_the_window_imports_them(window, qtbot, tmp_path):
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     wait_job(qtbot, window, lambda: window.dropEvent(event))
     assert window.list_model.rowCount() == 4
-    assert "Imported 1 documents" in window.last_report
+    assert "Imported 1 document from 1 file;" in window.last_report
 
 
 def test_cancel_stops_an_import_after_a_committed_batch(project, qtbot, tmp_path):
@@ -151,7 +151,7 @@ def test_training_formats_export_from_the_app(window, qtbot, tmp_path):
     assert "Zürich" in conll and "B-GPE" in conll
     assert "Brest" not in conll  # not accepted
     wait_job(qtbot, window, lambda: window.export_to(tmp_path / "corpus", "spacy"))
-    assert "Exported 1 documents as spacy" in window.last_report
+    assert "Exported 1 document as spacy" in window.last_report
     assert any((tmp_path / "corpus").glob("*.spacy"))
 
 
