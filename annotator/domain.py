@@ -731,6 +731,17 @@ def word_range(text: str, start: int, end: int) -> tuple[int, int] | None:
     characters, emoji and flags, and punctuation or symbols not attached to a word ("Apple Inc."
     keeps its full stop, "👨‍👩‍👧 Apple" loses its emoji). ``None`` when no letter, digit or
     currency/percent sign is left. Code points."""
+    if (start < end and text[start].isalnum() and text[end - 1].isalnum()
+            and not inside_cluster(text, start) and not inside_cluster(text, end)):
+        # Most entities: a letter or digit at each edge, neither edge inside a cluster; the
+        # search below would keep them as they are (it took ~40 us an entity, ~5% of a
+        # pre-annotation's CPU).
+        return start, end
+    return searched_word_range(text, start, end)
+
+
+def searched_word_range(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """:func:`word_range` by looking at every cluster of the span (no shortcut)."""
     start, end = snap_to_clusters(text, start, end)
     if start >= end:
         return None

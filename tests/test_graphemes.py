@@ -12,6 +12,7 @@ from annotator.domain import (
     grapheme_clusters,
     inside_cluster,
     may_join,
+    searched_word_range,
     snap_to_clusters,
     visible_range,
     word_range,
@@ -127,3 +128,11 @@ def test_inside_cluster_says_where_the_whole_text_clusters_do_not_break(text):
         i not in reference and i <= len(text) for i in range(len(text) + 1)]
     if not may_join(text):
         assert reference == set(range(len(text) + 1))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text_and_range())
+def test_word_ranges_shortcut_answers_as_the_search_of_every_cluster(case):
+    """Most entities take the shortcut (a letter or digit at each edge, no cluster cut)."""
+    text, start, end = case
+    assert word_range(text, start, end) == searched_word_range(text, start, end)
