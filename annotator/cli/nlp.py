@@ -22,7 +22,8 @@ from annotator.cli.common import DB_OPTION, TRUST_MODEL_OPTION, open_project, ru
               "(default: the project's setting, en_core_web_sm).")
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
 @click.option("--n-process", type=click.IntRange(1), default=1, show_default=True,
-              help="Worker processes (spawned, never forked).")
+              help="Worker processes (forked with the loaded model on Linux when no other thread "
+                   "runs, else spawned: see annotator.nlp.processes).")
 @click.option("--patterns", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSONL match patterns (EntityRuler / Prodigy); matches get origin 'pattern'.")
 @click.option("--dask", "cluster", metavar="tcp://HOST:8786", default=None,
