@@ -60,26 +60,26 @@ class ViewMixin:
     def _on_write_failed(self, text: str) -> None:
         """One box (reused, never stacked) says that nothing was saved and why."""
         self.show_message(text)
-        box = self.findChild(QMessageBox, "writeFailedBox")
-        if box is None:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", text,
-                              QMessageBox.StandardButton.Ok, self)
-            box.setObjectName("writeFailedBox")
-        box.setText(text)
-        box.open()
+        self._warning_box("writeFailedBox", "Not saved", text).open()
 
     def say_read_only(self, notice: str) -> QMessageBox:
         """Say once, in one box beside the window, that the project is read-only and what to
         do (the store's notice); the title keeps saying "(read-only)". Not also in the status
         bar: the same words in two places (and in the terminal twice) read as three problems."""
-        box = self.findChild(QMessageBox, "readOnlyBox")
-        if box is None:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Read-only project", notice,
-                              QMessageBox.StandardButton.Ok, self)
-            box.setObjectName("readOnlyBox")
-        box.setText(notice)
+        box = self._warning_box("readOnlyBox", "Read-only project", notice)
         self.last_report = notice
         show_aside(box)
+        return box
+
+    def _warning_box(self, name: str, title: str, text: str) -> QMessageBox:
+        """The window's warning box of this object name, made once and reused (never stacked),
+        showing ``text``."""
+        box = self.findChild(QMessageBox, name)
+        if box is None:
+            box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName(name)
+        box.setText(text)
         return box
 
     def _warn_open_elsewhere(self) -> None:

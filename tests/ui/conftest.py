@@ -49,6 +49,20 @@ def no_thread_left(qapp):
 
 
 @pytest.fixture
+def one_article(tmp_path: Path):
+    """Makes a project file with one article, ``one_article(text, source)``: for test files
+    whose ``project`` fixture overrides the three articles below."""
+
+    def make(text: str, source: str) -> Path:
+        path = tmp_path / "project.db"
+        with open_store(path) as store:
+            store.documents.add([NewDocument(text=text, source=source)])
+        return path
+
+    return make
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project file with three short articles; the third has a model suggestion."""
     path = tmp_path / "project.db"

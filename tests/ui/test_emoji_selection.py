@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from annotator.domain import NewDocument
 from annotator.services.exporting import export
 from annotator.store import open_store
 
@@ -20,12 +19,9 @@ TEXT = f"Fans {FAMILY} \u200bParis\u200b 🇫🇷 \u200dcheered 👍🏽 loudly"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(one_article) -> Path:
     """A project with one article (overrides the conftest's three)."""
-    path = tmp_path / "project.db"
-    with open_store(path) as store:
-        store.documents.add([NewDocument(text=TEXT, source="emoji.txt")])
-    return path
+    return one_article(TEXT, "emoji.txt")
 
 
 def alt_drag(qtbot, editor, start: int, end: int) -> tuple[int, int]:

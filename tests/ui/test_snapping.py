@@ -9,19 +9,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from annotator.domain import NewDocument
 from annotator.store import open_store
 
 TEXT = "Japan’s Ministry of Finance said on Monday\nTalks resume in  Geneva next week."
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(one_article) -> Path:
     """A project with one article (overrides the conftest's three)."""
-    path = tmp_path / "project.db"
-    with open_store(path) as store:
-        store.documents.add([NewDocument(text=TEXT, source="japan.txt")])
-    return path
+    return one_article(TEXT, "japan.txt")
 
 
 def spans_text(project: Path) -> list[tuple[str, str]]:
