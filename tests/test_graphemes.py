@@ -136,3 +136,9 @@ def test_word_ranges_shortcut_answers_as_the_search_of_every_cluster(case):
     """Most entities take the shortcut (a letter or digit at each edge, no cluster cut)."""
     text, start, end = case
     assert word_range(text, start, end) == searched_word_range(text, start, end)
+
+
+def test_a_keycap_is_an_emoji_though_it_starts_with_a_digit():
+    text = "1\ufe0f\u20e3Apple Inc. rose"
+    assert word_range(text, 0, 9) == (3, 8)  # "Apple"
+    assert word_range("#\ufe0f\u20e3 Tag", 0, 7) == (4, 7)

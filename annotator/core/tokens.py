@@ -23,7 +23,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from annotator.domain import blocks
+from annotator.domain import blocks, snap_to_clusters
 
 _APOSTROPHE = "'’‘`ʼ"
 # A whole token that is a clitic: 's ’s ' ’ s’ n’t ’ll ’re ’ve ’d ’m (any case).
@@ -202,14 +202,25 @@ class TokenGrid:
             chosen[block] = chosen.get(block, 0) + min(end, e) - max(start, s)
         block = max(chosen, key=lambda b: (chosen[b], -b))
         kept = [t for t in tokens if t[2] == block]
-        return kept[0][0], kept[-1][1]
+        return self._visible(kept[0][0], kept[-1][1])
 
     def token_at(self, offset: int) -> tuple[int, int] | None:
         """The word token at a bare cursor: the one it is in, else the one it just follows."""
         for s, e, _ in reversed(self._tokens(self._touching(offset, offset))):
             if s <= offset:
-                return (s, e) if offset <= e else None
+                return self._visible(s, e) if offset <= e else None
         return None
+
+    def _visible(self, start: int, end: int) -> tuple[int, int]:
+        """A word token range widened to whole grapheme clusters. spaCy leaves emoji pieces
+        glued to the word after them ("👍" + "🏽Emmanuel", a tag flag's "🏴" + its tag
+        characters and "Scotland"): a span starting inside the cluster would hold invisible
+        pieces and no export that keeps clusters whole (CoNLL) could write it. Widened, it
+        starts where the cluster does, which is also where a spaCy token starts, so every
+        export takes it; the emoji it then holds is shown inside the span's box. (Trimming it
+        instead, as model suggestions are, would leave a span that starts inside a spaCy
+        token: the spaCy and CoNLL exports would refuse it.)"""
+        return snap_to_clusters(self.text, start, end)
 
     def resized(self, start: int, end: int, side: str, direction: int) -> tuple[int, int]:
         """``(start, end)`` with one edge moved to the next word token: ``side`` is ``start`` or
@@ -229,7 +240,7 @@ class TokenGrid:
             after = [s for s, _, _ in self._tokens(self._touching(start, end))
                      if start < s < end]
             start = after[0] if after else start
-        return start, end
+        return self._visible(start, end)
 
     def _next_end(self, end: int) -> int | None:
         """The end of the first word token after ``end`` on the line of character ``end - 1``."""

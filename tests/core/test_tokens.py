@@ -204,3 +204,32 @@ def test_an_empty_text_has_no_tokens_to_snap_to():
     grid = TokenGrid("", "en")
     assert grid.snap(0, 0) is None and grid.token_at(0) is None
     assert grid.resized(0, 0, "end", +1) == (0, 0)
+
+
+TAG_FLAG = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # Scotland
+
+
+@pytest.mark.parametrize("before, word", [
+    (TAG_FLAG, "Scotland"), ("\U0001f44d\U0001f3fd", "Emmanuel"), ("1\ufe0f\u20e3", "Apple"),
+    ("#\ufe0f\u20e3", "Tag"), ("\u00a9\ufe0f", "Sony"), ("\U0001f1eb\U0001f1f7", "Paris"),
+])
+def test_a_persons_span_next_to_an_emoji_is_whole_clusters_on_spacy_tokens(before, word):
+    """spaCy leaves emoji pieces glued to the word after them ("👍" + "🏽Emmanuel", a tag
+    flag's "🏴" + tag characters and "Scotland"). A snapped selection, a bare cursor and a
+    grown span never start inside a cluster (a tester saw such a span hold a flag's invisible
+    tag characters, and the CoNLL export refuse it), and still start and end on spaCy tokens,
+    so the spaCy export takes them too."""
+    import spacy
+
+    from annotator.domain import inside_cluster
+
+    text = f"Fans {before}{word} cheered loudly"
+    grid = TokenGrid(text, "en")
+    doc = spacy.blank("en")(text)
+    start = text.index(word)
+    grown = grid.resized(*grid.snap(start + 1, start + 3), "end", +1)
+    for found in (grid.snap(start + 1, start + 3), grid.snap(6, start + 2),
+                  grid.token_at(start + 2), grown):
+        assert found is not None and word in text[found[0]:found[1]]
+        assert not inside_cluster(text, found[0]) and not inside_cluster(text, found[1])
+        assert doc.char_span(*found) is not None  # on spaCy's tokens

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from annotator.core import tokens as tokens_module
 from annotator.core.tokens import TokenGrid, is_word
-from annotator.domain import blocks
+from annotator.domain import blocks, snap_to_clusters
 from annotator.nlp.tokens import token_offsets
 
 
@@ -40,11 +40,13 @@ class WholeText:
             chosen[self.blocks[i]] = chosen.get(self.blocks[i], 0) + inside
         block = max(chosen, key=lambda b: (chosen[b], -b))
         kept = [i for i in range(first, stop) if self.blocks[i] == block]
-        return self.starts[kept[0]], self.ends[kept[-1]]
+        return snap_to_clusters(self.text, self.starts[kept[0]], self.ends[kept[-1]])
 
     def token_at(self, offset):
         i = bisect_right(self.starts, offset) - 1
-        return (self.starts[i], self.ends[i]) if i >= 0 and offset <= self.ends[i] else None
+        if i >= 0 and offset <= self.ends[i]:
+            return snap_to_clusters(self.text, self.starts[i], self.ends[i])
+        return None
 
     def resized(self, start, end, side, direction):
         same = lambda k, offset: "\n" not in self.text[min(self.starts[k], offset):  # noqa: E731
@@ -63,7 +65,7 @@ class WholeText:
         else:
             k = bisect_right(self.starts, start)
             start = self.starts[k] if k < len(self.starts) and self.starts[k] < end else start
-        return start, end
+        return snap_to_clusters(self.text, start, end)
 
 
 WORDS = ["Serra", "Verde's", "5%", "$2.3bn", "J.P.", "Morgan", "(Reuters)", "—", "🇫🇷", "e-mail",
