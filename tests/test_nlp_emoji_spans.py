@@ -102,3 +102,21 @@ def test_jsonl_and_conll_exports_carry_the_text_the_window_shows(store, tmp_path
             current.append(word)
             entities.add(tuple(current))
     assert entities == {(label, *words.split()) for _, words, label in shown}
+
+
+def test_a_suggestion_on_a_word_spacy_glued_an_emoji_piece_to_starts_with_the_emoji():
+    """spaCy cuts "👍🏽" in two and glues "🏽" to the next word; trimmed to "Emmanuel" the
+    suggestion would start inside a token, which the spaCy and CoNLL exports refuse. It takes
+    the whole emoji instead, as a person's selection there does (TokenGrid)."""
+    import spacy
+    from spacy.tokens import Span as SpacySpan
+
+    from annotator.nlp.preannotate import doc_entities
+
+    text = "Fans 👍🏽Emmanuel Macron cheered"
+    doc = spacy.blank("en")(text)
+    glued = next(t.i for t in doc if t.text.endswith("Emmanuel"))
+    doc.ents = [SpacySpan(doc, glued, glued + 2, label="PERSON")]
+    [(start, end, label, _)] = doc_entities(doc, text, frozenset({"PERSON"}), "model:m@1")
+    assert text[start:end] == "👍🏽Emmanuel Macron" and label == "PERSON"
+    assert doc.char_span(start, end) is not None

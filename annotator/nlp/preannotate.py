@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.domain import PATTERN, blocks, model_origin, word_range
+from annotator.domain import PATTERN, blocks, model_origin, snap_to_clusters, word_range
 from annotator.nlp.patterns import (
     SPANS_KEY,
     add_pattern_ruler,
@@ -167,8 +167,23 @@ def doc_entities(doc: Any, text: str, labels: frozenset[str], source: str,
             stop = start + len(without_possessive(text[start:stop]))
         if "\n" in text[start:stop]:
             continue
+        if doc.char_span(start, stop) is None:  # trimmed inside a token: "👍" + "🏽Emmanuel"
+            start, stop = on_tokens(doc, text, start, stop)
         out.append((start + offset, stop + offset, label, src))
     return out
+
+
+def on_tokens(doc: Any, text: str, start: int, stop: int) -> tuple[int, int]:
+    """A trimmed suggestion that starts or ends inside one of the doc's tokens (spaCy glues
+    the second piece of a cut emoji to the next word) widened to the whole emoji's grapheme
+    cluster, where a token starts: the span a person's selection makes there too
+    (:class:`annotator.core.tokens.TokenGrid`), which the spaCy and CoNLL exports take. Left
+    as it is when that does not land on tokens either (the exports then list it)."""
+    tokens = doc.char_span(start, stop, alignment_mode="expand")
+    if tokens is None:
+        return start, stop
+    wide = snap_to_clusters(text, tokens.start_char, tokens.end_char)
+    return wide if doc.char_span(*wide) is not None else (start, stop)
 
 
 # A trailing possessive: 's or ’s (any case), or a bare apostrophe after an s ("the Smiths'").
