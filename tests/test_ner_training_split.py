@@ -155,3 +155,33 @@ def test_one_misaligned_span_is_one_span_in_the_export_refusal(tmp_path):
                                        "--out", str(tmp_path / "out.conll")])
     assert result.exit_code == 1, result.output
     assert "1 span cannot be exported in this format" in result.stderr
+
+
+def test_training_progress_moves_with_the_time_and_epoch_budget(tmp_path):
+    """The job bar's figures (tester5, item 11): a run bounded by its time budget reports
+    progress that grows with the time used and reaches the end, instead of an update count
+    measured against an estimate many times too large (0-3 % for a whole run)."""
+    from annotator.nlp.ner_train import PROGRESS_UNITS, Budget, TrainDoc, train_candidates
+
+    docs = [TrainDoc(i, a.text, list(a.spans)) for i, a in enumerate(articles(6, "train", 60))]
+    seen: list[tuple[int, int, str]] = []
+    train_candidates(["blank"], None, ["PERSON", "ORG", "GPE", "DATE", "MONEY", "COMMODITY"],
+                     docs, [], [], tmp_path, Budget(max_epochs=1000, seconds=2.0,
+                                                    patience=100_000, eval_every=10_000),
+                     progress=lambda done, total, message: seen.append((done, total, message)))
+    steps = [(d, t) for d, t, m in seen if m.startswith("Training blank: update")]
+    assert len(steps) > 3 and {t for _, t in steps} == {PROGRESS_UNITS}
+    done = [d for d, _ in steps]
+    assert done == sorted(done)  # never goes back
+    assert done[len(done) // 2] > 0.2 * PROGRESS_UNITS  # halfway through the run, well past 3 %
+    assert done[-1] >= 0.95 * PROGRESS_UNITS  # the time budget ran out: the bar is full
+    assert "training F1" in seen[-1][2] and "dev F1" not in seen[-1][2]
+
+
+def test_the_budget_used_is_the_larger_of_time_and_epochs():
+    from annotator.nlp.ner_train import Budget, _budget_used
+
+    budget = Budget(max_epochs=10, seconds=100.0)
+    assert _budget_used(50.0, 1, budget) == 0.5  # time-bound
+    assert _budget_used(10.0, 5, budget) == 0.5  # epoch-bound
+    assert _budget_used(500.0, 20, budget) == 1.0
