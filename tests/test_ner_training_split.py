@@ -185,3 +185,15 @@ def test_the_budget_used_is_the_larger_of_time_and_epochs():
     assert _budget_used(50.0, 1, budget) == 0.5  # time-bound
     assert _budget_used(10.0, 5, budget) == 0.5  # epoch-bound
     assert _budget_used(500.0, 20, budget) == 1.0
+
+
+def test_a_model_chosen_with_nothing_held_back_shows_no_held_back_f1(one_and_stuck, tmp_path):
+    """``use_new`` with nothing held back: the project uses the new model (the person chose
+    it, and the report says so), and the status bar's figure is not a held-back F1 of 0.00."""
+    db = tmp_path / "news.db"
+    shutil.copy(one_and_stuck[0], db)
+    with open_store(db) as store:
+        report = train(store, QUICK, use_new=True)
+        assert report.switched and report.why_switched == "chosen by the person"
+        assert "now in use (chosen by the person)" in report.text()
+        assert ner_models.active_ner(store) == ("ner-1", None)
