@@ -40,7 +40,7 @@ def test_a_span_trimmed_on_import_is_a_note_not_a_rejection(tmp_path):
     db = tmp_path / "p.db"
     result = run("import", "--db", str(db), str(data))
     assert result.exit_code == 0, result.output
-    assert "0 rejected; 1 notes." in result.stdout
+    assert "0 rejected; 1 note." in result.stdout
     assert result.stderr.startswith(f"note: {data}:1:")
     from annotator.store import open_store
 
@@ -59,7 +59,7 @@ def test_import_exits_1_and_lists_each_rejection_while_the_rest_goes_in(tmp_path
     assert f"rejected: {corpus / 'bad.jsonl'}:2: not valid JSON" in result.stderr
     assert f"rejected: {corpus / 'empty.txt'}: file is empty" in result.stderr
     again = run("-v", "import", "--db", str(db), str(corpus / "a.txt"))
-    assert again.exit_code == 0 and "1 duplicates" in again.stdout
+    assert again.exit_code == 0 and "1 duplicate;" in again.stdout
     assert "same text as document 1" in again.stderr
 
 

@@ -103,5 +103,5 @@ def test_the_cli_prints_the_note_and_exits_0(tmp_path):
     result = CliRunner().invoke(main, ["import", "--db", str(tmp_path / "p.db"), str(path)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "0 rejected; 1 notes." in result.stdout
+    assert "0 rejected; 1 note." in result.stdout
     assert result.stderr.startswith(f"note: {path}: not UTF-8: read as cp1252")

@@ -83,7 +83,7 @@ def test_disjoint_documents_are_copied_with_who_labelled_them(maria, tmp_path):
     bob = bob_project(tmp_path, AGREEING)
     result = run("merge", "--db", str(maria), str(bob))
     assert result.exit_code == 0, result.output
-    assert "1 documents added, 1 agree" in result.stdout
+    assert "1 document added, 1 agree" in result.stdout
     assert "0 with disagreements" in result.stdout
     with open_store(maria) as store:
         assert store.documents.count() == 3

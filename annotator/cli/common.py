@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from annotator.domain import count
+
 DB_OPTION = click.option(
     "--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The project file (SQLite); created if it does not exist.",
@@ -91,8 +93,9 @@ def run_preannotate(store: Any, model: str | None, patterns: Path | None, batch_
     for problem in report.problems:
         click.echo(f"rejected pattern: {problem}", err=True)
     click.echo(
-        f"Pre-annotated {report.documents} documents with {report.model}: {report.entities} "
-        f"entity suggestions, {report.sections} section suggestions."
+        f"Pre-annotated {count(report.documents, 'document')} with {report.model}: "
+        f"{count(report.entities, 'entity suggestion')}, "
+        f"{count(report.sections, 'section suggestion')}."
     )
     if model is not None and model != store.settings.get("model"):
         # the window has no --model: what loaded here is what it pre-annotates with from now on

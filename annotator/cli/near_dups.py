@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import DB_OPTION, TerminalProgress, open_project
+from annotator.domain import count
 
 
 @click.command(name="near-duplicates")
@@ -62,7 +63,7 @@ def copy_labels_command(db_path: Path, source_id: int, targets: tuple[int, ...])
         click.echo(f"not copied: {item}", err=True)
     sections = len(report.unmapped) - len(unmapped)
     if sections:
-        click.echo(f"note: {sections} sections were not copied (their lines are not in the "
+        click.echo(f"note: {count(sections, 'section')} not copied (their lines are not in the "
                    "reprints, e.g. the other site's boilerplate)", err=True)
     if unmapped:
         sys.exit(1)

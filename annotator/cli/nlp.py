@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from annotator.cli.common import DB_OPTION, TRUST_MODEL_OPTION, open_project, run_preannotate
+from annotator.domain import count
 
 
 @click.command(name="preannotate")
@@ -102,7 +103,7 @@ def _suggester(name: str) -> Any:
 
 
 def _echo_blocks(result: Any, show_errors: bool) -> None:
-    click.echo(f"Blocks: {result.blocks} in {result.documents} documents; "
+    click.echo(f"Blocks: {result.blocks} in {count(result.documents, 'document')}; "
                f"accuracy {result.accuracy:.3f}")
     click.echo(f"{'label':<14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
     for name in sorted(result.labels):

@@ -65,13 +65,13 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
         and not list_duplicates else ""
     notes = len(report.problems) - len(report.rejected)
     click.echo(
-        f"Added {report.added} documents from {report.files} files; "
-        f"{len(report.duplicates)} duplicates{hint}; {len(report.rejected)} rejected"
-        + (f"; {notes} notes." if notes else ".")
+        f"Added {count(report.added, 'document')} from {count(report.files, 'file')}; "
+        f"{count(len(report.duplicates), 'duplicate')}{hint}; {len(report.rejected)} rejected"
+        + (f"; {count(notes, 'note')}." if notes else ".")
     )
     grouped = report.near_duplicates
     if grouped is not None and grouped.changed:
-        click.echo(f"near-duplicates: {len(grouped.changed)} documents joined groups "
+        click.echo(f"near-duplicates: {count(len(grouped.changed), 'document')} joined groups "
                    "(`annotator near-duplicates` lists them)", err=True)
     for source, existing in report.duplicates if list_duplicates else ():
         click.echo(f"duplicate: {source} (same text as document {existing})", err=True)
@@ -142,7 +142,7 @@ def _report_misaligned(bad: list[Misaligned], skip: bool) -> None:
     for item in bad:
         click.echo(f"misaligned: {item}", err=True)
     if bad and not skip:
-        click.echo(f"{len(bad)} spans cannot be exported in this format (not on token "
+        click.echo(f"{count(len(bad), 'span')} cannot be exported in this format (not on token "
                    "boundaries, or see the reason above); no file was written. Fix them, or pass "
                    "--skip-misaligned to leave them out.", err=True)
         sys.exit(1)
@@ -158,7 +158,7 @@ def stats_command(db_path: Path) -> None:
         counts = store.documents.status_counts()
         total = sum(counts.values())
         finished = counts[Status.ACCEPTED] + counts[Status.REJECTED]
-        click.echo(f"{db_path}: {total} documents, {finished} finished")
+        click.echo(f"{db_path}: {count(total, 'document')}, {finished} finished")
         click.echo("Documents by status:")
         for status, n in counts.items():
             click.echo(f"  {status.value:<12} {n:>8}")

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import DB_OPTION, TerminalProgress, open_project, run_preannotate
+from annotator.domain import count
 
 
 @click.command(name="train-config")
@@ -95,30 +96,38 @@ def train_command(db_path: Path, use_new: bool, use_version: str | None, max_epo
 
 
 def _echo_report(report) -> None:
-    click.echo(f"Trained {report.version} in {report.seconds:.0f} s on {report.train_docs} "
-               f"documents ({report.partial_docs} partly labelled, {report.rejected_spans} "
-               f"rejected suggestions as negatives), {report.dev_docs} for choosing, "
-               f"{report.rehearsal_docs} unlabelled for rehearsal."
-               + (f" {report.pieced_docs} long documents went in pieces." if report.pieced_docs
-                  else ""))
+    chosen = (f"{count(report.dev_docs, 'document')} for choosing" if report.dev_docs else
+              "none set aside for choosing"
+              + (f" ({report.no_dev_note})" if report.no_dev_note else ""))
+    click.echo(f"Trained {report.version} in {report.seconds:.0f} s on "
+               f"{count(report.train_docs, 'document')} ({report.partial_docs} partly "
+               f"labelled, {count(report.rejected_spans, 'rejected suggestion')} as "
+               f"negatives), {chosen}, {report.rehearsal_docs} unlabelled for rehearsal."
+               + (f" {count(report.pieced_docs, 'long document')} went in pieces."
+                  if report.pieced_docs else ""))
     for line in report.left_out:  # one long document never stops the run: say which
         click.echo(f"left out: {line}", err=True)
     for cand in report.candidates:
-        click.echo(f"  candidate {cand['name']}: dev F1 {cand['dev_f1']:.3f}, "
-                   f"{cand['steps']} updates, {cand['seconds']:.0f} s ({cand['note']})")
+        # without a dev part the candidates were scored on their training documents
+        figure = "dev F1" if cand.get("scored_on", "dev") == "dev" else "training F1"
+        click.echo(f"  candidate {cand['name']}: {figure} {cand['dev_f1']:.3f}, "
+                   f"{count(cand['steps'], 'update')}, {cand['seconds']:.0f} s "
+                   f"({cand['note']})")
     click.echo(f"Start: {report.start}: {report.why}.")
     if report.forgetting is not None:
         click.echo(f"Forgetting check: agreement with {report.before_model} on unlabelled "
                    f"documents, F1 {report.forgetting:.3f}.")
     if report.held_back_docs:
-        click.echo(f"Held back: {report.held_back_docs} accepted documents from "
-                   f"{len(report.held_back_sources)} sources"
+        sites = report.held_back_sources
+        click.echo(f"Held back: {count(report.held_back_docs, 'accepted document')}"
+                   + (f" from {count(len(sites), 'source')}" if sites else "")
                    + (f" ({report.split_note})" if report.split_note else "")
                    + f"; old = {report.before_model}, new = {report.version}:")
         for line in report.table():
             click.echo(line)
-    else:
-        click.echo(f"Nothing held back ({report.split_note}).")
+    else:  # no comparison: 0.00 against 0.00 would read as "not better"
+        click.echo(f"Nothing held back: {report.nothing_held_back}; {report.version} was not "
+                   f"compared with {report.before_model}.")
     click.echo(f"{report.version}: {'now in use' if report.switched else 'kept, not in use'}"
                f" ({report.why_switched}); folder {report.folder}.")
 
@@ -155,8 +164,9 @@ def merge_command(db_path: Path, sources: tuple[Path, ...]) -> None:
             click.echo(f"disagreement: {line}", err=True)
     conflicts = run.conflicts
     if conflicts:
-        click.echo(f"{conflicts} documents with disagreements to curate (annotator conflicts "
-                   f"--db {db_path} lists them; the window settles them: D goes to the next).",
+        click.echo(f"{count(conflicts, 'document')} with disagreements to curate (annotator "
+                   f"conflicts --db {db_path} lists them; the window settles them: D goes to "
+                   "the next).",
                    err=True)
         sys.exit(1)
 
@@ -169,13 +179,13 @@ def conflicts_command(db_path: Path) -> None:
     from annotator.core.curation import describe_choices
 
     with open_project(db_path, must_exist=True, read_only=True) as store:
-        count = 0
+        n_open = 0
         for doc_id, d in open_places(store):
             text = store.documents.get(doc_id).text
             click.echo(f"document {doc_id} {d.kind} {d.start}-{d.end}: {d.describe(text)}: "
                        f"{describe_choices(d, text)}")
-            count += 1
-    click.echo(f"{count} open disagreements", err=True)
+            n_open += 1
+    click.echo(count(n_open, "open disagreement"), err=True)
 
 
 COMMANDS = [train_command, train_config_command, merge_command, conflicts_command]

@@ -176,19 +176,19 @@ def train_candidates(
 
     ``base`` is the model to fine-tune or extend (package name or folder; ``None`` leaves only
     ``blank`` possible). ``rehearsal`` texts are labelled by the base model and mixed in for the
-    base-derived candidates. ``progress(done, total, message)`` counts update steps over all
-    candidates (``total`` is an estimate from the epoch budget). Raises :class:`Stopped` as soon
+    base-derived candidates. ``progress(done, total, message)`` counts :data:`PROGRESS_UNITS`
+    per candidate: how far it is through its budget, the larger of its share of the time
+    budget and of the epochs (see :func:`_budget_used`). Raises :class:`Stopped` as soon
     as ``should_stop()`` says so (checked after every update); the caller removes ``staging``."""
     if not train:
         raise ValueError("no confirmed documents to train on")
-    steps_each = max(1, budget.max_epochs * len(train))
-    total = steps_each * len(names)
+    total = PROGRESS_UNITS * len(names)
     results = []
     for number, name in enumerate(names):
-        offset = number * steps_each
+        offset = number * PROGRESS_UNITS
 
-        def step_progress(done: int, message: str, offset: int = offset) -> None:
-            progress(min(offset + done, total), total, message)
+        def step_progress(used: float, message: str, offset: int = offset) -> None:
+            progress(min(offset + round(used * PROGRESS_UNITS), total), total, message)
 
         progress(offset, total, f"Preparing the {name} candidate…")
         nlp, note = _make_pipeline(name, base, labels)
@@ -224,9 +224,22 @@ def _make_pipeline(name: str, base: str | None, labels: Sequence[str]) -> tuple[
     return nlp, f"{base} fine-tuned"
 
 
+# Progress units of one candidate: fine enough for a bar, whatever the number of updates.
+PROGRESS_UNITS = 1000
+
+
+def _budget_used(seconds: float, epoch: float, budget: Budget) -> float:
+    """How far (0..1) a candidate is through its budget: the larger of its share of the wall
+    time and of ``max_epochs``, as either ends it. An update count made a poor measure: the
+    old estimate (an update per document per epoch) was many times the updates a batch of
+    several documents makes, so a two-minute run showed 0-3 % until it jumped to done."""
+    return min(1.0, max(seconds / budget.seconds if budget.seconds > 0 else 0.0,
+                        epoch / budget.max_epochs if budget.max_epochs > 0 else 0.0))
+
+
 def _train_one(name: str, nlp: Any, labels: Sequence[str], train: Sequence[TrainDoc],
                dev: Sequence[TrainDoc], rehearsal: Sequence[str], folder: Path, budget: Budget,
-               progress: Callable[[int, str], None],
+               progress: Callable[[float, str], None],
                should_stop: Callable[[], bool]) -> CandidateResult:
     import spacy.util
     from spacy.training.loop import create_train_batches, train_while_improving
@@ -271,8 +284,10 @@ def _train_one(name: str, nlp: Any, labels: Sequence[str], train: Sequence[Train
             best = info["score"]
             result.dev_f1, result.dev = best, info["other_scores"]
             nlp.to_disk(folder)
-        progress(result.steps, f"Training {name}: update {result.steps}, epoch "
-                               f"{info['epoch'] + 1}, dev F1 {max(best, 0):.3f}")
+        figure = "dev F1" if dev else "training F1"  # no dev part: scored on train docs
+        progress(_budget_used(time.monotonic() - started, info["epoch"], budget),
+                 f"Training {name}: update {result.steps}, epoch {info['epoch'] + 1}, "
+                 f"{figure} {max(best, 0):.3f}")
         if should_stop():
             raise Stopped()
         if time.monotonic() - started > budget.seconds:

@@ -90,13 +90,14 @@ def record(store: Store, number: int) -> dict[str, Any] | None:
 
 
 def active_ner(store: Store) -> tuple[str | None, float | None]:
-    """``("ner-N", held-back F1)`` of the active version, ``(None, None)`` with none. Cheap: two
-    settings reads and one folder check (no spaCy)."""
+    """``("ner-N", held-back F1)`` of the active version, ``(None, None)`` with none; the F1 is
+    ``None`` too for a version chosen with nothing held back (its 0.0 measured nothing). Cheap:
+    two settings reads and one folder check (no spaCy)."""
     number = active_version(store)
     if number is None:
         return None, None
     rec = record(store, number) or {}
-    score = rec.get("after_f1")
+    score = rec.get("after_f1") if rec.get("held_back_docs", 1) else None
     return version_name(number), float(score) if isinstance(score, (int, float)) else None
 
 

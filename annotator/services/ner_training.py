@@ -5,13 +5,17 @@ The job (:func:`train`, or :func:`train_file` in a spawned child) follows the ta
 
 1. read the confirmed documents (:mod:`annotator.store.confirmed`: accepted documents whole,
    unfinished ones with their confirmed spans, the rejected suggestions of both);
-2. hold back whole sites (:mod:`annotator.services.ner_split`), then hold back a dev part of the
-   rest the same way (spaCy's checkpoint score and the choice between candidates use it); then
-   cut each side's documents longer than a piece into pieces
-   (:func:`annotator.nlp.ner_train.split_doc`): the split is made on whole documents, so the
-   pieces of one document are all on one side, and training, dev and held-back scoring all use
-   the same pieces. A document that cannot be cut (a gold span longer than a piece) is left out
-   and named in the report (``left_out``): one such document never stops the whole run;
+2. cut each document longer than a piece into pieces
+   (:func:`annotator.nlp.ner_train.split_doc`); a document that cannot be cut (a gold span
+   longer than a piece) is left out of the pool and named in the report (``left_out``): one
+   such document never stops the whole run, and it is dropped BEFORE the split, so the split
+   never holds back a site whose only document is then missing (nothing would be scored).
+   Then hold back whole sites (:mod:`annotator.services.ner_split`) of the usable documents,
+   and a dev part of the rest the same way (spaCy's checkpoint score and the choice between
+   candidates use it; without one, from fewer than ``dev_min_docs`` training documents, they
+   use the F1 on the training documents and the report calls it that). The split is made on
+   whole documents, so the pieces of one document are all on one side, and training, dev and
+   held-back scoring all use the same pieces;
 3. train the candidates (:func:`annotator.nlp.ner_train.train_candidates`): ``finetune`` the
    current model when its labels cover the project's, else ``extend`` it with the new labels,
    and ``blank``; the one with the best dev F1 is kept (the report says which and why);
@@ -19,7 +23,9 @@ The job (:func:`train`, or :func:`train_file` in a spawned child) follows the ta
    forgetting: how far the new model's entities on unlabelled project text drift from the
    current model's (labels both know);
 5. write ``<project>.models/ner-N/`` and its settings record; make it active when its held-back
-   F1 beats the current model's, or when ``use_new``.
+   F1 beats the current model's, or when ``use_new``. With nothing held back the models are not
+   compared (``TrainReport.measured`` is false) and the new one is kept but not used unless
+   ``use_new``: the project never switches on a score it does not have.
 
 Nothing is written before step 5, which is the last thing the job does after its last stop
 check: a cancelled or failed run leaves the project exactly as it was (its partial folder is
@@ -105,6 +111,9 @@ class TrainReport:
     held_back_docs: int = 0
     held_back_sources: list[str] = field(default_factory=list)
     split_note: str = ""
+    # why no dev part was set aside ("" when there is one): the candidates were then scored on
+    # their own training documents, a training figure and not a dev F1
+    no_dev_note: str = ""
     rejected_spans: int = 0
     rehearsal_docs: int = 0
     forgetting: float | None = None  # agreement (F1) with the current model on unlabelled text
@@ -120,13 +129,40 @@ class TrainReport:
         empty; read :func:`annotator.services.ner_models.active_ner` after the job."""
         return Changes(origin="train")
 
+    @property
+    def measured(self) -> bool:
+        """Both models were scored on a held-back part. Without one there is no comparison:
+        0.00 against 0.00 would read as "not better" when nothing was measured."""
+        return self.held_back_docs > 0
+
+    @property
+    def nothing_held_back(self) -> str:
+        """Why nothing was held back, as a clause ("" when something was)."""
+        if self.measured:
+            return ""
+        return self.split_note or "no accepted document could be set aside"
+
+    @property
+    def choice_figure(self) -> str:
+        """What the candidates' ``dev_f1`` is: a dev F1 only when a dev part was set aside;
+        else the F1 on their own training documents (see ner_train._train_one)."""
+        return "dev F1" if self.dev_docs else "F1 on its training documents"
+
     def text(self) -> str:
-        verdict = "now in use" if self.switched else f"kept; the project still uses " \
-                                                     f"{self.before_model}"
         left = len(self.left_out)
-        return (f"Trained {self.version} ({self.start}) on {count(self.train_docs, 'document')}: "
-                f"held-back F1 {self.after_f1:.3f} vs {self.before_f1:.3f} for "
-                f"{self.before_model}; {verdict}."
+        head = f"Trained {self.version} ({self.start}) on {count(self.train_docs, 'document')}: "
+        if self.measured:
+            verdict = ("now in use" if self.switched
+                       else f"kept; the project still uses {self.before_model}")
+            body = (f"held-back F1 {self.after_f1:.3f} vs {self.before_f1:.3f} for "
+                    f"{self.before_model}; {verdict}.")
+        else:
+            verdict = ("now in use (chosen by the person)" if self.switched else
+                       f"kept, not in use: the project still uses {self.before_model} (a new "
+                       "model is used without a held-back score only when chosen)")
+            body = (f"not compared with {self.before_model}, nothing was held back "
+                    f"({self.nothing_held_back}); {verdict}.")
+        return (head + body
                 + (f" Left out {count(left, 'document')} that could not be cut into "
                    "pieces." if left else ""))
 
@@ -209,23 +245,38 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
     docs = store.confirmed.documents()
     if not any(d.spans or d.complete for d in docs):
         raise ValueError("no confirmed documents yet: accept documents or confirm spans first")
-    groups = store.near_dups.groups_of([d.doc_id for d in docs])  # wire copies stay together
-    split = split_by_site(docs, opts.held_back, groups=groups)
+    # Cut before the split: a document that cannot be cut is left out of the pool, so the
+    # split never holds back a site whose only document is then dropped (nothing scored).
+    # A document's pieces still all go to the side its document goes to.
+    left_out: list[str] = []
+    usable, all_pieces = cut_documents(docs, left_out)
+    if not all_pieces:
+        raise ValueError("no confirmed document left to train on"
+                         + (": " + "; ".join(left_out) if left_out else ""))
+    pieces_of: dict[int, list[TrainDoc]] = {}
+    for piece in all_pieces:
+        pieces_of.setdefault(piece.doc_id, []).append(piece)
+    groups = store.near_dups.groups_of([d.doc_id for d in usable])  # wire copies stay together
+    split = split_by_site(usable, opts.held_back, groups=groups)
     train_part, dev_part = split.train, []
+    dev_note = f"fewer than {opts.dev_min_docs} training documents"
     if len(split.train) >= opts.dev_min_docs:
         inner = split_by_site(split.train, opts.held_back, salt="dev", groups=groups)
         train_part, dev_part = (inner.train, inner.held) if inner.held else (split.train, [])
-    left_out: list[str] = []  # cut after the split: one document's pieces stay on one side
-    train_part, train_pieces = cut_documents(train_part, left_out)
-    dev_part, dev_pieces = cut_documents(dev_part, left_out)
-    held_part, held_pieces = cut_documents(split.held, left_out)
+        dev_note = inner.note or "no site could be set aside"
+    held_part = split.held
+    train_pieces, dev_pieces, held_pieces = (
+        [p for d in part for p in pieces_of[d.doc_id]]
+        for part in (train_part, dev_part, held_part))
     if not train_pieces:
         raise ValueError("no confirmed document left to train on"
                          + (": " + "; ".join(left_out) if left_out else ""))
     report = TrainReport(labels=labels, train_docs=len(train_part),
                          partial_docs=sum(not d.complete for d in train_part),
                          dev_docs=len(dev_part), held_back_docs=len(held_part),
-                         held_back_sources=split.held_sites, split_note=split.note,
+                         held_back_sources=split.held_sites if held_part else [],
+                         split_note=split.note,
+                         no_dev_note="" if dev_part else dev_note,
                          rejected_spans=sum(len(d.rejected) for d in train_part),
                          doc_ids=[d.doc_id for d in train_part + dev_part],
                          pieced_docs=_pieced(train_pieces + dev_pieces + held_pieces),
@@ -249,10 +300,13 @@ def train(store: Store, options: TrainOptions | None = None, *, use_new: bool = 
                    opts.seed),
             progress=progress, should_stop=should_stop)
         best = _choose(results, opts.blank_margin)
-        report.candidates = [{"name": r.name, "dev_f1": round(r.dev_f1, 4), "steps": r.steps,
+        report.candidates = [{"name": r.name, "dev_f1": round(r.dev_f1, 4),
+                              "scored_on": "dev" if dev_pieces else "training",
+                              "steps": r.steps,
                               "epochs": r.epochs, "seconds": round(r.seconds, 1),
                               "note": r.note} for r in results]
-        report.start, report.why = best.name, _why(best, results, known, label_set) + skipped
+        report.start = best.name
+        report.why = _why(best, results, known, label_set, report.choice_figure) + skipped
         progress(0, 0, "Scoring on the held-back part…")
         if should_stop():
             raise Cancelled(None)
@@ -316,7 +370,7 @@ def _candidates(opts: TrainOptions, known: list[str], labels: frozenset[str],
         if not names or n_train >= opts.blank_min_docs:
             names.append("blank")
         else:
-            skipped = (f"; blank not tried: {n_train} training documents, fewer than "
+            skipped = (f"; blank not tried: {count(n_train, 'training document')}, fewer than "
                        f"{opts.blank_min_docs}")
     return names, skipped
 
@@ -331,13 +385,14 @@ def _choose(results: list[Any], margin: float) -> Any:
     return max(results, key=lambda r: r.dev_f1)
 
 
-def _why(best: Any, results: list[Any], known: list[str], labels: frozenset[str]) -> str:
+def _why(best: Any, results: list[Any], known: list[str], labels: frozenset[str],
+         figure: str = "dev F1") -> str:
     others = ", ".join(f"{r.name} {r.dev_f1:.3f}" for r in results if r is not best)
     missing = sorted(labels - set(known))
     reason = (f"the current model lacks {', '.join(missing)}" if missing and known
               else "the current model has no entity recognizer" if not known
               else "the current model knows every project label")
-    return (f"{best.name} had the best dev F1 ({best.dev_f1:.3f}"
+    return (f"{best.name} had the best {figure} ({best.dev_f1:.3f}"
             + (f"; {others}" if others else "") + f"); {reason}")
 
 

@@ -79,7 +79,7 @@ def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progr
     base = load_base()
     checkpoint(should_stop, SectionTrainReport())
     _score(report, base, pages, index, seed, progress, should_stop)
-    progress(0, 0, f"Training on {report.pages} confirmed pages…")
+    progress(0, 0, f"Training on {count(report.pages, 'confirmed page')}…")
     versions = ModelVersions(store, KIND)
     number = versions.next_number()
     model = fit(_examples(pages, pages, index), base=base, seed=seed, version=number)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.domain import HUMAN, Status, blocks, validate_label_name
+from annotator.domain import HUMAN, Status, blocks, count, validate_label_name
 from annotator.store.base import now
 from annotator.store.bulk import ensure_labels, index_documents
 from annotator.store.curation import RegionKey, Version
@@ -114,9 +114,10 @@ class MergeReport:
     conflicts: list[Conflict] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.origin}: {self.added} documents added, {self.agreed} agree, "
-                f"{self.adopted} labelled only there (taken), {self.status_taken} statuses "
-                f"taken, {self.skipped_untouched} unlabelled there, "
+        return (f"{self.origin}: {count(self.added, 'document')} added, {self.agreed} agree, "
+                f"{self.adopted} labelled only there (taken), "
+                f"{count(self.status_taken, 'status', 'statuses')} taken, "
+                f"{self.skipped_untouched} unlabelled there, "
                 f"{len(self.conflicts)} with disagreements")
 
     def conflict_lines(self) -> list[str]:

@@ -52,6 +52,10 @@ class Comparison:
     total_after: Score
     switched: bool  # the project now uses the new model (it measured better)
     notes: list[str] = field(default_factory=list)  # what it started from, why, on what data
+    # both models were scored on a held-back part; without one ("" reason in ``unmeasured``)
+    # the dialog shows no figures: 0.00 against 0.00 is no measurement
+    measured: bool = True
+    unmeasured: str = ""  # why nothing was held back, when not ``measured``
 
     @property
     def labels(self) -> list[str]:
@@ -76,11 +80,19 @@ def comparison_from(report: Any) -> Comparison:
              "blank": "a blank pipeline"}.get(report.start, report.start)
     sites = report.held_back_sources
     named = ", ".join(sites[:3]) + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
+    measured = report.held_back_docs > 0
+    if measured:
+        held = (f"held back {count(report.held_back_docs, 'document')}"
+                + (f" from {count(len(sites), 'site')}" if sites else "")
+                + (f" ({named})" if named else "") + "."
+                + (f" {_sentence(report.split_note)}" if report.split_note else ""))
+    else:
+        held = "nothing held back to compare the models on."
+    chosen = ("" if report.dev_docs or not report.no_dev_note else
+              f" No documents were set aside for choosing ({report.no_dev_note}): the "
+              "candidates' figure is their F1 on their own training documents.")
     notes = [f"Started from {start}: {report.why}.",
-             f"Trained on {count(report.train_docs, 'document')}; held back "
-             f"{count(report.held_back_docs, 'document')} from {count(len(sites), 'site')}"
-             + (f" ({named})" if named else "") + "."
-             + (f" {_sentence(report.split_note)}" if report.split_note else "")]
+             f"Trained on {count(report.train_docs, 'document')}; {held}{chosen}"]
     if report.forgetting is not None:
         notes.append(f"Forgetting: on unlabelled project text the new model agrees with {current} "
                      f"at F1 {report.forgetting:.2f} on the labels both know (1.00: nothing "
@@ -90,7 +102,8 @@ def comparison_from(report: Any) -> Comparison:
     notes += [f"Left out {line.rstrip('.')}." for line in report.left_out]
     return Comparison(report.version, current, before, after,
                       tuple(report.before.get("ALL", zero)), tuple(report.after.get("ALL", zero)),
-                      bool(report.switched), notes)
+                      bool(report.switched), notes, measured,
+                      "" if measured else report.nothing_held_back)
 
 
 def _sentence(text: str) -> str:
@@ -117,11 +130,15 @@ class TrainingResultDialog(QDialog):
         for note in comparison.notes:
             layout.addWidget(self._label(note, "trainingNote"))
         self.table = self._make_table()
-        layout.addWidget(self.table)
-        layout.addWidget(self._label(
+        legend = self._label(
             f"{BETTER} marks the better figure of each pair. P: precision (how many suggestions "
             "were right), R: recall (how many entities were found), on documents held back "
-            "from training (whole sites).", "trainingLegend"))
+            "from training (whole sites).", "trainingLegend")
+        layout.addWidget(self.table)
+        layout.addWidget(legend)
+        # nothing measured: no table of zeros (kept, hidden, so the dialog's parts stay put)
+        self.table.setVisible(comparison.measured)
+        legend.setVisible(comparison.measured)
         layout.addStretch(1)
         layout.addWidget(self._buttons())
         width = self._width()
@@ -143,6 +160,15 @@ class TrainingResultDialog(QDialog):
 
     def _headline(self) -> str:
         c = self.comparison
+        if not c.measured:  # no comparison, so no "did not measure better"
+            why = f"nothing was held back to measure it on ({c.unmeasured})"
+            if c.switched:
+                return (f"{c.version} was not compared with {c.current}: {why}. The project "
+                        f"uses it because you chose it, and re-suggests the unfinished "
+                        "documents with it.")
+            return (f"{c.version} was not compared with {c.current}: {why}. The project still "
+                    f"uses {c.current}, as it does whenever a new model has no held-back score; "
+                    "you can still use the new one.")
         old, new = c.total_before[2], c.total_after[2]
         figures = f"F1 on the held-back part: {c.current} {old:.2f}, {c.version} {new:.2f}."
         if c.switched:

@@ -145,7 +145,7 @@ def test_cli_write_verbs_refuse_a_newer_project_and_read_verbs_say_why(tmp_path)
     assert result.exit_code == 1 and "made by a newer annotator" in result.output
     result = run("stats", "--db", str(path))
     assert result.exit_code == 0, result.output
-    assert "1 documents" in result.stdout and "newer annotator" in result.stderr
+    assert "1 document," in result.stdout and "newer annotator" in result.stderr
     assert fingerprint(path) == before
 
 

@@ -62,7 +62,7 @@ def test_stats_and_export_work_on_read_only_media(tmp_path):
         media, ["stats", "--db", str(path)],
         ["export", "--db", str(path), "--format", "doccano", "--out", str(out)])
     assert stats.returncode == 0, stats.stderr
-    assert "1 documents, 1 finished" in stats.stdout
+    assert "1 document, 1 finished" in stats.stdout
     assert export.returncode == 0, export.stderr
     assert "Ana Souza visited Lisbon." in out.read_text()
     assert fingerprint(path) == before

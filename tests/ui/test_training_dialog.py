@@ -151,3 +151,28 @@ def test_a_document_training_left_out_is_named_in_the_dialogs_notes():
     notes = comparison_from(report).notes
     assert f"Left out {line}." in notes
     assert not any("Left out" in n for n in comparison_from(TrainReport(labels=["ORG"])).notes)
+
+
+def test_a_run_with_nothing_held_back_shows_no_comparison_and_no_table(qtbot):
+    """Nothing held back (tester5, item 4): the headline says the models were not compared
+    and why, never "did not measure better" from 0.00 against 0.00; no table of zeros; the
+    notes say no dev part was set aside; the person can still choose the new model."""
+    report = TrainReport(
+        version="ner-2", before_model="en_core_web_sm", start="blank",
+        why="blank had the best F1 on its training documents (1.000)", labels=["ORG"],
+        train_docs=1, held_back_docs=0, split_note="too few accepted documents to hold any back",
+        no_dev_note="fewer than 20 training documents", why_switched="no held-back part")
+    c = comparison_from(report)
+    assert not c.measured and c.unmeasured == "too few accepted documents to hold any back"
+    notes = " ".join(c.notes)
+    assert "Trained on 1 document; nothing held back" in notes and "0 sites" not in notes
+    assert "No documents were set aside for choosing (fewer than 20 training documents)" in notes
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = TrainingResultDialog(parent, c)
+    headline = dialog.headline.text()
+    assert headline.startswith("ner-2 was not compared with en_core_web_sm: nothing was held "
+                               "back to measure it on (too few accepted documents")
+    assert "did not measure better" not in headline and "0.00" not in headline
+    assert "still uses en_core_web_sm" in headline
+    assert dialog.table.isHidden() and dialog.use_button is not None
