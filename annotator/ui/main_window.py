@@ -6,6 +6,7 @@ the controller's change signals."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -145,14 +146,14 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             "preannotate": self.preannotate, "train-entities": self.train_entities,
             "train-sections": self.train_sections,
             "export": self.ask_export, "quit": self.close,
-            "delete-span": self.delete_span,
-            "apply-suggestions": self.controller.apply_suggestions,
+            "delete-span": self._on_document(self.delete_span),
+            "apply-suggestions": self._on_document(self.controller.apply_suggestions),
             "accept": lambda: self.say_no_document() or self.finish(Status.ACCEPTED),
             "reject": lambda: self.say_no_document() or self.finish(Status.REJECTED),
             "skip": lambda: self.say_no_document() or self.finish(Status.SKIPPED),
             "next": lambda: self.go_row(self.list_panel.current_row() + 1),
             "previous": lambda: self.go_row(self.list_panel.current_row() - 1),
-            "next-unfinished": self.go_next_unfinished,
+            "next-unfinished": self._on_document(self.go_next_unfinished, opened=False),
             "zoom-in": lambda: self.zoom(1), "zoom-out": lambda: self.zoom(-1),
             "zoom-reset": lambda: self.zoom(0), "dark": self.toggle_dark,
             "find": self.list_panel.focus_filter, "shortcuts": self.show_shortcuts,
@@ -160,14 +161,18 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             "find-previous": self.find_bar.previous,
             "labels": lambda: open_labels_dialog(self),
             "annotator-name": lambda: ask_annotator_name(self),
-            **self.curation_slots(),
+            **{name: slot if name == "agreement" else
+               self._on_document(slot, opened=name.startswith("take-") or name == "keep-edit")
+               for name, slot in self.curation_slots().items()},
             "near-duplicates": lambda: near_dups.toggle_group(self),
-            "copy-labels": lambda: near_dups.copy_to_near_duplicates(self),
+            "copy-labels": self._on_document(lambda: near_dups.copy_to_near_duplicates(self)),
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)
-        a["undo"] = make_action(self, "undo", self.controller.undo)
-        a["redo"] = make_action(self, "redo", self.controller.redo)
+        # Undo opens the document its edit was made on: not while the list shows nothing, or
+        # it reopened a document the filter hides and every key then changed it (tester5 #5).
+        a["undo"] = make_action(self, "undo", self._on_document(self.controller.undo))
+        a["redo"] = make_action(self, "redo", self._on_document(self.controller.redo))
         self._follow_undo_stack(a["undo"], a["redo"])
         a["dark"].setCheckable(True)
         self.actions_by_name = a
@@ -380,13 +385,26 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
                     "(the keys do nothing meanwhile)")
         return "No documents yet: File > Import, or drop files here"
 
-    def say_no_document(self) -> bool:
-        """True, after saying so, when no document is open for a key to act on."""
-        if self.controller.doc is not None:
-            return False
-        self.show_message("No document in the list" if self.list_model.rowCount() == 0
-                          else "No document is open")
-        return True
+    def say_no_document(self, opened: bool = True) -> bool:
+        """True, after saying so, when there is no document for a key to act on: the list shows
+        none (a filter that matches nothing), or (``opened``) none is open. The first holds even
+        if some path opened a document meanwhile: a key must never change or open a document
+        the list hides."""
+        if self.list_model.rowCount() == 0:
+            self.show_message("No document in the list")
+            return True
+        if opened and self.controller.doc is None:
+            self.show_message("No document is open")
+            return True
+        return False
+
+    def _on_document(self, slot: Callable[[], object],
+                     opened: bool = True) -> Callable[[], None]:
+        """``slot``, run only when :meth:`say_no_document` finds a document to act on."""
+        def guarded() -> None:
+            if not self.say_no_document(opened):
+                slot()
+        return guarded
 
     def _update_header(self) -> None:
         doc = self.controller.doc
@@ -428,6 +446,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.controller.delete_span(span)
 
     def _on_resize_requested(self, span_id: int, side: str, direction: int) -> None:
+        if self.say_no_document():
+            return
         stored = self.controller.resize_span(span_id, side, direction)
         if stored:
             self.editor.select_range(stored[0].start, stored[0].start)
