@@ -102,6 +102,10 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.doc_header.setObjectName("docHeader")
         self.doc_header.setAccessibleName("Document")
         self.doc_header.setTextFormat(Qt.TextFormat.PlainText)
+        # Wrapped, and never wider than its pane: the empty state's one long line set the
+        # window's minimum width and grew a 1024-px window to 1050 px (tester5 #6).
+        self.doc_header.setWordWrap(True)
+        self.doc_header.setMinimumWidth(1)
         centre = QWidget(self)
         centre.setObjectName("centre")
         centre.setAccessibleName("Article")

@@ -85,3 +85,22 @@ def test_undo_and_redo_do_not_reopen_a_document_the_filter_hides(window, qtbot):
     window.editor.setFocus()
     qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.store.spans.of(opened.id) == []  # undo works again once the list shows it
+
+
+def test_an_empty_filter_at_1024_px_keeps_the_window_width(window, qtbot):
+    """tester5 #6: at 1024 px the one-line "No document matches the filter…" header set a
+    minimum width, and the window grew to 1050 px (off a 1024-px screen). The header wraps."""
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    search = window.findChild(QLineEdit, "textFilter")
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(search, "zzzqqqxx")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == 0)
+    qtbot.wait(50)  # the layout settles
+    assert window.width() == 1024
+    assert window.minimumSizeHint().width() <= 1024
+    header = window.doc_header
+    assert "No document matches the filter" in header.text()
+    assert header.geometry().right() <= header.parentWidget().width()
+    window.grab().save("/tmp/ui6/empty-filter-1024.png")
