@@ -56,6 +56,7 @@ from annotator.ui.window_view import ViewMixin
 
 log = logging.getLogger(__name__)
 REMEMBER_AFTER_MS = 500  # see MainWindow._remember_timer
+NOTICE_MS = 12_000  # how long a refused edit's notice stays above the article
 
 
 class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMixin,
@@ -106,6 +107,20 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         # window's minimum width and grew a 1024-px window to 1050 px (tester5 #6).
         self.doc_header.setWordWrap(True)
         self.doc_header.setMinimumWidth(1)
+        # A refused edit (a job changed the document; the file refused the write) said so only
+        # in the status bar, where a running job's bar left ~40 px for it: "Not saved" showed
+        # as nothing or "Pre-an…" (tester5 #3). It is also said here, right above the text
+        # the person is looking at, until they move to another document or a while passes.
+        self.doc_notice = QLabel()
+        self.doc_notice.setObjectName("docNotice")
+        self.doc_notice.setAccessibleName("Not saved")
+        self.doc_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.doc_notice.setWordWrap(True)
+        self.doc_notice.setMinimumWidth(1)
+        self.doc_notice.hide()
+        self._notice_doc: int | None = None
+        self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._notice_timer.timeout.connect(self.clear_notice)
         centre = QWidget(self)
         centre.setObjectName("centre")
         centre.setAccessibleName("Article")
@@ -115,6 +130,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.find_bar = FindBar(self.editor, centre)
         self.curation_bar = CurationBar(centre)
         column.addWidget(self.doc_header)
+        column.addWidget(self.doc_notice)
         column.addWidget(self.curation_bar)
         column.addWidget(self.editor, 1)
         column.addWidget(self.find_bar)
@@ -342,6 +358,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
     def _on_document_opened(self, doc_id: int) -> None:
         c = self.controller
         assert c.doc is not None
+        if doc_id != self._notice_doc:  # a refused edit re-reads its own document: kept
+            self.clear_notice()
         self.editor.show_document(c.doc.text, c.spans, c.sections)
         self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
         self.find_bar.text_changed()
@@ -376,7 +394,22 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.controller.close_document()
         self._show_empty()
 
+    def show_notice(self, text: str) -> None:
+        """Say above the article that the edit just made was not saved (see ``doc_notice``)."""
+        doc = self.controller.doc
+        self._notice_doc = doc.id if doc is not None else None
+        self.doc_notice.setText(f"⚠  {text}")
+        self.doc_notice.setToolTip(text)
+        self.doc_notice.show()
+        self._notice_timer.start()
+
+    def clear_notice(self) -> None:
+        self._notice_timer.stop()
+        self._notice_doc = None
+        self.doc_notice.hide()
+
     def _show_empty(self) -> None:
+        self.clear_notice()
         self.editor.show_document("", [], [])
         self.side.show_spans("", [], {})
         self.refresh_curation(opened=True)

@@ -20,6 +20,12 @@ from annotator.ui.window_menus import restyle_toolbar
 log = logging.getLogger(__name__)
 
 
+def is_refusal(text: str) -> bool:
+    """Whether a message says an edit was not made (the session's refusals: "Not saved …",
+    "Undo not possible …"): those are shown above the article too, not only in passing."""
+    return text.startswith("Not saved") or " not possible" in text
+
+
 class ViewMixin:
     """Zoom, palette, shortcuts and warnings of the window, and its background loading."""
 
@@ -40,6 +46,8 @@ class ViewMixin:
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+        if is_refusal(text):
+            self.show_notice(text)
 
     def show_shortcuts(self) -> None:
         actions = [*self.actions_by_name.values(), *self.label_actions, *self.section_actions]
@@ -59,7 +67,7 @@ class ViewMixin:
 
     def _on_write_failed(self, text: str) -> None:
         """One box (reused, never stacked) says that nothing was saved and why."""
-        self.show_message(text)
+        self.statusBar().showMessage(text, 6000)
         self._warning_box("writeFailedBox", "Not saved", text).open()
 
     def say_read_only(self, notice: str) -> QMessageBox:
