@@ -206,12 +206,14 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         stack = self.controller.undo_stack
 
         def follow() -> None:
-            undo.setEnabled(stack.can_undo)
-            redo.setEnabled(stack.can_redo)
+            writable = not self.store.read_only  # off on a read-only project, as every write
+            undo.setEnabled(stack.can_undo and writable)
+            redo.setEnabled(stack.can_redo and writable)
             undo.setStatusTip(f"Undo {stack.undo_text}".strip())
             redo.setStatusTip(f"Redo {stack.redo_text}".strip())
 
         follow()
+        self.follow_undo_stack = follow
         self.controller.undo_state_changed.connect(follow)
 
     def _build_label_actions(self) -> None:
