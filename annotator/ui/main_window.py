@@ -6,6 +6,7 @@ the controller's change signals."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -55,6 +56,7 @@ from annotator.ui.window_view import ViewMixin
 
 log = logging.getLogger(__name__)
 REMEMBER_AFTER_MS = 500  # see MainWindow._remember_timer
+NOTICE_MS = 12_000  # how long a refused edit's notice stays above the article
 
 
 class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMixin,
@@ -101,6 +103,24 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.doc_header.setObjectName("docHeader")
         self.doc_header.setAccessibleName("Document")
         self.doc_header.setTextFormat(Qt.TextFormat.PlainText)
+        # Wrapped, and never wider than its pane: the empty state's one long line set the
+        # window's minimum width and grew a 1024-px window to 1050 px (tester5 #6).
+        self.doc_header.setWordWrap(True)
+        self.doc_header.setMinimumWidth(1)
+        # A refused edit (a job changed the document; the file refused the write) said so only
+        # in the status bar, where a running job's bar left ~40 px for it: "Not saved" showed
+        # as nothing or "Pre-an…" (tester5 #3). It is also said here, right above the text
+        # the person is looking at, until they move to another document or a while passes.
+        self.doc_notice = QLabel()
+        self.doc_notice.setObjectName("docNotice")
+        self.doc_notice.setAccessibleName("Not saved")
+        self.doc_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.doc_notice.setWordWrap(True)
+        self.doc_notice.setMinimumWidth(1)
+        self.doc_notice.hide()
+        self._notice_doc: int | None = None
+        self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._notice_timer.timeout.connect(self.clear_notice)
         centre = QWidget(self)
         centre.setObjectName("centre")
         centre.setAccessibleName("Article")
@@ -110,6 +130,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.find_bar = FindBar(self.editor, centre)
         self.curation_bar = CurationBar(centre)
         column.addWidget(self.doc_header)
+        column.addWidget(self.doc_notice)
         column.addWidget(self.curation_bar)
         column.addWidget(self.editor, 1)
         column.addWidget(self.find_bar)
@@ -145,14 +166,14 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             "preannotate": self.preannotate, "train-entities": self.train_entities,
             "train-sections": self.train_sections,
             "export": self.ask_export, "quit": self.close,
-            "delete-span": self.delete_span,
-            "apply-suggestions": self.controller.apply_suggestions,
+            "delete-span": self._on_document(self.delete_span),
+            "apply-suggestions": self._on_document(self.controller.apply_suggestions),
             "accept": lambda: self.say_no_document() or self.finish(Status.ACCEPTED),
             "reject": lambda: self.say_no_document() or self.finish(Status.REJECTED),
             "skip": lambda: self.say_no_document() or self.finish(Status.SKIPPED),
             "next": lambda: self.go_row(self.list_panel.current_row() + 1),
             "previous": lambda: self.go_row(self.list_panel.current_row() - 1),
-            "next-unfinished": self.go_next_unfinished,
+            "next-unfinished": self._on_document(self.go_next_unfinished, opened=False),
             "zoom-in": lambda: self.zoom(1), "zoom-out": lambda: self.zoom(-1),
             "zoom-reset": lambda: self.zoom(0), "dark": self.toggle_dark,
             "find": self.list_panel.focus_filter, "shortcuts": self.show_shortcuts,
@@ -160,14 +181,18 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             "find-previous": self.find_bar.previous,
             "labels": lambda: open_labels_dialog(self),
             "annotator-name": lambda: ask_annotator_name(self),
-            **self.curation_slots(),
+            **{name: slot if name == "agreement" else
+               self._on_document(slot, opened=name.startswith("take-") or name == "keep-edit")
+               for name, slot in self.curation_slots().items()},
             "near-duplicates": lambda: near_dups.toggle_group(self),
-            "copy-labels": lambda: near_dups.copy_to_near_duplicates(self),
+            "copy-labels": self._on_document(lambda: near_dups.copy_to_near_duplicates(self)),
         }
         for name, slot in slots.items():
             a[name] = make_action(self, name, slot)
-        a["undo"] = make_action(self, "undo", self.controller.undo)
-        a["redo"] = make_action(self, "redo", self.controller.redo)
+        # Undo opens the document its edit was made on: not while the list shows nothing, or
+        # it reopened a document the filter hides and every key then changed it (tester5 #5).
+        a["undo"] = make_action(self, "undo", self._on_document(self.controller.undo))
+        a["redo"] = make_action(self, "redo", self._on_document(self.controller.redo))
         self._follow_undo_stack(a["undo"], a["redo"])
         a["dark"].setCheckable(True)
         self.actions_by_name = a
@@ -181,12 +206,14 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         stack = self.controller.undo_stack
 
         def follow() -> None:
-            undo.setEnabled(stack.can_undo)
-            redo.setEnabled(stack.can_redo)
+            writable = not self.store.read_only  # off on a read-only project, as every write
+            undo.setEnabled(stack.can_undo and writable)
+            redo.setEnabled(stack.can_redo and writable)
             undo.setStatusTip(f"Undo {stack.undo_text}".strip())
             redo.setStatusTip(f"Redo {stack.redo_text}".strip())
 
         follow()
+        self.follow_undo_stack = follow
         self.controller.undo_state_changed.connect(follow)
 
     def _build_label_actions(self) -> None:
@@ -333,6 +360,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
     def _on_document_opened(self, doc_id: int) -> None:
         c = self.controller
         assert c.doc is not None
+        if doc_id != self._notice_doc:  # a refused edit re-reads its own document: kept
+            self.clear_notice()
         self.editor.show_document(c.doc.text, c.spans, c.sections)
         self.side.show_spans(c.doc.text, c.spans, self.editor.entity_colours())
         self.find_bar.text_changed()
@@ -367,7 +396,22 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.controller.close_document()
         self._show_empty()
 
+    def show_notice(self, text: str) -> None:
+        """Say above the article that the edit just made was not saved (see ``doc_notice``)."""
+        doc = self.controller.doc
+        self._notice_doc = doc.id if doc is not None else None
+        self.doc_notice.setText(f"⚠  {text}")
+        self.doc_notice.setToolTip(text)
+        self.doc_notice.show()
+        self._notice_timer.start()
+
+    def clear_notice(self) -> None:
+        self._notice_timer.stop()
+        self._notice_doc = None
+        self.doc_notice.hide()
+
     def _show_empty(self) -> None:
+        self.clear_notice()
         self.editor.show_document("", [], [])
         self.side.show_spans("", [], {})
         self.refresh_curation(opened=True)
@@ -380,13 +424,26 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
                     "(the keys do nothing meanwhile)")
         return "No documents yet: File > Import, or drop files here"
 
-    def say_no_document(self) -> bool:
-        """True, after saying so, when no document is open for a key to act on."""
-        if self.controller.doc is not None:
-            return False
-        self.show_message("No document in the list" if self.list_model.rowCount() == 0
-                          else "No document is open")
-        return True
+    def say_no_document(self, opened: bool = True) -> bool:
+        """True, after saying so, when there is no document for a key to act on: the list shows
+        none (a filter that matches nothing), or (``opened``) none is open. The first holds even
+        if some path opened a document meanwhile: a key must never change or open a document
+        the list hides."""
+        if self.list_model.rowCount() == 0:
+            self.show_message("No document in the list")
+            return True
+        if opened and self.controller.doc is None:
+            self.show_message("No document is open")
+            return True
+        return False
+
+    def _on_document(self, slot: Callable[[], object],
+                     opened: bool = True) -> Callable[[], None]:
+        """``slot``, run only when :meth:`say_no_document` finds a document to act on."""
+        def guarded() -> None:
+            if not self.say_no_document(opened):
+                slot()
+        return guarded
 
     def _update_header(self) -> None:
         doc = self.controller.doc
@@ -428,6 +485,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
             self.controller.delete_span(span)
 
     def _on_resize_requested(self, span_id: int, side: str, direction: int) -> None:
+        if self.say_no_document():
+            return
         stored = self.controller.resize_span(span_id, side, direction)
         if stored:
             self.editor.select_range(stored[0].start, stored[0].start)

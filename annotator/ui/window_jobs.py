@@ -24,9 +24,10 @@ JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project"
                "train-entities", "train-sections")
 # What writes to the project: off while it is open read-only (a newer schema, a file that cannot
 # be written), with the label keys; reading, moving and exporting stay on.
+# Undo and redo follow this too (MainWindow._follow_undo_stack).
 WRITE_ACTIONS = ("import", "import-folder", "preannotate", "train-entities", "train-sections",
-                 "delete-span", "apply-suggestions", "accept", "reject", "keep-edit",
-                 "copy-labels")
+                 "delete-span", "apply-suggestions", "accept", "reject", "skip", "keep-edit",
+                 *(f"take-{n}" for n in range(1, 10)), "copy-labels")
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 
 
@@ -212,6 +213,7 @@ class JobsMixin:
                 self.actions_by_name[name].setEnabled(writable)
         for action in self.label_actions + self.section_actions:
             action.setEnabled(writable)
+        self.follow_undo_stack()
 
     def _on_job_finished(self) -> None:
         self.worker = None

@@ -8,8 +8,9 @@ import importlib
 import logging
 import threading
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator.core.tokens import load_tokenizer
 from annotator.ui.dialogs import ShortcutsDialog, show_aside
@@ -18,6 +19,40 @@ from annotator.ui.window_layout import restore_layout
 from annotator.ui.window_menus import restyle_toolbar
 
 log = logging.getLogger(__name__)
+
+
+READ_ONLY_REFUSAL = "Not saved: this project is read-only"
+
+
+class _DismissKeys(QObject):
+    """Closes ``box`` when Esc or Enter is pressed in ``window`` while the box shows: the box
+    is shown aside, without the keyboard, and could otherwise only be closed by a click."""
+
+    KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+    def __init__(self, box: QMessageBox, window: QWidget):
+        super().__init__(box)
+        self.box, self.window = box, window
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if (not isinstance(event, QKeyEvent) or event.key() not in self.KEYS
+                or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                or not self.box.isVisible() or QApplication.activeWindow() is not self.window):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:  # the key comes as a key press, not a shortcut
+            event.accept()
+            return True
+        self.box.done(QMessageBox.StandardButton.Ok)
+        return True
+
+
+def is_refusal(text: str) -> bool:
+    """Whether a message says an edit was not made (the session's refusals: "Not saved …",
+    "Undo not possible …"): those are shown above the article too, not only in passing."""
+    return text.startswith("Not saved") or " not possible" in text
 
 
 class ViewMixin:
@@ -40,6 +75,8 @@ class ViewMixin:
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+        if is_refusal(text):
+            self.show_notice(text)
 
     def show_shortcuts(self) -> None:
         actions = [*self.actions_by_name.values(), *self.label_actions, *self.section_actions]
@@ -58,17 +95,26 @@ class ViewMixin:
                                                 (True, "true"))
 
     def _on_write_failed(self, text: str) -> None:
-        """One box (reused, never stacked) says that nothing was saved and why."""
-        self.show_message(text)
+        """One box (reused, never stacked) says that nothing was saved and why. On a project
+        opened read-only the read-only box and badge said why already: one short line, not a
+        second box nesting the first one's words (a tester saw that after Skip)."""
+        if self.store.read_only:
+            self.show_message(READ_ONLY_REFUSAL)
+            return
+        self.statusBar().showMessage(text, 6000)
         self._warning_box("writeFailedBox", "Not saved", text).open()
 
     def say_read_only(self, notice: str) -> QMessageBox:
         """Say once, in one box beside the window, that the project is read-only and what to
         do (the store's notice); the title keeps saying "(read-only)". Not also in the status
-        bar: the same words in two places (and in the terminal twice) read as three problems."""
+        bar: the same words in two places (and in the terminal twice) read as three problems.
+        The box leaves the keyboard with the window, so Esc or Enter there closes it."""
         box = self._warning_box("readOnlyBox", "Read-only project", notice)
         self.last_report = notice
         show_aside(box)
+        keys = _DismissKeys(box, self)
+        QApplication.instance().installEventFilter(keys)
+        box.finished.connect(lambda _result: QApplication.instance().removeEventFilter(keys))
         return box
 
     def _warning_box(self, name: str, title: str, text: str) -> QMessageBox:

@@ -44,3 +44,46 @@ def test_an_accept_taken_moves_on_to_the_next_unfinished(project, open_window, q
     press_accept(qtbot, window)
     assert window.store.documents.get(first).status == Status.ACCEPTED
     qtbot.waitUntil(lambda: window.controller.doc.id != first)
+
+
+def test_a_refused_accept_is_visible_at_1024_px_while_a_job_runs(project, open_window, qtbot):
+    """tester5 #3: while a job runs its bar leaves the status message ~40 px, so "Not saved
+    (reloaded; make the edit again)" showed as nothing or "Pre-an…". The refusal is also said
+    above the article, whole, and goes once the person moves on."""
+    import threading
+
+    window = open_window(project)
+    window.resize(1024, 640)
+    release = threading.Event()
+
+    def job(task) -> None:  # a real background job that runs until the test lets it end
+        while not release.wait(0.02) and not task.should_stop():
+            pass
+
+    worker = window.start_job("Training sections", job, lambda _result: None)
+    assert worker is not None and window.job_bar.isVisible()
+    first = window.controller.doc.id
+    text = window.store.documents.get(first).text
+    start = text.index("Brazil")
+    with open_store(project) as other:  # as the job's child process writes
+        other.spans.add(first, Span(start, start + 6, "GPE", "model:sections-job@2", None))
+    press_accept(qtbot, window)
+    assert window.controller.doc.id == first
+    assert window.store.documents.get(first).status != Status.ACCEPTED
+
+    notice = window.doc_notice
+    qtbot.waitUntil(notice.isVisible)
+    qtbot.wait(50)  # laid out
+    assert "Not saved" in notice.text() and "make the edit again" in notice.text()
+    # shown whole: wrapped within its width, as tall as its wrapped text, inside the window
+    assert notice.height() >= notice.heightForWidth(notice.width())
+    assert notice.visibleRegion().boundingRect().size() == notice.size()
+    assert window.width() == 1024
+    window.grab().save("/tmp/ui6/refused-accept-during-job.png")
+
+    press_accept(qtbot, window)  # taken now: on to the next document, the notice goes
+    qtbot.waitUntil(lambda: window.controller.doc.id != first)
+    assert not notice.isVisible()
+    release.set()
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        pass
