@@ -20,12 +20,7 @@ from annotator.cli.labels import (
     declare_entity_labels,
 )
 from annotator.domain import LabelKind, Misaligned, Status, count
-from annotator.io.problems import Kind
 from annotator.services.export_formats import EXPORT_FORMATS
-
-# How each kind of import problem is printed: a line or file that did not go in, a part of a
-# document left out, or a note on what was changed on the way in (which alone exits 0).
-PROBLEM_WORDS = {Kind.REJECTED: "rejected", Kind.DROPPED: "dropped span", Kind.CHANGED: "note"}
 
 
 @click.command(name="import")
@@ -76,7 +71,7 @@ def import_command(db_path: Path, paths: tuple[Path, ...], preannotate: bool,
     for source, existing in report.duplicates if list_duplicates else ():
         click.echo(f"duplicate: {source} (same text as document {existing})", err=True)
     for problem in report.problems:
-        click.echo(f"{PROBLEM_WORDS[problem.kind]}: {problem}", err=True)
+        click.echo(problem.shown(), err=True)
     if preannotate:
         with open_project(db_path) as store:
             if not run_preannotate(store, model, patterns, trust_model=trust_model):

@@ -46,6 +46,15 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.reason}"
 
+    def shown(self) -> str:
+        """One line for the person, led by what happened ("rejected: ...", "dropped span:
+        ...", "note: ..."): the same words in the window's report and the command line's."""
+        return f"{KIND_WORDS[self.kind]}: {self}"
+
+
+# What a person reads for each kind (``changed`` reads as a note: the document went in).
+KIND_WORDS = {Kind.REJECTED: "rejected", Kind.DROPPED: "dropped span", Kind.CHANGED: "note"}
+
 
 class ImportProblem(Exception):
     """Raised by a reader for a file or line that cannot go in."""

@@ -232,7 +232,7 @@ class JobsMixin:
                 f"{len(report.duplicates)} already in the project; "
                 f"{count(len(report.rejected), 'problem')}"
                 + (f"; {count(notes, 'note')}." if notes else "."))
-        details = "\n".join(f"{p.kind}: {p}" for p in report.problems)
+        details = "\n".join(p.shown() for p in report.problems)
         self.report("Import", text, details, warning=bool(report.rejected))
         self._announce(report)
         if report.added and preannotates_on_import(self.store):

@@ -42,6 +42,23 @@ def test_importing_files_adds_documents_and_reports_bad_lines_with_file_and_line
     assert window.actions_by_name["import"].isEnabled()
 
 
+def test_the_windows_import_report_words_its_lines_as_the_command_line_does(
+        window, qtbot, tmp_path):
+    """"rejected:", "note:" (a tester saw a guessed encoding as "note:" in the terminal and as
+    "changed:" in the window)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "short.txt").write_bytes("Café crème à la gare, naïve façade".encode("latin-1"))
+    (folder / "tasks.jsonl").write_text(
+        json.dumps({"text": "Good line about Oslo."}) + "\n{not json\n", encoding="utf-8")
+    wait_job(qtbot, window, lambda: window.import_paths([folder]))
+    box = window.findChild(QMessageBox, "reportBox")
+    lines = box.detailedText().splitlines()
+    assert any(line.startswith("note: ") and "short.txt" in line for line in lines), lines
+    assert any(line.startswith("rejected: ") and "tasks.jsonl:2" in line for line in lines)
+    assert not any(line.startswith("changed:") for line in lines)
+
+
 def test_dropping_files_on_the_window_imports_them(window, qtbot, tmp_path):
     path = tmp_path / "dropped.txt"
     path.write_text("A dropped article about Porto.", encoding="utf-8")
