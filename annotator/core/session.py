@@ -53,6 +53,7 @@ class SessionView(Protocol):
     def status_changed(self, doc_id: int, status: Status) -> None: ...
     def show_message(self, text: str) -> None: ...
     def show_write_failed(self, text: str) -> None: ...
+    def show_refused(self, text: str) -> None: ...
 
 
 class _Silent:
@@ -261,8 +262,9 @@ class Session:
             hint = " Press the key again to retry." if retry else ""
             self.view.show_write_failed(f"{what}: the project file refused the write "
                                         f"({exc}).{hint}")
-        else:
+        else:  # an edit not made: a note as any other, and also where the person looks
             self.view.show_message(f"{what}: {exc}")
+            self.view.show_refused(f"{what}: {exc}")
 
     # -- entity spans ----------------------------------------------------------------------------
 

@@ -134,7 +134,8 @@ class TokenGrid:
 
     def _cut(self, start: int, end: int, block: int) -> list[_Piece]:
         """A block as pieces of about :data:`PIECE_CHARS`, each cut just after whitespace (a
-        run with no whitespace stays whole)."""
+        run with no whitespace stays whole). Not :func:`annotator.nlp.pieces.text_pieces`: that
+        cutter may cut a run anywhere when it must, which would cut a token in two here."""
         out = []
         while end - start > PIECE_CHARS:
             cut = self._whitespace_after(start + PIECE_CHARS, end)

@@ -22,6 +22,7 @@ class Controller(QObject):
     status_changed = Signal(int, object)  # doc id, Status
     message_posted = Signal(str)  # a note for the status bar
     write_failed = Signal(str)  # the project file refused a write: nothing was saved
+    edit_refused = Signal(str)  # an edit not made (the document changed elsewhere, ...)
     changed = Signal(object)  # every Changes record on the bus
     undo_state_changed = Signal()  # what can be undone or redone changed
 
@@ -138,3 +139,6 @@ class _Relay:
 
     def show_write_failed(self, text: str) -> None:
         self.c.write_failed.emit(text)
+
+    def show_refused(self, text: str) -> None:
+        self.c.edit_refused.emit(text)

@@ -255,6 +255,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         c.changed.connect(self._on_changes)
         self.watch.others_open.connect(self._warn_open_elsewhere)
         c.write_failed.connect(self._on_write_failed)
+        c.edit_refused.connect(self.show_refused)
         self.list_panel.document_chosen.connect(self._on_document_chosen)
         self.list_panel.list_reset.connect(self._on_list_reset)
         self.editor.span_selected.connect(self.side.select_span)

@@ -49,12 +49,6 @@ class _DismissKeys(QObject):
         return True
 
 
-def is_refusal(text: str) -> bool:
-    """Whether a message says an edit was not made (the session's refusals: "Not saved …",
-    "Undo not possible …"): those are shown above the article too, not only in passing."""
-    return text.startswith("Not saved") or " not possible" in text
-
-
 class ViewMixin:
     """Zoom, palette, shortcuts and warnings of the window, and its background loading."""
 
@@ -75,8 +69,12 @@ class ViewMixin:
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
-        if is_refusal(text):
-            self.show_notice(text)
+
+    def show_refused(self, text: str) -> None:
+        """An edit that was not made ("Not saved (reloaded; ...)", "Undo not possible: ..."),
+        which the session also posts as a message: above the article too, where a running
+        job's bar cannot squeeze it out (see ``doc_notice``)."""
+        self.show_notice(text)
 
     def show_shortcuts(self) -> None:
         actions = [*self.actions_by_name.values(), *self.label_actions, *self.section_actions]
@@ -100,6 +98,7 @@ class ViewMixin:
         second box nesting the first one's words (a tester saw that after Skip)."""
         if self.store.read_only:
             self.show_message(READ_ONLY_REFUSAL)
+            self.show_refused(READ_ONLY_REFUSAL)
             return
         self.statusBar().showMessage(text, 6000)
         self._warning_box("writeFailedBox", "Not saved", text).open()
