@@ -479,3 +479,33 @@ def test_a_comment_systems_class_names_mark_its_blocks_but_commentary_does_not()
               "landmarks": []}]
     rows = page_features(SectionPage("\n".join([story, story, "artsyphotos"]), features=feats))
     assert [r.get("thread_class", 0.0) for r in rows] == [0.0, 1.0, 1.0]
+
+
+def test_an_unclassed_wrapper_keeps_the_article_container_as_the_blocks_anchor():
+    """The tag path keeps three elements, so a paragraph inside an unclassed wrapper
+    (``div.article-content>div>p``) loses its container from the path; the anchor (the nearest
+    enclosing element with a class or id) keeps it, and a site's confirmed body paragraphs are
+    evidence for it."""
+    from annotator.io.html import parse_html
+    from annotator.nlp.section_features import page_features, template_keys
+
+    html = ("<html><body><div class='articles'><div class='article-content'>"
+            "<p>The first paragraph of the story is here.</p>"
+            "<div><div><p>A paragraph inside two wrappers without classes.</p></div></div>"
+            "<blockquote class='twitter-tweet'><p>A tweet quoted in 2012.</p></blockquote>"
+            "</div></div><div id='footer-77'><p>Contact us</p></div></body></html>")
+    text, feats, _ = parse_html(html)
+    by_text = dict(zip(text.split("\n"), feats, strict=True))
+    plain = by_text["The first paragraph of the story is here."]
+    nested = by_text["A paragraph inside two wrappers without classes."]
+    assert nested["path"] == "div>div>p"  # the container fell out of the path
+    assert plain["anchor"] == nested["anchor"] == "div.article-content"
+    assert by_text["A tweet quoted in 2012."]["anchor"] == "blockquote.twitter-tweet"
+    assert by_text["Contact us"]["anchor"] == "div#footer-77"
+    assert dict(template_keys(by_text["Contact us"]))["anchor"] == "anchor=div#footer-0>p"
+    evidence = SiteEvidence()
+    evidence.add_confirmed(SectionPage("The first paragraph of the story is here.",
+                                       features=[plain]), ["body"])
+    row = page_features(SectionPage("A paragraph inside two wrappers without classes.",
+                                    features=[nested]), evidence)[0]
+    assert row["path:unseen"] == 1.0 and row["anchor:body"] == 1.0

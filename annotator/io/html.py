@@ -44,6 +44,7 @@ class _Block:
     landmarks: list[str]
     classes: str
     path: str = ""  # the block's enclosing block elements, e.g. "div.entry>div>p"
+    anchor: str = ""  # the nearest of them (or itself) with a class or id, e.g. "div.entry"
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
 
@@ -84,7 +85,11 @@ class _Walker:
         first = (el.get("class") or "").split()[:1]
         step = f"{tag}.{first[0]}" if first else tag
         parent = self.stack[-1].path.split(">")[-2:] if self.stack else []
-        self.stack.append(_Block(tag, landmarks, classes, ">".join([*parent, step])[:200]))
+        ident = (el.get("id") or "").split()[:1]
+        anchor = step if first else f"{tag}#{ident[0]}" if ident else (
+            self.stack[-1].anchor if self.stack else "")
+        self.stack.append(_Block(tag, landmarks, classes, ">".join([*parent, step])[:200],
+                                 anchor[:100]))
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text and self.stack:
@@ -99,7 +104,7 @@ class _Walker:
         cur = self.stack[-1]
         if cur.text():
             self.blocks.append(cur)
-        self.stack[-1] = _Block(cur.tag, cur.landmarks, cur.classes, cur.path)
+        self.stack[-1] = _Block(cur.tag, cur.landmarks, cur.classes, cur.path, cur.anchor)
 
     def walk(self, root: Any, landmarks: list[str], in_link: bool) -> None:
         """Depth first with an explicit stack: a page may nest deeper than Python's stack."""
@@ -153,6 +158,7 @@ def parse_html(html: str) -> tuple[str, list[dict[str, Any]], str]:
             "classes": block.classes[:200],
             "link_density": round(min(1.0, block.link_chars / max(1, len(line))), 3),
             "path": block.path,
+            "anchor": block.anchor,
         })
     return "\n".join(lines), features, _WS.sub(" ", title)
 

@@ -77,14 +77,21 @@ def shape_key(feature: dict[str, Any]) -> str | None:
 def template_keys(feature: dict[str, Any]) -> list[tuple[str, str]]:
     """``(kind, key)`` of a block's template slot from specific to general: ``shape``
     (:func:`shape_key`), ``path`` (the tag path alone, without the block's own classes and
-    landmarks) and ``parent`` (the path less its last element: the block's container). A site's
-    confirmed labels are counted under each, so a slot never seen exactly still has its
-    container's evidence. Empty without HTML."""
+    landmarks), ``anchor`` (the nearest enclosing element with a class or id, and the block's
+    tag: the path keeps three elements, so a paragraph in an unclassed wrapper loses its
+    ``div.article-content`` from the path but not from its anchor) and ``parent`` (the path
+    less its last element: the block's container). A site's confirmed labels are counted under
+    each, so a slot never seen exactly still has its container's evidence. Empty without HTML;
+    pages imported before the anchor was recorded have no ``anchor`` key."""
     key = shape_key(feature)
     if key is None:
         return []
     path = _DIGITS.sub("0", feature.get("path") or feature.get("tag") or "")
     keys = [("shape", key), ("path", f"path={path}")]
+    anchor = feature.get("anchor")
+    if anchor:
+        tag = feature.get("tag") or ""
+        keys.append(("anchor", _DIGITS.sub("0", f"anchor={anchor}>{tag}")))
     if ">" in path:
         keys.append(("parent", f"parent={path.rsplit('>', 1)[0]}"))
     return keys
