@@ -45,12 +45,39 @@ def show_aside(dialog: QDialog) -> QDialog:
     dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    dialog.adjustSize()
+    place_beside(dialog)
     dialog.show()
+    place_beside(dialog)  # a message box settles its size only when shown
     if active is not None and active is not dialog:  # a platform that activated it anyway
         active.activateWindow()
     if keep is not None and keep.window() is not dialog:
         keep.setFocus(Qt.FocusReason.OtherFocusReason)
     return dialog
+
+
+def place_beside(dialog: QWidget) -> None:
+    """Move ``dialog`` off the article: to the right of its window when the screen has room
+    there, else to the left, else over the bottom-left corner of the window (the document
+    list: the least read part while labelling with keys). Why: a window manager usually
+    centres a dialog over its parent, and with none (a bare X server) Qt does, so a job's report
+    hid the text being labelled. Coordinates are global, in device-independent pixels."""
+    parent = dialog.parentWidget()
+    if parent is None:
+        return
+    window = parent.window().frameGeometry()
+    screen = (parent.screen() or QApplication.primaryScreen()).availableGeometry()
+    size = dialog.frameGeometry().size().expandedTo(dialog.sizeHint())
+    w, h = size.width(), size.height()
+    if window.right() + 1 + w <= screen.right() + 1:
+        x, y = window.right() + 1, window.top()
+    elif window.left() - w >= screen.left():
+        x, y = window.left() - w, window.top()
+    else:
+        x, y = window.left(), window.bottom() + 1 - h
+    x = max(screen.left(), min(x, screen.right() + 1 - w))
+    y = max(screen.top(), min(y, screen.bottom() + 1 - h))
+    dialog.move(x, y)
 
 
 def default_export_path(db_path: Path) -> Path:

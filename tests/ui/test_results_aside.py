@@ -65,3 +65,33 @@ def test_a_failed_job_s_box_leaves_the_keyboard_with_the_editor(window, qtbot):
     keys_still_reach_the_editor(window, qtbot)
     assert not box.isModal()
     box.close()
+
+
+def test_a_report_box_is_placed_off_the_article(window, qtbot):
+    """A job's report box goes beside the window when the screen has room, else over the
+    window's bottom-left corner (the document list), never centred over the article (tester5
+    item 9: the training result hid the text at 1024x640 under a bare X server)."""
+    from annotator.ui.dialogs import place_beside
+
+    screen = window.screen().availableGeometry()
+    box = QMessageBox(QMessageBox.Icon.Information, "Report", "Trained ner-2: F1 0.68",
+                      parent=window)
+    box.adjustSize()
+    # room on the right: the box starts where the window ends
+    window.setGeometry(screen.left() + 10, screen.top() + 40, screen.width() // 2,
+                       screen.height() // 2)
+    place_beside(box)
+    assert box.x() == window.frameGeometry().right() + 1
+    # no room on either side: the bottom-left corner, over the list, clear of the editor's text
+    window.setGeometry(screen)
+    box.show()
+    qtbot.waitUntil(box.isVisible)
+    place_beside(box)
+    article = window.editor.viewport()
+    shown = box.frameGeometry()
+    text_area = article.rect().translated(article.mapToGlobal(article.rect().topLeft()))
+    assert shown.left() == max(screen.left(), window.frameGeometry().left())
+    assert shown.bottom() <= screen.bottom() + 1
+    overlap = shown.intersected(text_area)
+    assert overlap.width() * overlap.height() < 0.5 * shown.width() * shown.height()
+    box.close()
