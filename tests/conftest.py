@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The person's own settings (recent projects, window geometry) are never read or written by a
+# test: Qt keeps QSettings under XDG_CONFIG_HOME, and a window a test starts as a subprocess
+# (``annotator gui``) inherits this too. tests/ui/conftest.py also gives each GUI test its own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="annotator-test-config-")
 
 from annotator.store import Store, open_store  # noqa: E402
 

@@ -58,10 +58,11 @@ def show_aside(dialog: QDialog) -> QDialog:
 
 def place_beside(dialog: QWidget) -> None:
     """Move ``dialog`` off the article: to the right of its window when the screen has room
-    there, else to the left, else over the bottom-left corner of the window (the document
-    list: the least read part while labelling with keys). Why: a window manager usually
-    centres a dialog over its parent, and with none (a bare X server) Qt does, so a job's report
-    hid the text being labelled. Coordinates are global, in device-independent pixels."""
+    there, else to the left, below or above it, else over the bottom-left corner of the window
+    (the document list: the least read part while labelling with keys). Why: a window manager
+    usually centres a dialog over its parent, and with none (a bare X server) Qt does, so a
+    job's report hid the text being labelled. Coordinates are global, in device-independent
+    pixels."""
     parent = dialog.parentWidget()
     if parent is None:
         return
@@ -73,6 +74,10 @@ def place_beside(dialog: QWidget) -> None:
         x, y = window.right() + 1, window.top()
     elif window.left() - w >= screen.left():
         x, y = window.left() - w, window.top()
+    elif window.bottom() + 1 + h <= screen.bottom() + 1:
+        x, y = window.left(), window.bottom() + 1
+    elif window.top() - h >= screen.top():
+        x, y = window.left(), window.top() - h
     else:
         x, y = window.left(), window.bottom() + 1 - h
     x = max(screen.left(), min(x, screen.right() + 1 - w))

@@ -82,6 +82,11 @@ def test_a_report_box_is_placed_off_the_article(window, qtbot):
                        screen.height() // 2)
     place_beside(box)
     assert box.x() == window.frameGeometry().right() + 1
+    # as wide as the screen but not as tall: below the window
+    window.setGeometry(screen.left(), screen.top() + 20, screen.width(),
+                       screen.height() - box.frameGeometry().height() - 80)
+    place_beside(box)
+    assert box.y() == window.frameGeometry().bottom() + 1
     # no room on either side: the bottom-left corner, over the list, clear of the editor's text
     window.setGeometry(screen)
     box.show()
