@@ -37,7 +37,7 @@ def import_job(db_path: Path, paths: list[Path], annotator: str | None = None) -
                                                 "lock_seconds": IMPORT_LOCK_SECONDS,
                                                 "annotator": annotator},
                             progress=task.progress, should_stop=task.should_stop, hurry=task.hurry,
-                            name="import")
+                            name="import", nice=BACKGROUND_NICE)
 
     return run
 
