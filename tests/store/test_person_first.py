@@ -195,29 +195,65 @@ def test_an_import_syncs_each_batch_after_its_commit_and_goes_back_to_full(proje
     assert len(synced) == count
 
 
-def test_a_batch_the_window_asks_for_rolls_back_and_is_written_again(project):
-    """The window asks while an import batch is written: the batch gives the lock back before
-    its commit, then goes in once, whole, with the labels it brought (their names were put back
-    for the second try, so the label is inserted then too)."""
+def _asking_window(project, tries: list[int], asks: int):
+    """An ``in_batch`` callback (inside the batch's transaction, rows written) that records the
+    try's size and, for the first ``asks`` tries, asks for the lock as the window does."""
+    window = open_store(project, interactive=True)
+
+    def asked_mid_batch(step) -> None:
+        tries.append(len(step.added))
+        if len(tries) <= asks:
+            window._base.person.waiting()  # the window's first try for the lock failed
+            with (sqlite3.connect(project, timeout=0) as peek,
+                  pytest.raises(sqlite3.OperationalError)):
+                peek.execute("BEGIN IMMEDIATE")  # the importer holds the lock meanwhile
+
+    return window, asked_mid_batch
+
+
+def _company_records(n: int):
     from annotator.domain import NewDocument, Span
 
-    window = open_store(project, interactive=True)
-    importer = open_store(project)
+    return [NewDocument(f"Acme hired {i} people.", f"{i}.txt", spans=[Span(0, 4, "COMPANY")])
+            for i in range(n)]
+
+
+def test_a_batch_the_window_asks_for_rolls_back_and_half_of_it_is_written_again(project,
+                                                                                monkeypatch):
+    """The window asks while an import batch is written: the batch gives the lock back before
+    its commit, then its first half is written after the window's write and the rest follows
+    as the next batch. Every document goes in once, with the labels it brought (their names
+    were put back for the second try, so the label is inserted then too)."""
+    monkeypatch.setattr(pf, "GRACE", 0.02)
     tries: list[int] = []
-
-    def asked_mid_batch(step) -> None:  # inside the batch's transaction, rows written
-        tries.append(len(step.added))
-        window._base.person.waiting()  # the window's first try for the lock failed
-        with sqlite3.connect(project, timeout=0) as peek, pytest.raises(sqlite3.OperationalError):
-            peek.execute("BEGIN IMMEDIATE")  # the importer holds the lock meanwhile
-
-    records = [NewDocument(f"Acme hired {i} people.", f"{i}.txt", spans=[Span(0, 4, "COMPANY")])
-               for i in range(5)]
-    result = importer.documents.add(records, in_batch=asked_mid_batch, batch_size=5, min_batch=5)
-    assert tries == [5, 5]  # rolled back once, never twice
+    window, asked_mid_batch = _asking_window(project, tries, asks=1)
+    importer = open_store(project)
+    result = importer.documents.add(_company_records(5), in_batch=asked_mid_batch,
+                                    batch_size=5, min_batch=5)
+    assert tries == [5, 2, 3]  # rolled back; half went in, then the rest
     assert len(result.added) == 5 and not result.duplicates
+    assert result.added == sorted(result.added)  # in the order of the file
     assert importer.documents.count() == 5
     assert "COMPANY" in window.labels.names("entity")
+    assert sorted(s.label for d in result.added for s in window.spans.of(d)) == ["COMPANY"] * 5
+    window.close()
+    importer.close()
+
+
+def test_a_person_labelling_without_a_pause_slows_an_import_and_never_stops_it(project,
+                                                                             monkeypatch):
+    """The window asks at every try: the second try of a batch gives way too (a whole batch
+    written again without giving way held the lock for up to 450 ms on a busy machine, which
+    the next label waited for), halving each time; one document gives way once, then goes in.
+    Every document still goes in, once."""
+    monkeypatch.setattr(pf, "GRACE", 0.02)
+    tries: list[int] = []
+    window, asked_mid_batch = _asking_window(project, tries, asks=1_000)
+    importer = open_store(project)
+    result = importer.documents.add(_company_records(5), in_batch=asked_mid_batch,
+                                    batch_size=5, min_batch=5)
+    assert tries[:4] == [5, 2, 1, 1]  # halved at each ask; one document: its second try
+    assert len(result.added) == 5 and importer.documents.count() == 5
     assert sorted(s.label for d in result.added for s in window.spans.of(d)) == ["COMPANY"] * 5
     window.close()
     importer.close()
