@@ -632,6 +632,15 @@ def _regex_patterns() -> tuple[Any, Any, Any]:
     return regex.compile(r"\X"), regex.compile(_EMOJI_PART), regex.compile(_JOINER)
 
 
+def load_cluster_rules() -> None:
+    """Import ``regex`` and compile the cluster patterns now, off the GUI thread: the window
+    does this as it loads the tokenizer (:func:`annotator.core.tokens.load_tokenizer`). Done
+    by the first snapped label instead, it cost that key 25-40 ms of the GUI thread's CPU (the
+    import, PySide's check of each new module, the compiles) and stalled the event loop
+    60-125 ms on a busy machine: the longest stall of a label pressed during an import."""
+    _regex_patterns()
+
+
 def may_join(text: str) -> bool:
     """Whether two neighbouring code points of ``text`` may be one grapheme cluster; when not
     (ASCII, most accented text), every code point is a cluster of its own. Looks at each

@@ -23,7 +23,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from annotator.domain import blocks, snap_to_clusters
+from annotator.domain import blocks, load_cluster_rules, snap_to_clusters
 
 _APOSTROPHE = "'’‘`ʼ"
 # A whole token that is a clitic: 's ’s ' ’ s’ n’t ’ll ’re ’ve ’d ’m (any case).
@@ -75,11 +75,14 @@ def trim_to_word(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def load_tokenizer(lang: str) -> None:
-    """Load spaCy's tokenizer for ``lang`` now (1-2 s: spaCy's import), so the first snapped
-    selection does not wait for it. The window calls this off the GUI thread once it shows."""
+    """Load spaCy's tokenizer for ``lang`` now (1-2 s: spaCy's import), and the grapheme
+    cluster rules a snapped selection is widened to (:func:`~annotator.domain.load_cluster_rules`),
+    so the first snapped selection waits for neither. The window calls this off the GUI
+    thread once it shows."""
     from annotator.nlp.tokens import blank_pipeline
 
     blank_pipeline(lang)
+    load_cluster_rules()
 
 
 # A line longer than this is tokenized in pieces cut after whitespace (a token never spans

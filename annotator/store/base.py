@@ -105,11 +105,17 @@ class Base:
         it. ``write`` must be safe to run twice (what it changes outside the database is put
         back by itself); returns what its committed run returned."""
         try:
-            with self.transaction() as conn, self.person.yielding(conn, time.time()):
-                return write(conn)
+            return self.try_giving_way(write)
         except PersonAsked:
             log.debug("a bulk write rolled back for the window")
         with self.transaction() as conn:
+            return write(conn)
+
+    def try_giving_way(self, write: Callable[[sqlite3.Connection], T]) -> T:
+        """One try of :meth:`giving_way`: ``write(conn)`` in a transaction that rolls back as
+        soon as the window asks for the lock, then raises :class:`PersonAsked`; what to write
+        next is the caller's choice (an import's batch writes half of it again)."""
+        with self.transaction() as conn, self.person.yielding(conn, time.time()):
             return write(conn)
 
     @contextmanager

@@ -13,6 +13,7 @@ from annotator.domain import Document, LabelKind, NewDocument, Status
 from annotator.store.base import Base, chunks, marks, now
 from annotator.store.bulk import LARGE_TEXT, AddResult, Prepared, insert_batch, prepare_batch
 from annotator.store.listing import ListQuery
+from annotator.store.person_first import PersonAsked
 
 log = logging.getLogger(__name__)
 
@@ -199,49 +200,72 @@ class Documents:
              known: dict[str, set[str]], fixed: frozenset[LabelKind],
              sizes: tuple[int, int]) -> None:
         """:meth:`add`'s batches, each one transaction; ``calls`` is ``(in_batch, on_batch)``,
-        ``sizes`` ``(min_batch, alone_batch)``."""
+        ``sizes`` ``(min_batch, alone_batch)``. What a batch left when it gave way to the
+        window (:meth:`_write`) is the next batch."""
         in_batch, on_batch = calls
         min_batch, alone_batch = sizes
         size = max(min_batch, min(batch_size, 20))
-        while batch := _take(it, max(size, alone_batch) if alone_batch and
-                             not self._base.person.watched() else size):
-            self._size_cache(batch)
-            step, held = self._write(prepare_batch(batch), known, fixed, in_batch)
-            size = max(min_batch, min(batch_size,
-                                      int(len(batch) * lock_seconds / max(held, 1e-4))))
+        left: list[Prepared] = []
+        while True:
+            if left:
+                prepared, left = left, []
+            else:
+                batch = _take(it, max(size, alone_batch) if alone_batch and
+                              not self._base.person.watched() else size)
+                if not batch:
+                    return
+                self._size_cache(batch)
+                prepared = prepare_batch(batch)
+                del batch
+            step, held, left = self._write(prepared, known, fixed, in_batch)
+            written = len(prepared) - len(left)
+            size = max(min_batch, min(batch_size, int(written * lock_seconds / max(held, 1e-4))))
             result.added += step.added
             result.duplicates += step.duplicates
             result.refused += step.refused
-            del batch  # its records are freed before on_batch (an importer collects there)
+            del prepared  # its records are freed before on_batch (an importer collects there)
             if on_batch is not None:
                 on_batch(step)
 
-
     def _write(self, prepared: list[Prepared], known: dict[str, set[str]],
                fixed: frozenset[LabelKind], in_batch: Callable[[AddResult], None] | None,
-               ) -> tuple[AddResult, float]:
-        """One batch in one transaction; returns what it did and the seconds it held the write
-        lock (not what it waited for the lock, nor the log's sync after its commit).
+               ) -> tuple[AddResult, float, list[Prepared]]:
+        """The batch, or its first part, in one transaction; returns what it did, the seconds
+        it held the write lock (not what it waited for the lock, nor the log's sync after its
+        commit) and what it left for the next batch.
 
-        The batch gives way to the window (:meth:`~annotator.store.base.Base.giving_way`): when
-        a label is pressed meanwhile, the batch stops, rolls back and is written again after
-        the label, which waits a few milliseconds, not for the rest of the batch and its
-        commit. ``known`` (the label names the batch may add to) is put back for the second
-        try."""
+        The batch gives way to the window (:meth:`~annotator.store.base.Base.try_giving_way`):
+        when a label is pressed meanwhile, the batch stops and rolls back, and its first half
+        is written after the label (the rest is the next batch), giving way again if asked
+        again. The label waits a few milliseconds, and so does the next one: the second try of
+        a whole batch never gave way, and with the import at a low CPU priority on a busy
+        machine it held the lock for up to 300-450 ms, which the next label key waited for.
+        One document gives way once, then is written (:meth:`~annotator.store.base.Base.
+        giving_way`): a person labelling without a pause slows an import, never stops it.
+        ``known`` (the label names the batch may add to) is put back for every try."""
         before = {kind: set(names) for kind, names in known.items()}
         began: list[float] = []
+        part = prepared
 
         def write(conn: sqlite3.Connection) -> AddResult:
             began.append(time.perf_counter())  # the lock is held from here
             known.update({kind: set(names) for kind, names in before.items()})
             step = AddResult()
-            insert_batch(conn, prepared, step, known, fixed)
+            insert_batch(conn, part, step, known, fixed)
             if in_batch is not None and step.added:
                 in_batch(step)
             return step
 
-        step = self._base.giving_way(write)
-        return step, time.perf_counter() - began[-1] - self._base.last_sync
+        while len(part) > 1:
+            try:
+                step = self._base.try_giving_way(write)
+                break
+            except PersonAsked:
+                log.debug("a batch of %d documents rolled back for the window", len(part))
+                part = part[:len(part) // 2]
+        else:
+            step = self._base.giving_way(write)
+        return step, time.perf_counter() - began[-1] - self._base.last_sync, prepared[len(part):]
 
     def _size_cache(self, batch: list[NewDocument]) -> None:
         """:data:`BULK_CACHE_KIB` of page cache for this batch, or the connection's own when a

@@ -114,8 +114,12 @@ class PersonFirst:
         """Inside a bulk writer's transaction that began at ``since`` (``time.time()``): raises
         :class:`PersonAsked` when the window asks for the lock meanwhile, from within a running
         statement (the progress handler stops it; SQLite raises "interrupted") or at the end of
-        the block. The caller lets it roll the transaction back. Nothing for the window's own
-        connection or without a flag file."""
+        the block. The caller lets it roll the transaction back. The writer's next transaction
+        then waits for the window's write (:meth:`give_way`), even right after one that waited:
+        going at once, it took the lock back before the window's next try for it (the window
+        tries every 2 ms, and waits for a core on a busy machine), and the window waited for
+        that transaction too (up to 0.5 s with the import at a low CPU priority). Nothing for
+        the window's own connection or without a flag file."""
         if self.path is None or self.interactive:
             yield
             return
@@ -133,11 +137,13 @@ class PersonFirst:
             yield
         except sqlite3.OperationalError as exc:
             if state["asked"]:
+                self._gave_way = False  # the next try waits for the window's write
                 raise PersonAsked from exc
             raise
         finally:
             conn.set_progress_handler(None, 0)
         if self.asked_since(since):
+            self._gave_way = False
             raise PersonAsked
 
     def watched(self) -> bool:

@@ -13,8 +13,11 @@ from annotator.store import open_store
 from annotator.ui.workers import Worker
 
 Job = Callable[[Worker], Any]
-# spaCy in a child keeps the cores busy (training for minutes): at a lower priority it gives way
-# to the window (and to the person's other programs) whenever they want the CPU.
+# spaCy in a child keeps the cores busy (training for minutes), and so does an import (reading,
+# hashing, indexing): at a lower priority the child gives way to the window (and to the
+# person's other programs) whenever they want the CPU. An import at the window's own priority
+# took a core from the window's thread for its whole run: on a busy machine the thread waited
+# 20-60 ms for one at each late tick of its event loop (stall6, README).
 BACKGROUND_NICE = 10
 # How long one batch of an import in the window holds the project's write lock: a label key
 # pressed meanwhile waits for it on the GUI thread (each edit is one transaction, committed
@@ -37,7 +40,7 @@ def import_job(db_path: Path, paths: list[Path], annotator: str | None = None) -
                                                 "lock_seconds": IMPORT_LOCK_SECONDS,
                                                 "annotator": annotator},
                             progress=task.progress, should_stop=task.should_stop, hurry=task.hurry,
-                            name="import")
+                            name="import", nice=BACKGROUND_NICE)
 
     return run
 

@@ -195,32 +195,61 @@ def test_an_import_syncs_each_batch_after_its_commit_and_goes_back_to_full(proje
     assert len(synced) == count
 
 
-def test_a_batch_the_window_asks_for_rolls_back_and_is_written_again(project):
-    """The window asks while an import batch is written: the batch gives the lock back before
-    its commit, then goes in once, whole, with the labels it brought (their names were put back
-    for the second try, so the label is inserted then too)."""
+def _import_while_asked(project, asks: int):
+    """Five documents (each with a COMPANY span, a label new to the project) imported in one
+    batch while the window asks for the lock at the first ``asks`` tries (inside the batch's
+    transaction, its rows written). Returns the size of each try, what the import added, and
+    the window's store (to be closed by the caller)."""
     from annotator.domain import NewDocument, Span
 
     window = open_store(project, interactive=True)
-    importer = open_store(project)
     tries: list[int] = []
 
-    def asked_mid_batch(step) -> None:  # inside the batch's transaction, rows written
+    def asked_mid_batch(step) -> None:
         tries.append(len(step.added))
-        window._base.person.waiting()  # the window's first try for the lock failed
-        with sqlite3.connect(project, timeout=0) as peek, pytest.raises(sqlite3.OperationalError):
-            peek.execute("BEGIN IMMEDIATE")  # the importer holds the lock meanwhile
+        if len(tries) <= asks:
+            window._base.person.waiting()  # the window's first try for the lock failed
+            with (sqlite3.connect(project, timeout=0) as peek,
+                  pytest.raises(sqlite3.OperationalError)):
+                peek.execute("BEGIN IMMEDIATE")  # the importer holds the lock meanwhile
 
     records = [NewDocument(f"Acme hired {i} people.", f"{i}.txt", spans=[Span(0, 4, "COMPANY")])
                for i in range(5)]
-    result = importer.documents.add(records, in_batch=asked_mid_batch, batch_size=5, min_batch=5)
-    assert tries == [5, 5]  # rolled back once, never twice
+    with open_store(project) as importer:
+        result = importer.documents.add(records, in_batch=asked_mid_batch, batch_size=5,
+                                        min_batch=5)
+    return tries, result, window
+
+
+def test_a_batch_the_window_asks_for_rolls_back_and_half_of_it_is_written_again(project,
+                                                                                monkeypatch):
+    """The window asks while an import batch is written: the batch gives the lock back before
+    its commit, then its first half is written after the window's write and the rest follows
+    as the next batch. Every document goes in once, with the labels it brought (their names
+    were put back for the second try, so the label is inserted then too)."""
+    monkeypatch.setattr(pf, "GRACE", 0.02)
+    tries, result, window = _import_while_asked(project, asks=1)
+    assert tries == [5, 2, 3]  # rolled back; half went in, then the rest
     assert len(result.added) == 5 and not result.duplicates
-    assert importer.documents.count() == 5
+    assert result.added == sorted(result.added)  # in the order of the file
+    assert window.documents.count() == 5
     assert "COMPANY" in window.labels.names("entity")
     assert sorted(s.label for d in result.added for s in window.spans.of(d)) == ["COMPANY"] * 5
     window.close()
-    importer.close()
+
+
+def test_a_person_labelling_without_a_pause_slows_an_import_and_never_stops_it(project,
+                                                                             monkeypatch):
+    """The window asks at every try: the second try of a batch gives way too (a whole batch
+    written again without giving way held the lock for 240-560 ms on a busy machine, which
+    the next label waited for), halving each time; one document gives way once, then goes in.
+    Every document still goes in, once."""
+    monkeypatch.setattr(pf, "GRACE", 0.02)
+    tries, result, window = _import_while_asked(project, asks=1_000)
+    assert tries[:4] == [5, 2, 1, 1]  # halved at each ask; one document: its second try
+    assert len(result.added) == 5 and window.documents.count() == 5
+    assert sorted(s.label for d in result.added for s in window.spans.of(d)) == ["COMPANY"] * 5
+    window.close()
 
 
 def test_a_batch_nobody_asks_for_commits_at_first_try(project):

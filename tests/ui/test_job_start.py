@@ -47,3 +47,23 @@ def test_the_job_services_are_imported_once_the_window_shows(window):
     window.load_tokenizer().join(120)
     missing = [name for name in PRELOAD if name not in sys.modules]
     assert missing == []
+
+
+def test_the_first_label_key_finds_the_cluster_rules_loaded_with_the_tokenizer(window, qtbot):
+    """A snapped label is widened to whole grapheme clusters (``regex``'s ``\\X``). Those rules
+    are compiled in the background with the tokenizer, not by the first label key on the GUI
+    thread (25-40 ms of its CPU; 60-125 ms of stall on a busy machine during an import)."""
+    from annotator import domain
+    from annotator.core.tokens import load_tokenizer
+
+    domain._regex_patterns.cache_clear()
+    load_tokenizer("en")  # what the window's loader thread runs
+    assert domain._regex_patterns.cache_info().currsize == 1
+    compiled = domain._regex_patterns.cache_info().misses
+    window.load_tokenizer().join(120)
+    end = window.controller.doc.text.index(" ")
+    window.editor.select_range(1, end - 1)  # inside the first word: snapped to all of it
+    window.label_selection("ORG")
+    assert domain._regex_patterns.cache_info().misses == compiled  # nothing compiled now
+    assert any(s.start == 0 and s.end == end and s.label == "ORG"
+               for s in window.store.spans.of(window.controller.doc.id))
