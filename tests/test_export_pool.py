@@ -192,3 +192,21 @@ def test_docbin_chunks_sent_as_columns_give_the_one_process_bytes(tmp_path):
     files, counts, problems = outs[0]
     assert counts == {"train": 8, "dev": 4, "blocks-train": 4, "blocks-dev": 8}
     assert "train/part-0003.spacy" in files and problems
+
+
+def test_a_forked_pool_keeps_the_collector_off_what_workers_inherit_while_it_runs():
+    """``pool_map`` freezes the collector's objects before forking (a worker's full collection
+    would walk, and copy, every inherited page) and unfreezes them when it ends, whether it
+    ran to the end or was closed early."""
+    import gc
+
+    from annotator.nlp.processes import pool_map
+
+    assert gc.get_freeze_count() == 0
+    seen = [(n, gc.get_freeze_count() > 0) for n in pool_map(len, [[1], [1, 2], [3]], 2,
+                                                              "fork", print, ())]
+    assert seen == [(1, True), (2, True), (1, True)] and gc.get_freeze_count() == 0
+    early = pool_map(len, [[1]] * 10, 2, "fork", print, ())
+    assert next(early) == 1 and gc.get_freeze_count() > 0
+    early.close()
+    assert gc.get_freeze_count() == 0 and multiprocessing.active_children() == []

@@ -25,7 +25,6 @@ there the export runs in one process.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -109,15 +108,9 @@ def ordered_map(work: Callable[[list[Any]], R], chunks: Iterable[list[Any]], wor
     log.debug("export: %d %s workers", workers, method)
     if method == "fork":
         # Build the tokenizer here, once, for every worker to inherit (else each builds its
-        # own: ~0.7 CPU s each), and keep the collector off what they inherit (gc.freeze): a
-        # collection in a worker would write to every inherited object and copy its page.
+        # own: ~0.7 CPU s each); pool_map keeps the collector off what they inherit.
         _warm(lang)
-        gc.freeze()
-    try:
-        yield from pool_map(work, chunks, workers, method, _warm, (lang,))
-    finally:
-        if method == "fork":
-            gc.unfreeze()
+    yield from pool_map(work, chunks, workers, method, _warm, (lang,))
 
 
 def _warm(lang: str) -> None:
