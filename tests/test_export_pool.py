@@ -5,6 +5,7 @@ output and no worker behind."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,22 @@ def test_a_forked_pool_keeps_the_collector_off_what_workers_inherit_while_it_run
     assert next(early) == 1 and gc.get_freeze_count() > 0
     early.close()
     assert gc.get_freeze_count() == 0 and multiprocessing.active_children() == []
+
+
+def test_a_worker_builds_the_msgpack_codec_lists_once_for_its_life():
+    """A spawned worker starts with srsly's codec lists cached for good (entered per chunk,
+    they were rebuilt every 50 documents); a forked one inherits the export's."""
+    import subprocess
+    import sys
+
+    probe = ("from srsly.msgpack import msgpack_encoders as e, msgpack_decoders as d\n"
+             "from annotator.services.export_pool import _start_worker, docbin_chunk\n"
+             "_start_worker('en')\n"
+             "before = (e.get_all, d.get_all)\n"
+             "docbin_chunk('en', [], [('corpus', 1, 'A b.', [(0, 1, 'X')], [], {}, None)])\n"
+             "print('get_all' in vars(e) and 'get_all' in vars(d) and "
+             "(e.get_all, d.get_all) == before)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=env, check=True, timeout=120).stdout.split()
+    assert out == ["True"]

@@ -181,6 +181,18 @@ def cached_msgpack_codecs() -> Iterator[None]:
     are computed once (entry points included, so nothing changes) and the instance attribute that
     shadows ``get_all`` is removed again afterwards.
     """
+    installed = keep_msgpack_codecs()
+    try:
+        yield
+    finally:
+        for registry in installed:
+            del registry.get_all
+
+
+def keep_msgpack_codecs() -> list[Any]:
+    """Build srsly's msgpack codec lists once (see :func:`cached_msgpack_codecs`) and keep them
+    until the registries it returns (those it changed) lose the ``get_all`` it gave them: for
+    the life of a worker process."""
     from srsly.msgpack import msgpack_decoders, msgpack_encoders
 
     installed = []
@@ -189,11 +201,7 @@ def cached_msgpack_codecs() -> Iterator[None]:
             codecs = registry.get_all()
             registry.get_all = lambda codecs=codecs: dict(codecs)
             installed.append(registry)
-    try:
-        yield
-    finally:
-        for registry in installed:
-            del registry.get_all
+    return installed
 
 
 def docs_of(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
