@@ -5,6 +5,7 @@ output and no worker behind."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,94 @@ def test_the_command_takes_a_number_of_workers(project, tmp_path, forked):
         assert result.exit_code == 0, result.output
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] and outs[0].count(b"\n") == 11
+
+
+def test_docbin_chunks_sent_as_columns_give_the_one_process_bytes(tmp_path):
+    """A worker's chunk (:func:`annotator.nlp.docbin.pack_chunk`: each output's token arrays as
+    two byte strings, the rest a list a document) pickled as a pool sends it and added with
+    ``add_entries`` writes the files that ``add`` a document at a time writes: odd documents
+    (empty, blank, blocks with sections, a cached token run, misaligned spans) and shards that
+    end in the middle of a chunk (5 documents a chunk, 2 a shard)."""
+    import pickle
+
+    from annotator.domain import Document, Section, pack_token_runs
+    from annotator.io.export import Item, export_meta
+    from annotator.nlp.docbin import DocBinExport, cached_msgpack_codecs
+    from annotator.nlp.tokens import runs_of_texts
+
+    texts = ["Rio Tinto cut jobs in Perth.\nBy Zoë Müller", "", "   ", "a\n\nb  c ",
+             "Łukasz met 👍🏽Wei in Santiago (A$75m).\nRead more", "Im gonna go, y'all 3p.m. :)"]
+    items = []
+    for n, text in enumerate(texts * 2):
+        doc = Document(n + 1, text, f"h{n}", f"site{n % 2}/{n}.html", {"n": n}, Status.ACCEPTED)
+        spans = [Span(0, 3, "ORG"), Span(1, 3, "BAD")] if len(text) > 3 else []
+        sections = ([Section(0, 0, text.index("\n"), "body"),
+                     Section(1, text.index("\n") + 1, len(text), "byline")]
+                    if "\n" in text.strip() else [])
+        runs = (runs_of_texts([text])[0] if n == 0  # from the token cache
+                else pack_token_runs([2], [False]) if n == 9 else None)  # runs of another text
+        items.append(("train" if n % 3 else "dev", Item(doc, spans, sections, runs)))
+    outs = []
+    for pooled in (False, True):
+        out = tmp_path / str(pooled)
+        staging = out / "staging"
+        staging.mkdir(parents=True)
+        export = DocBinExport(out, "en", ["body", "byline"], shard_size=2, staging=staging)
+        problems = []
+        with cached_msgpack_codecs():
+            if pooled:
+                for chunk in pool.chunked(items, 5):
+                    sent = pickle.loads(pickle.dumps(pool.docbin_items(chunk)))
+                    result = pickle.loads(pickle.dumps(
+                        pool.docbin_chunk("en", ["body", "byline"], sent)))
+                    (entries, bad), docs, _, found = result
+                    export.add_entries(entries)
+                    problems += [b for one in bad for b in one]
+                    assert docs == len(chunk) and found == [b for one in bad for b in one]
+            else:
+                for side, item in items:
+                    problems += export.add(side, item.doc.id, item.doc.text, item.spans,
+                                           item.sections, export_meta(item.doc), item.tokens)
+        files = export.commit()
+        outs.append((_bytes(out), files, [str(p) for p in problems]))
+    assert outs[0] == outs[1]
+    files, counts, problems = outs[0]
+    assert counts == {"train": 8, "dev": 4, "blocks-train": 4, "blocks-dev": 8}
+    assert "train/part-0003.spacy" in files and problems
+
+
+def test_a_forked_pool_keeps_the_collector_off_what_workers_inherit_while_it_runs():
+    """``pool_map`` freezes the collector's objects before forking (a worker's full collection
+    would walk, and copy, every inherited page) and unfreezes them when it ends, whether it
+    ran to the end or was closed early."""
+    import gc
+
+    from annotator.nlp.processes import pool_map
+
+    assert gc.get_freeze_count() == 0
+    seen = [(n, gc.get_freeze_count() > 0) for n in pool_map(len, [[1], [1, 2], [3]], 2,
+                                                              "fork", print, ())]
+    assert seen == [(1, True), (2, True), (1, True)] and gc.get_freeze_count() == 0
+    early = pool_map(len, [[1]] * 10, 2, "fork", print, ())
+    assert next(early) == 1 and gc.get_freeze_count() > 0
+    early.close()
+    assert gc.get_freeze_count() == 0 and multiprocessing.active_children() == []
+
+
+def test_a_worker_builds_the_msgpack_codec_lists_once_for_its_life():
+    """A spawned worker starts with srsly's codec lists cached for good (entered per chunk,
+    they were rebuilt every 50 documents); a forked one inherits the export's."""
+    import subprocess
+    import sys
+
+    probe = ("from srsly.msgpack import msgpack_encoders as e, msgpack_decoders as d\n"
+             "from annotator.services.export_pool import _start_worker, docbin_chunk\n"
+             "_start_worker('en')\n"
+             "before = (e.get_all, d.get_all)\n"
+             "docbin_chunk('en', [], [('corpus', 1, 'A b.', [(0, 1, 'X')], [], {}, None)])\n"
+             "print('get_all' in vars(e) and 'get_all' in vars(d) and "
+             "(e.get_all, d.get_all) == before)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=env, check=True, timeout=120).stdout.split()
+    assert out == ["True"]

@@ -509,3 +509,45 @@ def test_an_unclassed_wrapper_keeps_the_article_container_as_the_blocks_anchor()
     row = page_features(SectionPage("A paragraph inside two wrappers without classes.",
                                     features=[nested]), evidence)[0]
     assert row["path:unseen"] == 1.0 and row["anchor:body"] == 1.0
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_feature_matrix_holds_each_known_feature_in_its_column(dtype):
+    """``matrix`` sets every feature in one assignment (issue 12): the same matrix, bit for bit,
+    as setting them one at a time; unknown features are left out, and a page of no blocks
+    gives no rows."""
+    model = load_base()
+    rows = page_features(SectionPage("Menu | Home\nBy Zoë Müller, 3 June\n" + "Word " * 40
+                                     + "ends.\n© 2024 Ltd"))
+    rows[0]["not a feature of the model"] = 7.0
+    known = model.features[:3]
+    rows.append({known[0]: 2.5, known[2]: -1.0, "nor this": 1.0})
+    expected = np.zeros((len(rows), len(model.features)), dtype=dtype)
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            if name in model.features:
+                expected[i, model.features.index(name)] = value
+    expected /= model.scale.astype(dtype)
+    got = model.matrix(rows, dtype)
+    assert got.dtype == dtype and got.tobytes() == expected.tobytes()
+    assert model.matrix([], dtype).shape == (0, len(model.features))
+
+
+def test_repeats_read_the_words_word_grams_and_normalise_line_read():
+    """``_repeats`` finds a block's words directly (issue 12); its shares and line matches are
+    those of :func:`word_grams` and :func:`normalise_line` on odd text (underscores, digits in
+    other scripts, a casefold that grows a word)."""
+    from annotator.nlp.section_features import _repeats, normalise_line, word_grams
+
+    texts = ["Straße_nr 12 — ǅemal ½ is here today", "STRASSE nr 12 ǅemal is here, today!",
+             "١٢٣ page", "٤٥٦ Page", "a__b c d e", "A b C d e", "", "  "]
+    rows = [{} for _ in texts]
+    _repeats(rows, texts)
+    seen, lines = set(), set()
+    for row, text in zip(rows, texts, strict=True):
+        grams = word_grams(text)
+        assert row.get("repeat_share") == (len(grams & seen) / len(grams) if grams and
+                                           grams & seen else None)
+        assert row.get("repeat_line") == (1.0 if normalise_line(text) in lines else None)
+        seen |= grams
+        lines.add(normalise_line(text))
+    assert 0 < rows[1]["repeat_share"] < 1 and rows[3]["repeat_line"] == 1.0
+    assert rows[5]["repeat_share"] == rows[5]["repeat_line"] == 1.0  # "a__b" is "a b"

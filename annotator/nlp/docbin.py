@@ -77,32 +77,38 @@ class DocBinExport:
         docs, bad = docs_of(self.nlp, side, doc_id, text, spans, sections, meta,
                             self.section_labels, runs)
         for name, attrs, doc in docs:
-            self._put(name, attrs, doc)
+            out = self._open(name, attrs)
+            add_doc(out.docbin, doc)
+            self._added(out)
         return bad
 
-    def add_packed(self, packed: Packed) -> None:
-        """Add one document that :func:`pack` made (in a worker process): the same bytes as
-        :meth:`add` of that document."""
+    def add_entries(self, columns: list[Entries]) -> None:
+        """Add the documents that :func:`pack_chunk` made (in a worker process): the same bytes
+        as :meth:`add` of each of them, in the same order within each output."""
+        for col in columns:
+            tokens, spaces = col.arrays()
+            at = 0
+            for i, length in enumerate(col.lengths):
+                out = self._open(col.name, col.attrs)
+                _append(out.docbin, (tokens[at:at + length], spaces[at:at + length],
+                                     col.strings[i], col.cats[i], col.unknown_spaces[i],
+                                     col.user_data[i], col.span_groups[i]))
+                at += length
+                self._added(out)
+
+    def _open(self, name: str, attrs: list[str]) -> _Shards:
+        """The output ``name``, with a DocBin open for its next document."""
         from spacy.tokens import DocBin
 
-        for name, attrs, state in packed:
-            one = DocBin(attrs=attrs, store_user_data=True)
-            for key, value in zip(_STATE, state, strict=True):
-                setattr(one, key, value)
-            self._put(name, attrs, one)
-
-    def _put(self, name: str, attrs: list[str], doc: Any) -> None:
-        """Add a Doc, or merge a one-document DocBin (``DocBin.merge`` extends the same lists
-        that ``DocBin.add`` appends to, so the file is byte for byte the same)."""
-        from spacy.tokens import DocBin
-
-        out = self.outputs.setdefault(name, _Shards(name, attrs))
+        out = self.outputs.get(name)
+        if out is None:
+            out = self.outputs[name] = _Shards(name, attrs)
         if out.docbin is None:
             out.docbin = DocBin(attrs=attrs, store_user_data=True)
-        if isinstance(doc, DocBin):
-            out.docbin.merge(doc)
-        else:
-            add_doc(out.docbin, doc)
+        return out
+
+    def _added(self, out: _Shards) -> None:
+        """Count a document just added to ``out``; write the shard out when it is full."""
         out.count += 1
         if self.shard_size and len(out.docbin) >= self.shard_size:
             self._flush(out)
@@ -175,6 +181,18 @@ def cached_msgpack_codecs() -> Iterator[None]:
     are computed once (entry points included, so nothing changes) and the instance attribute that
     shadows ``get_all`` is removed again afterwards.
     """
+    installed = keep_msgpack_codecs()
+    try:
+        yield
+    finally:
+        for registry in installed:
+            del registry.get_all
+
+
+def keep_msgpack_codecs() -> list[Any]:
+    """Build srsly's msgpack codec lists once (see :func:`cached_msgpack_codecs`) and keep them
+    until the registries it returns (those it changed) lose the ``get_all`` it gave them: for
+    the life of a worker process."""
     from srsly.msgpack import msgpack_decoders, msgpack_encoders
 
     installed = []
@@ -183,21 +201,7 @@ def cached_msgpack_codecs() -> Iterator[None]:
             codecs = registry.get_all()
             registry.get_all = lambda codecs=codecs: dict(codecs)
             installed.append(registry)
-    try:
-        yield
-    finally:
-        for registry in installed:
-            del registry.get_all
-
-
-# One document as DocBin entries: ``(output name, attrs, state)`` for the document and each of
-# its tagged blocks, where ``state`` is what ``DocBin.add`` stored of that Doc: the values of a
-# one-document DocBin's attributes named in _STATE (numpy arrays, a set of strings, dicts,
-# bytes). Plain picklable data, so a worker process can make it and the exporting process merge
-# it (:meth:`DocBinExport.add_packed`). Not the DocBin itself: spaCy pickles a DocBin through
-# ``to_bytes`` (zlib) and loses ``store_user_data`` on the way.
-Packed = list[tuple[str, list[str], tuple]]
-_STATE = ("tokens", "spaces", "strings", "cats", "span_groups", "flags", "user_data")
+    return installed
 
 
 def docs_of(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
@@ -216,61 +220,151 @@ def docs_of(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
     return docs, bad
 
 
-def pack(nlp: Any, side: str, doc_id: int, text: str, spans: Iterable[Span],
-         sections: Sequence[Section], meta: dict[str, Any], section_labels: Sequence[str],
-         runs: bytes | None = None) -> tuple[Packed, list[Misaligned]]:
-    """:func:`docs_of` with each Doc already added to a DocBin of its own (the costly part of
-    ``DocBin.add``: the token arrays, strings and user data), for a worker process to send."""
-    from spacy.tokens import DocBin
+# What ``DocBin.add`` stores of one Doc, an item for each of its lists: (token attributes
+# array, spaces array, strings, cats, has_unknown_spaces, user data bytes, span groups bytes).
+Entry = tuple[Any, Any, list[str], dict[str, float], bool, bytes, bytes]
 
-    docs, bad = docs_of(nlp, side, doc_id, text, spans, sections, meta, section_labels, runs)
-    packed: Packed = []
-    for name, attrs, doc in docs:
-        one = DocBin(attrs=attrs, store_user_data=True)
-        add_doc(one, doc)
-        packed.append((name, attrs, tuple(getattr(one, key) for key in _STATE)))
-    return packed, bad
+
+@dataclass
+class Entries:
+    """Documents of one output (e.g. ``corpus``) as ``DocBin.add`` stores them, a column per
+    DocBin list: what a worker process sends of a chunk (:func:`pack_chunk`), for
+    :meth:`DocBinExport.add_entries` to append a document at a time.
+
+    Why columns: the token and space arrays of all the chunk's documents travel as two byte
+    strings (the exporting process cuts them back into per-document views), and nothing else
+    is an object per document but the strings and the bytes spaCy keeps. Sending a one-document
+    DocBin's state per document (two numpy arrays, a set, dicts) cost as much CPU to pickle and
+    unpickle, and to make, as a quarter of the DocBin work itself (bench/export.py, issue 12)."""
+
+    name: str
+    attrs: list[str]
+    tokens: bytes = b""
+    spaces: bytes = b""
+    lengths: list[int] = field(default_factory=list)
+    strings: list[list[str]] = field(default_factory=list)
+    cats: list[dict[str, float]] = field(default_factory=list)
+    unknown_spaces: list[bool] = field(default_factory=list)
+    user_data: list[bytes] = field(default_factory=list)
+    span_groups: list[bytes] = field(default_factory=list)
+
+    def arrays(self) -> tuple[Any, Any]:
+        """The token attributes (uint64, a column per stored attribute) and spaces (bool, one
+        column) of all the documents, one row per token."""
+        import numpy
+
+        columns = len(docbin_attrs(self.attrs))
+        tokens = numpy.frombuffer(self.tokens, dtype=numpy.uint64).reshape((-1, columns))
+        spaces = numpy.frombuffer(self.spaces, dtype=bool).reshape((-1, 1))
+        return tokens, spaces
+
+
+def pack_chunk(nlp: Any, items: Sequence[tuple], section_labels: Sequence[str]
+               ) -> tuple[list[Entries], list[list[Misaligned]]]:
+    """:func:`docs_of` of each ``(side, doc_id, text, spans, sections, meta, runs)`` item, as
+    :class:`Entries` per output (in the order the outputs first appear), and each item's spans
+    that did not align: what a worker process makes of a chunk, plain picklable data. (Not
+    DocBins: spaCy pickles a DocBin through ``to_bytes``, zlib, and loses ``store_user_data``
+    on the way.)"""
+    import numpy
+
+    columns: dict[str, tuple[Entries, list[Any], list[Any]]] = {}
+    bad_per_item = []
+    for side, doc_id, text, spans, sections, meta, runs in items:
+        docs, bad = docs_of(nlp, side, doc_id, text, spans, sections, meta, section_labels, runs)
+        for name, attrs, doc in docs:
+            if name not in columns:
+                columns[name] = (Entries(name, attrs), [], [])
+            col, tokens, spaces = columns[name]
+            tok, space, strings, cats, unknown, user_data, groups = entry(
+                doc, docbin_attrs(attrs), True)
+            tokens.append(tok)
+            spaces.append(space)
+            col.lengths.append(len(tok))
+            col.strings.append(strings)
+            col.cats.append(cats)
+            col.unknown_spaces.append(unknown)
+            col.user_data.append(user_data)
+            col.span_groups.append(groups)
+        bad_per_item.append(bad)
+    for col, tokens, spaces in columns.values():
+        col.tokens = numpy.concatenate(tokens).tobytes() if tokens else b""
+        col.spaces = numpy.concatenate(spaces).tobytes() if spaces else b""
+    return [col for col, _, _ in columns.values()], bad_per_item
+
+
+_ATTRS: dict[tuple[str, ...], list[int]] = {}
+
+
+def docbin_attrs(attrs: Sequence[str]) -> list[int]:
+    """The attribute ids a ``DocBin(attrs=attrs)`` stores a column of, in its order (ORTH
+    first, SPACY apart)."""
+    key = tuple(attrs)
+    if key not in _ATTRS:
+        from spacy.tokens import DocBin
+
+        _ATTRS[key] = list(DocBin(attrs=list(attrs)).attrs)
+    return _ATTRS[key]
 
 
 def add_doc(docbin: Any, doc: Any) -> None:
     """``docbin.add(doc)`` for a Doc made here (tokens, norms, entities, span groups, cats,
     user data; no tags, lemmas, morphology, dependencies, knowledge-base or entity ids): the
     same entries appended to the same lists (spaCy 3's ``DocBin.add``), so the same bytes
-    (tests/test_piece_tokens.py). Its strings come from one array of the tokens' ORTH, NORM
-    and ENT_TYPE hashes, where ``DocBin.add`` reads nine properties of every token (``tag_``,
-    ``lemma_``, ``morph``, ``dep_``, ``ent_kb_id_``, ``ent_id_`` are all "" on such a Doc):
-    the largest part of a spaCy export once tokenizing is cheap (~1.5 us a token)."""
+    (tests/test_piece_tokens.py). See :func:`entry`."""
+    _append(docbin, entry(doc, docbin.attrs, docbin.store_user_data))
+
+
+def _append(docbin: Any, item: Entry) -> None:
+    """Append one document's entry to ``docbin``'s lists, as ``DocBin.add`` does."""
+    tokens, spaces, strings, cats, unknown_spaces, user_data, span_groups = item
+    docbin.tokens.append(tokens)
+    docbin.spaces.append(spaces)
+    docbin.flags.append({"has_unknown_spaces": unknown_spaces})
+    docbin.strings.update(strings)
+    docbin.cats.append(cats)
+    if docbin.store_user_data:
+        docbin.user_data.append(user_data)
+    docbin.span_groups.append(span_groups)
+
+
+def entry(doc: Any, attrs: list[int], with_user_data: bool) -> Entry:
+    """What ``DocBin.add`` stores of ``doc`` in a DocBin whose columns are ``attrs`` (its
+    ``.attrs``). The token columns, spaces and the hashes of the token strings come from one
+    ``Doc.to_array`` (three calls before: ~18 us each), and the strings from the tokens' ORTH,
+    NORM and ENT_TYPE hashes, where ``DocBin.add`` reads nine properties of every token
+    (``tag_``, ``lemma_``, ``morph``, ``dep_``, ``ent_kb_id_``, ``ent_id_`` are all "" on such a
+    Doc): the largest part of a spaCy export once tokenizing is cheap (~1.5 us a token)."""
     import numpy
     import srsly
     from spacy.attrs import ENT_TYPE, NORM, ORTH, SPACY
 
-    array = doc.to_array(docbin.attrs)
-    if len(array.shape) == 1:
-        array = array.reshape((array.shape[0], 1))
-    docbin.tokens.append(array)
-    spaces = doc.to_array(SPACY)
-    docbin.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
-    docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    wanted = list(attrs) + [a for a in (SPACY, NORM, ENT_TYPE) if a not in attrs]
+    array = doc.to_array(wanted)
+    width = len(attrs)
+    tokens = numpy.ascontiguousarray(array[:, :width])
+    spaces = numpy.asarray(array[:, wanted.index(SPACY)].reshape((-1, 1)), dtype=bool)
+    strings: list[str] = []
     if len(doc):
-        strings = doc.vocab.strings
-        hashes = set(doc.to_array([ORTH, NORM, ENT_TYPE]).ravel().tolist())
+        text_of = doc.vocab.strings
+        hashes = set(array[:, [wanted.index(a) for a in (ORTH, NORM, ENT_TYPE)]]
+                     .ravel().tolist())
         hashes.discard(0)
-        docbin.strings.update([strings[h] for h in hashes])
-        docbin.strings.add("")
-    docbin.cats.append(doc.cats)
-    if docbin.store_user_data:
-        docbin.user_data.append(srsly.msgpack_dumps(doc.user_data))
-    docbin.span_groups.append(doc.spans.to_bytes())
+        strings = [text_of[h] for h in hashes]
+        strings.append("")
+    user_data = srsly.msgpack_dumps(doc.user_data) if with_user_data else b""
     for group in doc.spans.values():
         for span in group:
-            docbin.strings.add(span.label_)
+            strings.append(span.label_)
             if span.kb_id in span.doc.vocab.strings:
-                docbin.strings.add(span.kb_id_)
+                strings.append(span.kb_id_)
             if span.id in span.doc.vocab.strings:
-                docbin.strings.add(span.id_)
+                strings.append(span.id_)
+    return (tokens, spaces, strings, doc.cats, doc.has_unknown_spaces, user_data,
+            doc.spans.to_bytes())
 
 
-def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
+def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span | tuple[int, int, str]],
              sections: Sequence[Section], runs: bytes | None = None
              ) -> tuple[Any, list[Misaligned]]:
     """A Doc with aligned entities and section spans, and the spans that did not align."""
@@ -279,11 +373,11 @@ def make_doc(nlp: Any, doc_id: int, text: str, spans: Iterable[Span],
     doc = new_doc(nlp, text, runs)
     bad: list[Misaligned] = []
     ents = []
-    for span in spans:
-        ent = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
-        if ent is None or _whitespace_edge(text, span.start, span.end):
-            bad.append(Misaligned(doc_id, span.start, span.end, span.label,
-                                  text[span.start:span.end]))
+    for span in spans:  # a Span, or a (start, end, label) tuple (from a worker's chunk)
+        start, end, label = span[:3]
+        ent = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if ent is None or _whitespace_edge(text, start, end):
+            bad.append(Misaligned(doc_id, start, end, label, text[start:end]))
         else:
             ents.append(ent)
     doc.ents = ents

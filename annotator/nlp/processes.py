@@ -63,12 +63,20 @@ def pool_map(work: Callable[[T], Any], batches: Iterable[T], workers: int, metho
     running ``initializer(*initargs)`` first), results in order, two batches a worker ahead.
     Closing the generator early cancels the batches not started and waits for the running ones.
     ``work`` must be picklable (a module-level function, or a ``functools.partial`` of one)."""
+    import gc
     import multiprocessing  # here: importing this module must stay cheap
     from concurrent.futures import ProcessPoolExecutor
 
+    if method == "fork":
+        # Keep the collector off what the workers inherit (spaCy, the model, the tokenizer): a
+        # full collection in a worker would walk every inherited object, and write to each,
+        # copying its memory page. Frozen objects are never collected until unfrozen.
+        gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                initializer=initializer, initargs=initargs)
     try:
         yield from in_order(partial(pool.submit, work), batches, 2 * workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if method == "fork":
+            gc.unfreeze()

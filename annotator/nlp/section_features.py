@@ -389,7 +389,9 @@ def _repeats(rows: list[dict[str, float]], texts: list[str]) -> None:
     seen: set[tuple[str, ...]] = set()
     lines: set[str] = set()
     for row, text in zip(rows, texts, strict=True):
-        words = _NOT_WORD.sub(" ", text.casefold()).split()  # as word_grams, normalise_line
+        # the words of word_grams and normalise_line (the runs of word characters between
+        # _NOT_WORD's runs), found directly rather than by replacing those runs and splitting
+        words = _WORD.findall(text.casefold())
         grams = set(zip(words, words[1:], words[2:], words[3:], strict=False))
         if grams:
             share = len(grams & seen) / len(grams)

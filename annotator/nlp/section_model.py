@@ -97,12 +97,20 @@ class SectionModel:
     def matrix(self, rows: list[dict[str, float]], dtype: type = np.float64) -> np.ndarray:
         """Feature dicts as a (blocks x features) matrix in this model's columns, scaled."""
         x = np.zeros((len(rows), len(self.features)), dtype=dtype)
-        column = self._column
+        get = self._column.get
+        # (row, column, value) of every known feature, set in one assignment: a numpy item
+        # assignment per feature was a third of the classifier's time after the rules (issue 12)
+        at_rows: list[int] = []
+        at_columns: list[int] = []
+        values: list[float] = []
         for i, row in enumerate(rows):
             for name, value in row.items():
-                j = column.get(name)
+                j = get(name)
                 if j is not None:
-                    x[i, j] = value
+                    at_rows.append(i)
+                    at_columns.append(j)
+                    values.append(value)
+        x[at_rows, at_columns] = values
         x /= self.scale.astype(dtype)
         return x
 

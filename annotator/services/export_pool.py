@@ -25,7 +25,6 @@ there the export runs in one process.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -109,15 +108,20 @@ def ordered_map(work: Callable[[list[Any]], R], chunks: Iterable[list[Any]], wor
     log.debug("export: %d %s workers", workers, method)
     if method == "fork":
         # Build the tokenizer here, once, for every worker to inherit (else each builds its
-        # own: ~0.7 CPU s each), and keep the collector off what they inherit (gc.freeze): a
-        # collection in a worker would write to every inherited object and copy its page.
+        # own: ~0.7 CPU s each); pool_map keeps the collector off what they inherit.
         _warm(lang)
-        gc.freeze()
-    try:
-        yield from pool_map(work, chunks, workers, method, _warm, (lang,))
-    finally:
-        if method == "fork":
-            gc.unfreeze()
+    yield from pool_map(work, chunks, workers, method, _start_worker, (lang,))
+
+
+def _start_worker(lang: str) -> None:
+    """A worker's start: :func:`_warm`, and srsly's codec lists built once for the worker's
+    life (:func:`annotator.nlp.docbin.cached_msgpack_codecs`; a forked worker inherits them
+    from the export). Why: entered per chunk, a spawned worker rebuilt them for every chunk of
+    50 documents (~1.6 ms: ~3 CPU s a 1,000,000-span export from the window)."""
+    _warm(lang)
+    from annotator.nlp.docbin import keep_msgpack_codecs
+
+    keep_msgpack_codecs()  # the worker process ends with the pool
 
 
 def _warm(lang: str) -> None:
@@ -158,20 +162,34 @@ def conll_chunk(lang: str, items: list[Item]) -> Chunk:
     return "".join(write(item) for item in items), len(items), len(items), problems
 
 
-def docbin_chunk(lang: str, section_labels: list[str], sided: list[tuple[str, Item]]) -> Chunk:
-    """Each ``(side, item)`` as :func:`annotator.nlp.docbin.pack` gives it, ``(entries, spans
-    that did not align)`` a document, and the number of documents."""
-    from annotator.nlp.docbin import cached_msgpack_codecs, pack
+def docbin_items(sided: list[tuple[str, Item]]) -> list[tuple]:
+    """Each ``(side, item)`` as the plain tuple :func:`docbin_chunk` takes: ``(side, doc_id,
+    text, spans as (start, end, label), sections as (block, start, end, label), export meta,
+    cached token runs)``, with one string object per label (pickled once a chunk).
+
+    Why: pickling the items themselves (a Document dataclass with its Status, Span named tuples,
+    Section dataclasses) and unpickling them in the worker cost ~90 us a document, a tenth of
+    the DocBin work; these tuples cost ~10 us (bench/export.py, issue 12)."""
+    labels: dict[str, str] = {}
+    return [(side, item.doc.id, item.doc.text,
+             [(s.start, s.end, labels.setdefault(s.label, s.label)) for s in item.spans],
+             [(s.block, s.start, s.end, labels.setdefault(s.label, s.label))
+              for s in item.sections],
+             export_meta(item.doc), item.tokens)
+            for side, item in sided]
+
+
+def docbin_chunk(lang: str, section_labels: list[str], items: list[tuple]) -> Chunk:
+    """The DocBin entries of :func:`docbin_items`' tuples, as
+    :func:`annotator.nlp.docbin.pack_chunk` gives them (``(entries per output, spans that did
+    not align per document)``), and the number of documents."""
+    from annotator.domain import Section
+    from annotator.nlp.docbin import cached_msgpack_codecs, pack_chunk
     from annotator.nlp.tokens import blank_pipeline
 
     nlp = blank_pipeline(lang)
-    problems: list[Misaligned] = []
-    packed = []
+    items = [(side, doc_id, text, spans, [Section(*sec) for sec in sections], meta, runs)
+             for side, doc_id, text, spans, sections, meta, runs in items]
     with cached_msgpack_codecs():
-        for side, item in sided:
-            entries, bad = pack(nlp, side, item.doc.id, item.doc.text, item.spans,
-                                item.sections, export_meta(item.doc), section_labels,
-                                item.tokens)
-            packed.append((entries, bad))
-            problems += bad
-    return packed, len(sided), len(sided), problems
+        entries, bad = pack_chunk(nlp, items, section_labels)
+    return (entries, bad), len(items), len(items), [b for one in bad for b in one]

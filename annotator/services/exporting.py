@@ -33,6 +33,7 @@ from annotator.services.export_pool import (
     chunked,
     conll_chunk,
     docbin_chunk,
+    docbin_items,
     export_workers,
     jsonl_chunk,
     ordered_map,
@@ -253,8 +254,8 @@ def _docs_added(exporter: DocBinExport, items: Iterator[Item], split: Split | No
                                export_meta(item.doc), item.tokens)
         return
     work = partial(docbin_chunk, exporter.lang, exporter.section_labels)
-    with closing(ordered_map(work, chunked(sided), workers, exporter.lang)) as results:
-        for packed, _, _, _ in results:
-            for entries, bad in packed:
-                exporter.add_packed(entries)
-                yield bad
+    chunks = (docbin_items(chunk) for chunk in chunked(sided))
+    with closing(ordered_map(work, chunks, workers, exporter.lang)) as results:
+        for (entries, bad_per_doc), _, _, _ in results:
+            exporter.add_entries(entries)
+            yield from bad_per_doc
