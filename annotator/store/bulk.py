@@ -181,9 +181,17 @@ def index_documents(conn: sqlite3.Connection, first: int, last: int) -> None:
     Whoever inserts documents calls this (migration ``m011_index_by_batch``): FTS5 writes what
     it gathered as a new segment at the end of every statement that changed it, so one
     statement per batch, not one per row (as a trigger or ``executemany`` does), costs a third
-    of the CPU. Changes and deletions are kept by the index's triggers."""
-    conn.execute("INSERT INTO documents_fts (rowid, title, text) "
-                 "SELECT id, title, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+    of the CPU. What is indexed is :data:`INDEXED_TEXT` (``m015_fts6_one_column_index``);
+    changes and deletions are kept by the index's triggers, which use the same expression."""
+    conn.execute(f"INSERT INTO documents_fts (rowid, text) SELECT id, {INDEXED_TEXT} "
+                 "FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+
+
+# What the full-text index holds of a document (m015): its text, led by its title when the text
+# does not contain it (a title is most often the text's first line: indexed once, not twice).
+# The index keeps no copy, so its triggers delete a document's words by this same expression.
+INDEXED_TEXT = ("CASE WHEN instr(documents.text, documents.title) THEN documents.text "
+                "ELSE documents.title || char(10) || documents.text END")
 
 
 def insert_documents(conn: sqlite3.Connection, rows: list[tuple]) -> None:
@@ -192,19 +200,21 @@ def insert_documents(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     insert_rows(conn, INSERT_DOCUMENT, rows)
 
 
-def insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple]) -> None:
+def insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple], tail: str = "") -> None:
     """Insert ``rows`` (tuples of as many values as ``head``, an ``INSERT ... VALUES `` without
     its values, names columns) as few statements of many rows as SQLite's limit on bound
     values allows, never one statement per row: each statement is a round of SQLite's and
     Python's per-call work. Measured on 1,000,000 span rows: ``executemany`` 2.4-2.5 CPU s,
-    statements of many rows 1.6 s, the values bound the same way."""
+    statements of many rows 1.6 s, the values bound the same way. ``tail`` ends each
+    statement (an ``ON CONFLICT`` clause)."""
     if not rows:
         return
     columns = len(rows[0])
     per = max(1, min(_MAX_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // columns))
     for start in range(0, len(rows), per):
         chunk = rows[start:start + per]
-        conn.execute(_insert_rows_sql(head, columns, len(chunk)), [v for row in chunk for v in row])
+        conn.execute(_insert_rows_sql(head, columns, len(chunk)) + tail,
+                     [v for row in chunk for v in row])
 
 
 _MAX_ROWS = 500  # rows per statement: beyond this a bigger statement saves nothing measurable
