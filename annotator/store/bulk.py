@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 
@@ -88,6 +88,7 @@ def insert_batch(
     doc_rows: list[tuple] = []
     html_rows: list[tuple] = []
     rec_of: dict[int, NewDocument] = {}
+    large: list[int] = []  # ids of texts written in pieces (LARGE_TEXT)
     # Ids are given here, so that the documents go in with a few statements (not one each) and
     # their spans can name them: the caller's transaction holds the write lock, so nobody else
     # takes the next ids meanwhile.
@@ -102,6 +103,7 @@ def insert_batch(
         row = (doc_id, *p.row)
         if len(rec.text) > LARGE_TEXT:
             _insert_large_document(conn, row, rec.text)
+            large.append(doc_id)
         else:
             doc_rows.append(row)
         existing[p.digest] = doc_id
@@ -115,7 +117,7 @@ def insert_batch(
             html_rows.append((doc_id, rec.html, json.dumps(rec.block_features or [])))
     insert_documents(conn, doc_rows)
     if next_id > first_id:
-        index_documents(conn, first_id, next_id - 1)
+        index_documents(conn, first_id, next_id - 1, large)
     conn.executemany("INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
                      html_rows)
     span_rows = _admitted(conn, LabelKind.ENTITY, span_rows, 3, rec_of, known_labels, fixed,
@@ -174,7 +176,8 @@ INSERT_DOCUMENT = ("INSERT INTO documents (id, text, hash, source, title, meta, 
 INSERT_SPANS = INSERT_SPAN[:INSERT_SPAN.index("VALUES") + len("VALUES ")]  # seven columns
 
 
-def index_documents(conn: sqlite3.Connection, first: int, last: int) -> None:
+def index_documents(conn: sqlite3.Connection, first: int, last: int,
+                    large: Collection[int] = ()) -> None:
     """Add the documents with ids ``first`` to ``last`` (just inserted, texts written) to the
     list's full-text index (``documents_fts``), in one statement.
 
@@ -182,9 +185,26 @@ def index_documents(conn: sqlite3.Connection, first: int, last: int) -> None:
     it gathered as a new segment at the end of every statement that changed it, so one
     statement per batch, not one per row (as a trigger or ``executemany`` does), costs a third
     of the CPU. What is indexed is :data:`INDEXED_TEXT` (``m015_fts6_one_column_index``);
-    changes and deletions are kept by the index's triggers, which use the same expression."""
+    changes and deletions are kept by the index's triggers, which use the same expression.
+
+    ``large``: ids among them whose text is long (:data:`LARGE_TEXT`), each indexed by a
+    statement of its own that reads the text once: :data:`INDEXED_TEXT` names the text twice
+    (is the title in it; then the text), and SQLite reads a column once for each, so a 20 MB
+    text was held twice (21 MB more at the peak of importing it). Whether its title is in it
+    is asked first, by SQLite itself, so the words are the very ones the triggers delete."""
+    if not large:
+        conn.execute(f"INSERT INTO documents_fts (rowid, text) SELECT id, {INDEXED_TEXT} "
+                     "FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+        return
     conn.execute(f"INSERT INTO documents_fts (rowid, text) SELECT id, {INDEXED_TEXT} "
-                 "FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+                 f"FROM documents WHERE id BETWEEN ? AND ? AND id NOT IN ({marks(large)})",
+                 [first, last, *large])
+    for doc_id in large:
+        inside = conn.execute("SELECT instr(text, title) > 0 FROM documents WHERE id = ?",
+                              [doc_id]).fetchone()[0]
+        indexed = "text" if inside else "title || char(10) || text"
+        conn.execute(f"INSERT INTO documents_fts (rowid, text) SELECT id, {indexed} "
+                     "FROM documents WHERE id = ?", [doc_id])
 
 
 # What the full-text index holds of a document (m015): its text, led by its title when the text

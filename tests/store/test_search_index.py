@@ -217,3 +217,23 @@ def test_an_import_batch_counts_its_lines_without_looking_its_documents_up(store
     assert rows == [(d, None, 0, None) for d in added[:3]] + [(added[3], b"", 0, 0)]
     with pytest.raises(RuntimeError):
         store.near_dups.add_lines_of_added({added[0]: set()}, lines.BLANK_ROW)
+
+
+def test_a_long_text_is_indexed_by_a_statement_of_its_own_with_the_same_words(store,
+                                                                               monkeypatch):
+    """Texts written in pieces (``bulk.LARGE_TEXT``) are indexed one by one, reading the text
+    once (the 50 MB import's memory), with exactly the words the batch's statement gives."""
+    monkeypatch.setattr(bulk, "LARGE_TEXT", 100)
+    long_text = "Harbour works begin in Brest\n" + "The council met again. " * 20
+    store.documents.add([
+        NewDocument(long_text, "long.txt"),  # title inside its text
+        NewDocument("Short one about Brest", "s.txt"),
+        NewDocument("Dockers voted. " * 20, "t.jsonl", meta={"title": "Quarry strike"}),
+    ])
+    assert found(store, "harbour works") == [1] and found(store, "brest") == [1, 2]
+    assert found(store, "quarry strike dockers") == [3] and found(store, "council met") == [1]
+    assert_index_is_exact(store)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM documents WHERE id IN (1, 3)")
+    assert found(store, "council") == [] and found(store, "quarry") == []
+    assert_index_is_exact(store)
