@@ -147,14 +147,16 @@ def import_paths(
 
 
 def _count_lines(store: Store, doc_ids: list[int], texts: list[str]) -> None:
-    """The near-duplicate grouping's first pass for documents just committed, from their texts
+    """The near-duplicate grouping's first pass for documents just written, from their texts
     still in memory (``texts[i]`` is document ``doc_ids[i]``'s): the prose lines
     :func:`annotator.services.near_duplicates.count_batch` would count reading them back,
     stored the same way (``text[:TEXT_CHARS]`` is what it reads), so the grouping goes straight
-    to signing. Run inside the batch's own transaction (a savepoint): the counts commit with
-    the documents, with no commit of their own (500 fewer in a 100,000-document import). No
-    numpy here (see :mod:`annotator.nlp.near_dup_lines`)."""
-    store.near_dups.add_lines_of(
+    to signing. Run inside the batch's own transaction: the counts commit with the documents,
+    with no commit of their own (500 fewer in a 100,000-document import), and since nobody
+    else can have counted documents that transaction added, nothing is looked up first
+    (:meth:`~annotator.store.near_dups.NearDups.add_lines_of_added`). No numpy here (see
+    :mod:`annotator.nlp.near_dup_lines`)."""
+    store.near_dups.add_lines_of_added(
         {doc_id: lines.line_keys(text[:TEXT_CHARS])
          for doc_id, text in zip(doc_ids, texts, strict=True)}, lines.BLANK_ROW)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 
@@ -88,6 +88,7 @@ def insert_batch(
     doc_rows: list[tuple] = []
     html_rows: list[tuple] = []
     rec_of: dict[int, NewDocument] = {}
+    large: list[int] = []  # ids of texts written in pieces (LARGE_TEXT)
     # Ids are given here, so that the documents go in with a few statements (not one each) and
     # their spans can name them: the caller's transaction holds the write lock, so nobody else
     # takes the next ids meanwhile.
@@ -102,6 +103,7 @@ def insert_batch(
         row = (doc_id, *p.row)
         if len(rec.text) > LARGE_TEXT:
             _insert_large_document(conn, row, rec.text)
+            large.append(doc_id)
         else:
             doc_rows.append(row)
         existing[p.digest] = doc_id
@@ -115,7 +117,7 @@ def insert_batch(
             html_rows.append((doc_id, rec.html, json.dumps(rec.block_features or [])))
     insert_documents(conn, doc_rows)
     if next_id > first_id:
-        index_documents(conn, first_id, next_id - 1)
+        index_documents(conn, first_id, next_id - 1, large)
     conn.executemany("INSERT INTO html_pages (doc_id, html, blocks) VALUES (?, ?, ?)",
                      html_rows)
     span_rows = _admitted(conn, LabelKind.ENTITY, span_rows, 3, rec_of, known_labels, fixed,
@@ -174,16 +176,42 @@ INSERT_DOCUMENT = ("INSERT INTO documents (id, text, hash, source, title, meta, 
 INSERT_SPANS = INSERT_SPAN[:INSERT_SPAN.index("VALUES") + len("VALUES ")]  # seven columns
 
 
-def index_documents(conn: sqlite3.Connection, first: int, last: int) -> None:
+def index_documents(conn: sqlite3.Connection, first: int, last: int,
+                    large: Collection[int] = ()) -> None:
     """Add the documents with ids ``first`` to ``last`` (just inserted, texts written) to the
     list's full-text index (``documents_fts``), in one statement.
 
     Whoever inserts documents calls this (migration ``m011_index_by_batch``): FTS5 writes what
     it gathered as a new segment at the end of every statement that changed it, so one
     statement per batch, not one per row (as a trigger or ``executemany`` does), costs a third
-    of the CPU. Changes and deletions are kept by the index's triggers."""
-    conn.execute("INSERT INTO documents_fts (rowid, title, text) "
-                 "SELECT id, title, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+    of the CPU. What is indexed is :data:`INDEXED_TEXT` (``m015_fts6_one_column_index``);
+    changes and deletions are kept by the index's triggers, which use the same expression.
+
+    ``large``: ids among them whose text is long (:data:`LARGE_TEXT`), each indexed by a
+    statement of its own that reads the text once: :data:`INDEXED_TEXT` names the text twice
+    (is the title in it; then the text), and SQLite reads a column once for each, so a 20 MB
+    text was held twice (21 MB more at the peak of importing it). Whether its title is in it
+    is asked first, by SQLite itself, so the words are the very ones the triggers delete."""
+    if not large:
+        conn.execute(f"INSERT INTO documents_fts (rowid, text) SELECT id, {INDEXED_TEXT} "
+                     "FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+        return
+    conn.execute(f"INSERT INTO documents_fts (rowid, text) SELECT id, {INDEXED_TEXT} "
+                 f"FROM documents WHERE id BETWEEN ? AND ? AND id NOT IN ({marks(large)})",
+                 [first, last, *large])
+    for doc_id in large:
+        inside = conn.execute("SELECT instr(text, title) > 0 FROM documents WHERE id = ?",
+                              [doc_id]).fetchone()[0]
+        indexed = "text" if inside else "title || char(10) || text"
+        conn.execute(f"INSERT INTO documents_fts (rowid, text) SELECT id, {indexed} "
+                     "FROM documents WHERE id = ?", [doc_id])
+
+
+# What the full-text index holds of a document (m015): its text, led by its title when the text
+# does not contain it (a title is most often the text's first line: indexed once, not twice).
+# The index keeps no copy, so its triggers delete a document's words by this same expression.
+INDEXED_TEXT = ("CASE WHEN instr(documents.text, documents.title) THEN documents.text "
+                "ELSE documents.title || char(10) || documents.text END")
 
 
 def insert_documents(conn: sqlite3.Connection, rows: list[tuple]) -> None:
@@ -192,19 +220,21 @@ def insert_documents(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     insert_rows(conn, INSERT_DOCUMENT, rows)
 
 
-def insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple]) -> None:
+def insert_rows(conn: sqlite3.Connection, head: str, rows: list[tuple], tail: str = "") -> None:
     """Insert ``rows`` (tuples of as many values as ``head``, an ``INSERT ... VALUES `` without
     its values, names columns) as few statements of many rows as SQLite's limit on bound
     values allows, never one statement per row: each statement is a round of SQLite's and
     Python's per-call work. Measured on 1,000,000 span rows: ``executemany`` 2.4-2.5 CPU s,
-    statements of many rows 1.6 s, the values bound the same way."""
+    statements of many rows 1.6 s, the values bound the same way. ``tail`` ends each
+    statement (an ``ON CONFLICT`` clause)."""
     if not rows:
         return
     columns = len(rows[0])
     per = max(1, min(_MAX_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // columns))
     for start in range(0, len(rows), per):
         chunk = rows[start:start + per]
-        conn.execute(_insert_rows_sql(head, columns, len(chunk)), [v for row in chunk for v in row])
+        conn.execute(_insert_rows_sql(head, columns, len(chunk)) + tail,
+                     [v for row in chunk for v in row])
 
 
 _MAX_ROWS = 500  # rows per statement: beyond this a bigger statement saves nothing measurable

@@ -9,10 +9,12 @@ costs about the same wherever the list is scrolled:
   or the full-text index's own list), never over the documents' rows with their texts;
 - ``row_of(doc_id)`` and ``next_unfinished(after_id)``: seeks, not scans.
 
-The text filter matches words (SQLite FTS5, migration ``m008_list_search``): the words typed, in
-that order and next to each other, case and accents folded ("zoe muller" finds "Zoë Müller");
-the last word, from three letters on, also as the start of a longer word ("lisb" finds
-"Lisbon"), unless the text typed ends with a space. A word shorter than three letters is matched
+The text filter matches words (SQLite FTS5, migration ``m008_list_search``; since
+``m015_fts6_one_column_index`` one column of each document's words, its title leading it only
+when its text does not hold it): the words typed, in that order and next to each other, case
+and accents folded ("zoe muller" finds "Zoë Müller"); the last word, from three letters on,
+also as the start of a longer word ("lisb" finds "Lisbon"), unless the text typed ends with a
+space. A word shorter than three letters is matched
 whole. A filter with no letter or digit in it ("$", "—") falls back to a substring scan of every
 title and text, as does a project file too old to have the index (opened read-only).
 """

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from annotator.store.base import Base, chunks, marks
+from annotator.store.bulk import insert_rows
 
 PARAMS_KEY = "near_dups_params"
 # Texts are read for signing up to this many characters: a news story, reprinted or not, is far
@@ -111,26 +112,35 @@ class NearDups:
                         f"SELECT id, ?, ?, ? FROM documents WHERE id IN ({marks(chunk)})",
                         [signature, shingles, group, *chunk])
 
-    def add_lines_of(self, keys_by_doc: dict[int, set[int]],
-                     blank_row: tuple[bytes, int]) -> None:
-        """:meth:`add_line_counts` from each document's own prose-line hashes (an importer
-        counting what it just inserted): in one transaction, the documents that have a row
-        already (another run counted them meanwhile) are left out, so no line is counted twice
-        for a document; a document with no hash gets ``blank_row`` at once."""
-        with self._base.transaction():
-            have: set[int] = set()
-            ids = list(keys_by_doc)
-            for chunk in chunks(ids):
-                have.update(r[0] for r in self._conn.execute(
-                    f"SELECT doc_id FROM near_dups WHERE doc_id IN ({marks(chunk)})", chunk))
-            counts: dict[int, int] = {}
-            for doc_id, keys in keys_by_doc.items():
-                if doc_id not in have:
-                    for key in keys:
-                        counts[key] = counts.get(key, 0) + 1
-            todo = [d for d in ids if d not in have]
-            self.add_line_counts(todo, counts, [d for d in todo if not keys_by_doc[d]],
-                                 blank_row)  # joins this transaction
+    def add_lines_of_added(self, keys_by_doc: dict[int, set[int]],
+                           blank_row: tuple[bytes, int]) -> None:
+        """:meth:`add_line_counts` from each document's own prose-line hashes, for documents
+        inserted in the caller's own open transaction (an import batch counting what it has
+        just written): no other run can have counted them, and none is gone, so nothing is
+        looked up first (the grouping's own pass asks, since documents may go or be counted
+        meanwhile). Each gets its row, signed at once with ``blank_row`` and compared when it
+        has no hash, and its lines are counted, in statements of many rows
+        (:func:`annotator.store.bulk.insert_rows`: a million line counts of prose texts are a
+        million upserts). Why: looking each imported document up in ``near_dups`` and again in
+        ``documents``, 500 ids a statement, was work nothing needed."""
+        conn = self._conn
+        if not conn.in_transaction:
+            raise RuntimeError("add_lines_of_added runs inside the transaction that added them")
+        counts: dict[int, int] = {}
+        rows: list[tuple] = []
+        blank = (*blank_row, 0)  # compared: no shingle, no pair (see add_line_counts)
+        for doc_id, keys in keys_by_doc.items():
+            if keys:
+                for key in keys:
+                    counts[key] = counts.get(key, 0) + 1
+                rows.append((doc_id, None, 0, None))
+            else:
+                rows.append((doc_id, *blank))
+        insert_rows(conn, "INSERT INTO near_dup_lines (hash, docs) VALUES ",
+                    sorted(counts.items()),  # in key order: half the time of random order
+                    " ON CONFLICT(hash) DO UPDATE SET docs = docs + excluded.docs")
+        insert_rows(conn, "INSERT INTO near_dups (doc_id, signature, shingles, grp) VALUES ",
+                    rows)
 
     def line_counts(self, hashes: Sequence[int]) -> dict[int, int]:
         """In how many documents each of these prose lines appears (absent: none)."""
