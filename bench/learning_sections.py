@@ -18,6 +18,9 @@ text against the person's article text (:class:`annotator.nlp.evaluate.ShingleSc
 ``--dev-split`` scores the development sites instead (``tools/sections_data.dev_site``: a quarter
 of the sites the shipped model trains on) with ``--model`` trained by ``tools/train_base_sections.py
 --dev-split``: the figures to try ideas on without looking at the held-out sites.
+``--orders N`` runs the curve again for N seeded page orders and prints each order's body F1
+with their mean, min and max (the main table is order 0): the spread a different choice of
+confirmed pages gives.
 ``--all-sites`` adds the sites the base model was trained on (not a fair figure: marked as such).
 ``--quick``: five held-out sites for the curve and the zero-shot pages of those sites only.
 """
@@ -115,13 +118,15 @@ def zero_shot(base: SectionModel, pages: list[LabelledPage]) -> dict[str, Shingl
 
 
 def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
-          adapt: bool = True) -> tuple[dict[int, ShingleScore], list[LabelledPage]]:
-    """Body shingle scores over the scored pages of ``sites`` after k confirmed pages."""
+          adapt: bool = True, order: int = SEED
+          ) -> tuple[dict[int, ShingleScore], list[LabelledPage]]:
+    """Body shingle scores over the scored pages of ``sites`` after k confirmed pages; ``order``
+    seeds which pages of each site are confirmed and which are scored."""
     scores = {k: ShingleScore(f"k={k}") for k in STEPS}
     scored_all: list[LabelledPage] = []
     for site in sorted(sites):
         pages = list(sites[site])
-        random.Random(f"{SEED}:{site}").shuffle(pages)
+        random.Random(f"{order}:{site}").shuffle(pages)
         pool, scored = pages[:5], pages[5:]
         scored_all += scored
         for k in STEPS:
@@ -141,6 +146,24 @@ def _print(rows: list[ShingleScore], title: str) -> None:
     for row in rows:
         print(f"{row.name:<28} {row.pages:>5} {row.precision:>9.3f} {row.recall:>7.3f} "
               f"{row.f1:>6.3f}")
+
+
+def _print_orders(base: SectionModel, sites: dict[str, list[LabelledPage]], orders: int,
+                  adapt: bool) -> None:
+    """The curve again for page orders 0 .. orders-1 (order 0 is the table above), with the
+    mean and range of body F1 per k: with 8 sites and a few dozen scored pages, which pages a
+    person happens to confirm moves the figure by more than most model changes do."""
+    print(f"\nThe same curve over {orders} page orders (which pages are confirmed, which scored); "
+          "body F1")
+    print(f"{'order':<8} " + " ".join(f"{f'k={k}':>7}" for k in STEPS))
+    f1s: dict[int, list[float]] = {k: [] for k in STEPS}
+    for order in range(orders):
+        scores, _ = curve(base, sites, adapt, order)
+        for k in STEPS:
+            f1s[k].append(scores[k].f1)
+        print(f"{order:<8} " + " ".join(f"{scores[k].f1:>7.4f}" for k in STEPS), flush=True)
+    for name, pick in (("mean", lambda v: sum(v) / len(v)), ("min", min), ("max", max)):
+        print(f"{name:<8} " + " ".join(f"{pick(f1s[k]):>7.4f}" for k in STEPS))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -181,6 +204,8 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
         rows += list(zero_shot(base, scored).values())[2:]
         _print(rows, f"Learning curve, {name}: {len(sites)} sites with 6+ pages; k of the first 5 "
                f"pages confirmed, the other {len(scored)} pages scored")
+        if args.orders > 1:
+            _print_orders(base, sites, args.orders, not args.no_adapt)
     print(f"\n{time.perf_counter() - started:.1f} s")
     return 0
 
@@ -197,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-sites", action="store_true")
     parser.add_argument("--dev-split", action="store_true",
                         help="score the development sites (with a --model trained without them)")
+    parser.add_argument("--orders", type=int, default=1,
+                        help="also run the curve over this many seeded page orders and print "
+                        "their mean, min and max (order 0 is the main table)")
     parser.add_argument("--no-adapt", action="store_true",
                         help="evidence only: do not adapt the model's weights per site")
     args = parser.parse_args(argv)
