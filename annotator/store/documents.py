@@ -120,6 +120,13 @@ class Documents:
                 f"SELECT id, revision FROM documents WHERE id IN ({marks(chunk)})", chunk))
         return out
 
+    def revision_and_status(self, doc_id: int) -> tuple[int, Status] | None:
+        """A document's revision and status (``None``: no such document): what an edit's
+        transaction reads before and after it writes."""
+        row = self._conn.execute("SELECT revision, status FROM documents WHERE id = ?",
+                                 [doc_id]).fetchone()
+        return None if row is None else (row[0], Status(row[1]))
+
     def status_counts(self) -> dict[Status, int]:
         rows = self._conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
         counts = {s: 0 for s in Status}

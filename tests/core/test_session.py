@@ -195,3 +195,19 @@ def test_a_refresh_between_an_edits_commit_and_its_announcement_lists_the_span_o
         shown.update(s.id for s in added)
         shown.subtract(s.id for s in removed)
     assert +shown == Counter(s.id for s in stored)
+
+
+def test_the_bus_names_a_documents_status_only_when_an_edit_moved_it(controller, store):
+    """A first label moves a new document to in progress; later labels and their undo leave
+    it there, and their changes say so (a status change makes the window count every
+    document by status again); accepting moves it."""
+    heard = []
+    controller.bus.subscribe(heard.append)
+    s, r = TEXT.index("Marina"), TEXT.index("Rio")
+    controller.label_range(s, s + 6, "PERSON")
+    controller.label_range(r, r + 3, "GPE")
+    controller.undo()
+    controller.set_status(Status.ACCEPTED)
+    assert [(c.statuses, c.spans) for c in heard] == [
+        ({1}, {1}), (set(), {1}), (set(), {1}), ({1}, {1})]
+    assert store.documents.get(1).status == Status.ACCEPTED

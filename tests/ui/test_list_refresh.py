@@ -133,3 +133,32 @@ def test_requests_coalesce_and_stop_closes_the_thread(tmp_path, qtbot):
     refresher.request(SnapshotRequest(None, "", (0,), 200, 99))  # after stop: nothing starts
     time.sleep(0.05)
     assert refresher.reads == len(got)
+
+
+def test_a_label_key_that_leaves_the_status_as_it_was_counts_no_documents(
+        tmp_path, open_window, qtbot):
+    """Only an edit that moves a document's status counts the project by status again (a
+    GROUP BY over every document, beside the window's thread at each key press); the first
+    label of a new document and an accept still update "N of M finished"."""
+    _db, window, _signals = window_on(tmp_path, open_window, 50)
+    refresher = window.list_model.refresher
+    text = window.controller.doc.text
+    words = [i for i in range(1, len(text)) if text[i - 1] == " " and text[i].isalpha()]
+
+    def label(n: int) -> None:
+        window.editor.select_range(words[n], words[n] + 1)
+        window.label_actions[0].trigger()
+
+    label(0)  # new -> in progress: counted (in the background)
+    qtbot.waitUntil(lambda: refresher.reads >= 1 and not refresher.busy(), timeout=5000)
+    reads, seen = refresher.reads, statements_on(window.store)
+    label(1)
+    label(2)
+    window.controller.undo()
+    qtbot.wait(100)
+    assert refresher.reads == reads and not refresher.busy()
+    assert [s for s in seen if "GROUP BY" in s] == []
+    assert len(window.store.spans.of(window.controller.doc.id)) == 2
+    assert window.counts.text() == "0 of 50 finished"
+    window.actions_by_name["accept"].trigger()
+    qtbot.waitUntil(lambda: window.counts.text() == "1 of 50 finished", timeout=5000)
