@@ -1,7 +1,8 @@
 """The window on a 100,000-document project, and the window while background work runs (issue 12,
 points 4 and 5), each beside a floor measured in the same run.
 
-Usage: ``python bench/gui_project.py [--quick | --smoke] [--docs N] [--project DB]``  (offscreen)
+Usage: ``python bench/gui_project.py [--quick | --smoke] [--docs N] [--project DB]
+[--scroll-only]``  (offscreen; ``--scroll-only``: the scroll row alone, with its steps' spread)
 
 The project is ``bench/corpus.py``'s corpus (10 entity spans a document) imported through
 ``annotator.services.importing``, then given a mix of statuses (60% new, 25% accepted, 5% each
@@ -181,7 +182,44 @@ def scroll_through(app, view) -> tuple[float, int]:
         step(min(bar.maximum(), bar.value() + bar.pageStep()))
     step(0)
     step(bar.maximum())
+    SCROLLS.append((steps, CPU[-len(steps):]))
     return max(steps), len(steps)
+
+
+SCROLLS: list[tuple[list[float], list[float]]] = []  # each scroll_through: wall and CPU per step
+
+
+def describe_steps(name: str, wall: list[float], cpu: list[float]) -> str:
+    """Diagnostics of one scroll: the distribution of its steps (wall and GUI-thread CPU) and
+    which steps took over 50 ms (their index: 0 is the first page step)."""
+    def spread(values: list[float]) -> str:
+        q = statistics.quantiles(values, n=100)
+        return (f"median {ms(statistics.median(values)):.1f}, p90 {ms(q[89]):.1f}, "
+                f"p99 {ms(q[98]):.1f}, max {ms(max(values)):.1f}")
+    slow = [i for i, t in enumerate(wall) if t > 0.05]
+    worst = max(range(len(wall)), key=wall.__getitem__)
+    return (f"{name}: {len(wall)} steps; wall ms {spread(wall)}; CPU ms {spread(cpu)}; "
+            f"the longest is step {worst} ({ms(wall[worst]):.1f} ms wall, "
+            f"{ms(cpu[worst]):.1f} ms CPU); over 50 ms: {len(slow)} steps {slow[:40]}")
+
+
+def bench_scroll_only(app, db: Path) -> None:
+    """``--scroll-only``: the scroll row alone (the window opened as in :func:`bench_window`,
+    then the floor), with the distribution of the steps."""
+    from annotator.ui.app import main_window
+
+    window = main_window(db)
+    window.resize(1400, 900)
+    window.show()
+    settle(app, 100)
+    window.load_tokenizer().join(120)
+    rows = window.list_model.rowCount()
+    ours, steps = scroll_through(app, window.list_panel.view)
+    window.close()
+    floor = bare_scroll(app, rows)
+    print_table([(f"scroll, longest of {steps} steps", ms(ours), ms(floor), 50)])
+    for name, (wall, cpu) in zip(("ours", "floor"), SCROLLS, strict=True):
+        print(describe_steps(name, wall, cpu))
 
 
 def bare_scroll(app, rows: int) -> float:
@@ -436,6 +474,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=None, help="documents in the project")
     parser.add_argument("--project", type=Path, default=None,
                         help="keep the project here and reuse it when it exists")
+    parser.add_argument("--scroll-only", action="store_true",
+                        help="only the scroll row (the window's list and the floor), with the "
+                             "distribution of the steps")
     args = parser.parse_args()
     args.quick = args.quick or args.smoke
     docs = args.docs or (300 if args.smoke else 5_000 if args.quick else 100_000)
@@ -448,6 +489,10 @@ def main() -> None:
         built = time.perf_counter() - started
         print(f"project: {docs:,} documents, {docs * 10:,} spans (built in {built:.0f} s); "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        if args.scroll_only:
+            bench_scroll_only(app_and_settings(work), db)
+            print(f"load average {os.getloadavg()[0]:.1f} at the end")
+            return
         # the background work goes into a copy: the measures above stay on the same project
         busy_db = work / "busy.db"
         copy = sqlite3.connect(busy_db)
@@ -496,6 +541,8 @@ def main() -> None:
           f"{win['fetched']:,}; the old LIKE scan for 'Rio Tinto': {win['like']:.0f} ms")
     print(f"import in the window: {back['import docs']}; label median "
           f"{ms(statistics.median(label_times)) if label_times else 0:.1f} ms")
+    for name, (wall, cpu) in zip(("scroll ours", "scroll floor"), SCROLLS, strict=False):
+        print(describe_steps(name, wall, cpu))
     print("floors: start-up = bare sqlite3 + QMainWindow/QTableView process; list = count + 40 "
           "rows in a bare QTableView; scroll = bare QTableView over an in-memory model; filters "
           "= the bare SQL; next = bare query + QPlainTextEdit; stall = the idle window")
