@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from annotator.domain import (
     Section,
     Span,
@@ -73,3 +76,21 @@ def test_counts_agree_with_their_noun():
     package = Path(__file__).resolve().parent.parent / "annotator"
     twins = [p.name for p in package.rglob("*.py") if "def _count(" in p.read_text("utf-8")]
     assert twins == [], "count it with annotator.domain.count, not a copy of it"
+
+
+_HEADLINE_BITS = st.sampled_from(
+    ["subscribe", "Sign in", "SIGN UP", "log in", "Login", "register", "Posted", "by", "By ",
+     "written by", "cookie", "We use cookies", "menu", "skip to", "home", "Homes", "home_",
+     "home1", "home-", "read more", "related", "©", "copyright", "Story", " | ", " > ", " » ",
+     " · ", "ſubscribe", "_", "--", "#", " ", "\t", "é", "K", ".", ":"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_HEADLINE_BITS, st.text(max_size=4)), max_size=8).map("".join))
+def test_headline_checks_by_string_methods_answer_as_the_expressions_do(line):
+    """looks_like_headline asks a line of ASCII by string methods what the two regular
+    expressions ask (separators between words; a prompt or byline at the start)."""
+    from annotator.domain import _NOT_A_HEADLINE, _SEPARATORS, _has_separators, _is_prompt
+
+    assert _has_separators(line) == (_SEPARATORS.search(line) is not None)
+    assert _is_prompt(line) == (_NOT_A_HEADLINE.match(line) is not None)

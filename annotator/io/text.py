@@ -34,6 +34,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)
+_PLAIN_STOPS = _BINARY_BYTES + b"\r"  # what decode_bytes's quick way for small files looks for
 NON_ASCII = re.compile(rb"[\x80-\xff]")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")  # where cp1252 and Latin-1 differ
 UTF8_MULTIBYTE = re.compile(
@@ -53,19 +54,34 @@ def open_regular(path: Path | str) -> BinaryIO:
         raise
 
 
-def _open_regular_fd(path: Path | str) -> tuple[int, os.stat_result]:
-    """:func:`open_regular` as a bare descriptor (blocking) and its ``fstat``."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags)
+def _open_regular_fd(path: Path | str, blocking: bool = True) -> tuple[int, os.stat_result]:
+    """:func:`open_regular` as a bare descriptor and its ``fstat``; made blocking again unless
+    ``blocking`` is false (then reads must go through :func:`_read`)."""
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ImportProblem(path, None, f"not a regular file ({_file_kind(info.st_mode)})")
-        os.set_blocking(fd, True)
+        if blocking:
+            os.set_blocking(fd, True)
         return fd, info
     except BaseException:
         os.close(fd)
         raise
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read(fd: int, n: int) -> bytes:
+    """``os.read`` on a regular file opened non-blocking (:func:`_open_regular_fd`). POSIX
+    gives ``O_NONBLOCK`` no effect on regular files, so this is a plain read; a file system
+    that honours it anyway gets its descriptor made blocking and is read again."""
+    try:
+        return os.read(fd, n)
+    except BlockingIOError:
+        os.set_blocking(fd, True)
+        return os.read(fd, n)
 
 
 def _file_kind(mode: int) -> str:
@@ -90,18 +106,23 @@ def read_limited(path: Path | str) -> bytes:
     """The whole file, refused (:class:`ImportProblem`) above :data:`MAX_DOCUMENT_BYTES`.
 
     Read straight from the descriptor (no buffered file object: an import of 100,000 small
-    files spent more on making those than on reading)."""
-    fd, info = _open_regular_fd(path)
+    files spent more on making those than on reading), left non-blocking (see :func:`_read`:
+    two system calls a file fewer), and read once when that read returns the very size the
+    file said it had: a read of a regular file that stops short of what was asked stops at
+    its end, so the second read, which returned nothing, is not made (one more a file)."""
+    fd, info = _open_regular_fd(path, blocking=False)
     try:
         size = info.st_size
         if size > MAX_DOCUMENT_BYTES:
             raise ImportProblem(path, None, f"file is larger than {size_text(MAX_DOCUMENT_BYTES)}")
         # Sized by the file (not by the limit: that would reserve 256 MiB); a file that says
         # it is empty (as /proc files do) is read up to the limit.
-        data = os.read(fd, size + 1 if size else MAX_DOCUMENT_BYTES + 1)
+        data = _read(fd, size + 1 if size else MAX_DOCUMENT_BYTES + 1)
+        if len(data) == size:  # the whole file, as fstat said (an empty one: nothing to read)
+            return data
         more: list[bytes] = []  # to the end (a short read, a file that grew meanwhile)
         total = len(data)
-        while data and total <= MAX_DOCUMENT_BYTES and (piece := os.read(fd, CHUNK_BYTES)):
+        while data and total <= MAX_DOCUMENT_BYTES and (piece := _read(fd, CHUNK_BYTES)):
             more.append(piece)
             total += len(piece)
     finally:
@@ -134,12 +155,7 @@ def sniff(head: bytes, path: Path | str, tolerant: bool = False) -> tuple[str, i
     """``(encoding, BOM length)`` from the first bytes of a file: a BOM, UTF-16 without a BOM
     (by where its NUL bytes fall), else ``utf-8`` (possibly a legacy encoding; the caller finds
     out). Raise :class:`ImportProblem` for a binary file."""
-    start = head[:8192]  # where looks_binary looks
-    if (head[:1] not in _BOM_STARTS and len(start.translate(None, _BINARY_BYTES)) == len(start)
-            and head.find(0, 8192) < 0):
-        # The common case, decided at once: no BOM, no control byte where looks_binary looks,
-        # no NUL where utf16_without_bom looks, so both would say no (an import of 100,000
-        # .txt files asks this for each: a third of the cost of asking them).
+    if plain_start(head):
         return "utf-8", 0
     if head[:1] in _BOM_STARTS:
         for bom, encoding in _BOMS:
@@ -154,6 +170,16 @@ def sniff(head: bytes, path: Path | str, tolerant: bool = False) -> tuple[str, i
             return wide, 0
         raise ImportProblem(path, None, "binary file, not text")
     return "utf-8", 0
+
+
+def plain_start(data: bytes) -> bool:
+    """Whether :func:`sniff` says ``("utf-8", 0)`` of ``data`` (a file's bytes or its first
+    :data:`SAMPLE_BYTES`) at once: no BOM, no control byte where :func:`looks_binary` looks,
+    no NUL where :func:`utf16_without_bom` looks, so both would say no. The common case (an
+    import of 100,000 .txt files asks this for each: a third of the cost of asking them)."""
+    start = data[:8192]  # where looks_binary looks
+    return (data[:1] not in _BOM_STARTS and len(start.translate(None, _BINARY_BYTES)) == len(start)
+            and data.find(0, 8192, SAMPLE_BYTES) < 0)
 
 
 def utf16_without_bom(head: bytes) -> str | None:
@@ -214,6 +240,14 @@ def decode_bytes(data: bytes, path: Path | str, newlines: bool = False) -> Decod
     Peak memory is the bytes plus the text, never the detector's view of the whole file."""
     if not data or data.isspace():
         raise ImportProblem(path, None, "file is empty")
+    if (len(data) <= 8192 and data[:1] not in _BOM_STARTS
+            and len(data.translate(None, _PLAIN_STOPS)) == len(data)):
+        # The common case of a small file, in one pass over it: no BOM, no control byte (so
+        # sniff says UTF-8) and no \r to mend. Valid UTF-8 is its text; else as below.
+        try:
+            return Decoded(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass
     encoding, skip = sniff(data[:SAMPLE_BYTES], path)
     if encoding != "utf-8":
         try:

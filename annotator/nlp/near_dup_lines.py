@@ -48,5 +48,7 @@ def line_key(line: str) -> int:
 
 
 def line_keys(text: str) -> set[int]:
-    """The distinct prose-line hashes of one text."""
-    return {line_key(line) for line in prose_lines(text)}
+    """The distinct prose-line hashes of one text (:func:`prose_lines`, in one pass: an import
+    asks this of every text it adds)."""
+    return {line_key(line) for line in text.split("\n")
+            if len(line) >= BODY_LINE_CHARS and line.rstrip()[-1:] in SENTENCE_END}

@@ -35,8 +35,10 @@ BATCH_SIZE = 200  # documents per transaction: the write lock is held for well u
 # fewer commits, each rewriting the index pages every batch touches (a batch still ends at
 # ``store.documents.BATCH_CHARS`` characters). Measured on 100,000 .txt files, CPU s of the
 # import, five runs each taking turns at load 6-7: 1,000 11.4-15.3 (mean 13.3), 5,000 10.5-13.3
-# (mean 11.6); see the README's import figures.
-ALONE_BATCH = 5000
+# (mean 11.6); see the README's import figures. 20,000 (txt7): the store's part of that import
+# 2.9 -> 2.4 CPU s (the hash index's pages written by 5 commits, not 20), the batch's texts at
+# most ``store.documents.ALONE_BATCH_CHARS`` characters.
+ALONE_BATCH = 20_000
 
 
 @dataclass
@@ -197,7 +199,7 @@ def _records(items: list[Path | str | Problem], report: ImportReport, parts: int
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
-        name = os.path.basename(item)
+        name = _file_name(item)
         start = shown = report.files * parts
         progress(start, total, f"Reading {name}")
         report.files += 1
@@ -213,6 +215,14 @@ def _records(items: list[Path | str | Problem], report: ImportReport, parts: int
                 if annotator and rec.annotator == IMPORTED:
                     _confirmed_by(rec, annotator)
                 yield rec
+
+
+def _file_name(path: Path | str) -> str:
+    """``os.path.basename(path)``; of a path string where the only separator is ``os.sep`` by
+    one string method (the name is asked for every file read, for its progress message)."""
+    if isinstance(path, str) and not os.altsep:
+        return path[path.rfind(os.sep) + 1:]
+    return os.path.basename(path)
 
 
 def _confirmed_by(rec: NewDocument, annotator: str) -> None:

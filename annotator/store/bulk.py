@@ -110,9 +110,11 @@ def insert_batch(
         result.added.append(doc_id)
         result.texts.append(rec.text)
         rec_of[doc_id] = rec
-        stamp = p.stamp
-        span_rows += [(doc_id, s[0], s[1], s[2], s[3], s[4], stamp) for s in rec.spans]
-        section_rows += [(doc_id, *s) for s in p.sections]
+        if rec.spans:  # (asked first: most imported texts have none, and a list a document
+            stamp = p.stamp  # made for nothing was a tenth of this loop)
+            span_rows += [(doc_id, s[0], s[1], s[2], s[3], s[4], stamp) for s in rec.spans]
+        if p.sections:
+            section_rows += [(doc_id, *s) for s in p.sections]
         if rec.html is not None:
             html_rows.append((doc_id, rec.html, json.dumps(rec.block_features or [])))
     insert_documents(conn, doc_rows)
@@ -257,6 +259,9 @@ def meta_json(meta: dict) -> str:
     characters at a third of the encoder's cost (its Python-level setup per call); anything
     else goes through the encoder."""
     try:
+        if len(meta) == 1:  # a text file's {"source": path}: no list, no join
+            for key, value in meta.items():
+                return "{" + _string(key) + ": " + _string(value) + "}"
         return "{" + ", ".join([_string(k) + ": " + _string(v) for k, v in meta.items()]) + "}"
     except TypeError:  # a value (or key) that is not text
         return _encode(meta)

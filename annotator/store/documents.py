@@ -29,6 +29,10 @@ BULK_CHECKPOINT_PAGES = 10_000
 # A batch ends early once its texts pass this many characters, so that whole batches of long
 # articles never hold much of a file in memory at once.
 BATCH_CHARS = 4_000_000
+# ... and a batch while no window holds the project open (``alone_batch``) at this many: each
+# commit rewrites every page of the hash index its batch touched (5,000 hashes at random places
+# touch nearly every one), so fewer, larger batches write it fewer times.
+ALONE_BATCH_CHARS = 16_000_000
 # SQLite's page cache (KiB) while documents are added, instead of its 2 MB: each batch looks
 # up and inserts hashes at random places of the hash index (8 MB at 100,000 documents), and
 # with 2 MB nearly every one read its page from the operating system again. Measured on
@@ -217,8 +221,9 @@ class Documents:
             if left:
                 prepared, left = left, []
             else:
-                batch = _take(it, max(size, alone_batch) if alone_batch and
-                              not self._base.person.watched() else size)
+                alone = bool(alone_batch) and not self._base.person.watched()
+                batch = (_take(it, max(size, alone_batch), ALONE_BATCH_CHARS) if alone
+                         else _take(it, size))
                 if not batch:
                     return
                 self._size_cache(batch)
@@ -281,14 +286,17 @@ class Documents:
         self._conn.execute(f"PRAGMA cache_size = {int(self._cache) if large else -BULK_CACHE_KIB}")
 
 
-def _take(it: Iterator[NewDocument], size: int) -> list[NewDocument]:
-    """The next ``size`` records, or fewer once their texts pass :data:`BATCH_CHARS`."""
+def _take(it: Iterator[NewDocument], size: int, most_chars: int | None = None
+          ) -> list[NewDocument]:
+    """The next ``size`` records, or fewer once their texts pass ``most_chars`` characters
+    (:data:`BATCH_CHARS` when not given)."""
+    most_chars = BATCH_CHARS if most_chars is None else most_chars
     batch: list[NewDocument] = []
     chars = 0
     for rec in it:
         batch.append(rec)
         chars += len(rec.text)
-        if len(batch) >= size or chars >= BATCH_CHARS:
+        if len(batch) >= size or chars >= most_chars:
             break
     return batch
 

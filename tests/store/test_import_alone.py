@@ -173,3 +173,38 @@ _values = st.one_of(st.text(), st.integers(), st.none(), st.booleans(),
 @given(st.dictionaries(st.one_of(st.text(), st.integers()), _values, max_size=4))
 def test_meta_is_stored_as_json_dumps_writes_it(meta):
     assert bulk.meta_json(meta) == json.dumps(meta, ensure_ascii=False)
+
+
+def test_near_dup_rows_of_long_runs_of_ids_are_the_rows_one_at_a_time(store):
+    """An import batch's ids come in runs (consecutive): a run of ``LONG_RUN`` or more gets its
+    rows from one statement, the others row by row, and every document gets the same row."""
+    from annotator.store import near_dups
+
+    store.documents.add(many(130))
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+    prose = set(ids[60:61]) | set(ids[70:])  # runs: 60 blank, 1 prose, 9 blank, 60 prose
+    keys = {i: ({5, i} if i in prose else set()) for i in ids}
+    with store.transaction():
+        store.near_dups.add_lines_of_added(keys, lines.BLANK_ROW)
+    rows = {r[0]: r[1:] for r in store.conn.execute(
+        "SELECT doc_id, signature, shingles, grp FROM near_dups")}
+    assert rows == {i: (None, 0, None) if i in prose else (b"", 0, 0) for i in ids}
+    assert dict(store.conn.execute("SELECT hash, docs FROM near_dup_lines")) == \
+        {5: 61, **{i: 1 for i in prose}}
+    assert near_dups.LONG_RUN <= 60 < 130
+
+
+def test_bigger_batches_alone_still_end_at_their_characters(tmp_path, monkeypatch):
+    """Batches while no window holds the project grow to ``alone_batch`` documents, and end
+    early once their texts pass ``ALONE_BATCH_CHARS`` characters (not ``BATCH_CHARS``)."""
+    from annotator.store import documents
+
+    monkeypatch.setattr(documents, "BATCH_CHARS", 50)
+    monkeypatch.setattr(documents, "ALONE_BATCH_CHARS", 200)
+    store = open_store(tmp_path / "p.db")
+    sizes: list[int] = []
+    store.documents.add(many(20), batch_size=1000, min_batch=1000, alone_batch=1000,
+                        on_batch=lambda step: sizes.append(len(step.added)))
+    store.close()
+    each = len(many(1)[0].text)
+    assert sizes[0] == -(-200 // each) and sum(sizes) == 20
