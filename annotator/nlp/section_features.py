@@ -249,7 +249,7 @@ def _fractions(counts: Counter[str] | None, prefix: str) -> dict[str, float]:
 
 
 # The per-block features copied to the neighbours' window (the most telling, to keep it small).
-_WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in_run",
+WINDOW = _WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in_run",
            "main_container", "thread_class", "thread_meta",
            *(f"votes:{label}" for label in LABELS), *(f"line:{label}" for label in LABELS),
            *(f"shape:{label}" for label in LABELS), *(f"path:{label}" for label in LABELS))
@@ -263,7 +263,7 @@ _CROSSED = ("in_run", "main_container", "words_20+", "ends_sentence", "landmark:
 _CROSS_NAMES = {kind: {k: f"{kind}&{k}" for k in (*_CROSSED, "links")}
                 for kind in ("kept", "dropped")}
 # Their names as a neighbour's ("n-1:words_log"), made once rather than per block and feature.
-_NEIGHBOUR_NAMES = {offset: {k: f"n{offset:+d}:{k}" for k in (*_WINDOW, "edge")}
+NEIGHBOUR_NAMES = _NEIGHBOUR_NAMES = {offset: {k: f"n{offset:+d}:{k}" for k in (*_WINDOW, "edge")}
                     for offset in (-2, -1, 1, 2)}
 
 
@@ -309,6 +309,27 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
                   ) -> list[dict[str, float]]:
     """One ``{name: value}`` dict per block of ``page`` (see the module docstring); ``page`` may
     be a :class:`PreparedPage` made earlier (:func:`prepare_page`)."""
+    out = block_rows(page, evidence)
+    n = len(out)
+    core = [{k: row[k] for k in _WINDOW if k in row} for row in out]
+    for i, row in enumerate(out):
+        for offset, names in _NEIGHBOUR_NAMES.items():
+            j = i + offset
+            if 0 <= j < n:
+                row.update({names[k]: v for k, v in core[j].items()})
+            else:
+                row[names["edge"]] = 1.0
+        row["bias"] = 1.0
+        _crossed(row)
+    return out
+
+
+def block_rows(page: SectionPage | PreparedPage, evidence: SiteEvidence | None = None
+               ) -> list[dict[str, float]]:
+    """:func:`page_features` without the neighbours' window (``n-1:words_log``, ``n+2:edge``),
+    ``bias`` and the crossed features: what :meth:`SectionModel.window_matrix
+    <annotator.nlp.section_model.SectionModel.window_matrix>` turns into the same matrix
+    without making the window's dicts."""
     prepared = page if isinstance(page, PreparedPage) else prepare_page(page)
     out = [dict(row) for row in prepared.rows]
     if len(prepared.rules) == len(out):  # the rules' own decision, beside their single votes
@@ -321,15 +342,15 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
     if evidence is not None:
         for row, text, feat in zip(out, prepared.texts, prepared.features, strict=True):
             _site(row, text, feat, evidence)
-    n = len(out)
-    core = [{k: row[k] for k in _WINDOW if k in row} for row in out]
-    for i, row in enumerate(out):
-        for offset, names in _NEIGHBOUR_NAMES.items():
-            j = i + offset
-            if 0 <= j < n:
-                row.update({names[k]: v for k, v in core[j].items()})
-            else:
-                row[names["edge"]] = 1.0
+    return out
+
+
+def unwindowed_rows(page: SectionPage | PreparedPage, evidence: SiteEvidence | None = None
+                    ) -> list[dict[str, float]]:
+    """:func:`page_features`' rows without the neighbours' window: :func:`block_rows` with
+    ``bias`` and the crossed features (neither reads the window)."""
+    out = block_rows(page, evidence)
+    for row in out:
         row["bias"] = 1.0
         _crossed(row)
     return out
