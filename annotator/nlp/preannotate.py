@@ -167,7 +167,9 @@ def doc_entities(doc: Any, text: str, labels: frozenset[str], source: str,
             stop = start + len(without_possessive(text[start:stop]))
         if "\n" in text[start:stop]:
             continue
-        if doc.char_span(start, stop) is None:  # trimmed inside a token: "👍" + "🏽Emmanuel"
+        # An untrimmed entity is on its own tokens; a trimmed one may end inside a token:
+        # "👍" + "🏽Emmanuel" (Doc.char_span makes a Span: asked only when the edges moved)
+        if (start, stop) != (begin, end) and doc.char_span(start, stop) is None:
             start, stop = on_tokens(doc, text, start, stop)
         out.append((start + offset, stop + offset, label, src))
     return out

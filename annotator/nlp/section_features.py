@@ -165,23 +165,54 @@ def _line_set(text: str) -> set[str]:
     return {normalise_line(text[b.start:b.end]) for b in blocks(text)} - {""}
 
 
+# ASCII bytes by class, for counting a block's characters with bytes.translate (in C): a
+# class's count is how many bytes deleting it removes. The classes are the str predicates'
+# own (isalpha, isupper, isdigit, neither isalnum nor isspace), so the counts are the same.
+_ASCII = [chr(b) for b in range(128)]
+_ASCII_ALPHA = bytes(b for b, c in enumerate(_ASCII) if c.isalpha())
+_ASCII_UPPER = bytes(b for b, c in enumerate(_ASCII) if c.isupper())
+_ASCII_DIGIT = bytes(b for b, c in enumerate(_ASCII) if c.isdigit())
+_ASCII_PUNCT = bytes(b for b, c in enumerate(_ASCII) if not c.isalnum() and not c.isspace())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The first character of every run _WORD finds (one not preceded by a character of its class).
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]", re.UNICODE)
+
+
+def _is_punct(c: str) -> bool:
+    return not c.isalnum() and not c.isspace()
+
+
+def _class_counts(text: str) -> tuple[int, int, int, int]:
+    """``(letters, capitals, digits, punctuation)`` in ``text`` by the str predicates: the ASCII
+    characters counted with bytes.translate, the few others one by one (a per-character Python
+    loop over a paragraph was most of :func:`_shape`'s time, issue 12)."""
+    raw = text.encode("ascii", "ignore")
+    n = len(raw)
+    counts = [n - len(raw.translate(None, table))
+              for table in (_ASCII_ALPHA, _ASCII_UPPER, _ASCII_DIGIT, _ASCII_PUNCT)]
+    if n != len(text):
+        other = _NON_ASCII.findall(text)
+        for k, test in enumerate((str.isalpha, str.isupper, str.isdigit, _is_punct)):
+            counts[k] += sum(map(test, other))
+    return counts[0], counts[1], counts[2], counts[3]
+
+
 def _shape(text: str) -> dict[str, float]:
     chars = max(1, len(text))
     words = _WORD.findall(text)
     n = len(words)
-    # Character classes counted per distinct character (Counter counts in C): the same counts
-    # as testing every character, a fraction of the time on a long paragraph.
-    counts = Counter(text).items()
-    letters = sum(k for c, k in counts if c.isalpha()) or 1
+    alpha, upper, digits, punct = _class_counts(text)
+    letters = alpha or 1
     stripped = text.rstrip("\"'”’)] ")
     return {
         "words_log": math.log1p(n),
         "words_1": float(n <= 1), "words_2_4": float(2 <= n <= 4), "words_5_9": float(5 <= n <= 9),
         "words_10_19": float(10 <= n <= 19), "words_20+": float(n >= 20),
-        "punct": sum(k for c, k in counts if not c.isalnum() and not c.isspace()) / chars,
-        "capitals": sum(k for c, k in counts if c.isupper()) / letters,
-        "title_case": sum(w[:1].isupper() for w in words) / n if n else 0.0,
-        "digits": sum(k for c, k in counts if c.isdigit()) / chars,
+        "punct": punct / chars,
+        "capitals": upper / letters,
+        # a word's first character is upper case: counted over the runs' first characters
+        "title_case": sum(map(str.isupper, _WORD_START.findall(text))) / n if n else 0.0,
+        "digits": digits / chars,
         "ends_sentence": float(stripped.endswith((".", "!", "?", "…"))),
         "ends_colon": float(stripped.endswith(":")),
         "sentences": math.log1p(text.count(". ")),
@@ -218,7 +249,7 @@ def _fractions(counts: Counter[str] | None, prefix: str) -> dict[str, float]:
 
 
 # The per-block features copied to the neighbours' window (the most telling, to keep it small).
-_WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in_run",
+WINDOW = _WINDOW = ("words_log", "ends_sentence", "link_density", "kept", "template", "in_run",
            "main_container", "thread_class", "thread_meta",
            *(f"votes:{label}" for label in LABELS), *(f"line:{label}" for label in LABELS),
            *(f"shape:{label}" for label in LABELS), *(f"path:{label}" for label in LABELS))
@@ -232,7 +263,7 @@ _CROSSED = ("in_run", "main_container", "words_20+", "ends_sentence", "landmark:
 _CROSS_NAMES = {kind: {k: f"{kind}&{k}" for k in (*_CROSSED, "links")}
                 for kind in ("kept", "dropped")}
 # Their names as a neighbour's ("n-1:words_log"), made once rather than per block and feature.
-_NEIGHBOUR_NAMES = {offset: {k: f"n{offset:+d}:{k}" for k in (*_WINDOW, "edge")}
+NEIGHBOUR_NAMES = _NEIGHBOUR_NAMES = {offset: {k: f"n{offset:+d}:{k}" for k in (*_WINDOW, "edge")}
                     for offset in (-2, -1, 1, 2)}
 
 
@@ -278,6 +309,27 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
                   ) -> list[dict[str, float]]:
     """One ``{name: value}`` dict per block of ``page`` (see the module docstring); ``page`` may
     be a :class:`PreparedPage` made earlier (:func:`prepare_page`)."""
+    out = block_rows(page, evidence)
+    n = len(out)
+    core = [{k: row[k] for k in _WINDOW if k in row} for row in out]
+    for i, row in enumerate(out):
+        for offset, names in _NEIGHBOUR_NAMES.items():
+            j = i + offset
+            if 0 <= j < n:
+                row.update({names[k]: v for k, v in core[j].items()})
+            else:
+                row[names["edge"]] = 1.0
+        row["bias"] = 1.0
+        _crossed(row)
+    return out
+
+
+def block_rows(page: SectionPage | PreparedPage, evidence: SiteEvidence | None = None
+               ) -> list[dict[str, float]]:
+    """:func:`page_features` without the neighbours' window (``n-1:words_log``, ``n+2:edge``),
+    ``bias`` and the crossed features: what :meth:`SectionModel.window_matrix
+    <annotator.nlp.section_model.SectionModel.window_matrix>` turns into the same matrix
+    without making the window's dicts."""
     prepared = page if isinstance(page, PreparedPage) else prepare_page(page)
     out = [dict(row) for row in prepared.rows]
     if len(prepared.rules) == len(out):  # the rules' own decision, beside their single votes
@@ -290,15 +342,15 @@ def page_features(page: SectionPage | PreparedPage, evidence: SiteEvidence | Non
     if evidence is not None:
         for row, text, feat in zip(out, prepared.texts, prepared.features, strict=True):
             _site(row, text, feat, evidence)
-    n = len(out)
-    core = [{k: row[k] for k in _WINDOW if k in row} for row in out]
-    for i, row in enumerate(out):
-        for offset, names in _NEIGHBOUR_NAMES.items():
-            j = i + offset
-            if 0 <= j < n:
-                row.update({names[k]: v for k, v in core[j].items()})
-            else:
-                row[names["edge"]] = 1.0
+    return out
+
+
+def unwindowed_rows(page: SectionPage | PreparedPage, evidence: SiteEvidence | None = None
+                    ) -> list[dict[str, float]]:
+    """:func:`page_features`' rows without the neighbours' window: :func:`block_rows` with
+    ``bias`` and the crossed features (neither reads the window)."""
+    out = block_rows(page, evidence)
+    for row in out:
         row["bias"] = 1.0
         _crossed(row)
     return out

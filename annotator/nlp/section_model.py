@@ -24,11 +24,13 @@ import numpy as np
 from annotator.nlp.section_base import BODY
 from annotator.nlp.section_features import (
     LABELS,
+    NEIGHBOUR_NAMES,
+    WINDOW,
     PreparedPage,
     SectionPage,
     SiteEvidence,
     drop_repeated_body,
-    page_features,
+    unwindowed_rows,
 )
 
 FORMAT = "annotator-sections/1"
@@ -96,6 +98,11 @@ class SectionModel:
 
     def matrix(self, rows: list[dict[str, float]], dtype: type = np.float64) -> np.ndarray:
         """Feature dicts as a (blocks x features) matrix in this model's columns, scaled."""
+        x = self._unscaled(rows, dtype)
+        x /= self.scale.astype(dtype)
+        return x
+
+    def _unscaled(self, rows: list[dict[str, float]], dtype: type = np.float64) -> np.ndarray:
         x = np.zeros((len(rows), len(self.features)), dtype=dtype)
         get = self._column.get
         # (row, column, value) of every known feature, set in one assignment: a numpy item
@@ -111,8 +118,47 @@ class SectionModel:
                     at_columns.append(j)
                     values.append(value)
         x[at_rows, at_columns] = values
-        x /= self.scale.astype(dtype)
         return x
+
+    def window_matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
+        """:meth:`matrix` of a page's :func:`page_features` rows, the same numbers, made from
+        the page's :func:`annotator.nlp.section_features.unwindowed_rows` (the rows without
+        the neighbours' window): the window's columns (``n-1:words_log``, ``n+2:edge``) are
+        the neighbouring rows' values, copied here with numpy, not made as dicts per block
+        (issue 12: the window was half of every row's features)."""
+        x = self._unscaled(rows)
+        n = len(rows)
+        for offset, dst, src, loose, edge in self._window_plan():
+            # rows inside: i with 0 <= i + offset < n; the others are at the page's edge
+            inside = slice(max(0, -offset), max(0, min(n, n - offset)))
+            source = slice(max(0, offset), max(0, min(n, n + offset)))
+            if len(dst):
+                x[inside, dst] = x[source][:, src]
+            for column, key in loose:  # a window feature whose own column the model lacks
+                for i in range(inside.start, inside.stop):
+                    if key in rows[i + offset]:
+                        x[i, column] = rows[i + offset][key]
+            if edge is not None:
+                x[[i for i in range(n) if not inside.start <= i < inside.stop], edge] = 1.0
+        x /= self.scale.astype(np.float64)
+        return x
+
+    def _window_plan(self) -> list[tuple[int, np.ndarray, np.ndarray, list[tuple[int, str]],
+                                         int | None]]:
+        """Per neighbour offset: the window's columns, the base columns they copy, the window
+        features copied from the rows (no base column) and the edge column."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = []
+            for offset, names in NEIGHBOUR_NAMES.items():
+                pairs = [(self._column.get(names[k]), self._column.get(k), k) for k in WINDOW]
+                dst = [d for d, s, _ in pairs if d is not None and s is not None]
+                src = [s for d, s, _ in pairs if d is not None and s is not None]
+                loose = [(d, k) for d, s, k in pairs if d is not None and s is None]
+                plan.append((offset, np.array(dst, dtype=np.intp), np.array(src, dtype=np.intp),
+                             loose, self._column.get(names["edge"])))
+            self.__dict__["_plan"] = plan
+        return plan
 
     def log_probabilities(self, x: np.ndarray) -> np.ndarray:
         scores = x @ self.weights.T + self.bias
@@ -146,7 +192,13 @@ class SectionModel:
         (:func:`drop_repeated_body`)."""
         if not rows:
             return []
-        logp = self.log_probabilities(self.matrix(rows))
+        return self._labels_of(self.matrix(rows), rows, texts)
+
+    def _labels_of(self, x: np.ndarray, rows: list[dict[str, float]],
+                   texts: list[str] | None) -> list[str]:
+        """:meth:`predict_rows` from the rows' matrix ``x`` (the rows' own features are read
+        too, never the neighbours' window)."""
+        logp = self.log_probabilities(x)
         if self.rule_labels:
             logp = self.rules_decide(logp, rows)
         own = [row.get(LONG_BLOCK, 0.0) > 0 or row.get(CONFIRMED_ROW, 0.0) > 0 for row in rows]
@@ -212,7 +264,10 @@ class SectionModel:
 
         ``evidence``: counts from the *other* documents of the page's site, or None."""
         texts = page.texts if isinstance(page, PreparedPage) else page.block_texts()
-        return list(self.predict_rows(page_features(page, evidence), texts))
+        rows = unwindowed_rows(page, evidence)
+        if not rows:
+            return []
+        return list(self._labels_of(self.window_matrix(rows), rows, texts))
 
     @property
     def origin_id(self) -> str:

@@ -119,27 +119,37 @@ def runs_of_doc(doc: Any, text: str, normed: frozenset[str] = frozenset()) -> by
     (:func:`annotator.domain.pack_token_runs`), with the norms its tokenizer's special cases gave
     (``normed``: :func:`normed_words` of that tokenizer); ``None`` for a Doc they cannot hold (a
     token of no length)."""
-    from spacy.attrs import LENGTH, SPACY
+    from spacy.attrs import LENGTH, ORTH, SPACY
 
     from annotator.domain import pack_token_runs
 
     if not len(doc):
         return pack_token_runs([], [])
-    array = doc.to_array([LENGTH, SPACY])
+    array = doc.to_array([LENGTH, SPACY, ORTH])
     lengths, spaces = array[:, 0].tolist(), array[:, 1].tolist()
     norms = []
     if normed:
-        pos = 0
-        for i, (n, space) in enumerate(zip(lengths, spaces, strict=True)):
-            if text[pos:pos + n] in normed:
-                token = doc[i]
-                if token.norm_ != token.lex.norm_:
-                    norms.append((i, token.norm_))
-            pos += n + space
+        # The tokens whose text is a normed word, found by their ORTH hash in C rather than by
+        # slicing every token's text in Python (issue 12); the text confirms each one found.
+        import numpy as np
+
+        for i in np.flatnonzero(np.isin(array[:, 2], _hashes_of(normed))).tolist():
+            token = doc[i]
+            if token.text in normed and token.norm_ != token.lex.norm_:
+                norms.append((i, token.norm_))
     try:
         return pack_token_runs(lengths, spaces, norms)
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=8)
+def _hashes_of(words: frozenset[str]) -> Any:
+    """The spaCy string hashes (ORTH) of ``words``, as a numpy array for ``isin``."""
+    import numpy as np
+    from spacy.strings import get_string_id
+
+    return np.array(sorted(get_string_id(w) for w in words), dtype=np.uint64)
 
 
 def runs_of_texts(texts: list[str], lang: str = "en") -> list[bytes | None]:
