@@ -18,6 +18,7 @@ import crash_editor
 import pytest
 
 from annotator.domain import NewDocument
+from annotator.services.importing import ALONE_BATCH
 from annotator.store import open_store
 
 WORDS = ("Lumen", "Porto", "Monday", "Marina", "Costa", "Vale", "Lisbon", "Reuters")
@@ -183,19 +184,22 @@ def _kill_mid_run(cmd: list[str], db: Path, sql: str) -> None:
 
 
 def test_a_killed_import_resumes_with_no_duplicates(tmp_path):
+    # a command-line import commits every ALONE_BATCH documents: more than one batch, so the
+    # kill can land between two commits
+    n = ALONE_BATCH + ALONE_BATCH // 4
     data, db = tmp_path / "big.jsonl", tmp_path / "p.db"
-    _big_jsonl(data, 6000)
+    _big_jsonl(data, n)
     annotator = [sys.executable, "-m", "annotator", "import", "--db", str(db), str(data)]
     _kill_mid_run(annotator, db, "SELECT count(*) FROM documents")
     with open_store(db) as store:
         partly = store.documents.count()
-    assert 0 < partly < 6000, "the kill should land mid-import"
+    assert 0 < partly < n, "the kill should land mid-import"
     assert _integrity(db) == "ok"
     subprocess.run(annotator, check=True, capture_output=True)
     with open_store(db) as store:
-        assert store.documents.count() == 6000
+        assert store.documents.count() == n
         spans = store.conn.execute("SELECT count(*), count(DISTINCT doc_id) FROM spans")
-        assert tuple(spans.fetchone()) == (6000, 6000)  # one span each, none twice
+        assert tuple(spans.fetchone()) == (n, n)  # one span each, none twice
 
 
 PATTERNS = '{"label": "ORG", "pattern": "Lumen Ltd"}\n{"label": "GPE", "pattern": "Porto"}\n'
