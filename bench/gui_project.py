@@ -362,6 +362,7 @@ def stall_during(app, start: Callable[[], object], seconds: float,
     last = [clock.elapsed(), time.thread_time()]
 
     def tick() -> None:
+        WATCH.tick()
         now, cpu = clock.elapsed(), time.thread_time()
         gaps.append(now - last[0])
         cpus.append(cpu - last[1])
@@ -381,7 +382,11 @@ def stall_during(app, start: Callable[[], object], seconds: float,
     ticker.start()
     stop.start()
     presser.start()
+    WATCH.start()
+    if WATCH.after:
+        print(f"[stall_during] starts at {time.perf_counter():.3f}", flush=True)
     loop.exec()
+    WATCH.stop()
     for timer in (ticker, stop, presser):
         timer.stop()
     if worker is not None and worker.is_running():
@@ -393,6 +398,99 @@ def stall_during(app, start: Callable[[], object], seconds: float,
 
 
 STALL_CPU: list[float] = []  # the GUI thread's most CPU between two ticks, per stall_during
+
+
+class StallWatch:
+    """Diagnostics (``--stall-stacks MS``): a thread that, while :func:`stall_during` runs and
+    the event loop has not ticked for ``MS`` ms, samples the GUI thread's Python stack every
+    2 ms; each late tick is printed with the stacks seen meanwhile (and how long each sample
+    waited for the GIL). Off by default: nothing measured changes."""
+
+    def __init__(self) -> None:
+        self.after = 0.0
+        self.last = 0.0
+        self.samples: list[tuple[float, float, str]] = []
+        self._on = False
+        self._thread = None
+        self.main_id = 0
+        self._gc_hooked = False
+
+    def tick(self) -> None:
+        if not self.after:
+            return
+        now = time.perf_counter()
+        gap, samples = now - self.last, self.samples
+        self.last = now
+        if samples:
+            self.samples = []
+            print(f"\n[stall] tick after {ms(gap):.0f} ms; {len(samples)} samples, the latest "
+                  f"{ms(samples[-1][0]):.0f} ms after the last tick", flush=True)
+            seen: dict[str, list[tuple[float, float]]] = {}
+            for at, gil, stack in samples:
+                seen.setdefault(stack, []).append((at, gil))
+            for stack, hits in seen.items():
+                print(f"  {len(hits)} x (at {', '.join(f'{ms(a):.0f}' for a, _ in hits[:8])} ms;"
+                      f" GIL waits {', '.join(f'{ms(g):.1f}' for _, g in hits[:8])})\n{stack}",
+                      flush=True)
+
+    def start(self) -> None:
+        if not self.after:
+            return
+        import gc
+        import threading
+        import traceback
+
+        self.main_id = threading.main_thread().ident
+        self.last = time.perf_counter()
+        self._on = True
+        if not self._gc_hooked:
+            print(f"[gc] frozen objects {gc.get_freeze_count():,}; counts {gc.get_count()}",
+                  flush=True)
+            self._gc_hooked = True
+            began = [0.0]
+
+            def collected(phase: str, info: dict) -> None:
+                if phase == "start":
+                    began[0] = time.perf_counter()
+                elif self._on and time.perf_counter() - began[0] > 0.005:
+                    took = ms(time.perf_counter() - began[0])
+                    print(f"[gc] at {time.perf_counter():.3f}: generation "
+                          f"{info['generation']} {took:.0f} ms in "
+                          f"{threading.current_thread().name}; {info['collected']} collected",
+                          flush=True)
+
+            gc.callbacks.append(collected)
+
+        def run() -> None:
+            while self._on:
+                time.sleep(0.002)
+                asked = time.perf_counter()
+                last = self.last
+                if asked - last < self.after:
+                    continue
+                frames = sys._current_frames()
+                got = time.perf_counter()
+                frame = frames.get(self.main_id)
+                stack = "".join(traceback.format_stack(frame, limit=14)) if frame else "?"
+                names = {t.ident: t.name for t in threading.enumerate()}
+                stack += "".join(
+                    f"    [{names.get(i, i)}] {f.f_code.co_filename.split('/')[-1]}:"
+                    f"{f.f_lineno} {f.f_code.co_name}\n"
+                    for i, f in frames.items() if i not in (self.main_id, threading.get_ident()))
+                if self.last == last:
+                    self.samples.append((asked - last, got - asked, stack))
+
+        self._thread = threading.Thread(target=run, daemon=True, name="stall-watch")
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._on = False
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
+WATCH = StallWatch()
 
 
 def bench_background(app, db: Path, work: Path, docs: int, seconds: float) -> dict:
@@ -474,6 +572,12 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=None, help="documents in the project")
     parser.add_argument("--project", type=Path, default=None,
                         help="keep the project here and reuse it when it exists")
+    parser.add_argument("--background-only", action="store_true",
+                        help="only the stall rows (idle, import, import + label keys, "
+                             "pre-annotation), measured as in the full run")
+    parser.add_argument("--stall-stacks", type=float, default=0, metavar="MS",
+                        help="diagnostics: print the GUI thread's stack sampled during every "
+                             "event-loop tick later than MS ms in the stall rows")
     parser.add_argument("--scroll-only", action="store_true",
                         help="only the scroll row (the window's list and the floor), with the "
                              "distribution of the steps")
@@ -493,11 +597,27 @@ def main() -> None:
             bench_scroll_only(app_and_settings(work), db)
             print(f"load average {os.getloadavg()[0]:.1f} at the end")
             return
+        WATCH.after = args.stall_stacks / 1000
         # the background work goes into a copy: the measures above stay on the same project
         busy_db = work / "busy.db"
         copy = sqlite3.connect(busy_db)
         sqlite3.connect(db).backup(copy)
         copy.close()
+        if args.background_only:
+            back = bench_background(app_and_settings(work), busy_db, work,
+                                    200 if args.smoke else 2_000 if args.quick else docs,
+                                    2 if args.smoke else 5 if args.quick else 40)
+            print_table([("stall during import", ms(back["import"]), ms(back["idle"]), 50),
+                         ("stall during import + label keys", ms(back["import+labels"]),
+                          ms(back["idle"]), 50),
+                         ("stall during pre-annotation", ms(back["preannotate"]),
+                          ms(back["idle"]), 50)])
+            times = back["label times"]
+            print(f"GUI-thread CPU (ms), most between two ticks in idle, import, import+labels, "
+                  f"pre-annotation: {', '.join(f'{ms(c):.0f}' for c in STALL_CPU)}; labels "
+                  f"{len(times)}, longest {ms(max(times, default=0)):.1f} ms; load average "
+                  f"{os.getloadavg()[0]:.1f} at the end")
+            return
         repeat = 1 if args.quick else 3
         ours_start = [run_child("window", db) for _ in range(repeat)]
         bare_start = [run_child("floor", db) for _ in range(repeat)]

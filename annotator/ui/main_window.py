@@ -52,7 +52,7 @@ from annotator.ui.window_layout import PANE_STRETCH, divide_panes, save_layout
 from annotator.ui.window_learning import LearningMixin
 from annotator.ui.window_menus import build_menus, build_toolbar
 from annotator.ui.window_training import TrainingMixin
-from annotator.ui.window_view import ViewMixin
+from annotator.ui.window_view import ViewMixin, thaw
 
 log = logging.getLogger(__name__)
 REMEMBER_AFTER_MS = 500  # see MainWindow._remember_timer
@@ -560,6 +560,7 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
         self.side.stop_timers()
         save_layout(self, self.splitter, self.settings)
         self.store.close()
+        thaw()  # what the window froze once it had loaded (see window_view.freeze_loaded)
         self.closed = True  # see annotator.ui.app.leave
         super().closeEvent(event)
 
