@@ -425,12 +425,15 @@ def has_visible_text(text: str) -> bool:
     return False
 
 
+# How prompts and bylines start (in any case, after leading non-word characters), besides
+# "home" as a whole word and "©": one list for the expression and for the ASCII shortcut of
+# _is_prompt.
+_PROMPTS = ("subscribe", "sign in", "sign up", "login", "log in", "register", "posted",
+            "published", "updated", "by ", "written by", "reporting by", "cookie",
+            "we use cookies", "menu", "skip to", "share", "advertisement", "read more",
+            "related", "copyright")
 _NOT_A_HEADLINE = re.compile(
-    r"^\W*(subscribe|sign (in|up)|log ?in|register|posted|published|updated|by |written by|"
-    r"reporting by|cookie|we use cookies|menu|skip to|home\b|share|advertisement|read more|"
-    r"related|©|copyright)",
-    re.IGNORECASE,
-)
+    r"^\W*(" + "|".join(map(re.escape, _PROMPTS)) + r"|home\b|©)", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s[|>›»·•]\s")
 
 
@@ -447,12 +450,6 @@ def looks_like_headline(line: str) -> bool:
     )
 
 
-# What _NOT_A_HEADLINE matches in a line of ASCII: after its leading non-word characters, one
-# of these (in any case), or "home" as a whole word.
-_PROMPTS = ("subscribe", "sign in", "sign up", "login", "log in", "register", "posted",
-            "published", "updated", "by ", "written by", "reporting by", "cookie",
-            "we use cookies", "menu", "skip to", "share", "advertisement", "read more",
-            "related", "copyright")
 _ASCII_NON_WORD = "".join(c for c in map(chr, range(128)) if not (c.isalnum() or c == "_"))
 
 
