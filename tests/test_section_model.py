@@ -410,8 +410,9 @@ def test_smoothing_decides_short_blocks_but_a_long_block_keeps_its_own_label():
 
 
 def test_a_page_read_with_confirmed_site_evidence_is_not_smoothed():
-    """Once a person confirmed pages of the site, every block keeps the classifier's own label:
-    the same short block between menus that Viterbi turns into furniture stays body."""
+    """Once a person confirmed pages of the site, a model without ``site_transitions`` (not
+    adapted on those pages) lets every block keep the classifier's own label: the same short
+    block between menus that Viterbi turns into furniture stays body."""
     labels = ["body", "byline", "related_links", "boilerplate"]
     k = len(labels)
     weights = np.zeros((k, 4))  # lean, menu, text, site_confirmed_log (no weight of its own)
@@ -430,6 +431,46 @@ def test_a_page_read_with_confirmed_site_evidence_is_not_smoothed():
     assert confirmed == ["body", "boilerplate", "body", "boilerplate"]
     x = model.matrix([{"menu": 1.0, **seen}, {"lean": 1.0}])
     assert model.own_label_blocks(x).tolist() == [True, False]
+
+
+def test_an_adapted_model_smooths_confirmed_pages_with_its_own_pages_transitions(tmp_path):
+    """A model adapted on confirmed pages learns their label bigrams (``site_transitions``, with
+    the base's as a weak prior) and smooths the pages read with confirmed evidence by them,
+    weakly: a short block whose own label is a near tie follows the site's order, a long block
+    keeps its own label. The transitions survive the JSON file; a model without them (the base)
+    leaves such a page unsmoothed."""
+    from annotator.nlp.section_model import SITE_SMOOTHING
+
+    base = load_base()
+    pages = [_site_page(n) for n in range(1, 4)]
+    adapted = train_sections([Example(page, labels) for page, labels in pages], base=base,
+                             seed=0, steps=5)
+    assert base.site_transitions is None and adapted.site_transitions is not None
+    body, boiler = adapted.labels.index("body"), adapted.labels.index("boilerplate")
+    rows = adapted.site_transitions  # row 0: page start; row i + 1: after label i
+    # these pages go boilerplate -> body, never boilerplate -> boilerplate: the site's
+    # transitions say so more than the base's (every site's) do
+    prior = np.exp(base.transitions[boiler + 1])
+    prior /= prior.sum()
+    assert math.exp(rows[boiler + 1, body]) > prior[body] + 0.2
+    assert math.exp(rows[boiler + 1, boiler]) < prior[boiler] - 0.2
+    again = SectionModel.from_json(adapted.to_json())
+    assert np.allclose(again.site_transitions, adapted.site_transitions, atol=1e-6)
+    assert "site_transitions" not in json.loads(base.to_json())
+
+    labels = ["body", "byline", "related_links", "boilerplate"]
+    k = len(labels)
+    tie = np.log(np.array([[0.49, 0.005, 0.005, 0.5]] * 3))  # boilerplate by a hair
+    site = np.log(np.full((k + 1, k), 0.01))
+    site[:, 0] = np.log(0.97)  # this site's pages: body follows anything
+    model = SectionModel(labels, ["bias"], np.zeros((k, 1)), np.zeros(k), np.ones(1),
+                         np.log(np.full((k + 1, k), 0.25)), site_transitions=site)
+    assert SITE_SMOOTHING > 0
+    assert model.path(tie, [False] * 3, [True] * 3) == [0, 0, 0]
+    assert model.path(tie, [False, True, False], [True] * 3) == [0, 3, 0]
+    unsmoothed = SectionModel(labels, ["bias"], np.zeros((k, 1)), np.zeros(k), np.ones(1),
+                              np.log(np.full((k + 1, k), 0.25)))
+    assert unsmoothed.path(tie, [False] * 3, [True] * 3) == [3, 3, 3]
 
 
 def test_trafilaturas_decision_is_crossed_with_the_blocks_place():
