@@ -154,6 +154,8 @@ class DocumentListModel(QAbstractTableModel):
         return counts
 
     def _on_snapshot(self, snapshot: ListSnapshot) -> None:
+        if self.refresher is None:  # read before the window let go of its project: dropped
+            return
         request = snapshot.request
         if not request.rows:
             self.counts_read.emit(snapshot.status_counts)
@@ -214,7 +216,8 @@ class DocumentListModel(QAbstractTableModel):
         self._status_counts = None
 
     def _on_snapshot_failed(self, _message: str) -> None:
-        self.refresh()  # the file could not be read in the background: read it here
+        if self.refresher is not None:  # else the project is closed (or another one opens)
+            self.refresh()  # the file could not be read in the background: read it here
 
     def set_store(self, store: Store) -> None:
         self.store = store

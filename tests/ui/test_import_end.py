@@ -6,10 +6,13 @@ right counts, keeps the open document, and opens the first one of a project that
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from annotator.domain import Status
 from annotator.store import open_store
+from annotator.ui.document_list import DocumentListModel
+from annotator.ui.list_refresh import ListRefresher
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_document_list import many_documents  # noqa: E402
@@ -62,3 +65,26 @@ def test_an_import_into_an_empty_project_opens_its_first_document(
     assert window.controller.doc.id == window.list_model.doc_id(0)
     assert window.list_panel.current_row() == 0
     assert window.counts.text() == "0 of 3 finished"
+
+
+def test_a_snapshot_read_before_the_project_closed_is_not_shown(tmp_path, qtbot):
+    """The window lets go of the list's refresher before it closes its store (closing, another
+    project): a snapshot still on its way is dropped, so nothing opens a document on a closed
+    store (an import's end arrived as `annotator gui PATHS` closed the window)."""
+    db = tmp_path / "p.db"
+    open_store(db).close()
+    store = open_store(db)
+    refresher = ListRefresher(db)
+    model = DocumentListModel(store)
+    model.use_refresher(refresher)
+    with open_store(db) as other:
+        other.documents.add(many_documents(3))
+    model.refresh_later()
+    deadline = time.monotonic() + 10
+    while refresher.busy() and time.monotonic() < deadline:
+        time.sleep(0.01)  # read and posted, not delivered: no event is processed here
+    model.use_refresher(None)
+    refresher.stop()
+    store.close()
+    qtbot.wait(50)
+    assert model.rowCount() == 0
