@@ -387,6 +387,9 @@ def stall_during(app, start: Callable[[], object], seconds: float,
         print(f"[stall_during] starts at {time.perf_counter():.3f}", flush=True)
     loop.exec()
     WATCH.stop()
+    if worker is not None:  # diagnostics: whether the job's end fell inside the phase
+        JOB_ENDS.append(f"{clock.elapsed() / 1000:.1f} s, "
+                        + ("cut off" if worker.is_running() else "ended"))
     for timer in (ticker, stop, presser):
         timer.stop()
     if worker is not None and worker.is_running():
@@ -398,6 +401,7 @@ def stall_during(app, start: Callable[[], object], seconds: float,
 
 
 STALL_CPU: list[float] = []  # the GUI thread's most CPU between two ticks, per stall_during
+JOB_ENDS: list[str] = []  # per job phase: how long it ran, and whether it ended or was cut off
 
 
 class StallWatch:
@@ -617,6 +621,8 @@ def main() -> None:
                   f"pre-annotation: {', '.join(f'{ms(c):.0f}' for c in STALL_CPU)}; labels "
                   f"{len(times)}, longest {ms(max(times, default=0)):.1f} ms; load average "
                   f"{os.getloadavg()[0]:.1f} at the end")
+            print(f"jobs (import, import+labels, pre-annotation): {'; '.join(JOB_ENDS)} (a job "
+                  "cut off at the phase's end is cancelled after it, unmeasured)")
             return
         repeat = 1 if args.quick else 3
         ours_start = [run_child("window", db) for _ in range(repeat)]

@@ -142,12 +142,20 @@ class DocumentListModel(QAbstractTableModel):
         self.refresher.request(SnapshotRequest(self.status, self.text, on_screen, PAGE,
                                                self.generation, rows))
 
+    def refreshing(self) -> bool:
+        """Whether a background read is asked for or being read: when False, what it read is
+        shown, or waits in the event queue (one ``processEvents`` shows it). Tests wait for
+        this after a job."""
+        return self.refresher is not None and self.refresher.busy()
+
     def take_status_counts(self) -> dict[Status, int] | None:
         """The status counts that came with the snapshot just shown (once), else ``None``."""
         counts, self._status_counts = self._status_counts, None
         return counts
 
     def _on_snapshot(self, snapshot: ListSnapshot) -> None:
+        if self.refresher is None:  # read before the window let go of its project: dropped
+            return
         request = snapshot.request
         if not request.rows:
             self.counts_read.emit(snapshot.status_counts)
@@ -169,8 +177,8 @@ class DocumentListModel(QAbstractTableModel):
         is reset, so the view repaints those rows alone and keeps its current row. False when
         that cannot be known (rows moved): the caller resets."""
         fresh = snapshot.pages
-        if not set(self._pages) <= set(fresh):
-            return False
+        if not set(self._pages) <= set(fresh) or self._count == 0 < snapshot.count:
+            return False  # an empty list filled is reset: the window then opens a document
         for number, page in self._pages.items():
             if [r["id"] for r in page] != [r["id"] for r in fresh[number]]:
                 return False
@@ -208,7 +216,8 @@ class DocumentListModel(QAbstractTableModel):
         self._status_counts = None
 
     def _on_snapshot_failed(self, _message: str) -> None:
-        self.refresh()  # the file could not be read in the background: read it here
+        if self.refresher is not None:  # else the project is closed (or another one opens)
+            self.refresh()  # the file could not be read in the background: read it here
 
     def set_store(self, store: Store) -> None:
         self.store = store
@@ -286,17 +295,23 @@ class DocumentListModel(QAbstractTableModel):
 
     def apply_changes(self, changes: Changes) -> None:
         """The list refreshes itself from the change bus: new documents (or anything) re-count
-        the list; label and status changes re-read just the rows on screen that they touch."""
+        the list; label and status changes re-read just the rows on screen that they touch.
+        What another connection wrote (a job as it ends, another window: ``changes.elsewhere``)
+        is re-read in the background: at the end of an import of 100,000 documents the count,
+        the status counts and the page on screen read here, just after its last commit, were
+        the window's longest stall (49-63 ms, stall8)."""
         if changes.everything or changes.documents:
-            if changes.origin == "external":  # polled while a job or another window writes
+            if changes.elsewhere:
                 self.refresh_later()
             else:
                 self.refresh()
             return
-        touched = changes.spans | changes.sections | changes.statuses
         cached = {data["id"]: number * PAGE + offset for number, page in self._pages.items()
-                  for offset, data in enumerate(page) if data["id"] in touched}
+                  for offset, data in enumerate(page) if changes.touches_row(data["id"])}
         if not cached:
+            return
+        if changes.elsewhere and self.refresher is not None and self.group is None:
+            self.refresh_later()  # the rows on screen, re-read and changed in place
             return
         fresh = self.store.documents.rows_of(list(cached))
         for doc_id in cached:

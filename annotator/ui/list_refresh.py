@@ -147,6 +147,7 @@ class ListRefresher(QObject):
                         self.db_path, exc)
             with self._lock:
                 self._thread = None  # the next request tries again
+                self._pending = None  # this one is read the old way (see ``failed``)
             self.failed.emit(str(exc))
             return
         try:
@@ -155,15 +156,22 @@ class ListRefresher(QObject):
                     snapshot = read_snapshot(store, request)
                 except (StorageError, KeyError) as exc:  # busy, a document gone meanwhile
                     log.info("reading the list in the background failed: %s", exc)
-                    self._done()
                     self.failed.emit(str(exc))
+                    self._done()
                     continue
                 self.reads += 1
-                if not self._done():
+                if self.stopping():
                     return
+                # posted before it stops being busy: once busy() is False, the snapshot is
+                # waiting in the GUI thread's queue (see DocumentListModel.refreshing)
                 self.ready.emit(snapshot)
+                self._done()
         finally:
             store.close()
+
+    def stopping(self) -> bool:
+        with self._lock:
+            return self._stopping
 
     def _next(self) -> SnapshotRequest | None:
         """Wait for a request (``None``: stop)."""
@@ -176,8 +184,7 @@ class ListRefresher(QObject):
             self._reading = True
             return request
 
-    def _done(self) -> bool:
-        """A read ended; False when the refresher is stopping (its result is dropped)."""
+    def _done(self) -> None:
+        """A read ended (and its outcome was posted)."""
         with self._lock:
             self._reading = False
-            return not self._stopping

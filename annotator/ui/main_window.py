@@ -456,8 +456,8 @@ class MainWindow(LearningMixin, TrainingMixin, CurationMixin, JobsMixin, ViewMix
 
     def _update_counts(self) -> None:
         """"N of M finished": from the list's snapshot when it just brought them, else read."""
-        self._show_counts(self.list_model.take_status_counts()
-                          or self.store.documents.status_counts())
+        counts = self.list_model.take_status_counts()
+        self._show_counts(counts if counts is not None else self.store.documents.status_counts())
 
     def _show_counts(self, counts: dict[Status, int]) -> None:
         total = sum(counts.values())

@@ -17,7 +17,7 @@ from annotator.core.changes import Changes
 from annotator.domain import count
 from annotator.ui.dialogs import ExportDialog, default_export_path, show_aside
 from annotator.ui.file_dialogs import safe_file_dialog
-from annotator.ui.jobs import export_job, import_job, preannotate_job
+from annotator.ui.jobs import WindowImport, export_job, preannotate_job, window_import_job
 from annotator.ui.workers import Worker, stop_all
 
 JOB_ACTIONS = ("import", "import-folder", "preannotate", "export", "new-project", "open-project",
@@ -35,13 +35,6 @@ PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
 # layer itself is not imported here, to keep the window's start-up short).
 IMPORT_FILTER = ("Articles (*.txt *.text *.md *.jsonl *.ndjson *.jsonlines *.jl *.doccano "
                  "*.prodigy *.json *.html *.htm *.xhtml);;All files (*)")
-
-
-def preannotates_on_import(store: Any) -> bool:
-    """Whether an import in the window goes on to pre-annotate: when the project has a model
-    and its ``preannotate_on_import`` setting is not ``off`` (it is on by default)."""
-    return bool(store.settings.get("model")) and (
-        store.settings.get("preannotate_on_import", "on") != "off")
 
 
 class JobsMixin:
@@ -109,7 +102,7 @@ class JobsMixin:
         confirmed the labels of tasks a file marks as accepted or rejected."""
         if not paths:
             return None
-        return self.start_job("Importing", import_job(self.db_path, paths, annotator),
+        return self.start_job("Importing", window_import_job(self.db_path, paths, annotator),
                               self._on_imported)
 
     def preannotate(self, trust_model: bool = False) -> Worker | None:
@@ -226,7 +219,8 @@ class JobsMixin:
         self.report(title, f"{title} cancelled; what was done before stays.")
         self._announce(partial)
 
-    def _on_imported(self, report) -> None:
+    def _on_imported(self, result: WindowImport) -> None:
+        report = result.report
         notes = len(report.problems) - len(report.rejected)
         text = (f"Imported {count(report.added, 'document')} from {count(report.files, 'file')}; "
                 f"{len(report.duplicates)} already in the project; "
@@ -235,7 +229,7 @@ class JobsMixin:
         details = "\n".join(p.shown() for p in report.problems)
         self.report("Import", text, details, warning=bool(report.rejected))
         self._announce(report)
-        if report.added and preannotates_on_import(self.store):
+        if result.preannotate:  # read in the worker: nothing here touches the file
             self.next_job = self.preannotate  # as `make run` and `import --preannotate` do
 
     def _on_exported(self, report) -> None:

@@ -18,13 +18,27 @@ from annotator.ui.workers import Worker
 
 
 def wait_job(qtbot, window, trigger):
-    """Run ``trigger`` (which starts a job) and wait for the job's finished signal."""
+    """Run ``trigger`` (which starts a job) and wait for the job's finished signal, then for
+    the list to show what it wrote (re-read in the background)."""
     trigger()
     worker = window.worker
     assert worker is not None, window.last_report
     with qtbot.waitSignal(worker.finished, timeout=60_000):
         pass
+    wait_list(qtbot, window)
     return worker
+
+
+def wait_list(qtbot, window) -> None:
+    """Until the list's background read is shown (see ``DocumentListModel.refreshing``)."""
+
+    def shown() -> bool:
+        if window.list_model.refreshing():
+            return False
+        QApplication.processEvents()  # what it read, waiting in the queue (or a new request)
+        return not window.list_model.refreshing()
+
+    qtbot.waitUntil(shown, timeout=10_000)
 
 
 def test_importing_files_adds_documents_and_reports_bad_lines_with_file_and_line(

@@ -109,7 +109,9 @@ def test_training_keeps_the_window_responsive_and_re_suggests_with_the_new_model
     spans = window.controller.spans
     assert spans and all(s.origin == "model:ner-1" and not s.confirmed for s in spans)
     assert len(window.editor.spans()) == len(spans)
-    assert window.list_model.data(window.list_model.index(row, 2)) == str(len(spans))
+    # the list re-reads what a job wrote in the background (document_list.apply_changes)
+    qtbot.waitUntil(lambda: window.list_model.data(window.list_model.index(row, 2))
+                    == str(len(spans)), timeout=5000)
     label = window.findChild(QLabel, "entityModel").text()
     assert label == f"Entities: ner-1 · F1 {comparison.total_after[2]:.2f}", label
     dialog.reject()
