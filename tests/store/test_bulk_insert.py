@@ -102,3 +102,36 @@ def test_spans_of_a_batch_go_in_as_statements_of_many_rows_in_order(store, monke
 def test_insert_rows_writes_nothing_for_no_rows(store):
     bulk.insert_rows(store.conn, bulk.INSERT_SPANS, [])  # no statement, no error
     assert store.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
+
+
+def test_duplicates_are_found_by_the_hash_index_exactly_as_by_a_lookup(store, monkeypatch):
+    """A batch goes in without looking its hashes up first; a text already in the project,
+    wherever it is in the batch (a later statement, a text written in pieces), makes the batch
+    go in again after the lookup: the same ids, rows, duplicates and index as always, and
+    nothing of the first try left behind."""
+    monkeypatch.setattr(bulk, "_MAX_ROWS", 3)
+    monkeypatch.setattr(bulk, "LARGE_TEXT", 200)
+    long_text = "Quarry closes\n" + "The council met again. " * 20
+    texts = [f"Harbour story {i}\nThe port of town{i} reopened." for i in range(12)]
+    store.documents.add([NewDocument(texts[7], "old-7.txt"), NewDocument(long_text, "old.txt")])
+    lookups: list[int] = []
+    real = bulk._existing_hashes
+    monkeypatch.setattr(bulk, "_existing_hashes",
+                        lambda conn, hashes: lookups.append(len(hashes)) or real(conn, hashes))
+    batch = [NewDocument(t, f"{i}.txt", spans=[Span(0, 7, "ORG")]) for i, t in enumerate(texts)]
+    batch.insert(3, NewDocument(texts[1], "again-1.txt"))  # a duplicate inside the batch
+    batch.insert(9, NewDocument(long_text, "again-long.txt"))
+    result = store.documents.add(batch, batch_size=1000)
+    assert lookups == [len(batch)]  # tried without, then once with the lookup
+    assert result.duplicates == [("again-1.txt", 4), ("7.txt", 1), ("again-long.txt", 2)]
+    assert result.added == list(range(3, 14))
+    rows = store.conn.execute("SELECT id, source FROM documents ORDER BY id").fetchall()
+    assert rows == [(1, "old-7.txt"), (2, "old.txt")] + [
+        (3 + n, f"{i}.txt") for n, i in enumerate(i for i in range(12) if i != 7)]
+    assert store.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 11
+    assert store.documents.list_query(text="harbour").count() == 12
+    assert store.conn.execute("INSERT INTO documents_fts (documents_fts) VALUES "
+                              "('integrity-check')").fetchall() == []
+    lookups.clear()
+    fresh = store.documents.add([NewDocument("A story of its own.", "new.txt")])
+    assert (fresh.added, fresh.duplicates, lookups) == ([14], [], [])  # no duplicate: no lookup

@@ -44,6 +44,7 @@ VERSIONS = [
     ("m012_imp_fts_merge", "m013_imp2_fts_merge16"),
     ("m013_imp2_fts_merge16", "m014_exp2_token_cache"),
     ("m014_exp2_token_cache", "m015_fts6_one_column_index"),
+    ("m015_fts6_one_column_index", "m016_txt8_status_check"),
 ]
 MODEL = "model:en_core_web_sm@3.8.0"
 T0, T1 = "2024-05-01T09:00:00+00:00", "2024-05-02T17:30:00+00:00"
