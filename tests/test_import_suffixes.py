@@ -94,3 +94,17 @@ def test_a_first_task_longer_than_the_sniffed_part_is_judged_by_its_start(
     path = jsonl(tmp_path / "long.data", {"text": long_text}, {"text": "Second."})
     import_paths(store, [path])
     assert texts(store) == [long_text, "Second."]
+
+
+def test_suffix_of_is_splitext_lowered_for_any_name():
+    """Its string shortcut answers as ``os.path.splitext`` does, dots and separators anywhere
+    (leading dots, a dot before a separator, ``..``, a name of dots)."""
+    import itertools
+    import os
+
+    parts = ["", ".", "..", "a", "b.", ".c", "x.TXT", "/", "a/", "./", "../", ".txt", "a.b",
+             "A.Md", " ", "é.jsonl"]
+    for k in range(1, 5):
+        for combo in itertools.product(parts, repeat=k):
+            path = "".join(combo)
+            assert importer.suffix_of(path) == os.path.splitext(path)[1].lower(), path

@@ -25,6 +25,7 @@ from annotator.io.text import (
     decode_bytes,
     open_regular,
     os_reason,
+    plain_text,
     read_limited,
     sniff,
 )
@@ -47,31 +48,50 @@ def read_text_file(path: Path | str) -> list[NewDocument | Problem]:
     encoding was guessed comes with a note naming it (see :func:`encoding_note`)."""
     shown = display_path(path)
     try:
-        text, encoding, guessed = decode_bytes(read_limited(path), path, newlines=True)
+        held = [read_limited(path)]
+        text = plain_text(held[0])  # the common case (UTF-8 without \r or NUL), else:
+        plain = text is not None
+        if not plain:  # the bytes handed over, not kept here: decode_bytes may free them once
+            text, encoding, guessed = decode_bytes(held.pop(), path, newlines=True)  # mended
     except ImportProblem as exc:
         return [exc.problem]
-    if "\r" in text:  # left by an encoding whose bytes decode_bytes could not mend
+    if not plain and "\r" in text:  # left by an encoding whose bytes decode_bytes could not mend
         text = normalise_newlines(text)
     if not has_visible_text(text):
         return [Problem(shown, None, "file has no text (only whitespace or invisible "
                                      "characters)")]
-    at = text.find("\x00")
+    at = -1 if plain else text.find("\x00")
     if at >= 0:
         return [Problem(shown, None, f"NUL character at character {at}: a binary file?")]
-    doc = NewDocument(text=text, source=shown, meta={"source": shown})
-    return [encoding_note(shown, encoding), doc] if guessed else [doc]
+    doc = NewDocument(text, shown, {"source": shown})  # (text, source, meta)
+    return [encoding_note(shown, encoding), doc] if not plain and guessed else [doc]
 
 
 def read_file(path: Path | str, where: ReadPosition | None = None
-              ) -> Iterator[NewDocument | Problem]:
+              ) -> Iterable[NewDocument | Problem]:
     """Pick the reader by suffix; a file given explicitly with another suffix (or none) is
     read as JSONL when its first line is a JSON task (:func:`looks_like_jsonl`), else as text.
     ``where`` follows the bytes a JSONL file's reader has read (the others read a file at
     once and leave it as it is: see :class:`~annotator.io.lines.ReadPosition`).
 
+    A text file (the common case) is read at once, and its records come as a list: no
+    generator a file (an import of 100,000 .txt files made one for each); the others come
+    as they are read.
+
     Never raises for a bad file: an unreadable, vanished or non-regular file, and any error
     a reader did not foresee, become a :class:`Problem` (after the documents read before it)."""
     suffix = suffix_of(path)
+    if suffix in TEXT_SUFFIXES:
+        try:
+            return read_text_file(path)
+        except Exception as exc:  # as _read_file reports it
+            return [_failure(path, exc)]
+    return _read_file(path, suffix, where)
+
+
+def _read_file(path: Path | str, suffix: str, where: ReadPosition | None
+               ) -> Iterator[NewDocument | Problem]:
+    """:func:`read_file` of a file of another suffix than a text file's, as it is read."""
     try:
         if suffix in JSONL_SUFFIXES or suffix not in KNOWN_SUFFIXES and looks_like_jsonl(path):
             from annotator.io.jsonl import read_jsonl
@@ -79,33 +99,41 @@ def read_file(path: Path | str, where: ReadPosition | None = None
             yield from read_jsonl(path, where)
         else:
             yield from _reader(suffix)(path)
-    except ImportProblem as exc:
-        yield exc.problem
-    except OSError as exc:
-        yield Problem(display_path(path), None, os_reason(exc))
-    except (MemoryError, RecursionError) as exc:
-        yield Problem(display_path(path), None, f"too large or too deeply nested to read "
-                                               f"({type(exc).__name__})")
     except Exception as exc:  # a reader bug must not cost the rest of the import
-        log.exception("reading %s failed", display_path(path))
-        yield Problem(display_path(path), None, f"could not be read ({type(exc).__name__}: "
-                                               f"{exc}); the rest of the file is not read")
+        yield _failure(path, exc)
+
+
+def _failure(path: Path | str, exc: Exception) -> Problem:
+    """The problem to report for what reading ``path`` raised (called in its ``except``)."""
+    if isinstance(exc, ImportProblem):
+        return exc.problem
+    if isinstance(exc, OSError):
+        return Problem(display_path(path), None, os_reason(exc))
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return Problem(display_path(path), None, f"too large or too deeply nested to read "
+                                                 f"({type(exc).__name__})")
+    log.exception("reading %s failed", display_path(path))
+    return Problem(display_path(path), None, f"could not be read ({type(exc).__name__}: "
+                                             f"{exc}); the rest of the file is not read")
 
 
 def suffix_of(path: Path | str) -> str:
-    """``os.path.splitext(path)[1].lower()``, for a path string whose file name does not start
-    with a dot by string methods alone (``splitext`` is Python code: an import of 100,000 files
-    asked it twice a file)."""
+    """``os.path.splitext(path)[1].lower()``, for a path string whose last dot follows a
+    character of its file name other than a dot by string methods alone (``splitext`` is
+    Python code: an import of 100,000 files asks this twice a file; ``rpartition`` and ``in``,
+    unlike ``rfind``, parse no arguments)."""
     text = os.fspath(path)
-    dot = text.rfind(".")
-    if dot < 0:
+    head, dot, tail = text.rpartition(".")
+    if not dot:
         return ""
-    start = text.rfind(os.sep) + 1
-    if os.altsep:
-        start = max(start, text.rfind(os.altsep) + 1)
-    if start < dot and text[start] != ".":
-        return text[dot:].lower()
+    if (head and head[-1] not in _BEFORE_NO_SUFFIX and os.sep not in tail
+            and not (os.altsep and os.altsep in tail)):
+        return text[len(head):].lower()
     return os.path.splitext(text)[1].lower()
+
+
+# A suffix's dot after one of these is not (or not surely) a suffix's: splitext decides.
+_BEFORE_NO_SUFFIX = frozenset(filter(None, (".", os.sep, os.altsep)))
 
 
 # A first line longer than this is judged by how it starts (a long article in one task).

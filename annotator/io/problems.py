@@ -70,6 +70,8 @@ def display_path(path: Path | str) -> str:
     On POSIX a file name is bytes; Python keeps bytes that are not UTF-8 as lone surrogates
     (``surrogateescape``), which SQLite and UTF-8 output refuse. Those bytes become U+FFFD."""
     text = os.fspath(path)
+    if text.isascii():  # the common case, without making its UTF-8 (asked for every file read)
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
