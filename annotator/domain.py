@@ -444,7 +444,7 @@ def looks_like_headline(line: str) -> bool:
     words = len(line.split(None, 31))  # bounded: never a list of every word of a long line
     return (
         5 <= words <= 30
-        and not line.endswith(".")
+        and line[-1:] != "."  # (not endswith: a method call that parses its arguments)
         and not _has_separators(line)
         and not _is_prompt(line)
     )
@@ -471,7 +471,7 @@ def _is_prompt(line: str) -> bool:
     head = line.lstrip(_ASCII_NON_WORD)[:16].lower()
     if head.startswith(_PROMPTS):
         return True
-    return head.startswith("home") and not (head[4:5].isalnum() or head[4:5] == "_")
+    return head[:4] == "home" and not (head[4:5].isalnum() or head[4:5] == "_")
 
 
 _LONGEST_TITLE_LINE = 4000  # characters; a longer line is not a headline

@@ -221,7 +221,7 @@ def _file_name(path: Path | str) -> str:
     """``os.path.basename(path)``; of a path string where the only separator is ``os.sep`` by
     one string method (the name is asked for every file read, for its progress message)."""
     if isinstance(path, str) and not os.altsep:
-        return path[path.rfind(os.sep) + 1:]
+        return path.rpartition(os.sep)[2]  # (rfind parses its arguments: twice the cost)
     return os.path.basename(path)
 
 
