@@ -25,7 +25,7 @@ rejected, skipped and in progress, interleaved). ``--quick``: 5,000 documents (u
 - next unfinished: the action, to the next document opened and painted; floor: a bare query of
   the next unfinished id and its text put in a bare ``QPlainTextEdit``.
 - stall: the longest gap between 5 ms timer ticks of the window's own event loop while a job runs
-  (``stall_during`` takes any job: import, pre-annotation, and training once it lands), vs. the
+  (``stall_during`` takes any job: import, pre-annotation, training of the entity model), vs. the
   idle window; a label key pressed every 250 ms during the import: time to stored.
 
 Targets: start-up < 1.5 s, list < 200 ms, scroll step < 50 ms, text filter < 200 ms, status
@@ -498,8 +498,8 @@ WATCH = StallWatch()
 
 
 def bench_background(app, db: Path, work: Path, docs: int, seconds: float) -> dict:
-    """Stalls while an import of ``docs`` new documents (10 spans each) and a pre-annotation run
-    in the window, and label keys pressed during the import."""
+    """Stalls while an import of ``docs`` new documents (10 spans each), a pre-annotation and a
+    training of the entity model run in the window, and label keys pressed during the import."""
     from annotator.ui.app import main_window
 
     window = main_window(db)
@@ -521,6 +521,9 @@ def bench_background(app, db: Path, work: Path, docs: int, seconds: float) -> di
                                            seconds / 2, labels.press)
     out["label times"] = labels.times
     out["preannotate"], _ = stall_during(app, window.preannotate, seconds / 2)
+    # issue 12 item 5 names a training run too: the entity model trained from the accepted
+    # documents in a spawned child (the window's own Train action), cut off like the others
+    out["train"], _ = stall_during(app, window.train_entities, seconds / 2)
     window.close()
     return out
 
@@ -578,7 +581,7 @@ def main() -> None:
                         help="keep the project here and reuse it when it exists")
     parser.add_argument("--background-only", action="store_true",
                         help="only the stall rows (idle, import, import + label keys, "
-                             "pre-annotation), measured as in the full run")
+                             "pre-annotation, training), measured as in the full run")
     parser.add_argument("--stall-stacks", type=float, default=0, metavar="MS",
                         help="diagnostics: print the GUI thread's stack sampled during every "
                              "event-loop tick later than MS ms in the stall rows")
@@ -615,13 +618,16 @@ def main() -> None:
                          ("stall during import + label keys", ms(back["import+labels"]),
                           ms(back["idle"]), 50),
                          ("stall during pre-annotation", ms(back["preannotate"]),
-                          ms(back["idle"]), 50)])
+                          ms(back["idle"]), 50),
+                         ("stall during training", ms(back["train"]), ms(back["idle"]), 50)])
             times = back["label times"]
             print(f"GUI-thread CPU (ms), most between two ticks in idle, import, import+labels, "
-                  f"pre-annotation: {', '.join(f'{ms(c):.0f}' for c in STALL_CPU)}; labels "
+                  f"pre-annotation, training: {', '.join(f'{ms(c):.0f}' for c in STALL_CPU)}; "
+                  f"labels "
                   f"{len(times)}, longest {ms(max(times, default=0)):.1f} ms; load average "
                   f"{os.getloadavg()[0]:.1f} at the end")
-            print(f"jobs (import, import+labels, pre-annotation): {'; '.join(JOB_ENDS)} (a job "
+            print(f"jobs (import, import+labels, pre-annotation, training): "
+                  f"{'; '.join(JOB_ENDS)} (a job "
                   "cut off at the phase's end is cancelled after it, unmeasured)")
             return
         repeat = 1 if args.quick else 3
@@ -646,7 +652,8 @@ def main() -> None:
              ("stall during import", ms(back["import"]), ms(back["idle"]), 50),
              ("stall during import + label keys", ms(back["import+labels"]), ms(back["idle"]),
               50),
-             ("stall during pre-annotation", ms(back["preannotate"]), ms(back["idle"]), 50)]
+             ("stall during pre-annotation", ms(back["preannotate"]), ms(back["idle"]), 50),
+             ("stall during training", ms(back["train"]), ms(back["idle"]), 50)]
     stall_cpu = ", ".join(f"{ms(c):.0f}" for c in STALL_CPU)
     label_times = back["label times"]
     if label_times:
@@ -658,7 +665,8 @@ def main() -> None:
           f"en_core_web_sm loaded too {start['rss model']:.0f} (bare {bare['rss model']:.0f}); "
           f"target < 500: {verdict(start['rss model'], 500)}")
     print(f"GUI-thread CPU (ms): longest of the in-window steps {ms(max(CPU)):.0f}; most "
-          f"between two ticks in idle, import, import+labels, pre-annotation: {stall_cpu}")
+          f"between two ticks in idle, import, import+labels, pre-annotation, training: "
+          f"{stall_cpu}")
     print(f"start-up stages (ms from launch): {start['marks']}; CPU of the process to the "
           f"paint {start['cpu painted']:.0f} ms (bare {bare['cpu painted']:.0f} ms)")
     print(f"tokenizer loaded in the background {start['tokenizer'] - start['painted']:.0f} ms "
