@@ -14,14 +14,6 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
-# Origins of writes made through another connection than the window's own: a job's child process
-# or worker (import, pre-annotation, ...), another window or the CLI (``external``). Views re-read
-# what these touched off the GUI thread (the list's background refresher): they come just after a
-# large commit, when the same queries on the GUI thread's connection stalled the window.
-ELSEWHERE = frozenset({"external", "import", "preannotate", "merge", "near-duplicates", "train",
-                       "train-sections", "cancelled job"})
-
-
 @dataclass(frozen=True)
 class Changes:
     """What one mutation touched, by document id. ``everything`` means any document may have
@@ -35,22 +27,23 @@ class Changes:
     labels: bool = False  # the label set changed
     everything: bool = False
     origin: str = "edit"
+    # Written through another connection than the window's own: a job's child process or
+    # worker (set by whoever announces its report), another window or the CLI (noticed by the
+    # session). Views re-read what these touched off the GUI thread (the list's background
+    # refresher): they come just after a large commit, when the same queries on the GUI
+    # thread's connection stalled the window.
+    elsewhere: bool = False
 
     @classmethod
     def of(cls, doc_id: int, *, spans: bool = False, sections: bool = False,
-           status: bool = False, origin: str = "edit") -> Changes:
+           status: bool = False, origin: str = "edit", elsewhere: bool = False) -> Changes:
         one = frozenset([doc_id])
         return cls(spans=one if spans else frozenset(), sections=one if sections else frozenset(),
-                   statuses=one if status else frozenset(), origin=origin)
+                   statuses=one if status else frozenset(), origin=origin, elsewhere=elsewhere)
 
     @classmethod
-    def all(cls, origin: str) -> Changes:
-        return cls(everything=True, labels=True, origin=origin)
-
-    @property
-    def elsewhere(self) -> bool:
-        """Whether another connection wrote this (see :data:`ELSEWHERE`)."""
-        return self.origin in ELSEWHERE
+    def all(cls, origin: str, elsewhere: bool = False) -> Changes:
+        return cls(everything=True, labels=True, origin=origin, elsewhere=elsewhere)
 
     def touches(self, doc_id: int) -> bool:
         """Whether a view showing document ``doc_id`` must refresh (looked up in each set: a
@@ -70,7 +63,8 @@ class Changes:
         return Changes(self.documents | other.documents, self.spans | other.spans,
                        self.sections | other.sections, self.statuses | other.statuses,
                        self.labels or other.labels, self.everything or other.everything,
-                       self.origin if self.origin == other.origin else "several")
+                       self.origin if self.origin == other.origin else "several",
+                       self.elsewhere or other.elsewhere)
 
 
 Listener = Callable[[Changes], None]

@@ -224,7 +224,7 @@ class Session:
         self._seen.pop(doc_id, None)
         self._refused(f"{what} (reloaded; make the edit again)", exc)
         self.bus.emit(Changes.of(doc_id, spans=True, sections=True, status=True,
-                                 origin="external"))
+                                 origin="external", elsewhere=True))
 
     def check_external(self) -> bool:
         """Notice writes by other connections (another window, a job, the CLI) through SQLite's
@@ -239,7 +239,7 @@ class Session:
             if now.get(doc_id) != seen:
                 self.undo_stack.forget(doc_id)
                 self._seen.pop(doc_id)
-        self.bus.emit(Changes.all("external"))
+        self.bus.emit(Changes.all("external", elsewhere=True))
         return True
 
     def undo(self) -> None:

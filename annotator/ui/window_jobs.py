@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -244,8 +245,8 @@ class JobsMixin:
         """The worker wrote through its own connection: put what it changed on the bus (a
         cancelled job without a report may have changed anything)."""
         changes = getattr(report, "changes", None)
-        self.controller.emit_changes(changes if changes is not None
-                                     else Changes.all("cancelled job"))
+        self.controller.emit_changes(replace(changes, elsewhere=True) if changes is not None
+                                     else Changes.all("cancelled job", elsewhere=True))
 
     def report(self, title: str, text: str, details: str = "", warning: bool = False) -> None:
         """Status bar for the summary; a box beside the window, which leaves the keyboard where

@@ -66,6 +66,24 @@ def test_the_other_window_notices_a_save_and_refreshes(two):
     assert len(a.store.spans.of(1)) == 3
 
 
+def test_what_the_other_window_saved_comes_marked_as_written_elsewhere(two):
+    """Views re-read such changes off the GUI thread (DocumentListModel.apply_changes); the
+    window's own edits are not marked."""
+    from annotator.core.changes import Changes
+
+    a, b = two
+    seen = []
+    b.bus.subscribe(seen.append)
+    own = []
+    a.bus.subscribe(own.append)
+    lumen = TEXT.index("Lumen")
+    a.label_range(lumen, lumen + 9, "ORG", snap=False)
+    assert own and not any(c.elsewhere for c in own)
+    assert b.check_external()
+    assert seen[-1].elsewhere and seen[-1].everything
+    assert (Changes.of(1, spans=True) | seen[-1]).elsewhere
+
+
 def test_undo_does_not_re_add_a_suggestion_to_a_document_the_other_accepted(two):
     a, b = two
     b.delete_span(b.spans[0])  # the GPE suggestion
