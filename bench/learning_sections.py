@@ -14,10 +14,15 @@ text against the person's article text (:class:`annotator.nlp.evaluate.ShingleSc
    are scored, while 0, 1, 3 or 5 of the first 5 are confirmed (their gold labels known). With k
    confirmed pages the model sees the site's template counts and the confirmed labels, and is
    adapted from the base on those k pages (``train_sections(base=...)``), as a project would be.
+   A last row reads each scored page with every other page of its site confirmed: the most the
+   site's own gold can teach (:data:`OTHERS`), to tell slow learning from gold the site's other
+   pages do not describe.
 
 ``--dev-split`` scores the development sites instead (``tools/sections_data.dev_site``: a quarter
 of the sites the shipped model trains on) with ``--model`` trained by ``tools/train_base_sections.py
---dev-split``: the figures to try ideas on without looking at the held-out sites.
+--dev-split``: the figures to try ideas on without looking at the held-out sites. ``--dev-split Q``
+scores quarter ``Q`` (1-3) with a model trained ``--dev-split Q``; quarter 1 had never been read
+before the twelfth round (see ``dev_site``).
 ``--orders N`` runs the curve again for N seeded page orders and prints each order's body F1
 with their mean, min and max (the main table is order 0): the spread a different choice of
 confirmed pages gives.
@@ -58,6 +63,12 @@ from tools.sections_data import (  # noqa: E402
 )
 
 STEPS = (0, 1, 3, 5)
+# The curve's last column: each scored page read with *every other* page of its site confirmed
+# (the model adapted on all of them). Not a step a person takes: the most this site's own gold
+# can teach. When k=3 is close to it, what is left is pages the site's other pages do not
+# describe (gold that disagrees with the site's other pages, a box no other page has), not slow
+# learning.
+OTHERS = -1
 SEED = 0
 
 
@@ -123,6 +134,7 @@ def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
     """Body shingle scores over the scored pages of ``sites`` after k confirmed pages; ``order``
     seeds which pages of each site are confirmed and which are scored."""
     scores = {k: ShingleScore(f"k={k}") for k in STEPS}
+    scores[OTHERS] = ShingleScore("every other page confirmed")
     scored_all: list[LabelledPage] = []
     for site in sorted(sites):
         pages = list(sites[site])
@@ -137,6 +149,13 @@ def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
                 labels = model.predict_rows(page_features(page.prepared, evidence),
                                             page.prepared.texts)
                 scores[k].add(body_text(page, labels), page.gold_text or "")
+        for page in scored:
+            others = [p for p in pages if p is not page]
+            model = site_model(base, pages, others) if adapt else base
+            labels = model.predict_rows(page_features(page.prepared,
+                                                      evidence_for(page, pages, others)),
+                                        page.prepared.texts)
+            scores[OTHERS].add(body_text(page, labels), page.gold_text or "")
     return scores, scored_all
 
 
@@ -155,15 +174,17 @@ def _print_orders(base: SectionModel, sites: dict[str, list[LabelledPage]], orde
     person happens to confirm moves the figure by more than most model changes do."""
     print(f"\nThe same curve over {orders} page orders (which pages are confirmed, which scored); "
           "body F1")
-    print(f"{'order':<8} " + " ".join(f"{f'k={k}':>7}" for k in STEPS))
-    f1s: dict[int, list[float]] = {k: [] for k in STEPS}
+    columns = (*STEPS, OTHERS)
+    print(f"{'order':<8} " + " ".join(f"{f'k={k}':>7}" for k in STEPS) + f" {'others':>7}")
+    f1s: dict[int, list[float]] = {k: [] for k in columns}
     for order in range(orders):
         scores, _ = curve(base, sites, adapt, order)
-        for k in STEPS:
+        for k in columns:
             f1s[k].append(scores[k].f1)
-        print(f"{order:<8} " + " ".join(f"{scores[k].f1:>7.4f}" for k in STEPS), flush=True)
+        print(f"{order:<8} " + " ".join(f"{scores[k].f1:>7.4f}" for k in columns), flush=True)
     for name, pick in (("mean", lambda v: sum(v) / len(v)), ("min", min), ("max", max)):
-        print(f"{name:<8} " + " ".join(f"{pick(f1s[k]):>7.4f}" for k in STEPS))
+        print(f"{name:<8} " + " ".join(f"{pick(f1s[k]):>7.4f}" for k in columns))
+    print("others: each scored page with every other page of its site confirmed (see OTHERS)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -179,7 +200,11 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
     base = SectionModel.load(args.model) if args.model else load_base()
     records = [json.loads(line) for line in
                (DRAGNET / "sites.jsonl").read_text(encoding="utf-8").splitlines()]
-    scored_set = dev_site if args.dev_split else held_out
+    quarter = args.dev_split
+
+    def scored_set(site: str | None, name: str) -> bool:
+        return held_out(site, name) if quarter is None else dev_site(site, name, quarter)
+
     wanted = [r for r in records if args.all_sites or scored_set(r["site"], r["page"])]
     if args.quick:
         counts: dict[str, int] = {}
@@ -190,7 +215,8 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
         wanted = [r for r in wanted if r["site"] in keep]
     pages = dragnet_pages(folder, args.cache, args.processes, {r["page"] for r in wanted})
     fair = [p for p in pages if scored_set(p.site, p.name)]
-    kind = "development" if args.dev_split else "held-out"
+    kind = ("held-out" if quarter is None else "development" if quarter == 0
+            else f"quarter-{quarter}")
     print(f"Dragnet pages: {len(pages)} ({len(fair)} of {kind} sites); "
           f"base model {base.name}@{base.version}")
     _print(list(zero_shot(base, fair).values()),
@@ -200,7 +226,7 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
                           if args.all_sites else ())):
         sites = {s: ps for s, ps in by_site(group).items() if len(ps) >= 6}
         scores, scored = curve(base, sites, adapt=not args.no_adapt)
-        rows = [scores[k] for k in STEPS]
+        rows = [scores[k] for k in (*STEPS, OTHERS)]
         rows += list(zero_shot(base, scored).values())[2:]
         _print(rows, f"Learning curve, {name}: {len(sites)} sites with 6+ pages; k of the first 5 "
                f"pages confirmed, the other {len(scored)} pages scored")
@@ -220,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, help="a section model file (default: the base)")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--all-sites", action="store_true")
-    parser.add_argument("--dev-split", action="store_true",
-                        help="score the development sites (with a --model trained without them)")
+    parser.add_argument("--dev-split", type=int, nargs="?", const=0, default=None,
+                        choices=range(4), metavar="QUARTER",
+                        help="score a quarter of the training sites instead (0, the default: "
+                        "the development split), with a --model trained without them")
     parser.add_argument("--orders", type=int, default=1,
                         help="also run the curve over this many seeded page orders and print "
                         "their mean, min and max (order 0 is the main table)")

@@ -251,6 +251,23 @@ def test_development_sites_are_never_held_out_sites():
     assert not dev_site(None, "1.html") and not dev_site("", "1.html")
 
 
+def test_the_four_quarters_and_the_held_out_fifth_put_each_site_in_exactly_one_place():
+    """Cross-validation by site: every site is scored by exactly one model that never saw it
+    (the shipped one for the held-out fifth, a ``--dev-split Q`` one for quarter Q)."""
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from tools.sections_data import dev_site, held_out
+
+    sites = [f"site{n}.example" for n in range(400)]
+    for site in sites:
+        places = [held_out(site, "x.html"), *(dev_site(site, "x.html", q) for q in range(4))]
+        assert places.count(True) == 1, site
+    assert [s for s in sites if dev_site(s, "x.html")] == [
+        s for s in sites if dev_site(s, "x.html", 0)]
+    assert all(sum(dev_site(s, "x.html", q) for s in sites) > 50 for q in range(4))
+
+
 def test_the_page_cache_is_named_by_the_code_that_made_it(tmp_path):
     import sys
 

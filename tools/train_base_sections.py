@@ -138,14 +138,16 @@ def _count(score: LabelScore, gold: bool, said: bool) -> None:
 
 def train_base(dragnet: Path | None, cache: Path | None, seed: int, processes: int = 2,
                smoothing: float = 0.3, rule_labels: str = "auto",
-               dev_split: bool = False) -> SectionModel:
-    """The base model (see the module docstring); ``dev_split``: also leave out the
-    development sites (:func:`tools.sections_data.dev_site`), for a model to try ideas with."""
+               dev_split: int | None = None) -> SectionModel:
+    """The base model (see the module docstring); ``dev_split``: also leave out that quarter
+    of the training sites (:func:`tools.sections_data.dev_site`; 0 is the development split),
+    for a model to try ideas with or to score that quarter with."""
     dev = dev_pages()
     pages = []
     if dragnet is not None:
         pages = [p for p in dragnet_pages(dragnet, cache, processes)
-                 if not p.held_out and not (dev_split and dev_site(p.site, p.name))]
+                 if not p.held_out
+                 and not (dev_split is not None and dev_site(p.site, p.name, dev_split))]
     log.info("training on %d dev pages and %d Dragnet pages (%d sites)", len(dev), len(pages),
              len(by_site(pages)))
     data = training_features(dev, pages, seed)
@@ -180,9 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rule-labels", default="auto",
                         help="labels the rules decide: 'auto' (leave-one-dev-set-out), 'none', "
                         "or a comma-separated list")
-    parser.add_argument("--dev-split", action="store_true",
-                        help="also leave out the development sites (give --out: not the "
-                        "shipped model)")
+    parser.add_argument("--dev-split", type=int, nargs="?", const=0, default=None,
+                        choices=range(4), metavar="QUARTER",
+                        help="also leave out a quarter of the training sites: 0 (the default) "
+                        "the development split, 1-3 the others (give --out: not the shipped "
+                        "model)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
