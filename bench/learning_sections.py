@@ -26,6 +26,8 @@ before the twelfth round (see ``dev_site``).
 ``--orders N`` runs the curve again for N seeded page orders and prints each order's body F1
 with their mean, min and max (the main table is order 0): the spread a different choice of
 confirmed pages gives.
+``--one-model`` adds the curve with one model adapted on the confirmed pages of every site at
+once, as a project held all of them before each site got a model of its own.
 ``--all-sites`` adds the sites the base model was trained on (not a fair figure: marked as such).
 ``--quick``: five held-out sites for the curve and the zero-shot pages of those sites only.
 """
@@ -159,6 +161,30 @@ def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
     return scores, scored_all
 
 
+def one_model_curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
+                    order: int = SEED) -> dict[int, ShingleScore]:
+    """:func:`curve` with one model adapted on the k confirmed pages of *every* site at once
+    (a project holding all these sites, before each site got a model of its own), each scored
+    page read with its own site's evidence."""
+    plans = {}
+    for site in sorted(sites):
+        pages = list(sites[site])
+        random.Random(f"{order}:{site}").shuffle(pages)
+        plans[site] = pages
+    scores = {k: ShingleScore(f"k={k}, one model") for k in STEPS}
+    for k in STEPS:
+        examples = [Example(p.page, p.labels, evidence_for(p, pages, pages[:k]), p.prepared)
+                    for pages in plans.values() for p in pages[:k]]
+        model = train_sections(examples, base=base, seed=SEED) if examples else base
+        for pages in plans.values():
+            for page in pages[5:]:
+                labels = model.predict_rows(page_features(page.prepared,
+                                                          evidence_for(page, pages, pages[:k])),
+                                            page.prepared.texts)
+                scores[k].add(body_text(page, labels), page.gold_text or "")
+    return scores
+
+
 def _print(rows: list[ShingleScore], title: str) -> None:
     print(f"\n{title}")
     print(f"{'':<28} {'pages':>5} {'precision':>9} {'recall':>7} {'f1':>6}")
@@ -185,6 +211,20 @@ def _print_orders(base: SectionModel, sites: dict[str, list[LabelledPage]], orde
     for name, pick in (("mean", lambda v: sum(v) / len(v)), ("min", min), ("max", max)):
         print(f"{name:<8} " + " ".join(f"{pick(f1s[k]):>7.4f}" for k in columns))
     print("others: each scored page with every other page of its site confirmed (see OTHERS)")
+
+
+def _print_one_model(base: SectionModel, sites: dict[str, list[LabelledPage]],
+                     orders: int) -> None:
+    print(f"\nOne model adapted on every site's confirmed pages at once, {orders} page order(s); "
+          "body F1")
+    print(f"{'order':<8} " + " ".join(f"{f'k={k}':>7}" for k in STEPS))
+    f1s: dict[int, list[float]] = {k: [] for k in STEPS}
+    for order in range(orders):
+        scores = one_model_curve(base, sites, order)
+        for k in STEPS:
+            f1s[k].append(scores[k].f1)
+        print(f"{order:<8} " + " ".join(f"{scores[k].f1:>7.4f}" for k in STEPS), flush=True)
+    print(f"{'mean':<8} " + " ".join(f"{sum(f1s[k]) / orders:>7.4f}" for k in STEPS))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -232,6 +272,8 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
                f"pages confirmed, the other {len(scored)} pages scored")
         if args.orders > 1:
             _print_orders(base, sites, args.orders, not args.no_adapt)
+        if args.one_model:
+            _print_one_model(base, sites, args.orders)
     print(f"\n{time.perf_counter() - started:.1f} s")
     return 0
 
@@ -253,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=1,
                         help="also run the curve over this many seeded page orders and print "
                         "their mean, min and max (order 0 is the main table)")
+    parser.add_argument("--one-model", action="store_true",
+                        help="also the curve with one model adapted on every site's confirmed "
+                        "pages at once (as a project holding all of them), for --orders orders")
     parser.add_argument("--no-adapt", action="store_true",
                         help="evidence only: do not adapt the model's weights per site")
     args = parser.parse_args(argv)
