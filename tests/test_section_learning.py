@@ -89,7 +89,9 @@ def test_cancelling_leaves_the_project_as_it_was(tmp_path):
 
         def stop_while_suggesting() -> bool:
             calls.append(1)
-            return len(calls) >= 4  # after scoring and training, while suggesting
+            # after reading, scoring (pooled, one site) and training (pooled, one site),
+            # while suggesting
+            return len(calls) >= 7
 
         with pytest.raises(Cancelled) as stopped:
             train_sections(store, should_stop=stop_while_suggesting)

@@ -69,7 +69,8 @@ def test_a_crafted_model_file_is_refused_and_runs_nothing(tmp_path, content):
 
 
 def test_no_section_model_module_can_unpickle():
-    for name in ("section_model.py", "section_train.py", "section_features.py"):
+    for name in ("section_model.py", "section_format.py", "section_train.py",
+                 "section_features.py"):
         tree = ast.parse((NLP / name).read_text(encoding="utf-8"))
         imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}

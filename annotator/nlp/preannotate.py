@@ -36,11 +36,13 @@ log = logging.getLogger(__name__)
 
 # (start, end, label, source) per entity: what crosses a process boundary instead of a Doc.
 EntityTuple = tuple[int, int, str, str]
-# (doc_id, text, html or None, per-block features or None[, site evidence or None]): one
-# document to analyse; the evidence (counts from the other documents of its site, see
-# :class:`annotator.nlp.section_features.SiteEvidence`) is optional.
+# (doc_id, text, html or None, per-block features or None[, site evidence or None[, site or
+# None]]): one document to analyse; the evidence (counts from the other documents of its site,
+# see :class:`annotator.nlp.section_features.SiteEvidence`) and the site (whose weights a
+# project's section model reads it with, :meth:`SectionModel.for_site`) are optional.
 Item = (tuple[int, str, str | None, list[dict] | None]
-        | tuple[int, str, str | None, list[dict] | None, SiteEvidence | None])
+        | tuple[int, str, str | None, list[dict] | None, SiteEvidence | None]
+        | tuple[int, str, str | None, list[dict] | None, SiteEvidence | None, str | None])
 
 
 @dataclass
@@ -132,8 +134,9 @@ def section_suggestions(item: Item, setup: Analyzer) -> list[tuple[int, int, int
     the project has."""
     doc_id, text, html, features, *rest = item
     evidence = rest[0] if rest else None
+    site = rest[1] if len(rest) > 1 else None
     model = setup.section_model or load_base()
-    labels = model.predict(SectionPage(text, html, features), evidence)
+    labels = model.predict(SectionPage(text, html, features, site), evidence)
     return [(b.index, b.start, b.end, label)
             for b, label in zip(blocks(text), labels, strict=True)
             if label is not None and label in setup.section_labels]

@@ -11,8 +11,8 @@ model from a colleague's project is safe to open. The shipped base model is pack
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,6 +31,17 @@ from annotator.nlp.section_features import (
     SiteEvidence,
     drop_repeated_body,
     unwindowed_rows,
+)
+from annotator.nlp.section_format import (
+    ModelFormatError,
+    SiteWeights,
+    integer,
+    number,
+    numbers,
+    rounded,
+    sites_from_dict,
+    sites_to_dict,
+    strings,
 )
 
 FORMAT = "annotator-sections/1"
@@ -66,10 +77,6 @@ CONFIRMED_ROW = "site_confirmed_log"
 SITE_SMOOTHING = 0.25
 
 
-class ModelFormatError(ValueError):
-    """The file is not a section model this version can read (bad JSON, wrong shape or type)."""
-
-
 @dataclass
 class SectionModel:
     """Weights of a trained classifier (see the module docstring).
@@ -90,7 +97,11 @@ class SectionModel:
 
     ``site_transitions``: like ``transitions``, from the confirmed pages an adapted model learned
     from (None for a base model; optional in the file): they smooth the pages read with
-    confirmed site evidence (:data:`SITE_SMOOTHING`)."""
+    confirmed site evidence (:data:`SITE_SMOOTHING`).
+
+    ``sites``: a project model's per-site weights (site name -> :class:`SiteWeights`, empty for
+    a base model; optional in the file): :meth:`predict` reads a page of such a site with them
+    (:meth:`for_site`), every other page with the model's own."""
 
     labels: list[str]
     features: list[str]
@@ -104,9 +115,25 @@ class SectionModel:
     meta: dict[str, Any] = field(default_factory=dict)
     rule_labels: list[str] = field(default_factory=list)
     site_transitions: np.ndarray | None = None
+    sites: dict[str, SiteWeights] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._column = {name: i for i, name in enumerate(self.features)}
+
+    def for_site(self, site: str | None) -> SectionModel:
+        """The model a page of ``site`` is read with: this one with the site's own weights,
+        biases and ``site_transitions`` when :attr:`sites` has them (made once per site, then
+        a dict lookup), else this one."""
+        own = self.sites.get(site) if site is not None and self.sites else None
+        if own is None:
+            return self
+        views = self.__dict__.setdefault("_views", {})
+        made = views.get(site)
+        if made is None or made[0] is not own:  # (the weights it was made from, the view)
+            made = own, dataclasses.replace(self, weights=own.weights, bias=own.bias,
+                                            site_transitions=own.site_transitions, sites={})
+            views[site] = made
+        return made[1]
 
     # -- prediction ------------------------------------------------------------------------------
 
@@ -295,14 +322,19 @@ class SectionModel:
 
     def predict(self, page: SectionPage | PreparedPage,
                 evidence: SiteEvidence | None = None) -> list[str | None]:
-        """A label for every block of ``page`` (see :func:`annotator.domain.blocks`).
+        """A label for every block of ``page`` (see :func:`annotator.domain.blocks`), read
+        with the weights of the page's site when the model has them (:meth:`for_site`; a
+        :class:`PreparedPage` has no site: the model's own).
 
         ``evidence``: counts from the *other* documents of the page's site, or None."""
-        texts = page.texts if isinstance(page, PreparedPage) else page.block_texts()
+        if isinstance(page, PreparedPage):
+            model, texts = self, page.texts
+        else:
+            model, texts = self.for_site(page.site), page.block_texts()
         rows = unwindowed_rows(page, evidence)
         if not rows:
             return []
-        return list(self._labels_of(self.window_matrix(rows), rows, texts))
+        return list(model._labels_of(model.window_matrix(rows), rows, texts))
 
     @property
     def origin_id(self) -> str:
@@ -314,14 +346,12 @@ class SectionModel:
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "name": self.name, "version": self.version,
                 "labels": list(self.labels), "features": list(self.features),
-                "weights": [[round(float(w), 6) for w in row] for row in self.weights],
-                "bias": [round(float(b), 6) for b in self.bias],
-                "scale": [round(float(s), 6) for s in self.scale],
-                "transitions": [[round(float(t), 6) for t in row] for row in self.transitions],
+                "weights": rounded(self.weights), "bias": rounded(self.bias),
+                "scale": rounded(self.scale), "transitions": rounded(self.transitions),
                 "smoothing": self.smoothing, "rule_labels": list(self.rule_labels),
-                **({"site_transitions": [[round(float(t), 6) for t in row]
-                                         for row in self.site_transitions]}
+                **({"site_transitions": rounded(self.site_transitions)}
                    if self.site_transitions is not None else {}),
+                **({"sites": sites_to_dict(self.sites)} if self.sites else {}),
                 "meta": self.meta}
 
     def to_json(self) -> str:
@@ -340,23 +370,25 @@ class SectionModel:
     def from_dict(cls, data: Any) -> SectionModel:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ModelFormatError(f"not a section model (format must be {FORMAT!r})")
-        labels = _strings(data.get("labels"), "labels")
-        features = _strings(data.get("features"), "features")
+        labels = strings(data.get("labels"), "labels")
+        features = strings(data.get("features"), "features")
         if not labels or not set(labels) <= set(LABELS) or len(set(labels)) != len(labels):
             raise ModelFormatError(f"labels must be distinct names from {LABELS}")
         k, d = len(labels), len(features)
         model = cls(labels, features,
-                    _numbers(data.get("weights"), (k, d), "weights"),
-                    _numbers(data.get("bias"), (k,), "bias"),
-                    _numbers(data.get("scale"), (d,), "scale"),
-                    _numbers(data.get("transitions"), (k + 1, k), "transitions"),
-                    _number(data.get("smoothing", 1.0), "smoothing"),
-                    str(data.get("name", "sections")), _integer(data.get("version", 0)),
+                    numbers(data.get("weights"), (k, d), "weights"),
+                    numbers(data.get("bias"), (k,), "bias"),
+                    numbers(data.get("scale"), (d,), "scale"),
+                    numbers(data.get("transitions"), (k + 1, k), "transitions"),
+                    number(data.get("smoothing", 1.0), "smoothing"),
+                    str(data.get("name", "sections")), integer(data.get("version", 0)),
                     data.get("meta") if isinstance(data.get("meta"), dict) else {})
-        model.rule_labels = _strings(data.get("rule_labels", []), "rule_labels")
+        model.rule_labels = strings(data.get("rule_labels", []), "rule_labels")
         if data.get("site_transitions") is not None:
-            model.site_transitions = _numbers(data["site_transitions"], (k + 1, k),
-                                              "site_transitions")
+            model.site_transitions = numbers(data["site_transitions"], (k + 1, k),
+                                             "site_transitions")
+        if data.get("sites") is not None:
+            model.sites = sites_from_dict(data["sites"], k, d)
         if not set(model.rule_labels) <= set(labels):
             raise ModelFormatError("rule_labels must be names from labels")
         if (model.scale <= 0).any():
@@ -386,31 +418,3 @@ def load_base() -> SectionModel:
     text = resources.files("annotator.nlp").joinpath("data", BASE_RESOURCE).read_text("utf-8")
     return SectionModel.from_json(text)
 
-
-def _strings(value: Any, name: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ModelFormatError(f"{name} must be a list of strings")
-    return value
-
-
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ModelFormatError(f"{name} must be a finite number")
-    return float(value)
-
-
-def _integer(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ModelFormatError("version must be an integer")
-    return value
-
-
-def _numbers(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
-    """A nested list of finite numbers of exactly ``shape``, as a float array."""
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ModelFormatError(f"{name} must be numbers of shape {shape}") from exc
-    if array.shape != shape or not np.isfinite(array).all():
-        raise ModelFormatError(f"{name} must be finite numbers of shape {shape}")
-    return array

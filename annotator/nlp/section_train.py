@@ -82,6 +82,13 @@ class Features:
     def pages(self) -> int:
         return len(self.labels)
 
+    def subset(self, pages: Sequence[int]) -> Features:
+        """These pages only (in the order given), sharing this data's vocabulary and arrays:
+        what one site's fit reads, without making its rows again."""
+        return Features(self.vocabulary, [self.columns[p] for p in pages],
+                        [self.values[p] for p in pages], [self.labels[p] for p in pages],
+                        [self.weights[p] for p in pages])
+
     def matrix(self, features: list[str], pages: Sequence[int] | None = None,
                dtype: type = np.float32) -> np.ndarray:
         """The blocks of ``pages`` (default all) as a matrix with ``features`` as columns

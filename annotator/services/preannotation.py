@@ -166,8 +166,8 @@ def _items(store: Store, run_key: str, batch_size: int,
            sections: ProjectSections) -> Iterator[list[Item]]:
     for batch in store.suggestions.iter_pending(run_key, batch_size):
         pages = store.suggestions.html_pages([doc_id for doc_id, _ in batch])
-        yield [(doc_id, text, *pages.get(doc_id, (None, None)), sections.evidence(doc_id, text))
-               for doc_id, text in batch]
+        yield [(doc_id, text, *pages.get(doc_id, (None, None)), sections.evidence(doc_id, text),
+                sections.index.site(doc_id)) for doc_id, text in batch]
 
 
 def _commit(store: Store, run_key: str, results: list[Analysis],
