@@ -130,6 +130,17 @@ def zero_shot(base: SectionModel, pages: list[LabelledPage]) -> dict[str, Shingl
     return rows
 
 
+def in_order(sites: dict[str, list[LabelledPage]], order: int) -> dict[str, list[LabelledPage]]:
+    """Each site's pages in the seeded ``order``: the first 5 are the ones a person may confirm,
+    the rest are scored."""
+    out = {}
+    for site in sorted(sites):
+        pages = list(sites[site])
+        random.Random(f"{order}:{site}").shuffle(pages)
+        out[site] = pages
+    return out
+
+
 def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
           adapt: bool = True, order: int = SEED
           ) -> tuple[dict[int, ShingleScore], list[LabelledPage]]:
@@ -138,9 +149,7 @@ def curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
     scores = {k: ShingleScore(f"k={k}") for k in STEPS}
     scores[OTHERS] = ShingleScore("every other page confirmed")
     scored_all: list[LabelledPage] = []
-    for site in sorted(sites):
-        pages = list(sites[site])
-        random.Random(f"{order}:{site}").shuffle(pages)
+    for pages in in_order(sites, order).values():
         pool, scored = pages[:5], pages[5:]
         scored_all += scored
         for k in STEPS:
@@ -166,11 +175,7 @@ def one_model_curve(base: SectionModel, sites: dict[str, list[LabelledPage]],
     """:func:`curve` with one model adapted on the k confirmed pages of *every* site at once
     (a project holding all these sites, before each site got a model of its own), each scored
     page read with its own site's evidence."""
-    plans = {}
-    for site in sorted(sites):
-        pages = list(sites[site])
-        random.Random(f"{order}:{site}").shuffle(pages)
-        plans[site] = pages
+    plans = in_order(sites, order)
     scores = {k: ShingleScore(f"k={k}, one model") for k in STEPS}
     for k in STEPS:
         examples = [Example(p.page, p.labels, evidence_for(p, pages, pages[:k]), p.prepared)

@@ -36,9 +36,9 @@ import time
 
 from annotator.core.tasks import Cancelled, Progress, ShouldStop, checkpoint, never, no_progress
 from annotator.domain import blocks, count
-from annotator.nlp.section_features import PreparedPage, page_features, prepare_page
+from annotator.nlp.section_features import PreparedPage, prepare_page
 from annotator.nlp.section_model import SectionModel, SiteWeights, load_base
-from annotator.nlp.section_train import Features
+from annotator.nlp.section_train import Example, Features, featurise
 from annotator.nlp.section_train import train_sections as fit
 from annotator.services.model_versions import ModelVersions
 from annotator.services.section_evidence import (
@@ -129,11 +129,8 @@ def _data(pages: list[Confirmed], teachers: list[Confirmed], index: SiteIndex,
     site's other documents and of the ``teachers`` (the confirmed pages the model may know)
     other than itself. Made once for the pooled fit and every site's (a page's evidence holds
     only its own site's pages, so its rows are the same in both)."""
-    data = Features()
-    for p in pages:
-        data.add_rows(page_features(prepared[p.doc_id],
-                                    index.evidence(p.doc_id, p.page.text, teachers)), p.labels)
-    return data
+    return featurise([Example(p.page, p.labels, index.evidence(p.doc_id, p.page.text, teachers),
+                              prepared[p.doc_id]) for p in pages])
 
 
 def _site_weights(base: SectionModel, pages: list[Confirmed], data: Features, index: SiteIndex,
