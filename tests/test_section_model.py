@@ -502,7 +502,27 @@ def test_trafilaturas_decision_is_crossed_with_the_blocks_place():
     _crossed(dropped)
     assert dropped["dropped&tag:li"] == dropped["dropped&links"] == 1.0
     plain = page_features(SectionPage("Headline\nA paragraph of text that runs on and on."))
-    assert not any("&" in name for row in plain for name in row)  # no HTML: no decision
+    assert not any(name.startswith(("kept&", "dropped&"))  # no HTML: no decision
+                   for row in plain for name in row)
+
+
+def test_the_rules_decision_is_crossed_with_the_blocks_place_and_trafilaturas():
+    from annotator.nlp.section_features import _crossed
+
+    teaser = {"rules:body": 1.0, "kept": 0.0, "dropped": 1.0, "tag:p": 1.0, "link_density": 1.0,
+              "main_container": 0.0}
+    _crossed(teaser)
+    assert teaser["rules:body&dropped"] == teaser["rules:body&links"] == 1.0
+    assert teaser["rules:body&tag:p"] == 1.0
+    assert "rules:body&main_container" not in teaser and "rules:body&kept" not in teaser
+    assert not any(name.startswith("rules:boilerplate&") for name in teaser)
+    misread = {"rules:boilerplate": 1.0, "kept": 1.0, "in_run": 1.0, "main_container": 1.0}
+    _crossed(misread)
+    assert misread["rules:boilerplate&kept"] == misread["rules:boilerplate&in_run"] == 1.0
+    assert misread["rules:boilerplate&main_container"] == misread["kept&in_run"] == 1.0
+    byline = {"rules:byline": 1.0}
+    _crossed(byline)
+    assert byline == {"rules:byline": 1.0}  # byline and related_links: the rules decide them
 
 
 def test_a_run_of_reader_comments_is_told_from_the_article_above_it():

@@ -262,6 +262,15 @@ _CROSSED = ("in_run", "main_container", "words_20+", "ends_sentence", "landmark:
             "tag:div", "tag:li", "tag:h1")
 _CROSS_NAMES = {kind: {k: f"{kind}&{k}" for k in (*_CROSSED, "links")}
                 for kind in ("kept", "dropped")}
+# The rules' own body / boilerplate decision crossed the same way, and with trafilatura's
+# (``rules:body&links``, ``rules:boilerplate&kept``): when the rules' page-level context misfires
+# (a heading read as the start of the comments, a row of teaser headlines read as inside the
+# article) the block's place and trafilatura still disagree with them, and one weight for the
+# decision cannot let them. Measured with models trained without the scored sites (two quarters
+# of the training sites): zero-shot body F1 0.922 -> 0.925 and 0.943 -> 0.948.
+_RULES_CROSSED = (*_CROSSED, "kept", "dropped")
+_RULES_CROSS_NAMES = {label: {k: f"rules:{label}&{k}" for k in (*_RULES_CROSSED, "links")}
+                      for label in (BODY, BOILERPLATE)}
 # Their names as a neighbour's ("n-1:words_log"), made once rather than per block and feature.
 NEIGHBOUR_NAMES = _NEIGHBOUR_NAMES = {offset: {k: f"n{offset:+d}:{k}" for k in (*_WINDOW, "edge")}
                     for offset in (-2, -1, 1, 2)}
@@ -357,12 +366,20 @@ def unwindowed_rows(page: SectionPage | PreparedPage, evidence: SiteEvidence | N
 
 
 def _crossed(row: dict[str, float]) -> None:
-    """Add trafilatura's keep/drop decision crossed with the block's place (see _CROSSED)."""
+    """Add trafilatura's keep/drop decision crossed with the block's place (see _CROSSED), and
+    the rules' body/boilerplate decision crossed with the place and trafilatura's decision (see
+    _RULES_CROSSED)."""
     kind = "kept" if row.get("kept") else "dropped" if row.get("dropped") else None
-    if kind is None:
-        return
-    names = _CROSS_NAMES[kind]
-    for key in _CROSSED:
+    if kind is not None:
+        _cross(row, _CROSS_NAMES[kind], _CROSSED)
+    label = BODY if row.get(f"rules:{BODY}") else BOILERPLATE if row.get(f"rules:{BOILERPLATE}") \
+        else None
+    if label is not None:
+        _cross(row, _RULES_CROSS_NAMES[label], _RULES_CROSSED)
+
+
+def _cross(row: dict[str, float], names: dict[str, str], keys: tuple[str, ...]) -> None:
+    for key in keys:
         if row.get(key):
             row[names[key]] = 1.0
     if row.get("link_density", 0.0) >= 0.5:
