@@ -304,7 +304,8 @@ def test_the_labels_the_rules_decide_are_chosen_on_left_out_dev_sets():
     chosen, figures = choose_rule_labels(data, dev, seed=0, smoothing=0.3, steps=40)
     assert data.weights == weights  # the left-out sets count again afterwards
     assert set(figures) == {"byline", "related_links"}
-    assert chosen == [label for label, f1 in figures.items() if f1["rules"] > f1["model"]]
+    # on a tie the rules keep the label
+    assert chosen == [label for label, f1 in figures.items() if f1["rules"] >= f1["model"]]
     assert all(0.0 <= f1[who] <= 1.0 for f1 in figures.values() for who in ("model", "rules"))
 
 
@@ -348,9 +349,10 @@ def test_body_text_the_page_already_gave_is_not_body_again():
     pull = [para, quote, "Builders said the delay would cost them dearly this year.", quote,
             "The council will meet again in the spring to decide what to do."]
     assert drop_repeated_body(["body"] * 5, pull) == ["body"] * 5
-    model = load_base()
-    page = SectionPage("\n".join([para, para]))
-    assert model.predict(page).count("body") <= 1
+    # through the model: an article shown twice (a print copy below it) is read once
+    other = "Builders said the delay would cost them dearly, and buyers waited for spring."
+    labels = load_base().predict(SectionPage("\n".join([para, other, para, other])))
+    assert labels[:2] == ["body", "body"] and "body" not in labels[2:]
 
 
 def test_dragnet_gold_is_the_article_before_the_comments(tmp_path):

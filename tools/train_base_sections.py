@@ -19,7 +19,8 @@ Data, all of it listed in the model's ``meta``:
 Labels the rules decide (``rule_labels``, see :class:`annotator.nlp.section_model.SectionModel`):
 with ``--rule-labels auto`` (the default) each of byline and related_links is handed to the rules
 when, leaving each dev set out in turn (a model trained on everything else, the same settings),
-the rules' block F1 for that label on the left-out sets, pooled, beats the classifier's. Only the
+the rules' block F1 for that label on the left-out sets, pooled, is at least the classifier's (on
+a tie the rules keep the label: they are what the classifier must not do worse than). Only the
 three dev sets decide (``sections_holdout3`` never does); the figures go in the model's ``meta``.
 
 Fixed seed (``--seed``, default 0): the same data gives the same file.
@@ -127,7 +128,7 @@ def choose_rule_labels(data: Features, dev: list[LabelledPage], seed: int, smoot
                                            for label, pair in scores.items()})
     figures = {label: {who: round(s.f1, 4) for who, s in pair.items()}
                for label, pair in scores.items()}
-    return [label for label, f1 in figures.items() if f1["rules"] > f1["model"]], figures
+    return [label for label, f1 in figures.items() if f1["rules"] >= f1["model"]], figures
 
 
 def _count(score: LabelScore, gold: bool, said: bool) -> None:
