@@ -253,3 +253,106 @@ def test_preannotation_reads_a_sites_documents_with_the_sites_weights(tmp_path):
             assert stored == dict(enumerate(want))
             if site == "herald.example":
                 assert want != pooled(model).predict(page, evidence)
+
+
+# -- unseen template slots of a site with one confirmed page ---------------------------------------
+
+LINES = ["boilerplate", "body", "byline", "body", "body", "related_links", "related_links",
+         "boilerplate"]  # page_text's blocks
+
+
+def _readers() -> tuple[SectionModel, SiteWeights]:
+    """A model whose own weights say body for every block, and weights that say boilerplate
+    unless a confirmed page's evidence (``parent:body``) says body."""
+    labels = ["body", "byline", "related_links", "boilerplate"]
+    k = len(labels)
+    body, boiler = np.zeros((k, 2)), np.zeros((k, 2))
+    body[0, 0] = boiler[3, 0] = 5.0
+    boiler[0, 1] = 20.0
+    model = SectionModel(labels, ["bias", "parent:body"], body, np.zeros(k), np.ones(2),
+                         np.log(np.full((k + 1, k), 0.25)), smoothing=0.0)
+    return model, SiteWeights(boiler, np.zeros(k))
+
+
+def test_a_model_adapted_without_unseen_slots_reads_them_with_the_weights_it_started_from():
+    """Only a block whose tag path *and* line no confirmed page had is read with ``start``, and
+    as a page with no confirmed page is (the confirmed pages' evidence left out, the rules
+    deciding their labels); in a project the flag is each site's own, the start weights the
+    model's; all of it survives the file."""
+    model, start = _readers()
+    rows = [{"bias": 1.0, "path:unseen": 1.0, "line:unseen": 1.0,  # a slot no page had ...
+             "parent:body": 1.0},  # ... in a container whose other slots were body
+            {"bias": 1.0, "line:unseen": 1.0},  # a known slot, a new line
+            {"bias": 1.0}]
+    assert model.predict_rows(rows) == ["body"] * 3
+    alone = dataclasses.replace(model, start=start, unseen_to_start=True)
+    assert alone.predict_rows(rows) == ["boilerplate", "body", "body"]
+    project = dataclasses.replace(model, start=start, sites={
+        "one.example": SiteWeights(model.weights, model.bias, unseen_to_start=True),
+        "many.example": SiteWeights(model.weights, model.bias)})
+    again = SectionModel.from_json(project.to_json())
+    for reader in (project, again):
+        assert reader.predict_rows(rows) == ["body"] * 3  # the model's own: flag not set
+        assert reader.for_site("one.example").predict_rows(rows) == ["boilerplate", "body", "body"]
+        assert reader.for_site("many.example").predict_rows(rows) == ["body"] * 3
+    assert again.sites["one.example"].unseen_to_start
+    assert not again.sites["many.example"].unseen_to_start
+    np.testing.assert_allclose(again.start.weights, start.weights)
+    base = load_base()
+    assert base.start is None and not base.unseen_to_start
+    assert "start" not in base.to_dict() and "unseen_to_start" not in base.to_dict()
+    ruled = dataclasses.replace(alone, rule_labels=["byline"])
+    by = {"bias": 1.0, "rules:byline": 1.0, "site_confirmed_log": 1.0}
+    assert ruled.predict_rows([{**by, "path:unseen": 1.0, "line:unseen": 1.0}, by, rows[2]]) \
+        == ["byline", "body", "body"]  # the rules decide byline on the unseen slot only
+
+
+def test_adapting_on_one_page_of_a_site_keeps_the_base_for_its_unseen_slots():
+    """One confirmed page is seen with no confirmed evidence of its own (leave-one-out), so the
+    adaptation never learns how a slot no confirmed page had goes: those blocks keep the base's
+    weights. From two pages on, each is seen with the other's labels and the adaptation learns
+    it."""
+    from annotator.nlp.section_features import SiteEvidence
+    from annotator.nlp.section_train import Example
+
+    base = load_base()
+    pages = [SectionPage(page_text(n), site="a.example") for n in range(2)]
+    one = fit([Example(pages[0], LINES)], base=base, seed=0, steps=5)
+    assert one.unseen_to_start
+    np.testing.assert_allclose(one.start.weights, base.weights)
+    np.testing.assert_allclose(one.start.bias, base.bias)
+    examples = []
+    for page, other in ((pages[0], pages[1]), (pages[1], pages[0])):
+        evidence = SiteEvidence.from_texts([other.text])
+        evidence.add_confirmed(other, LINES)
+        examples.append(Example(page, LINES, evidence))
+    two = fit(examples, base=base, seed=0, steps=5)
+    assert not two.unseen_to_start and two.start is None
+
+
+def test_a_project_site_with_one_confirmed_page_reads_its_unseen_slots_with_the_base(tmp_path):
+    path = tmp_path / "news.db"
+    make_project(path, SITES, {"daily.example": 3, "herald.example": 1})
+    with open_store(path) as store:
+        train_sections(store)
+        data = json.loads((models_folder(path) / "sections-1" / "model.json").read_text("utf-8"))
+    model = SectionModel.from_dict(data)
+    assert model.sites["herald.example"].unseen_to_start
+    assert not model.sites["daily.example"].unseen_to_start and not model.unseen_to_start
+    np.testing.assert_allclose(model.start.weights, load_base().weights, atol=1e-6)
+
+
+@pytest.mark.parametrize("extra", [
+    {"unseen_to_start": "yes"},
+    {"unseen_to_start": 1},
+    {"unseen_to_start": True},  # no start weights to read with
+    {"start": {"weights": [[0.0] * D] * K}},  # no bias
+    {"start": {"weights": [[0.0] * (D - 1)] * K, "bias": [0.0] * K}},
+    {"sites": {"a.example": {**GOOD, "unseen_to_start": True}}},  # ditto, a site's flag
+    {"sites": {"a.example": {**GOOD, "unseen_to_start": None}}},
+])
+def test_crafted_unseen_slot_fields_are_refused(extra):
+    data = load_base().to_dict()
+    data.update(extra)
+    with pytest.raises(ModelFormatError):
+        SectionModel.from_dict(data)

@@ -26,16 +26,23 @@ class ModelFormatError(ValueError):
 @dataclass(frozen=True)
 class SiteWeights:
     """One site's adapted weights (labels x features), biases (per label) and label-bigram
-    ``site_transitions`` ((labels + 1) x labels, or None) inside a project model."""
+    ``site_transitions`` ((labels + 1) x labels, or None) inside a project model.
+
+    ``unseen_to_start``: the site's blocks in template slots no confirmed page had are read with
+    the weights the adaptation started from (:attr:`SectionModel.start
+    <annotator.nlp.section_model.SectionModel.start>`), because the adaptation never saw such a
+    block (one confirmed page: its evidence holds no confirmed labels)."""
 
     weights: np.ndarray
     bias: np.ndarray
     site_transitions: np.ndarray | None = None
+    unseen_to_start: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"weights": rounded(self.weights), "bias": rounded(self.bias),
                 **({"site_transitions": rounded(self.site_transitions)}
-                   if self.site_transitions is not None else {})}
+                   if self.site_transitions is not None else {}),
+                **({"unseen_to_start": True} if self.unseen_to_start else {})}
 
     @classmethod
     def from_dict(cls, value: Any, labels: int, features: int, name: str) -> SiteWeights:
@@ -45,7 +52,8 @@ class SiteWeights:
         return cls(numbers(value.get("weights"), (labels, features), f"{name}.weights"),
                    numbers(value.get("bias"), (labels,), f"{name}.bias"),
                    None if transitions is None else
-                   numbers(transitions, (labels + 1, labels), f"{name}.site_transitions"))
+                   numbers(transitions, (labels + 1, labels), f"{name}.site_transitions"),
+                   flag(value.get("unseen_to_start", False), f"{name}.unseen_to_start"))
 
 
 def sites_to_dict(sites: Mapping[str, SiteWeights]) -> dict[str, Any]:
@@ -75,6 +83,12 @@ def rounded(array: np.ndarray) -> list:
 def strings(value: Any, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ModelFormatError(f"{name} must be a list of strings")
+    return value
+
+
+def flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ModelFormatError(f"{name} must be true or false")
     return value
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,6 +36,7 @@ from annotator.nlp.section_features import (
 from annotator.nlp.section_format import (
     ModelFormatError,
     SiteWeights,
+    flag,
     integer,
     number,
     numbers,
@@ -75,6 +77,22 @@ CONFIRMED_ROW = "site_confirmed_log"
 # 0.944 / 0.966 / 0.967 -> 0.945 / 0.969 / 0.971 (smoothing 0.1 / 0.25 / 0.5 / 1 with prior 5:
 # k=3 0.967 / 0.969 / 0.968 / 0.960; prior 2 / 5 at 0.25 the same).
 SITE_SMOOTHING = 0.25
+# A block in a template slot no confirmed page of its site had (its tag path and its line both
+# unseen, :func:`annotator.nlp.section_features.page_features`) is read with the weights the
+# adaptation started from when the adaptation never saw such a block: a site with one confirmed
+# page (its leave-one-out evidence holds no confirmed labels, so every row it learned from lacks
+# the site-evidence features). Adapting on one page shifts the shared weights towards "this
+# page's lines are what they are", which says nothing of the site's other boxes. Dragnet sites
+# with 6+ pages, each scored by a model that never saw it (README, fourteenth round), k=1:
+# 0.9657 -> 0.9705 over 50 sites, higher on every group of sites; k >= 2 unchanged (there the
+# adaptation learns a site's unseen slots, rightly on some sites and wrongly on others: reading
+# them with the base too gave k=3 0.9771 against 0.9776).
+UNSEEN = ("path:unseen", "line:unseen")
+# ... and read as the base reads a page of a site with no confirmed page: without the confirmed
+# pages' evidence (the labels per line and per template slot, its own and its neighbours', and
+# how many pages were confirmed), and with the rules deciding :attr:`SectionModel.rule_labels`.
+_CONFIRMED_EVIDENCE = re.compile(r"(?:n[+-]\d+:)?(?:line|shape|path|anchor|parent):|"
+                                 + re.escape(CONFIRMED_ROW) + "$")
 
 
 @dataclass
@@ -101,7 +119,12 @@ class SectionModel:
 
     ``sites``: a project model's per-site weights (site name -> :class:`SiteWeights`, empty for
     a base model; optional in the file): :meth:`predict` reads a page of such a site with them
-    (:meth:`for_site`), every other page with the model's own."""
+    (:meth:`for_site`), every other page with the model's own.
+
+    ``start``: the weights and biases an adapted model started from (the base's), kept when
+    ``unseen_to_start`` is set on the model or one of its sites; ``unseen_to_start``: blocks of
+    template slots no confirmed page had are read with ``start`` (see :data:`UNSEEN`). Both
+    optional in the file."""
 
     labels: list[str]
     features: list[str]
@@ -116,9 +139,13 @@ class SectionModel:
     rule_labels: list[str] = field(default_factory=list)
     site_transitions: np.ndarray | None = None
     sites: dict[str, SiteWeights] = field(default_factory=dict)
+    start: SiteWeights | None = None
+    unseen_to_start: bool = False
 
     def __post_init__(self) -> None:
         self._column = {name: i for i, name in enumerate(self.features)}
+        self._evidence = np.array([i for i, name in enumerate(self.features)
+                                   if _CONFIRMED_EVIDENCE.match(name)], dtype=np.int64)
 
     def for_site(self, site: str | None) -> SectionModel:
         """The model a page of ``site`` is read with: this one with the site's own weights,
@@ -131,7 +158,8 @@ class SectionModel:
         made = views.get(site)
         if made is None or made[0] is not own:  # (the weights it was made from, the view)
             made = own, dataclasses.replace(self, weights=own.weights, bias=own.bias,
-                                            site_transitions=own.site_transitions, sites={})
+                                            site_transitions=own.site_transitions, sites={},
+                                            unseen_to_start=own.unseen_to_start)
             views[site] = made
         return made[1]
 
@@ -243,8 +271,12 @@ class SectionModel:
         """:meth:`predict_rows` from the rows' matrix ``x`` (the rows' own features are read
         too, never the neighbours' window)."""
         logp = self.log_probabilities(x)
+        unseen = None
+        if self.unseen_to_start and self.start is not None:
+            unseen = np.array([all(row.get(name) for name in UNSEEN) for row in rows], dtype=bool)
+            logp = self.read_unseen_with_start(x, logp, unseen)
         if self.rule_labels:
-            logp = self.rules_decide(logp, rows)
+            logp = self.rules_decide(logp, rows, unseen)
         long = [row.get(LONG_BLOCK, 0.0) > 0 for row in rows]
         confirmed = [row.get(CONFIRMED_ROW, 0.0) > 0 for row in rows]
         labels = [self.labels[i] for i in self.path(logp, long, confirmed)]
@@ -252,6 +284,21 @@ class SectionModel:
                                      for row in rows):  # else no block repeats earlier text
             labels = drop_repeated_body(labels, texts)
         return self.never_empty(labels, logp)
+
+    def read_unseen_with_start(self, x: np.ndarray, logp: np.ndarray,
+                               unseen: np.ndarray) -> np.ndarray:
+        """``logp`` with the ``unseen`` rows (blocks of template slots no confirmed page had,
+        :data:`UNSEEN`) scored by :attr:`start`'s weights without the confirmed pages'
+        evidence; other rows unchanged."""
+        if self.start is None or not unseen.any():
+            return logp
+        plain = x[unseen].copy()
+        plain[:, self._evidence] = 0.0
+        scores = plain @ self.start.weights.T + self.start.bias
+        scores -= scores.max(axis=1, keepdims=True)
+        logp = logp.copy()
+        logp[unseen] = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        return logp
 
     def path(self, logp: np.ndarray, long: Sequence[bool], confirmed: Sequence[bool]
              ) -> list[int]:
@@ -304,14 +351,16 @@ class SectionModel:
         return [BODY if p >= EMPTY_BODY_SHARE * top else label
                 for p, label in zip(body, labels, strict=True)]
 
-    def rules_decide(self, logp: np.ndarray, rows: list[dict[str, float]]) -> np.ndarray:
+    def rules_decide(self, logp: np.ndarray, rows: list[dict[str, float]],
+                     also: np.ndarray | None = None) -> np.ndarray:
         """``logp`` with the :attr:`rule_labels` decided by the rules (see the class docstring)
-        on rows of pages without confirmed site evidence; other rows unchanged."""
+        on rows of pages without confirmed site evidence, and on the ``also`` rows; other rows
+        unchanged."""
         logp = logp.copy()
         for label in self.rule_labels:
             j = self.labels.index(label)
             for i, row in enumerate(rows):
-                if row.get(CONFIRMED_ROW):
+                if row.get(CONFIRMED_ROW) and not (also is not None and also[i]):
                     continue
                 if row.get(f"rules:{label}"):
                     logp[i, :] = -np.inf
@@ -352,6 +401,8 @@ class SectionModel:
                 **({"site_transitions": rounded(self.site_transitions)}
                    if self.site_transitions is not None else {}),
                 **({"sites": sites_to_dict(self.sites)} if self.sites else {}),
+                **({"start": self.start.to_dict()} if self.start is not None else {}),
+                **({"unseen_to_start": True} if self.unseen_to_start else {}),
                 "meta": self.meta}
 
     def to_json(self) -> str:
@@ -389,6 +440,12 @@ class SectionModel:
                                              "site_transitions")
         if data.get("sites") is not None:
             model.sites = sites_from_dict(data["sites"], k, d)
+        if data.get("start") is not None:
+            model.start = SiteWeights.from_dict(data["start"], k, d, "start")
+        model.unseen_to_start = flag(data.get("unseen_to_start", False), "unseen_to_start")
+        if model.start is None and (model.unseen_to_start
+                                    or any(w.unseen_to_start for w in model.sites.values())):
+            raise ModelFormatError("unseen_to_start needs the start weights")
         if not set(model.rule_labels) <= set(labels):
             raise ModelFormatError("rule_labels must be names from labels")
         if (model.scale <= 0).any():

@@ -26,6 +26,7 @@ from annotator.nlp.section_features import (
     SiteEvidence,
     page_features,
 )
+from annotator.nlp.section_format import SiteWeights
 from annotator.nlp.section_model import CONFIRMED_ROW, LONG_BLOCK, SectionModel
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,9 @@ def train_sections(examples: Sequence[Example] | Features, base: SectionModel | 
                          (base.version + 1 if base else 0) if version is None else version,
                          rule_labels=list(base.rule_labels) if base else [],
                          site_transitions=site_transitions)
+    if base is not None and not _learned_unseen(x, start):
+        model.start = SiteWeights(base.weights.copy(), base.bias.copy())
+        model.unseen_to_start = True
     model.meta = {"blocks": int(len(y)), "pages": data.pages, "seed": seed,
                   "steps": steps, "l2": l2, "transition_counts": counts.tolist(),
                   "base": base.name if base else None}
@@ -210,6 +214,14 @@ def _fit(x: np.ndarray, y: np.ndarray, sample: np.ndarray, w: np.ndarray, b: np.
         if progress is not None and (step % 25 == 0 or step == steps):
             progress(step, steps)
     return w.astype(np.float64), b.astype(np.float64)
+
+
+def _learned_unseen(x: np.ndarray, start: SectionModel) -> bool:
+    """Whether the rows an adaptation learns from (scaled, base columns) hold any read with
+    confirmed site evidence: if none do, it never saw a block of an unseen template slot (see
+    :data:`annotator.nlp.section_model.UNSEEN`)."""
+    j = start.features.index(CONFIRMED_ROW) if CONFIRMED_ROW in start.features else None
+    return j is not None and bool((x[:, j] > 0).any())
 
 
 def _base_counts(base: SectionModel) -> np.ndarray:

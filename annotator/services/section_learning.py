@@ -96,6 +96,7 @@ def train_sections(store: Store, *, seed: int = 0, progress: Progress = no_progr
     checkpoint(should_stop, SectionTrainReport())
     model.sites = _site_weights(base, pages, data, index, seed, progress, should_stop,
                                 "Adapting to each site")
+    keep_start(model, base)
     suggestions = _suggest(store, model, index, pages, progress, should_stop)
     report.version = number
     _save(versions, number, model)
@@ -150,10 +151,18 @@ def _site_weights(base: SectionModel, pages: list[Confirmed], data: Features, in
         except ValueError:  # no confirmed label the model knows: the pooled weights read it
             log.info("no per-site weights for %s: no label the model knows", site)
         else:
-            out[site] = SiteWeights(adapted.weights, adapted.bias, adapted.site_transitions)
+            out[site] = SiteWeights(adapted.weights, adapted.bias, adapted.site_transitions,
+                                    adapted.unseen_to_start)
         progress(n, len(groups), f"{stage}: {n} of {count(len(groups), 'site')}")
         checkpoint(should_stop, SectionTrainReport())
     return out
+
+
+def keep_start(model: SectionModel, base: SectionModel) -> None:
+    """Give ``model`` the base's weights as :attr:`SectionModel.start` when one of its sites
+    reads unseen template slots with them (a site with one confirmed page)."""
+    if model.start is None and any(w.unseen_to_start for w in model.sites.values()):
+        model.start = SiteWeights(base.weights.copy(), base.bias.copy())
 
 
 def _score(report: SectionTrainReport, base: SectionModel, pages: list[Confirmed],
@@ -170,6 +179,7 @@ def _score(report: SectionTrainReport, base: SectionModel, pages: list[Confirmed
     checkpoint(should_stop, SectionTrainReport())
     scorer.sites = _site_weights(base, train, data, index, seed, progress, should_stop,
                                  "Scoring each site", {index.site(p.doc_id) for p in held})
+    keep_start(scorer, base)
     gold: list[str | None] = []
     ours: list[str | None] = []
     theirs: list[str | None] = []
