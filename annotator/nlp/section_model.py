@@ -229,8 +229,11 @@ class SectionModel:
             self.__dict__["_plan"] = plan
         return plan
 
-    def log_probabilities(self, x: np.ndarray) -> np.ndarray:
-        scores = x @ self.weights.T + self.bias
+    def log_probabilities(self, x: np.ndarray, weights: SiteWeights | None = None) -> np.ndarray:
+        """Per row of a scaled feature matrix, the log-probability of each label, with the
+        model's own weights or ``weights``."""
+        w, b = (self.weights, self.bias) if weights is None else (weights.weights, weights.bias)
+        scores = x @ w.T + b
         scores -= scores.max(axis=1, keepdims=True)
         return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
 
@@ -289,15 +292,13 @@ class SectionModel:
                                unseen: np.ndarray) -> np.ndarray:
         """``logp`` with the ``unseen`` rows (blocks of template slots no confirmed page had,
         :data:`UNSEEN`) scored by :attr:`start`'s weights without the confirmed pages'
-        evidence; other rows unchanged."""
-        if self.start is None or not unseen.any():
+        evidence; other rows unchanged. Needs :attr:`start`."""
+        if not unseen.any():
             return logp
         plain = x[unseen].copy()
         plain[:, self._evidence] = 0.0
-        scores = plain @ self.start.weights.T + self.start.bias
-        scores -= scores.max(axis=1, keepdims=True)
         logp = logp.copy()
-        logp[unseen] = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        logp[unseen] = self.log_probabilities(plain, self.start)
         return logp
 
     def path(self, logp: np.ndarray, long: Sequence[bool], confirmed: Sequence[bool]
