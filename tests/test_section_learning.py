@@ -278,3 +278,33 @@ def test_a_held_back_page_with_a_wire_copy_in_training_is_trained_on_instead():
     index.groups = {2: 7, 1: 7}  # page 2 reprints page 1, which is trained on
     train, held = held_back_split(pages, index, groups=index.groups)
     assert [p.doc_id for p in held] == [6] and 2 in {p.doc_id for p in train}
+
+
+def test_a_slideshows_hidden_slides_are_not_suggested_as_body(tmp_path):
+    """An imported page whose other slides sit under an inline ``display:none``: the shipped
+    base, through the project's pre-annotation, suggests the shown introduction as body and the
+    hidden slides as furniture, however article-like their text."""
+    from annotator.io.html import read_html
+    from annotator.services.preannotation import preannotate
+
+    slide = ("Crayons and paper tablecloths do the trick in restaurants, and this year the "
+             "whole family can try it at home with a long runner printed with owls and leaves.")
+    intro = ("Fourteen ways to set a festive family table this winter, chosen by our editors "
+             "after a month of testing what keeps the youngest guests busy through dinner.")
+    html = ("<html><head><title>Keep the kids occupied</title></head><body>"
+            "<nav><ul><li><a href='/'>Home</a></li><li><a href='/kids'>Kids</a></li></ul></nav>"
+            "<article><h1>Keep the Kids Occupied</h1><p>" + intro + "</p>"
+            + "".join(f"<div id='slide{i}' style='display:none'><p>{slide} Slide {i}.</p></div>"
+                      for i in range(4))
+            + "</article><footer><p>Copyright 2012 Example Media</p></footer></body></html>")
+    page = tmp_path / "slides.html"
+    page.write_text(html, encoding="utf-8")
+    [doc] = read_html(page)
+    with open_store(tmp_path / "slides.db") as store:
+        store.documents.add([doc])
+        preannotate(store)
+        doc_id = store.documents.ids()[0]
+        text = doc.text
+        labels = {text[s.start:s.end]: s.label for s in store.sections.of(doc_id)}
+    assert labels[intro] == "body"
+    assert [labels[f"{slide} Slide {i}."] for i in range(4)] == ["boilerplate"] * 4

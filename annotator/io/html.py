@@ -3,7 +3,7 @@
 Parsed with lxml's HTML parser (tolerant of the broken markup scraped pages have). ``script``,
 ``style`` and comments are dropped, never run. For each block we keep the tag that holds it, the
 landmark it sits in (nav, header, footer, aside, article, ...) and its link density, the signals
-jusText-style boilerplate rules use.
+jusText-style boilerplate rules use, and whether the page hides it in its markup (``hidden``).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ class _Block:
     classes: str
     path: str = ""  # the block's enclosing block elements, e.g. "div.entry>div>p"
     anchor: str = ""  # the nearest of them (or itself) with a class or id, e.g. "div.entry"
+    hidden: bool = False  # inside an element the page hides in its markup (hidden_inline)
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
 
@@ -72,6 +73,20 @@ def _decode_html(data: bytes, path: Path | str) -> Decoded:
     return decode_bytes(data, path)
 
 
+_HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+
+
+def hidden_inline(el: Any) -> bool:
+    """Whether the element hides itself in its own markup: an inline ``display: none`` or
+    ``visibility: hidden``, or the ``hidden`` attribute.
+
+    What a reader of the page never sees: a slideshow's other slides, a print copy. Hiding by a
+    class needs the style sheets and is not seen here; ``aria-hidden`` hides from screen
+    readers only, its text is on the screen."""
+    style = el.get("style")
+    return bool((style and _HIDING_STYLE.search(style)) or el.get("hidden") is not None)
+
+
 class _Walker:
     """Walks the tree once, opening a new block at each block-level element or ``<br>``."""
 
@@ -79,7 +94,7 @@ class _Walker:
         self.blocks: list[_Block] = []
         self.stack: list[_Block] = []
 
-    def start(self, tag: str, el: Any, landmarks: list[str]) -> None:
+    def start(self, tag: str, el: Any, landmarks: list[str], hidden: bool) -> None:
         names = [el.get("class", ""), el.get("id", ""), el.get("role", "")]
         classes = " ".join(filter(None, names))
         first = (el.get("class") or "").split()[:1]
@@ -89,7 +104,7 @@ class _Walker:
         anchor = step if first else f"{tag}#{ident[0]}" if ident else (
             self.stack[-1].anchor if self.stack else "")
         self.stack.append(_Block(tag, landmarks, classes, ">".join([*parent, step])[:200],
-                                 anchor[:100]))
+                                 anchor[:100], hidden))
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text and self.stack:
@@ -104,13 +119,15 @@ class _Walker:
         cur = self.stack[-1]
         if cur.text():
             self.blocks.append(cur)
-        self.stack[-1] = _Block(cur.tag, cur.landmarks, cur.classes, cur.path, cur.anchor)
+        self.stack[-1] = _Block(cur.tag, cur.landmarks, cur.classes, cur.path, cur.anchor,
+                                cur.hidden)
 
     def walk(self, root: Any, landmarks: list[str], in_link: bool) -> None:
         """Depth first with an explicit stack: a page may nest deeper than Python's stack."""
-        todo: list[tuple[Any, list[str], bool, bool]] = [(root, landmarks, in_link, False)]
+        todo: list[tuple[Any, list[str], bool, bool, bool]] = [
+            (root, landmarks, in_link, False, False)]
         while todo:
-            el, marks, link_in, closing = todo.pop()
+            el, marks, link_in, hid, closing = todo.pop()
             tag = el.tag if isinstance(el.tag, str) else ""
             if closing:
                 if tag in BLOCK_TAGS:
@@ -121,16 +138,17 @@ class _Walker:
             if not tag or tag in SKIP_TAGS:
                 self.add(el.tail, link_in)  # comments and skipped elements: only their tail
                 continue
+            hid = hid or hidden_inline(el)
             if tag == "br":
                 self.flush()
             elif tag in BLOCK_TAGS:
                 self.flush()
-                self.start(tag, el, marks + [tag] if tag in LANDMARKS else marks)
+                self.start(tag, el, marks + [tag] if tag in LANDMARKS else marks, hid)
             inner_marks = self.stack[-1].landmarks if self.stack else marks
             link = link_in or tag == "a"
             self.add(el.text, link)
-            todo.append((el, marks, link_in, True))
-            todo.extend((child, inner_marks, link, False) for child in reversed(el))
+            todo.append((el, marks, link_in, hid, True))
+            todo.extend((child, inner_marks, link, hid, False) for child in reversed(el))
 
 
 def parse_html(html: str) -> tuple[str, list[dict[str, Any]], str]:
@@ -152,14 +170,17 @@ def parse_html(html: str) -> tuple[str, list[dict[str, Any]], str]:
     for block in walker.blocks:
         line = block.text()
         lines.append(line)
-        features.append({
+        feature = {
             "tag": block.tag,
             "landmarks": block.landmarks,
             "classes": block.classes[:200],
             "link_density": round(min(1.0, block.link_chars / max(1, len(line))), 3),
             "path": block.path,
             "anchor": block.anchor,
-        })
+        }
+        if block.hidden:
+            feature["hidden"] = True
+        features.append(feature)
     return "\n".join(lines), features, _WS.sub(" ", title)
 
 

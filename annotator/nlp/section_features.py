@@ -81,7 +81,9 @@ def template_keys(feature: dict[str, Any]) -> list[tuple[str, str]]:
     tag: the path keeps three elements, so a paragraph in an unclassed wrapper loses its
     ``div.article-content`` from the path but not from its anchor) and ``parent`` (the path
     less its last element: the block's container). A site's confirmed labels are counted under
-    each, so a slot never seen exactly still has its container's evidence. Empty without HTML;
+    each, so a slot never seen exactly still has its container's evidence. A block the page
+    hides in its markup also has ``hidden``, one key for the whole site: whether its person
+    tags hidden text as body (:data:`annotator.nlp.section_model.HIDDEN`). Empty without HTML;
     pages imported before the anchor was recorded have no ``anchor`` key."""
     key = shape_key(feature)
     if key is None:
@@ -94,6 +96,8 @@ def template_keys(feature: dict[str, Any]) -> list[tuple[str, str]]:
         keys.append(("anchor", _DIGITS.sub("0", f"anchor={anchor}>{tag}")))
     if ">" in path:
         keys.append(("parent", f"parent={path.rsplit('>', 1)[0]}"))
+    if feature.get("hidden"):
+        keys.append(("hidden", "hidden"))
     return keys
 
 
@@ -288,6 +292,13 @@ class PreparedPage:
     rules: list[str | None] = field(default_factory=list)  # the rules' own labels, for reference
 
 
+def _running(row: dict[str, float]) -> bool:
+    """A paragraph of running text a reader sees: 20+ words, ends a sentence, not hidden by the
+    page's markup (a slideshow's other slides would otherwise make the article's run)."""
+    return bool(row.get("words_20+", 0.0) > 0 and row["ends_sentence"] > 0
+                and not row.get("hidden"))
+
+
 def prepare_page(page: SectionPage) -> PreparedPage:
     texts = page.block_texts()
     feats = page.block_features()
@@ -306,7 +317,7 @@ def prepare_page(page: SectionPage) -> PreparedPage:
         row["position"] = i / max(1, n - 1)
         _html(row, feat, kept[i] if kept is not None else None)
         rows.append(row)
-    first, last = _runs([r.get("words_20+", 0.0) > 0 and r["ends_sentence"] > 0 for r in rows])
+    first, last = _runs([_running(r) for r in rows])
     for i, row in enumerate(rows):
         row["in_run"] = float(first <= i <= last)
         row["before_run_log"] = math.log1p(max(0, first - i))
@@ -395,7 +406,7 @@ def _containers(rows: list[dict[str, float]], feats: list[dict[str, Any]]) -> No
     parents = [dict(template_keys(feat)).get("parent") for feat in feats]
     words: Counter[str] = Counter()
     for row, parent in zip(rows, parents, strict=True):
-        if parent and row.get("words_20+", 0.0) > 0 and row.get("ends_sentence", 0.0) > 0:
+        if parent and _running(row):
             words[parent] += math.expm1(row["words_log"])
     total = sum(words.values())
     if not total:
@@ -547,6 +558,8 @@ def _html(row: dict[str, float], feat: dict[str, Any], kept: bool | None) -> Non
         row["landmark:none"] = 1.0
     row["link_density"] = float(feat.get("link_density") or 0.0)
     row["has_classes"] = float(bool(feat.get("classes")))
+    if feat.get("hidden"):
+        row["hidden"] = 1.0
     if kept is not None:
         row["kept"] = float(kept)
         row["dropped"] = float(not kept)
