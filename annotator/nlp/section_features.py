@@ -34,6 +34,12 @@ _TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "td", "span", "a"
 _LANDMARKS = ("nav", "header", "footer", "aside", "article", "main", "form", "figure")
 
 
+# The import's flag for a block the page hides in its markup
+# (:func:`annotator.io.html.hidden_inline`), the row feature, and the site-wide template key it is
+# counted under (see :data:`annotator.nlp.section_model.HIDDEN_BODY`).
+HIDDEN = "hidden"
+
+
 def normalise_line(text: str) -> str:
     """A line as template evidence compares it: case-folded, words only, digits as 0 (so "Page 2
     of 9" on one page and "Page 3 of 7" on another are the same template line)."""
@@ -83,7 +89,7 @@ def template_keys(feature: dict[str, Any]) -> list[tuple[str, str]]:
     less its last element: the block's container). A site's confirmed labels are counted under
     each, so a slot never seen exactly still has its container's evidence. A block the page
     hides in its markup also has ``hidden``, one key for the whole site: whether its person
-    tags hidden text as body (:data:`annotator.nlp.section_model.HIDDEN`). Empty without HTML;
+    tags hidden text as body (:data:`annotator.nlp.section_model.HIDDEN_BODY`). Empty without HTML;
     pages imported before the anchor was recorded have no ``anchor`` key."""
     key = shape_key(feature)
     if key is None:
@@ -96,8 +102,8 @@ def template_keys(feature: dict[str, Any]) -> list[tuple[str, str]]:
         keys.append(("anchor", _DIGITS.sub("0", f"anchor={anchor}>{tag}")))
     if ">" in path:
         keys.append(("parent", f"parent={path.rsplit('>', 1)[0]}"))
-    if feature.get("hidden"):
-        keys.append(("hidden", "hidden"))
+    if feature.get(HIDDEN):
+        keys.append((HIDDEN, HIDDEN))
     return keys
 
 
@@ -296,7 +302,7 @@ def _running(row: dict[str, float]) -> bool:
     """A paragraph of running text a reader sees: 20+ words, ends a sentence, not hidden by the
     page's markup (a slideshow's other slides would otherwise make the article's run)."""
     return bool(row.get("words_20+", 0.0) > 0 and row["ends_sentence"] > 0
-                and not row.get("hidden"))
+                and not row.get(HIDDEN))
 
 
 def prepare_page(page: SectionPage) -> PreparedPage:
@@ -558,8 +564,8 @@ def _html(row: dict[str, float], feat: dict[str, Any], kept: bool | None) -> Non
         row["landmark:none"] = 1.0
     row["link_density"] = float(feat.get("link_density") or 0.0)
     row["has_classes"] = float(bool(feat.get("classes")))
-    if feat.get("hidden"):
-        row["hidden"] = 1.0
+    if feat.get(HIDDEN):
+        row[HIDDEN] = 1.0
     if kept is not None:
         row["kept"] = float(kept)
         row["dropped"] = float(not kept)

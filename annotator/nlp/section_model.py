@@ -24,6 +24,7 @@ import numpy as np
 
 from annotator.nlp.section_base import BODY
 from annotator.nlp.section_features import (
+    HIDDEN,
     LABELS,
     NEIGHBOUR_NAMES,
     WINDOW,
@@ -101,8 +102,7 @@ _CONFIRMED_EVIDENCE = re.compile(r"(?:n[+-]\d+:)?(?:line|shape|path|anchor|paren
 # the feature alone stays small (most hidden blocks are menus that other features already call
 # furniture), so it is a rule. It yields to the person: once a confirmed page of the site has a
 # hidden block tagged body (``hidden:body`` in the row), the classifier decides those blocks.
-HIDDEN = "hidden"
-HIDDEN_BODY = "hidden:body"
+HIDDEN_BODY = f"{HIDDEN}:{BODY}"
 
 
 @dataclass
@@ -364,7 +364,7 @@ class SectionModel:
                 for p, label in zip(body, labels, strict=True)]
 
     def hidden_not_body(self, logp: np.ndarray, rows: list[dict[str, float]]) -> np.ndarray:
-        """``logp`` with body ruled out for the hidden blocks (see :data:`HIDDEN`) of a site
+        """``logp`` with body ruled out for the hidden blocks (see :data:`HIDDEN_BODY`) of a site
         whose confirmed pages never had a hidden block tagged body; other rows unchanged."""
         hidden = [i for i, row in enumerate(rows) if row.get(HIDDEN) and not row.get(HIDDEN_BODY)]
         if not hidden or BODY not in self.labels:
