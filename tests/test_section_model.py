@@ -400,10 +400,48 @@ def test_some_pages_of_many_page_sites_are_trained_without_site_evidence():
     data = training_features([], pages, seed=0)
     column = data.vocabulary["site_documents_log"]
     without = sum(not any(column in cols for cols in page) for page in data.columns)
-    assert 0 < without < len(pages)
-    assert abs(without / len(pages) - NO_EVIDENCE_SHARE) < 0.2
+    assert 0 < without < data.pages
+    assert abs(without / data.pages - NO_EVIDENCE_SHARE) < 0.2
     again = training_features([], pages, seed=0)  # the draw is seeded
     assert [len(c) for p in again.columns for c in p] == [len(c) for p in data.columns for c in p]
+
+
+def test_each_page_is_seen_with_several_draws_of_its_site_evidence():
+    """One draw of evidence per page ties the base's evidence weights to whichever pages the
+    seed confirmed; each page is seen EVIDENCE_DRAWS times, each with a draw of its own, and the
+    dev sets (no site, one reading) keep their share of the data by weight."""
+    import sys
+
+    sys.path.insert(0, str(NLP.parent.parent))
+    from annotator.nlp.section_features import prepare_page
+    from tools.sections_data import LabelledPage
+    from tools.train_base_sections import DEV_WEIGHT, EVIDENCE_DRAWS, training_features
+
+    assert EVIDENCE_DRAWS > 1
+    labels = ["boilerplate", "body", "boilerplate"]
+    pages = []
+    for n in range(12):
+        text = f"Home | News | Sport\nStory {n} happened today in the town.\nAbout us"
+        page = SectionPage(text, site="news.example")
+        pages.append(LabelledPage(f"{n}.html", "news.example", page, prepare_page(page), labels))
+    dev_page = SectionPage("A plain text story.\nBy A Writer")
+    dev = [LabelledPage("sections_dev.jsonl:0", None, dev_page, prepare_page(dev_page),
+                        ["body", "byline"])]
+    data = training_features(dev, pages, seed=0)
+    assert data.pages == 1 + EVIDENCE_DRAWS * len(pages)
+    assert data.weights[0] == DEV_WEIGHT * EVIDENCE_DRAWS
+    assert data.weights[1:] == [1.0] * (data.pages - 1)
+    confirmed = data.vocabulary["site_confirmed_log"]
+    readings = {}  # a page's readings differ: the number of confirmed pages is drawn each time
+    for i in range(1, data.pages):
+        value = [float(v[list(c).index(confirmed)]) if confirmed in c else 0.0
+                 for c, v in zip(data.columns[i], data.values[i], strict=True)][0]
+        readings.setdefault((i - 1) % len(pages), set()).add(value)
+    assert any(len(seen) > 1 for seen in readings.values())
+    one = training_features(dev, pages, seed=0, draws=1)
+    assert one.pages == 1 + len(pages) and one.weights[0] == DEV_WEIGHT
+    with pytest.raises(ValueError, match="draws"):
+        training_features(dev, pages, seed=0, draws=0)
 
 
 def test_smoothing_decides_short_blocks_but_a_long_block_keeps_its_own_label():
