@@ -97,9 +97,9 @@ def training_features(dev: list[LabelledPage], pages: list[LabelledPage], seed: 
     for page in dev:  # few pages but the only labelled bylines and plain text: they count more
         data.add_rows(_rows(page, None), page.labels, DEV_WEIGHT * draws)
     sites = by_site(pages)
+    others_of = [[o for o in sites.get(page.site or "", []) if o is not page] for page in pages]
     for _ in range(draws):
-        for page in pages:
-            others = [o for o in sites.get(page.site or "", []) if o is not page]
+        for page, others in zip(pages, others_of, strict=True):
             evidence = None
             if others:
                 evidence = site_evidence(page, others, rng.choice(CONFIRMED_CHOICES), rng)

@@ -92,7 +92,7 @@ UNSEEN = ("path:unseen", "line:unseen")
 # ... and read as the base reads a page of a site with no confirmed page: without the confirmed
 # pages' evidence (the labels per line and per template slot, its own and its neighbours', and
 # how many pages were confirmed), and with the rules deciding :attr:`SectionModel.rule_labels`.
-_CONFIRMED_EVIDENCE = re.compile(r"(?:n[+-]\d+:)?(?:line|shape|path|anchor|parent|hidden):|"
+_CONFIRMED_EVIDENCE = re.compile(rf"(?:n[+-]\d+:)?(?:line|shape|path|anchor|parent|{HIDDEN}):|"
                                  + re.escape(CONFIRMED_ROW) + "$")
 
 # A block the page hides in its own markup (an inline ``display:none`` on it or an ancestor,
